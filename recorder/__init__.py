@@ -1,0 +1,1 @@
+"""recorder: your own record of every contact with customer support."""

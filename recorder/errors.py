@@ -1,0 +1,19 @@
+"""The errors the core raises for the interfaces to show as one line."""
+
+from __future__ import annotations
+
+
+class RecorderError(Exception):
+    """A problem the user can act on; its message is one line that says what was expected."""
+
+
+class InputError(RecorderError):
+    """Input that was refused: a value that cannot be read, or that breaks a rule."""
+
+
+class NotFoundError(RecorderError):
+    """A platform, case or contact named by the user does not exist."""
+
+
+class StoreError(RecorderError):
+    """The store cannot be opened, upgraded or copied."""

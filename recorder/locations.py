@@ -1,0 +1,84 @@
+"""Where recorder keeps its data: the store, attachments and backups (platformdirs)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "recorder"
+STORE_FILE = "recorder.sqlite3"
+ATTACHMENTS_DIR = "attachments"
+DB_ENV = "RECORDER_DB"
+DATA_ENV = "RECORDER_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The user's data directory for recorder, or `RECORDER_DATA_DIR` when set."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override).expanduser()
+    # platformdirs is imported here, not at module level, to keep start-up lean.
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+@dataclass(frozen=True)
+class Locations:
+    """The places one store uses.
+
+    Attributes:
+        url: the SQLAlchemy URL of the store.
+        database: the SQLite file, or None for a server database.
+        attachments: the directory that holds attachment files, named by SHA-256.
+    """
+
+    url: str
+    database: Path | None
+    attachments: Path
+
+    @property
+    def data_dir(self) -> Path:
+        """The directory that holds the store's files."""
+        return self.attachments.parent
+
+
+def resolve(db: str | None = None) -> Locations:
+    """Work out the store from `--db`, then `RECORDER_DB`, then the default location.
+
+    A value with `://` in it is a SQLAlchemy URL; anything else is a path to a SQLite
+    file. A SQLite store keeps its attachments in a directory beside the file; a server
+    store keeps them in the user's data directory.
+    """
+    value = db or os.environ.get(DB_ENV) or None
+    if value is None:
+        data = default_data_dir()
+        return Locations(
+            url=sqlite_url(data / STORE_FILE),
+            database=data / STORE_FILE,
+            attachments=data / ATTACHMENTS_DIR,
+        )
+    if "://" in value:
+        path = sqlite_path(value)
+        if path is not None:
+            return Locations(url=value, database=path, attachments=path.parent / ATTACHMENTS_DIR)
+        return Locations(url=value, database=None, attachments=default_data_dir() / ATTACHMENTS_DIR)
+    path = Path(value).expanduser().absolute()
+    return Locations(url=sqlite_url(path), database=path, attachments=path.parent / ATTACHMENTS_DIR)
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{path}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a `sqlite:///` URL, or None for other URLs and in-memory SQLite."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    rest = url[len(prefix) :].split("?", 1)[0]
+    if not rest or rest == ":memory:":
+        return None
+    return Path(rest).expanduser().absolute()

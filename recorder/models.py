@@ -1,0 +1,246 @@
+"""All tables and enums of the store, in the vocabulary of DESIGN.md."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+# Constraint names are fixed by convention so that Alembic's batch mode on SQLite can
+# find and alter them, and so that the same schema gets the same names on every backend.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """An aware datetime, stored as naive UTC and read back as aware UTC.
+
+    SQLite keeps no time zone; storing everything in UTC and refusing naive values
+    keeps the store free of times whose zone nobody knows.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to naive UTC for storage."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r} given to the store; expected an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Mark a stored value as UTC."""
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands."""
+
+    open = "open"
+    waiting_on_support = "waiting_on_support"
+    waiting_on_me = "waiting_on_me"
+    escalated = "escalated"
+    resolved = "resolved"
+    closed = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the case still needs something to happen ("open tickets")."""
+        return self not in (CaseStatus.resolved, CaseStatus.closed)
+
+
+OPEN_STATUSES: tuple[CaseStatus, ...] = tuple(s for s in CaseStatus if s.is_open)
+
+
+class Priority(StrEnum):
+    """How pressing a case is."""
+
+    normal = "normal"
+    urgent = "urgent"
+
+
+class Channel(StrEnum):
+    """The way a contact reached the platform, or came from it."""
+
+    help_center = "help_center"
+    chat = "chat"
+    ticket = "ticket"
+    email = "email"
+    phone = "phone"
+    social = "social"
+    complaint = "complaint"
+    regulator = "regulator"
+
+
+class Direction(StrEnum):
+    """Who spoke: the user (outbound) or support (inbound)."""
+
+    outbound = "outbound"
+    inbound = "inbound"
+
+
+class Source(StrEnum):
+    """Where a contact's record came from."""
+
+    typed = "typed"
+    imported = "imported"
+    demo = "demo"
+
+
+class AuditAction(StrEnum):
+    """What an audit event records."""
+
+    create = "create"
+    update = "update"
+    delete = "delete"
+
+
+def _enum(enum: type[StrEnum]) -> sa.Enum:
+    # Stored as plain strings (no native enum type, no CHECK constraint) so that adding
+    # a member later is not a schema change; the write path validates values.
+    return sa.Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Platform(SQLModel, table=True):
+    """An organisation the user deals with, and what it promises."""
+
+    __tablename__ = "platforms"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    name_key: str = Field(max_length=100, unique=True)
+    """The name case-folded; it keeps names unique regardless of case."""
+    domains: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    """Official web and email domains, e.g. `gemini.com`."""
+    addresses: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    """Official email addresses of support."""
+    timezone: str = Field(default="UTC", max_length=64)
+    """IANA time zone of the platform's business calendar."""
+    holiday_country: str | None = Field(default=None, max_length=8)
+    holiday_subdivision: str | None = Field(default=None, max_length=16)
+    windows: dict[str, str] = Field(default_factory=dict, sa_type=sa.JSON)
+    """Promised response window per channel, e.g. `{"email": "72h"}`."""
+    notes: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Case(SQLModel, table=True):
+    """One problem with one platform."""
+
+    __tablename__ = "cases"
+    __table_args__ = (sa.Index("ix_cases_status_updated", "status", "updated_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform_id: int = Field(foreign_key="platforms.id", index=True)
+    title: str = Field(max_length=300)
+    status: CaseStatus = Field(default=CaseStatus.open, sa_type=_enum(CaseStatus))
+    priority: Priority = Field(default=Priority.normal, sa_type=_enum(Priority))
+    txid: str | None = Field(default=None, max_length=200)
+    order_number: str | None = Field(default=None, max_length=100)
+    account_email: str | None = Field(default=None, max_length=320)
+    asset: str | None = Field(default=None, max_length=32)
+    amount: str | None = Field(default=None, max_length=64)
+    """Kept as written ("0.5", "1,200.00"): an amount is evidence, not arithmetic."""
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Contact(SQLModel, table=True):
+    """One touchpoint in a case."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        # Covers the per-case aggregates behind the lists (last contact, count,
+        # references) so that they never read the contact rows themselves.
+        sa.Index("ix_contacts_case_occurred", "case_id", "occurred_at", "reference"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    channel: Channel = Field(sa_type=_enum(Channel))
+    direction: Direction = Field(sa_type=_enum(Direction))
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    reference: str | None = Field(default=None, max_length=100, index=True)
+    """The ticket or case number the platform gave."""
+    agent: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=320)
+    """The counterpart's address: an email address, a chat handle, a phone number."""
+    subject: str | None = Field(default=None, max_length=500)
+    text: str = Field(default="", sa_type=sa.Text)
+    """The message, the email body or the whole transcript."""
+    auto_ack: bool = False
+    """An automatic acknowledgement ("we received your request"), which answers nothing."""
+    source: Source = Field(default=Source.typed, sa_type=_enum(Source))
+    source_name: str | None = Field(default=None, max_length=500)
+    """The file an imported contact came from."""
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Attachment(SQLModel, table=True):
+    """A file of evidence attached to a contact; the file itself is named by its SHA-256."""
+
+    __tablename__ = "attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contacts.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=255)
+    """The original file name, kept as data only: it never becomes a path."""
+    media_type: str = Field(max_length=127)
+    size: int
+    sha256: str = Field(max_length=64, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AuditEvent(SQLModel, table=True):
+    """An append-only, hash-chained record of one change."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    action: AuditAction = Field(sa_type=_enum(AuditAction))
+    entity: str = Field(max_length=32)
+    entity_id: int
+    change: str = Field(sa_type=sa.Text)
+    """Canonical JSON: `{"before": ..., "after": ...}` with the fields that changed."""
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+    """sha256(prev_hash + canonical JSON of the event), hex."""
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a model, for selects that need no ORM objects."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, sa.Table)
+    return table
+
+
+def record_fields(row: SQLModel) -> dict[str, Any]:
+    """The columns of a row as plain JSON-ready values (the form audit events keep)."""
+    out: dict[str, Any] = {}
+    for column in sa.inspect(type(row)).columns:
+        value = getattr(row, column.key)
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC).isoformat()
+        elif isinstance(value, StrEnum):
+            value = value.value
+        out[column.key] = value
+    return out

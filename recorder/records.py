@@ -1,0 +1,595 @@
+"""The write path: platforms, cases, contacts, attachments, and the audit chain.
+
+Every change goes through a function here, inside one `Store.write()` transaction:
+it is validated, written and audited together, or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, col, select
+
+from recorder.attachments import check_source
+from recorder.clock import Clock
+from recorder.dates import zone
+from recorder.errors import InputError, NotFoundError
+from recorder.locations import Locations
+from recorder.models import (
+    Attachment,
+    AuditAction,
+    AuditEvent,
+    Case,
+    CaseStatus,
+    Channel,
+    Contact,
+    Direction,
+    Platform,
+    Priority,
+    Source,
+    record_fields,
+)
+from recorder.store import Store, Tx
+from recorder.windows import parse_window
+
+GENESIS_HASH = "0" * 64
+"""The `prev_hash` of the first audit event."""
+
+
+def open_store(location: str | Locations | None = None, *, clock: Clock | None = None) -> Store:
+    """Open a store (creating and upgrading it as needed); a new one gets the presets."""
+    store = Store.open(location, clock=clock)
+    if store.created:
+        with store.write() as tx:
+            load_presets(tx)
+    return store
+
+
+# Validation helpers ---------------------------------------------------------------------
+
+
+def _text(value: str | None, what: str, *, max_len: int, required: bool = False) -> str | None:
+    """Strip a short text field; refuse it when required and empty, or too long."""
+    if value is None:
+        cleaned = ""
+    else:
+        _check_utf8(value, what)
+        cleaned = " ".join(value.split())
+    if not cleaned:
+        if required:
+            raise InputError(f"{what} is empty; expected some text")
+        return None
+    if len(cleaned) > max_len:
+        raise InputError(f"{what} is {len(cleaned)} characters long; at most {max_len} fit")
+    return cleaned
+
+
+def _check_utf8(value: str, what: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{what} is not valid UTF-8 (character {exc.start}); expected UTF-8 text"
+        ) from None
+
+
+def _choice(enum: type[Any], value: Any, what: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise InputError(f"unknown {what} {value!r}; expected one of: {allowed}") from None
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _email(value: str | None) -> str | None:
+    cleaned = _text(value, "account email", max_len=320)
+    if cleaned is not None and not _EMAIL.fullmatch(cleaned):
+        raise InputError(f"account email {cleaned!r} is not an email address")
+    return cleaned
+
+
+def _amount(value: str | None) -> str | None:
+    cleaned = _text(value, "amount", max_len=64)
+    if cleaned is None:
+        return None
+    try:
+        Decimal(cleaned.replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        raise InputError(
+            f"amount {cleaned!r} is not a number; expected e.g. 0.25 or 1,200.00"
+        ) from None
+    return cleaned
+
+
+def _aware(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(f"{what} has no time zone")
+    return value.astimezone(UTC)
+
+
+# Audit chain ----------------------------------------------------------------------------
+
+
+def canonical_json(value: Any) -> str:
+    """The one JSON text of a value: sorted keys, no spaces, UTF-8 characters as is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
+    """sha256(prev_hash + canonical JSON of the event), hex."""
+    return hashlib.sha256((prev_hash + canonical_json(event)).encode("utf-8")).hexdigest()
+
+
+def event_body(row: AuditEvent) -> dict[str, Any]:
+    """The part of an audit event its hash covers."""
+    return {
+        "action": row.action.value,
+        "at": row.at.astimezone(UTC).isoformat(),
+        "change": json.loads(row.change),
+        "entity": row.entity,
+        "entity_id": row.entity_id,
+    }
+
+
+def _audit(
+    tx: Tx,
+    action: AuditAction,
+    row: SQLModel,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    session = tx.session
+    session.flush()
+    if tx.last_hash is None:
+        head = session.exec(
+            select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1).with_for_update()
+        ).first()
+        tx.last_hash = head or GENESIS_HASH
+    entity = type(row).__tablename__
+    assert isinstance(entity, str)
+    row_id = getattr(row, "id")  # noqa: B009 - every table has an integer id
+    change = {"before": dict(before) if before else None, "after": dict(after) if after else None}
+    event = AuditEvent(
+        at=tx.now,
+        action=action,
+        entity=entity,
+        entity_id=row_id,
+        change=canonical_json(change),
+        prev_hash=tx.last_hash,
+        hash="",
+    )
+    event.hash = event_hash(tx.last_hash, event_body(event))
+    session.add(event)
+    tx.last_hash = event.hash
+
+
+def _create(tx: Tx, row: SQLModel) -> None:
+    tx.session.add(row)
+    tx.session.flush()
+    _audit(tx, AuditAction.create, row, after=record_fields(row))
+
+
+def _update(tx: Tx, row: SQLModel, changes: Mapping[str, Any], *, touch: bool = False) -> bool:
+    """Apply `changes` to `row` and audit the fields that really changed.
+
+    With `touch`, a row that changed also gets `updated_at` set to the transaction's time.
+    """
+    before = record_fields(row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    after = record_fields(row)
+    changed = [k for k in after if after[k] != before[k]]
+    if not changed:
+        return False
+    if touch:
+        row.updated_at = tx.now
+        after = record_fields(row)
+        changed = [k for k in after if after[k] != before[k]]
+    tx.session.add(row)
+    tx.session.flush()
+    _audit(
+        tx,
+        AuditAction.update,
+        row,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return True
+
+
+def _delete(tx: Tx, row: SQLModel) -> None:
+    before = record_fields(row)
+    _audit(tx, AuditAction.delete, row, before=before)
+    tx.session.delete(row)
+    tx.session.flush()
+
+
+@dataclass
+class ChainReport:
+    """What checking the audit chain found.
+
+    Attributes:
+        events: how many events were read.
+        head: the hash of the last event (the genesis hash for an empty chain).
+        problems: one line per broken link, naming the event.
+    """
+
+    events: int = 0
+    head: str = GENESIS_HASH
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the chain verified from first to last event."""
+        return not self.problems
+
+
+def verify_chain(events: Iterable[AuditEvent]) -> ChainReport:
+    """Check that each event's hash covers its content and links to the one before."""
+    report = ChainReport()
+    prev = GENESIS_HASH
+    for row in events:
+        report.events += 1
+        if row.prev_hash != prev:
+            report.problems.append(f"audit event {row.id}: does not follow the event before it")
+        if canonical_json(json.loads(row.change)) != row.change:
+            report.problems.append(f"audit event {row.id}: its change is not canonical JSON")
+        if event_hash(row.prev_hash, event_body(row)) != row.hash:
+            report.problems.append(f"audit event {row.id}: its hash does not match its content")
+        prev = row.hash
+    report.head = prev
+    return report
+
+
+def verify_store_chain(session: Session) -> ChainReport:
+    """Check the whole audit chain of a store, first event to last."""
+    rows = session.exec(
+        select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
+    )
+    return verify_chain(rows)
+
+
+# Platforms ------------------------------------------------------------------------------
+
+
+def _holidays(value: str | None) -> tuple[str | None, str | None]:
+    if value is None or not value.strip():
+        return None, None
+    match = re.fullmatch(r"([A-Za-z]{2,3})(?:-([A-Za-z0-9]{1,10}))?", value.strip())
+    if match is None:
+        raise InputError(
+            f"cannot read holidays {value!r}; "
+            "expected COUNTRY or COUNTRY-SUBDIVISION, e.g. US or US-NY"
+        )
+    country, sub = match.groups()
+    return country.upper(), sub.upper() if sub else None
+
+
+def _windows(windows: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for channel, text in windows.items():
+        ch = _choice(Channel, channel, "channel")
+        out[ch.value] = str(parse_window(text))
+    return out
+
+
+def _domains(values: Iterable[str], what: str) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        cleaned = value.strip().lower()
+        if not cleaned or any(c.isspace() for c in cleaned):
+            raise InputError(f"{what} {value!r} is not valid; expected e.g. gemini.com")
+        if cleaned not in out:
+            out.append(cleaned)
+    return out
+
+
+def find_platform(session: Session, name: str) -> Platform:
+    """The platform called `name`, whatever its case; NotFoundError otherwise."""
+    key = name.strip().casefold()
+    platform = session.exec(select(Platform).where(Platform.name_key == key)).first()
+    if platform is None:
+        known = session.exec(select(Platform.name).order_by(Platform.name_key)).all()
+        raise NotFoundError(
+            f"no platform called {name!r}; known: {', '.join(known) or 'none'} "
+            "(add one with 'recorder platform add')"
+        )
+    return platform
+
+
+def add_platform(
+    tx: Tx,
+    *,
+    name: str,
+    domains: Sequence[str] = (),
+    addresses: Sequence[str] = (),
+    timezone: str = "UTC",
+    holidays: str | None = None,
+    windows: Mapping[str, str] | None = None,
+    notes: str = "",
+) -> Platform:
+    """Add a platform; its name must be new, whatever its case."""
+    clean_name = _text(name, "platform name", max_len=100, required=True)
+    assert clean_name is not None
+    key = clean_name.casefold()
+    if tx.session.exec(select(Platform.id).where(Platform.name_key == key)).first() is not None:
+        raise InputError(f"a platform called {clean_name!r} already exists")
+    country, sub = _holidays(holidays)
+    platform = Platform(
+        name=clean_name,
+        name_key=key,
+        domains=_domains(domains, "domain"),
+        addresses=_domains(addresses, "address"),
+        timezone=zone(timezone).key,
+        holiday_country=country,
+        holiday_subdivision=sub,
+        windows=_windows(windows or {}),
+        notes=(notes or "").strip(),
+        created_at=tx.now,
+    )
+    _create(tx, platform)
+    return platform
+
+
+def load_presets(tx: Tx) -> list[Platform]:
+    """Add the built-in platforms of `platforms.toml` that the store does not have yet."""
+    data = tomllib.loads(resources.files("recorder").joinpath("platforms.toml").read_text("utf-8"))
+    added = []
+    for preset in data["platform"]:
+        key = preset["name"].casefold()
+        if tx.session.exec(select(Platform.id).where(Platform.name_key == key)).first() is None:
+            added.append(
+                add_platform(
+                    tx,
+                    name=preset["name"],
+                    domains=preset.get("domains", []),
+                    addresses=preset.get("addresses", []),
+                    timezone=preset.get("timezone", "UTC"),
+                    holidays=preset.get("holidays"),
+                    windows=preset.get("windows", {}),
+                    notes=preset.get("notes", ""),
+                )
+            )
+    return added
+
+
+# Cases ----------------------------------------------------------------------------------
+
+
+IDENTIFIERS = ("txid", "order_number", "account_email", "asset", "amount")
+"""The identifier fields of a case, in the order they are shown."""
+
+
+def _identifier(field_name: str, value: str | None) -> str | None:
+    if field_name == "account_email":
+        return _email(value)
+    if field_name == "amount":
+        return _amount(value)
+    limits = {"txid": 200, "order_number": 100, "asset": 32}
+    label = {"txid": "TxID", "order_number": "order number", "asset": "asset"}[field_name]
+    cleaned = _text(value, label, max_len=limits[field_name])
+    if cleaned is not None and any(c.isspace() for c in cleaned):
+        raise InputError(f"{label} {cleaned!r} has spaces in it; expected one token")
+    return cleaned.upper() if cleaned is not None and field_name == "asset" else cleaned
+
+
+def get_case(session: Session, case_id: int) -> Case:
+    """The case with this id; NotFoundError otherwise."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFoundError(f"no case #{case_id}; 'recorder list --all' shows the cases")
+    return case
+
+
+def open_case(
+    tx: Tx,
+    *,
+    platform: str,
+    title: str,
+    priority: Priority | str = Priority.normal,
+    **identifiers: str | None,
+) -> Case:
+    """Open a new case with a platform; identifiers are those named in IDENTIFIERS."""
+    found = find_platform(tx.session, platform)
+    unknown = set(identifiers) - set(IDENTIFIERS)
+    if unknown:
+        raise TypeError(f"unknown identifiers: {sorted(unknown)}")
+    clean_title = _text(title, "title", max_len=300, required=True)
+    assert clean_title is not None and found.id is not None
+    ids: dict[str, Any] = {name: _identifier(name, identifiers.get(name)) for name in IDENTIFIERS}
+    case = Case(
+        platform_id=found.id,
+        title=clean_title,
+        priority=_choice(Priority, priority, "priority"),
+        status=CaseStatus.open,
+        created_at=tx.now,
+        updated_at=tx.now,
+        **ids,
+    )
+    _create(tx, case)
+    return case
+
+
+def edit_case(tx: Tx, case_id: int, changes: Mapping[str, Any]) -> Case:
+    """Change a case's title, priority, identifiers or platform."""
+    case = get_case(tx.session, case_id)
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "title":
+            clean[key] = _text(value, "title", max_len=300, required=True)
+        elif key == "priority":
+            clean[key] = _choice(Priority, value, "priority")
+        elif key == "status":
+            clean[key] = _choice(CaseStatus, value, "status")
+        elif key == "platform":
+            clean["platform_id"] = find_platform(tx.session, value).id
+        elif key in IDENTIFIERS:
+            clean[key] = _identifier(key, value)
+        else:
+            raise TypeError(f"a case has no editable field {key!r}")
+    _update(tx, case, clean, touch=True)
+    return case
+
+
+def set_status(tx: Tx, case_id: int, status: CaseStatus | str) -> Case:
+    """Move a case to another status (reopen: back to `open`)."""
+    return edit_case(tx, case_id, {"status": status})
+
+
+# Contacts -------------------------------------------------------------------------------
+
+
+def get_contact(session: Session, contact_id: int) -> Contact:
+    """The contact with this id; NotFoundError otherwise."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFoundError(f"no contact #{contact_id}")
+    return contact
+
+
+def _contact_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key == "channel":
+            out[key] = _choice(Channel, value, "channel")
+        elif key == "direction":
+            out[key] = _choice(Direction, value, "direction")
+        elif key == "occurred_at":
+            out[key] = _aware(value, "the contact's time")
+        elif key in ("reference", "agent", "address", "subject"):
+            limit = {"reference": 100, "agent": 200, "address": 320, "subject": 500}[key]
+            out[key] = _text(value, key, max_len=limit)
+        elif key == "text":
+            _check_utf8(value or "", "text")
+            out[key] = (value or "").replace("\r\n", "\n")
+        elif key == "auto_ack":
+            out[key] = bool(value)
+        else:
+            raise TypeError(f"a contact has no editable field {key!r}")
+    if out.get("reference") and any(c.isspace() for c in out["reference"]):
+        raise InputError(f"reference {out['reference']!r} has spaces in it; expected one token")
+    return out
+
+
+def log_contact(
+    tx: Tx,
+    *,
+    case_id: int,
+    channel: Channel | str,
+    direction: Direction | str,
+    occurred_at: datetime,
+    reference: str | None = None,
+    agent: str | None = None,
+    address: str | None = None,
+    subject: str | None = None,
+    text: str = "",
+    auto_ack: bool = False,
+    source: Source = Source.typed,
+    source_name: str | None = None,
+    attach: Sequence[Path] = (),
+) -> Contact:
+    """Record one contact in a case, with its attachments, and touch the case."""
+    case = get_case(tx.session, case_id)
+    fields = _contact_fields(
+        {
+            "channel": channel,
+            "direction": direction,
+            "occurred_at": occurred_at,
+            "reference": reference,
+            "agent": agent,
+            "address": address,
+            "subject": subject,
+            "text": text,
+            "auto_ack": auto_ack,
+        }
+    )
+    # Check every file before anything is written, so that one bad path writes nothing.
+    for path in attach:
+        check_source(path)
+    contact = Contact(
+        case_id=case_id,
+        source=source,
+        source_name=source_name,
+        created_at=tx.now,
+        **fields,
+    )
+    _create(tx, contact)
+    for path in attach:
+        attach_file(tx, contact, path)
+    _touch(tx, case)
+    return contact
+
+
+def _touch(tx: Tx, case: Case) -> None:
+    """Record that something happened in a case now."""
+    _update(tx, case, {"updated_at": tx.now})
+
+
+def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:
+    """Copy a file into the attachment store and attach it (once per contact)."""
+    stored = tx.files.add(path)
+    if stored.created:
+        tx.new_files.append(stored)
+    assert contact.id is not None
+    existing = tx.session.exec(
+        select(Attachment).where(
+            Attachment.contact_id == contact.id, Attachment.sha256 == stored.sha256
+        )
+    ).first()
+    if existing is not None:
+        return None
+    attachment = Attachment(
+        contact_id=contact.id,
+        name=stored.name[:255],
+        media_type=stored.media_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        created_at=tx.now,
+    )
+    _create(tx, attachment)
+    return attachment
+
+
+def edit_contact(tx: Tx, contact_id: int, changes: Mapping[str, Any]) -> Contact:
+    """Correct a contact's fields; the audit chain keeps what they were."""
+    contact = get_contact(tx.session, contact_id)
+    if _update(tx, contact, _contact_fields(changes)):
+        _touch(tx, get_case(tx.session, contact.case_id))
+    return contact
+
+
+def delete_contact(tx: Tx, contact_id: int) -> None:
+    """Delete a contact and its attachment records; the files stay, as evidence."""
+    contact = get_contact(tx.session, contact_id)
+    attachments = tx.session.exec(
+        select(Attachment).where(Attachment.contact_id == contact_id)
+    ).all()
+    for attachment in attachments:
+        _delete(tx, attachment)
+    case = get_case(tx.session, contact.case_id)
+    _delete(tx, contact)
+    _touch(tx, case)
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    """How many rows each table holds (for `db` commands and tests)."""
+    tables: list[type[SQLModel]] = [Platform, Case, Contact, Attachment, AuditEvent]
+    return {
+        str(t.__tablename__): session.exec(select(func.count()).select_from(t)).one()
+        for t in tables
+    }
