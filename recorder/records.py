@@ -84,7 +84,7 @@ def _check_utf8(value: str, what: str) -> None:
         ) from None
 
 
-def _choice(enum: type[Any], value: Any, what: str) -> Any:
+def parse_choice(enum: type[Any], value: Any, what: str) -> Any:
     try:
         return enum(value)
     except ValueError:
@@ -283,7 +283,7 @@ def _holidays(value: str | None) -> tuple[str | None, str | None]:
 def _windows(windows: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for channel, text in windows.items():
-        ch = _choice(Channel, channel, "channel")
+        ch = parse_choice(Channel, channel, "channel")
         out[ch.value] = str(parse_window(text))
     return out
 
@@ -415,7 +415,7 @@ def open_case(
     case = Case(
         platform_id=found.id,
         title=clean_title,
-        priority=_choice(Priority, priority, "priority"),
+        priority=parse_choice(Priority, priority, "priority"),
         status=CaseStatus.open,
         created_at=tx.now,
         updated_at=tx.now,
@@ -433,9 +433,9 @@ def edit_case(tx: Tx, case_id: int, changes: Mapping[str, Any]) -> Case:
         if key == "title":
             clean[key] = _text(value, "title", max_len=300, required=True)
         elif key == "priority":
-            clean[key] = _choice(Priority, value, "priority")
+            clean[key] = parse_choice(Priority, value, "priority")
         elif key == "status":
-            clean[key] = _choice(CaseStatus, value, "status")
+            clean[key] = parse_choice(CaseStatus, value, "status")
         elif key == "platform":
             clean["platform_id"] = find_platform(tx.session, value).id
         elif key in IDENTIFIERS:
@@ -466,9 +466,9 @@ def _contact_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key == "channel":
-            out[key] = _choice(Channel, value, "channel")
+            out[key] = parse_choice(Channel, value, "channel")
         elif key == "direction":
-            out[key] = _choice(Direction, value, "direction")
+            out[key] = parse_choice(Direction, value, "direction")
         elif key == "occurred_at":
             out[key] = _aware(value, "the contact's time")
         elif key in ("reference", "agent", "address", "subject"):
