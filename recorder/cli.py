@@ -30,7 +30,7 @@ class RecorderGroup(click.Group):
     read. Nothing reaches the user as a stack trace unless RECORDER_DEBUG is set.
     """
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,

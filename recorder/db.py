@@ -108,23 +108,24 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-def alembic_config(connection: Connection | None = None) -> Any:
-    """An Alembic Config for the packaged migrations, bound to `connection` when given."""
+def alembic_config(connection: Connection | None = None, *, location: Path | None = None) -> Any:
+    """An Alembic Config for the migrations (the packaged ones unless `location` is given),
+    bound to `connection` when given."""
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("script_location", str(location or migrations_dir()))
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", *, location: Path | None = None) -> None:
     """Run the migrations from the store's revision up to `revision`."""
     from alembic import command
 
     with _migration_connection(engine) as conn:
-        command.upgrade(alembic_config(conn), revision)
+        command.upgrade(alembic_config(conn, location=location), revision)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,177 @@
+"""Migrations: no drift from the models, and upgrades that keep every row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.script import ScriptDirectory
+
+from recorder import db
+from recorder.records import open_store
+
+
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(db.alembic_config())
+
+
+def _revisions() -> list[str]:
+    """Every revision, oldest first."""
+    return [rev.revision for rev in reversed(list(_script().walk_revisions()))]
+
+
+def test_the_cached_head_is_alembics_head() -> None:
+    assert _script().get_heads() == [db.SCHEMA_HEAD]
+
+
+def test_history_is_one_line() -> None:
+    script = _script()
+    assert len(script.get_bases()) == 1
+    for rev in script.walk_revisions():
+        assert not rev.is_merge_point and not rev.is_branch_point
+
+
+def test_models_and_migrations_agree(tmp_path: Path) -> None:
+    """`alembic check`: a model changed without a migration fails here."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'check.sqlite3'}")
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        command.check(db.alembic_config(conn))
+
+
+def _sample_value(column: sa.Column[Any], row: int) -> Any:
+    kind = column.type
+    if isinstance(kind, sa.Boolean):
+        return row % 2 == 0
+    if isinstance(kind, sa.Integer):
+        return row
+    if isinstance(kind, sa.DateTime):
+        return datetime(2026, 1, row, 12, 0)
+    if isinstance(kind, sa.JSON):
+        return {"row": row}
+    if isinstance(kind, sa.Enum):
+        return kind.enums[row % len(kind.enums)]
+    if isinstance(kind, sa.String | sa.Text):
+        return f"{column.name} {row} 中文"
+    raise AssertionError(f"no sample value for {column.table.name}.{column.name} ({kind!r})")
+
+
+def _fill(engine: sa.Engine, rows: int = 3) -> dict[str, list[tuple[Any, ...]]]:
+    """Put rows into every table of the store as it is at its revision."""
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    kept: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.begin() as conn:
+        for table in meta.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            values = [
+                {c.name: _sample_value(c, r) for c in table.columns} for r in range(1, rows + 1)
+            ]
+            conn.execute(table.insert(), values)
+            kept[table.name] = [tuple(v.values()) for v in values]
+    return kept
+
+
+EARLIER = _revisions()[:-1]
+
+
+@pytest.mark.parametrize("revision", EARLIER)
+def test_upgrading_from_an_earlier_revision_keeps_every_row(revision: str, tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine, revision)
+    before = _fill(engine)
+    engine.dispose()
+
+    store = open_store(str(path))
+    assert db.current_revision(store.engine) == db.SCHEMA_HEAD
+    assert list(path.parent.glob("old.sqlite3.before-*.bak")), "no backup before migrating"
+    meta = sa.MetaData()
+    meta.reflect(store.engine)
+    with store.engine.connect() as conn:
+        for name, rows in before.items():
+            old_columns = list(sa.Table(name, sa.MetaData(), autoload_with=engine).columns)
+            table = meta.tables[name]
+            stored = conn.execute(
+                sa.select(*[table.c[c.name] for c in old_columns]).order_by(table.c.id)
+            ).all()
+            assert [tuple(r) for r in stored][: len(rows)] == rows, name
+    store.close()
+
+
+def test_a_new_store_migrates_from_nothing_and_downgrades_to_nothing(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'roundtrip.sqlite3'}")
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        command.downgrade(db.alembic_config(conn), "base")
+        conn.commit()
+    assert sa.inspect(engine).get_table_names() == ["alembic_version"]
+
+
+REBUILD_CONTACTS = '''
+"""A test revision that rebuilds the contacts table, as SQLite batch migrations do."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("contacts", recreate="always") as batch_op:
+        batch_op.add_column(sa.Column("extra", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("contacts", recreate="always") as batch_op:
+        batch_op.drop_column("extra")
+'''
+
+
+def test_rebuilding_a_parent_table_keeps_the_rows_that_cascade_from_it(
+    tmp_path: Path, store: Any
+) -> None:
+    """Batch mode drops and re-creates a table: with foreign keys on, the drop would
+    cascade to attachments. Migrations run with them off and checked afterwards."""
+    import shutil
+    from datetime import UTC
+
+    from recorder.records import count_rows, log_contact, open_case
+
+    shot = tmp_path / "evidence.png"
+    shot.write_bytes(b"evidence")
+    with store.write() as tx:
+        case = open_case(tx, platform="Gemini", title="Frozen account")
+        log_contact(
+            tx,
+            case_id=case.id,
+            channel="email",
+            direction="outbound",
+            occurred_at=datetime(2026, 11, 1, tzinfo=UTC),
+            attach=[shot],
+        )
+    with store.read() as session:
+        before = count_rows(session)
+    assert before["attachments"] == 1
+
+    migrations = tmp_path / "migrations"
+    shutil.copytree(db.migrations_dir(), migrations)
+    (migrations / "versions" / "9001_rebuild_contacts.py").write_text(
+        REBUILD_CONTACTS.replace("{head}", db.SCHEMA_HEAD)
+    )
+    db.upgrade(store.engine, location=migrations)
+
+    with store.read() as session:
+        assert count_rows(session) == before
+    columns = [c["name"] for c in sa.inspect(store.engine).get_columns("contacts")]
+    assert "extra" in columns
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
