@@ -144,7 +144,7 @@ def _case_id(value: str) -> int:
     return int(cleaned)
 
 
-@click.group(cls=RecorderGroup, invoke_without_command=True)
+@click.group(name="recorder", cls=RecorderGroup, invoke_without_command=True)
 @click.option(
     "--db",
     metavar="PATH|URL",

@@ -1,0 +1,68 @@
+"""The core runs without the TUI, and the everyday CLI path loads only what it needs."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import recorder
+
+CORE = sorted(
+    m.name
+    for m in pkgutil.walk_packages(recorder.__path__, "recorder.")
+    if not m.name.startswith("recorder.tui") and m.name != "recorder.__main__"
+)
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = (
+        f"import sys\n{code}\nprint('\\n'.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return set(out.split())
+
+
+def test_there_is_a_core_to_check() -> None:
+    assert {"recorder.cli", "recorder.records", "recorder.store", "recorder.models"} <= set(CORE)
+
+
+def test_the_core_never_imports_textual() -> None:
+    loaded = _loaded_after("\n".join(f"import {name}" for name in CORE))
+    assert "textual" not in loaded
+
+
+def test_logging_a_contact_on_a_current_store_loads_no_heavy_extras(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    setup = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "recorder",
+            "--db",
+            str(db),
+            "case",
+            "new",
+            "--platform",
+            "gemini",
+            "--title",
+            "t",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    case = setup.stdout.strip()
+    loaded = _loaded_after(
+        "from recorder.cli import cli\n"
+        "try:\n"
+        f"    cli.main(['--db', {str(db)!r}, 'log', '--case', {case!r}, '--channel', 'chat',"
+        " '--direction', 'out', '--text', 'hi'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code"
+    )
+    assert "sqlmodel" in loaded  # the probe did run the command
+    assert not loaded & {"alembic", "textual", "rich", "rapidfuzz", "mako"}
