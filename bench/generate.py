@@ -1,0 +1,212 @@
+"""Build a realistic bench store: platforms, 10k cases, 100k contacts with 2 KB texts.
+
+Bulk-loaded through SQLAlchemy Core (no ORM objects, no audit events: this is
+scale data for timing, not a record anyone made). Deterministic for a given seed.
+The result is cached under bench/.data/ and reused while the schema is the same.
+
+    python bench/generate.py [--cases 10000] [--contacts 100000] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from recorder.clock import FixedClock
+from recorder.db import SCHEMA_HEAD
+from recorder.models import (
+    OPEN_STATUSES,
+    Case,
+    Channel,
+    Contact,
+    Direction,
+    Platform,
+    Priority,
+    Source,
+    table_of,
+)
+from recorder.records import add_platform, open_store
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+DATA = Path(__file__).resolve().parent / ".data"
+TEXT_BYTES = 2048
+
+PLATFORMS = [
+    ("Coinbase", "coinbase.com", "America/New_York", "US", {"email": "72h", "chat": "15m"}),
+    ("Kraken", "kraken.com", "America/Los_Angeles", "US-CA", {"email": "48h", "ticket": "3bd"}),
+    ("Binance", "binance.com", "Asia/Singapore", "SG", {"ticket": "5bd", "chat": "10m"}),
+    ("OKX", "okx.com", "Asia/Hong_Kong", "HK", {"email": "72h", "ticket": "5bd"}),
+    ("Revolut", "revolut.com", "Europe/London", "GB", {"chat": "1h", "complaint": "15bd"}),
+]
+
+EN = [
+    "My withdrawal has been pending for several days and the transaction id shows nothing.",
+    "I was asked to verify my identity again although I completed verification last month.",
+    "The support agent said the issue was escalated to the wallet team.",
+    "Please confirm when the funds will be returned to my bank account.",
+    "I attached a screenshot of the error message shown when I try to log in.",
+    "This is my third message about the same problem and I have not had an answer.",
+    "The deposit was confirmed on chain but my balance was never credited.",
+    "My account was frozen without any explanation after a routine transfer.",
+    "Could you tell me which documents you still need from me?",
+    "The two-factor code is rejected every time even though the clock is correct.",
+]
+ZH = [
+    "我的提现已经等待了好几天，交易哈希在区块浏览器上查不到。",
+    "客服说问题已经升级到钱包团队处理，请耐心等待。",
+    "我已经完成了身份验证，但系统又要求我重新上传证件。",
+    "充值在链上已经确认，但是账户余额一直没有到账。",
+    "请告诉我资金什么时候可以退回到我的银行账户。",
+    "这是我第三次就同一个问题联系客服，至今没有得到答复。",
+    "我的账户在一次普通转账之后被冻结，没有任何解释。",
+    "双重验证码每次都被拒绝，手机时间是正确的。",
+]
+TITLES = [
+    "{asset} withdrawal pending since {day}",
+    "Deposit of {amount} {asset} not credited",
+    "Account frozen after transfer",
+    "Cannot log in: 2FA code rejected",
+    "{asset}提现一直处理中",
+    "充值未到账 {amount} {asset}",
+    "Identity verification loop",
+    "Order {order} filled at the wrong price",
+]
+ASSETS = ["BTC", "ETH", "USDC", "SOL", "USDT", "DOGE"]
+CHANNELS = [Channel.ticket, Channel.email, Channel.chat, Channel.help_center, Channel.email]
+
+
+def _text(rng: random.Random) -> str:
+    pool = ZH if rng.random() < 0.35 else EN
+    parts: list[str] = []
+    size = 0
+    while size < TEXT_BYTES:
+        sentence = rng.choice(pool)
+        parts.append(sentence)
+        size += len(sentence.encode("utf-8")) + 1
+    return " ".join(parts)
+
+
+def generate(path: Path, *, cases: int, contacts: int, seed: int = 20261124) -> Path:
+    """Create the store at `path` (which must not exist) and fill it."""
+    rng = random.Random(seed)
+    store = open_store(str(path), clock=FixedClock(NOW - timedelta(days=120)))
+    with store.write() as tx:
+        for name, domain, tz, holidays, windows in PLATFORMS:
+            add_platform(
+                tx, name=name, domains=[domain], timezone=tz, holidays=holidays, windows=windows
+            )
+    with store.read() as session:
+        platform_ids = list(session.execute(sa.select(table_of(Platform).c.id)).scalars())
+
+    case_rows: list[dict[str, Any]] = []
+    for case_id in range(1, cases + 1):
+        created = NOW - timedelta(days=rng.uniform(1, 90))
+        asset = rng.choice(ASSETS)
+        title = rng.choice(TITLES).format(
+            asset=asset,
+            day=created.strftime("%d %b"),
+            amount=rng.randint(1, 5000),
+            order=rng.randint(100000, 999999),
+        )
+        case_rows.append(
+            {
+                "id": case_id,
+                "platform_id": rng.choice(platform_ids),
+                "title": title,
+                "status": rng.choice(OPEN_STATUSES),
+                "priority": Priority.urgent if rng.random() < 0.1 else Priority.normal,
+                "txid": f"0x{rng.getrandbits(256):064x}" if rng.random() < 0.5 else None,
+                "order_number": str(rng.randint(100000, 999999)) if rng.random() < 0.3 else None,
+                "account_email": None,
+                "asset": asset,
+                "amount": f"{rng.uniform(0.01, 5000):.2f}",
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+    with store.engine.begin() as conn:
+        conn.execute(table_of(Case).insert(), case_rows)
+
+    per_case = [1] * cases
+    for _ in range(contacts - cases):
+        per_case[rng.randrange(cases)] += 1
+    contact_table = table_of(Contact)
+    batch: list[dict[str, Any]] = []
+    contact_id = 0
+    with store.engine.begin() as conn:
+        for case_index, count in enumerate(per_case):
+            case = case_rows[case_index]
+            at = case["created_at"]
+            reference = str(rng.randint(1000000, 9999999))
+            for n in range(count):
+                contact_id += 1
+                at = at + timedelta(hours=rng.uniform(0.2, 60))
+                batch.append(
+                    {
+                        "id": contact_id,
+                        "case_id": case["id"],
+                        "channel": rng.choice(CHANNELS),
+                        "direction": Direction.outbound if n % 2 == 0 else Direction.inbound,
+                        "occurred_at": at,
+                        "reference": reference if rng.random() < 0.8 else None,
+                        "agent": rng.choice([None, "Sam", "Ana", "李明"]),
+                        "address": None,
+                        "subject": None,
+                        "text": _text(rng),
+                        "auto_ack": False,
+                        "source": Source.demo,
+                        "source_name": None,
+                        "created_at": at,
+                    }
+                )
+                if len(batch) >= 5000:
+                    conn.execute(contact_table.insert(), batch)
+                    batch.clear()
+        if batch:
+            conn.execute(contact_table.insert(), batch)
+        conn.exec_driver_sql("ANALYZE")
+    store.close()
+    return path
+
+
+def cached(cases: int = 10_000, contacts: int = 100_000) -> Path:
+    """The bench store of this size for the current schema, generated once."""
+    path = DATA / f"store-{SCHEMA_HEAD}-{cases}-{contacts}.sqlite3"
+    if not path.exists():
+        partial = path.with_name(path.name + ".partial")
+        for leftover in DATA.glob(partial.name + "*"):
+            leftover.unlink()
+        started = time.perf_counter()
+        print(f"generating {path.name} ...", file=sys.stderr)
+        generate(partial, cases=cases, contacts=contacts)
+        partial.rename(path)
+        for suffix in ("-wal", "-shm"):
+            Path(str(partial) + suffix).unlink(missing_ok=True)
+        print(f"generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+def main() -> None:
+    """Generate a bench store and print its path."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, help="Write here instead of the cache.")
+    args = parser.parse_args()
+    if args.out:
+        if args.out.exists():
+            parser.error(f"{args.out} already exists")
+        print(generate(args.out, cases=args.cases, contacts=args.contacts))
+    else:
+        print(cached(args.cases, args.contacts))
+
+
+if __name__ == "__main__":
+    main()
