@@ -21,22 +21,29 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import cached  # noqa: E402
+from generate import cached
+
+Command = tuple[Sequence[str], dict[str, str]]
 
 
-def timed(argv: Sequence[str], env: dict[str, str], runs: int) -> float:
-    """Median wall time of running `argv` to completion, output discarded."""
-    samples = []
+def medians(commands: dict[str, Command], runs: int) -> dict[str, float]:
+    """Median wall time of each command, run to completion with output discarded.
+
+    The commands take turns, one run each per round, so that whatever else the
+    machine does in the meantime weighs on all of them alike.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=True)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+        for name, (argv, env) in commands.items():
+            started = time.perf_counter()
+            subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=True)
+            samples[name].append(time.perf_counter() - started)
+    return {name: statistics.median(times) for name, times in samples.items()}
 
 
 def taskwarrior(tasks: int, workdir: Path) -> dict[str, str] | None:
@@ -77,22 +84,18 @@ def main() -> None:
         shutil.copyfile(store, db)
         env = {**os.environ, "RECORDER_DB": str(db), "RECORDER_TZ": "UTC"}
         recorder = [sys.executable, "-m", "recorder"]
-        run: Callable[[Sequence[str], dict[str, str]], float] = lambda argv, e: timed(  # noqa: E731
-            argv, e, args.runs
-        )
-        figures: dict[str, float] = {}
-        figures["import sqlmodel (floor)"] = run([sys.executable, "-c", "import sqlmodel"], env)
-        figures["recorder log"] = run(
-            [*recorder, "log", "--case", "5000", "--channel", "chat", "--direction", "out",
-             "--text", "Still waiting for an answer."],
-            env,
-        )
-        figures["recorder list --json"] = run([*recorder, "list", "--json"], env)
-        figures["recorder show --json"] = run([*recorder, "show", "5000", "--json"], env)
+        log = ["log", "--case", "5000", "--channel", "chat", "--direction", "out"]
+        commands: dict[str, Command] = {
+            "import sqlmodel (floor)": ([sys.executable, "-c", "import sqlmodel"], env),
+            "recorder log": ([*recorder, *log, "--text", "Still waiting for an answer."], env),
+            "recorder list --json": ([*recorder, "list", "--json"], env),
+            "recorder show --json": ([*recorder, "show", "5000", "--json"], env),
+        }
         task_env = taskwarrior(10_000, work)
         if task_env is not None:
-            figures["task list (10k tasks)"] = run(["task", "list"], task_env)
-            figures["task add (10k tasks)"] = run(["task", "add", "one more"], task_env)
+            commands["task list (10k tasks)"] = (["task", "list"], task_env)
+            commands["task add (10k tasks)"] = (["task", "add", "one more"], task_env)
+        figures = medians(commands, args.runs)
 
         listed = subprocess.run(
             [*recorder, "list", "--json"], env=env, capture_output=True, check=True

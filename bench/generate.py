@@ -131,46 +131,43 @@ def generate(path: Path, *, cases: int, contacts: int, seed: int = 20261124) -> 
                 "updated_at": created,
             }
         )
-    with store.engine.begin() as conn:
-        conn.execute(table_of(Case).insert(), case_rows)
-
     per_case = [1] * cases
     for _ in range(contacts - cases):
         per_case[rng.randrange(cases)] += 1
-    contact_table = table_of(Contact)
-    batch: list[dict[str, Any]] = []
-    contact_id = 0
+    contact_rows: list[dict[str, Any]] = []
+    for case, count in zip(case_rows, per_case, strict=True):
+        at = case["created_at"]
+        reference = str(rng.randint(1000000, 9999999))
+        for n in range(count):
+            at = at + timedelta(hours=rng.uniform(0.2, 60))
+            contact_rows.append(
+                {
+                    "id": len(contact_rows) + 1,
+                    "case_id": case["id"],
+                    "channel": rng.choice(CHANNELS),
+                    "direction": Direction.outbound if n % 2 == 0 else Direction.inbound,
+                    "occurred_at": at,
+                    "reference": reference if rng.random() < 0.8 else None,
+                    "agent": rng.choice([None, "Sam", "Ana", "李明"]),
+                    "address": None,
+                    "subject": None,
+                    "text": _text(rng),
+                    "auto_ack": False,
+                    "source": Source.demo,
+                    "source_name": None,
+                    "created_at": at,
+                }
+            )
+        # The summary the write path keeps on every case.
+        mine = contact_rows[-count:]
+        case["contact_count"] = count
+        case["last_contact_at"] = at
+        case["refs"] = [reference] if any(c["reference"] for c in mine) else []
+        case["updated_at"] = at
     with store.engine.begin() as conn:
-        for case_index, count in enumerate(per_case):
-            case = case_rows[case_index]
-            at = case["created_at"]
-            reference = str(rng.randint(1000000, 9999999))
-            for n in range(count):
-                contact_id += 1
-                at = at + timedelta(hours=rng.uniform(0.2, 60))
-                batch.append(
-                    {
-                        "id": contact_id,
-                        "case_id": case["id"],
-                        "channel": rng.choice(CHANNELS),
-                        "direction": Direction.outbound if n % 2 == 0 else Direction.inbound,
-                        "occurred_at": at,
-                        "reference": reference if rng.random() < 0.8 else None,
-                        "agent": rng.choice([None, "Sam", "Ana", "李明"]),
-                        "address": None,
-                        "subject": None,
-                        "text": _text(rng),
-                        "auto_ack": False,
-                        "source": Source.demo,
-                        "source_name": None,
-                        "created_at": at,
-                    }
-                )
-                if len(batch) >= 5000:
-                    conn.execute(contact_table.insert(), batch)
-                    batch.clear()
-        if batch:
-            conn.execute(contact_table.insert(), batch)
+        conn.execute(table_of(Case).insert(), case_rows)
+        for start in range(0, len(contact_rows), 5000):
+            conn.execute(table_of(Contact).insert(), contact_rows[start : start + 5000])
         conn.exec_driver_sql("ANALYZE")
     store.close()
     return path

@@ -96,8 +96,28 @@ def _store(ctx: click.Context) -> Iterator[Any]:
         store.close()
 
 
+@contextmanager
+def _reader(ctx: click.Context) -> Iterator[Any]:
+    """A reader of the store: the light one when the store allows, else the full store."""
+    from recorder.locations import resolve
+    from recorder.reading import open_sqlite_reader
+
+    light = open_sqlite_reader(resolve(_settings(ctx).db))
+    if light is not None:
+        try:
+            yield light
+        finally:
+            light.close()
+        return
+    with _store(ctx) as store, store.reader() as reader:
+        yield reader
+
+
 def _print_json(document: Any) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    # Indented for a person at a terminal; compact (and several times faster to
+    # write, through json's C encoder) for a program reading a pipe.
+    indent = 2 if sys.stdout.isatty() else None
+    click.echo(json.dumps(document, ensure_ascii=False, indent=indent))
 
 
 def _local() -> tzinfo:
@@ -107,9 +127,11 @@ def _local() -> tzinfo:
 
 
 def _when(text: str | None, now: datetime) -> datetime:
+    if text is None:
+        return now
     from recorder.dates import parse_when
 
-    return now if text is None else parse_when(text, now=now, local=_local())
+    return parse_when(text, now=now, local=_local())
 
 
 def _show_time(value: datetime | None) -> str:
@@ -201,10 +223,10 @@ def platform() -> None:
 @click.pass_context
 def platform_list(ctx: click.Context, as_json: bool) -> None:
     """List the platforms."""
-    from recorder.queries import list_platforms, platform_json
+    from recorder.queries import list_platforms
 
-    with _store(ctx) as store, store.read() as session:
-        platforms = [platform_json(p) for p in list_platforms(session)]
+    with _reader(ctx) as reader:
+        platforms = [p.to_json() for p in list_platforms(reader)]
     if as_json:
         _print_json(platforms)
         return
@@ -219,11 +241,10 @@ def platform_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def platform_show(ctx: click.Context, name: str, as_json: bool) -> None:
     """Show one platform."""
-    from recorder.queries import platform_json
-    from recorder.records import find_platform
+    from recorder.queries import platform_named
 
-    with _store(ctx) as store, store.read() as session:
-        doc = platform_json(find_platform(session, name))
+    with _reader(ctx) as reader:
+        doc = platform_named(reader, name).to_json()
     if as_json:
         _print_json(doc)
         return
@@ -278,25 +299,27 @@ def platform_add(
     as_json: bool,
 ) -> None:
     """Add a platform."""
-    from recorder.queries import platform_json
+    from recorder.queries import platform_named
     from recorder.records import add_platform
 
     parsed = _windows(windows)
-    with _store(ctx) as store, store.write() as tx:
-        added = add_platform(
-            tx,
-            name=name,
-            domains=domains,
-            addresses=addresses,
-            timezone=timezone,
-            holidays=holidays,
-            windows=parsed,
-            notes=notes,
-        )
-    if as_json:
-        _print_json(platform_json(added))
-    else:
-        click.echo(f"added platform {added.name}")
+    with _store(ctx) as store:
+        with store.write() as tx:
+            added = add_platform(
+                tx,
+                name=name,
+                domains=domains,
+                addresses=addresses,
+                timezone=timezone,
+                holidays=holidays,
+                windows=parsed,
+                notes=notes,
+            )
+        if as_json:
+            with store.reader() as reader:
+                _print_json(platform_named(reader, added.name).to_json())
+            return
+    click.echo(f"added platform {added.name}")
 
 
 # Cases ----------------------------------------------------------------------------------
@@ -348,8 +371,8 @@ def case_new(
             )
         assert opened.id is not None
         if as_json:
-            with store.read() as session:
-                _print_json(case_detail(session, opened.id).to_json())
+            with store.reader() as reader:
+                _print_json(case_detail(reader, opened.id).to_json())
             return
     click.echo(opened.id)
 
@@ -448,7 +471,6 @@ def log(
     as_json: bool,
 ) -> None:
     """Record one contact in a case and print its id."""
-    from recorder.queries import contact_views
     from recorder.records import log_contact
 
     body = _contact_text(text, text_file) or ""
@@ -470,8 +492,10 @@ def log(
                 attach=[Path(p).expanduser() for p in attach],
             )
         if as_json:
-            with store.read() as session:
-                _print_json(contact_views(session, contact_id=contact.id)[0].to_json())
+            from recorder.queries import contact_views
+
+            with store.reader() as reader:
+                _print_json(contact_views(reader, contact_id=contact.id)[0].to_json())
             return
     click.echo(contact.id)
 
@@ -554,17 +578,16 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List open cases, newest activity first."""
-    from recorder.models import OPEN_STATUSES, CaseStatus
     from recorder.queries import list_cases
-    from recorder.records import parse_choice
+    from recorder.vocabulary import OPEN_STATUSES, CaseStatus, parse_choice
 
     wanted: Sequence[CaseStatus] | None = OPEN_STATUSES
     if statuses:
         wanted = [parse_choice(CaseStatus, s.replace("-", "_"), "status") for s in statuses]
     elif show_all:
         wanted = None
-    with _store(ctx) as store, store.read() as session:
-        cases = list_cases(session, statuses=wanted, platform=platform_name)
+    with _reader(ctx) as reader:
+        cases = list_cases(reader, statuses=wanted, platform=platform_name)
     if as_json:
         _print_json([c.to_json() for c in cases])
         return
@@ -590,8 +613,8 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
     """Show a case and its whole history in time order."""
     from recorder.queries import case_detail
 
-    with _store(ctx) as store, store.read() as session:
-        detail = case_detail(session, _case_id(case_id))
+    with _reader(ctx) as reader:
+        detail = case_detail(reader, _case_id(case_id))
     if as_json:
         _print_json(detail.to_json())
         return

@@ -6,9 +6,6 @@ import os
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil import parser as dateparser
-from dateutil import tz
-
 from recorder.errors import InputError
 
 TZ_ENV = "RECORDER_TZ"
@@ -30,7 +27,9 @@ def local_zone() -> tzinfo:
     name = os.environ.get(TZ_ENV)
     if name:
         return zone(name)
-    local = tz.tzlocal()
+    from dateutil import tz
+
+    local: tzinfo = tz.tzlocal()
     return local
 
 
@@ -45,6 +44,9 @@ def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:
         return now.astimezone(UTC)
     if not cleaned:
         raise InputError(f"empty time; expected {WHEN_FORMS}")
+    # Imported here: the parser is only needed when someone typed a time.
+    from dateutil import parser as dateparser
+
     today = now.astimezone(local).replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         parsed = dateparser.parse(cleaned, default=today.replace(tzinfo=None))

@@ -15,10 +15,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from recorder.errors import StoreError
 from recorder.locations import sqlite_path
+from recorder.revision import SCHEMA_HEAD
 
-SCHEMA_HEAD = "0001"
-"""The newest migration in schema/versions. A test checks it against Alembic's head, so
-that opening a current store costs one query and never imports Alembic."""
+__all__ = ["SCHEMA_HEAD", "backup", "current_revision", "make_engine", "upgrade"]
+
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a writer waits for another to finish before giving up."""

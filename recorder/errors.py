@@ -17,3 +17,16 @@ class NotFoundError(RecorderError):
 
 class StoreError(RecorderError):
     """The store cannot be opened, upgraded or copied."""
+
+
+def unknown_platform(name: str, known: list[str]) -> NotFoundError:
+    """The error for a platform name that matches none."""
+    return NotFoundError(
+        f"no platform called {name!r}; known: {', '.join(known) or 'none'} "
+        "(add one with 'recorder platform add')"
+    )
+
+
+def unknown_case(case_id: int) -> NotFoundError:
+    """The error for a case id that matches none."""
+    return NotFoundError(f"no case #{case_id}; 'recorder list --all' shows the cases")

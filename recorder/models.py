@@ -7,8 +7,36 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ConfigDict
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
+
+from recorder.vocabulary import (
+    OPEN_STATUSES,
+    AuditAction,
+    CaseStatus,
+    Channel,
+    Direction,
+    Priority,
+    Source,
+)
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Attachment",
+    "AuditAction",
+    "AuditEvent",
+    "Case",
+    "CaseStatus",
+    "Channel",
+    "Contact",
+    "Direction",
+    "Platform",
+    "Priority",
+    "Source",
+    "record_fields",
+    "table_of",
+]
 
 # Constraint names are fixed by convention so that Alembic's batch mode on SQLite can
 # find and alter them, and so that the same schema gets the same names on every backend.
@@ -44,68 +72,6 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-class CaseStatus(StrEnum):
-    """Where a case stands."""
-
-    open = "open"
-    waiting_on_support = "waiting_on_support"
-    waiting_on_me = "waiting_on_me"
-    escalated = "escalated"
-    resolved = "resolved"
-    closed = "closed"
-
-    @property
-    def is_open(self) -> bool:
-        """Whether the case still needs something to happen ("open tickets")."""
-        return self not in (CaseStatus.resolved, CaseStatus.closed)
-
-
-OPEN_STATUSES: tuple[CaseStatus, ...] = tuple(s for s in CaseStatus if s.is_open)
-
-
-class Priority(StrEnum):
-    """How pressing a case is."""
-
-    normal = "normal"
-    urgent = "urgent"
-
-
-class Channel(StrEnum):
-    """The way a contact reached the platform, or came from it."""
-
-    help_center = "help_center"
-    chat = "chat"
-    ticket = "ticket"
-    email = "email"
-    phone = "phone"
-    social = "social"
-    complaint = "complaint"
-    regulator = "regulator"
-
-
-class Direction(StrEnum):
-    """Who spoke: the user (outbound) or support (inbound)."""
-
-    outbound = "outbound"
-    inbound = "inbound"
-
-
-class Source(StrEnum):
-    """Where a contact's record came from."""
-
-    typed = "typed"
-    imported = "imported"
-    demo = "demo"
-
-
-class AuditAction(StrEnum):
-    """What an audit event records."""
-
-    create = "create"
-    update = "update"
-    delete = "delete"
-
-
 def _enum(enum: type[StrEnum]) -> sa.Enum:
     # Stored as plain strings (no native enum type, no CHECK constraint) so that adding
     # a member later is not a schema change; the write path validates values.
@@ -118,7 +84,18 @@ def _enum(enum: type[StrEnum]) -> sa.Enum:
     )
 
 
-class Platform(SQLModel, table=True):
+class _Table(SQLModel):
+    """The base of every table: validators are built on first use, not at import.
+
+    Rows are validated by the write path, not by pydantic, so most commands never
+    need pydantic's validators; building them for every table took a tenth of the
+    start-up time of `recorder log`.
+    """
+
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
+
+
+class Platform(_Table, table=True):
     """An organisation the user deals with, and what it promises."""
 
     __tablename__ = "platforms"
@@ -141,7 +118,7 @@ class Platform(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class Case(SQLModel, table=True):
+class Case(_Table, table=True):
     """One problem with one platform."""
 
     __tablename__ = "cases"
@@ -160,9 +137,15 @@ class Case(SQLModel, table=True):
     """Kept as written ("0.5", "1,200.00"): an amount is evidence, not arithmetic."""
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # A summary of the case's contacts, recomputed by the write path whenever one of
+    # them changes, so that the case list reads one row per case and nothing else.
+    last_contact_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    contact_count: int = 0
+    refs: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    """The reference numbers of the case's contacts, in the order they first appeared."""
 
 
-class Contact(SQLModel, table=True):
+class Contact(_Table, table=True):
     """One touchpoint in a case."""
 
     __tablename__ = "contacts"
@@ -193,7 +176,7 @@ class Contact(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class Attachment(SQLModel, table=True):
+class Attachment(_Table, table=True):
     """A file of evidence attached to a contact; the file itself is named by its SHA-256."""
 
     __tablename__ = "attachments"
@@ -208,7 +191,7 @@ class Attachment(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class AuditEvent(SQLModel, table=True):
+class AuditEvent(_Table, table=True):
     """An append-only, hash-chained record of one change."""
 
     __tablename__ = "audit_events"

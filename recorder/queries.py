@@ -1,37 +1,133 @@
-"""The read side: lists and detail views as plain values, built with Core selects.
+"""The read side: lists and detail views as plain values, from SQL text run by a Reader.
 
 Each function runs a fixed number of queries, whatever the number of rows, and every
-query uses an index (tests/store/test_query_plans.py checks this).
+query uses an index (tests/store/test_query_plans.py checks this). Nothing here
+imports SQLAlchemy: see `recorder.reading` for why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session
-
-from recorder.models import (
-    OPEN_STATUSES,
-    Attachment,
-    Case,
-    CaseStatus,
-    Contact,
-    Platform,
-    table_of,
-)
-from recorder.records import IDENTIFIERS, find_platform, get_case
+from recorder.errors import unknown_case, unknown_platform
+from recorder.reading import Reader, placeholders
+from recorder.vocabulary import IDENTIFIERS, OPEN_STATUSES, CaseStatus
 
 
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 with offset, in UTC; None stays None."""
-    return None if value is None else value.astimezone(UTC).isoformat()
+    if value is None:
+        return None
+    return (value if value.tzinfo is UTC else value.astimezone(UTC)).isoformat()
 
 
-@dataclass(frozen=True)
+def _utc(value: Any) -> datetime | None:
+    """A stored time (text on SQLite, a naive datetime elsewhere) as aware UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _at(value: Any) -> datetime:
+    """A stored time that is never empty."""
+    moment = _utc(value)
+    assert moment is not None
+    return moment
+
+
+def _json(value: Any) -> Any:
+    """A stored JSON value (text on SQLite, decoded already elsewhere)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _json_column(values: Sequence[Any]) -> list[Any]:
+    """A column of stored JSON values, decoded in one call of the decoder, not one a row."""
+    if values and all(isinstance(v, str) for v in values):
+        decoded: list[Any] = json.loads("[" + ",".join(values) + "]")
+        return decoded
+    return [_json(v) for v in values]
+
+
+_STATUS = {status.value: status for status in CaseStatus}
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformView:
+    """A platform as shown."""
+
+    id: int
+    name: str
+    domains: list[str]
+    addresses: list[str]
+    timezone: str
+    holiday_country: str | None
+    holiday_subdivision: str | None
+    windows: dict[str, str]
+    notes: str
+
+    @property
+    def holidays(self) -> str | None:
+        """`US` or `US-NY`, or None."""
+        if self.holiday_country is None:
+            return None
+        return "-".join(p for p in (self.holiday_country, self.holiday_subdivision) if p)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of `recorder platform show --json`."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "domains": self.domains,
+            "addresses": self.addresses,
+            "timezone": self.timezone,
+            "holidays": self.holidays,
+            "windows": self.windows,
+            "notes": self.notes,
+        }
+
+
+_PLATFORM_COLUMNS = (
+    "id, name, domains, addresses, timezone, holiday_country, holiday_subdivision, windows, notes"
+)
+
+
+def _platform(row: Sequence[Any]) -> PlatformView:
+    return PlatformView(
+        id=row[0],
+        name=row[1],
+        domains=_json(row[2]),
+        addresses=_json(row[3]),
+        timezone=row[4],
+        holiday_country=row[5],
+        holiday_subdivision=row[6],
+        windows=_json(row[7]),
+        notes=row[8],
+    )
+
+
+def list_platforms(reader: Reader) -> list[PlatformView]:
+    """All platforms by name."""
+    sql = f"SELECT {_PLATFORM_COLUMNS} FROM platforms ORDER BY name_key"
+    return [_platform(row) for row in reader.rows(sql)]
+
+
+def platform_named(reader: Reader, name: str) -> PlatformView:
+    """The platform called `name`, whatever its case; NotFoundError otherwise."""
+    sql = f"SELECT {_PLATFORM_COLUMNS} FROM platforms WHERE name_key = :key"
+    rows = reader.rows(sql, {"key": name.strip().casefold()})
+    if not rows:
+        raise unknown_platform(name, [p.name for p in list_platforms(reader)])
+    return _platform(rows[0])
+
+
+@dataclass(frozen=True, slots=True)
 class CaseSummary:
     """One row of the case list."""
 
@@ -43,8 +139,6 @@ class CaseSummary:
     references: list[str]
     last_contact_at: datetime | None
     contacts: int
-    created_at: datetime
-    updated_at: datetime
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of `recorder list --json`."""
@@ -57,12 +151,55 @@ class CaseSummary:
             "references": self.references,
             "last_contact_at": iso(self.last_contact_at),
             "contacts": self.contacts,
-            "created_at": iso(self.created_at),
-            "updated_at": iso(self.updated_at),
         }
 
 
-@dataclass(frozen=True)
+def list_cases(
+    reader: Reader,
+    *,
+    statuses: Sequence[CaseStatus] | None = OPEN_STATUSES,
+    platform: str | None = None,
+    limit: int | None = None,
+) -> list[CaseSummary]:
+    """Cases with the given statuses (open ones by default; None: all), newest activity
+    first. One query: each case carries the summary of its contacts."""
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if statuses is not None:
+        listed, bound = placeholders("status", [s.value for s in statuses])
+        conditions.append(f"cases.status IN ({listed})" if bound else "0 = 1")
+        params.update(bound)
+    if platform is not None:
+        conditions.append("cases.platform_id = :platform")
+        params["platform"] = platform_named(reader, platform).id
+    sql = (
+        "SELECT cases.id, platforms.name, cases.title, cases.status, cases.priority,"
+        " cases.refs, cases.last_contact_at, cases.contact_count"
+        " FROM cases JOIN platforms ON platforms.id = cases.platform_id"
+        + (" WHERE " + " AND ".join(conditions) if conditions else "")
+        + " ORDER BY coalesce(cases.last_contact_at, cases.created_at) DESC, cases.id DESC"
+    )
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    rows = reader.rows(sql, params)
+    references = _json_column([row[5] for row in rows])
+    return [
+        CaseSummary(
+            id=row[0],
+            platform=row[1],
+            title=row[2],
+            status=_STATUS[row[3]],
+            priority=row[4],
+            references=refs,
+            last_contact_at=_utc(row[6]),
+            contacts=row[7],
+        )
+        for row, refs in zip(rows, references, strict=True)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class AttachmentView:
     """An attachment as shown with its contact."""
 
@@ -83,7 +220,7 @@ class AttachmentView:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactView:
     """A contact with its attachments."""
 
@@ -122,7 +259,7 @@ class ContactView:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseDetail:
     """A case with all its contacts in time order."""
 
@@ -138,7 +275,7 @@ class CaseDetail:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON document of `recorder show --json`."""
-        ids = dict(self.identifiers)
+        ids = self.identifiers
         return {
             "id": self.id,
             "platform": self.platform,
@@ -158,183 +295,78 @@ class CaseDetail:
         }
 
 
-def list_cases(
-    session: Session,
-    *,
-    statuses: Sequence[CaseStatus] | None = OPEN_STATUSES,
-    platform: str | None = None,
-    limit: int | None = None,
-) -> list[CaseSummary]:
-    """Cases with the given statuses (open ones by default; None: all), newest activity first.
-
-    Two queries: the cases with their contact count and last contact (correlated
-    subqueries on the covering contact index), then their reference numbers.
-    """
-    conditions = list(_filters(session, statuses, platform))
-    contact = table_of(Contact)
-    case = table_of(Case)
-    last = (
-        sa.select(sa.func.max(contact.c.occurred_at))
-        .where(contact.c.case_id == case.c.id)
-        .correlate(case)
-        .scalar_subquery()
-    )
-    count = (
-        sa.select(sa.func.count())
-        .where(contact.c.case_id == case.c.id)
-        .correlate(case)
-        .scalar_subquery()
-    )
-    activity = sa.func.coalesce(last, case.c.created_at)
-    stmt = (
-        sa.select(
-            case.c.id,
-            table_of(Platform).c.name,
-            case.c.title,
-            case.c.status,
-            case.c.priority,
-            case.c.created_at,
-            case.c.updated_at,
-            last.label("last_contact_at"),
-            count.label("contacts"),
-        )
-        .join(table_of(Platform), table_of(Platform).c.id == case.c.platform_id)
-        .where(*conditions)
-        .order_by(activity.desc(), case.c.id.desc())
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    rows = session.connection().execute(stmt).all()
-    references = _references(session, [row.id for row in rows] if limit else None, conditions)
-    return [
-        CaseSummary(
-            id=row.id,
-            platform=row.name,
-            title=row.title,
-            status=CaseStatus(row.status),
-            priority=str(row.priority),
-            references=references.get(row.id, []),
-            last_contact_at=row.last_contact_at,
-            contacts=row.contacts,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
-        for row in rows
-    ]
-
-
-def _filters(
-    session: Session, statuses: Sequence[CaseStatus] | None, platform: str | None
-) -> Iterable[sa.ColumnElement[bool]]:
-    case = table_of(Case)
-    if statuses is not None:
-        yield case.c.status.in_(list(statuses))
-    if platform is not None:
-        yield case.c.platform_id == find_platform(session, platform).id
-
-
-def _references(
-    session: Session, ids: list[int] | None, conditions: list[sa.ColumnElement[bool]]
-) -> dict[int, list[str]]:
-    """Reference numbers per case, in the order they first appeared."""
-    contact = table_of(Contact)
-    case = table_of(Case)
-    stmt = sa.select(contact.c.case_id, contact.c.reference).where(contact.c.reference.is_not(None))
-    if ids is not None:
-        stmt = stmt.where(contact.c.case_id.in_(ids))
-    else:
-        stmt = stmt.join(case, case.c.id == contact.c.case_id).where(*conditions)
-    stmt = stmt.order_by(contact.c.case_id, contact.c.occurred_at)
-    out: dict[int, list[str]] = {}
-    for case_id, reference in session.connection().execute(stmt):
-        refs = out.setdefault(case_id, [])
-        if reference not in refs:
-            refs.append(reference)
-    return out
-
-
-def case_detail(session: Session, case_id: int) -> CaseDetail:
+def case_detail(reader: Reader, case_id: int) -> CaseDetail:
     """A case and its contacts in time order, with their attachments. Three queries."""
-    case = get_case(session, case_id)
-    platform = session.get(Platform, case.platform_id)
-    assert platform is not None
-    contacts = contact_views(session, case_id=case_id)
-    return CaseDetail(
-        id=case_id,
-        platform=platform.name,
-        title=case.title,
-        status=case.status,
-        priority=case.priority.value,
-        identifiers={name: getattr(case, name) for name in IDENTIFIERS},
-        created_at=case.created_at,
-        updated_at=case.updated_at,
-        contacts=contacts,
+    rows = reader.rows(
+        "SELECT cases.id, platforms.name, cases.title, cases.status, cases.priority,"
+        f" cases.created_at, cases.updated_at, {', '.join('cases.' + i for i in IDENTIFIERS)}"
+        " FROM cases JOIN platforms ON platforms.id = cases.platform_id"
+        " WHERE cases.id = :id",
+        {"id": case_id},
     )
+    if not rows:
+        raise unknown_case(case_id)
+    row = rows[0]
+    return CaseDetail(
+        id=row[0],
+        platform=row[1],
+        title=row[2],
+        status=CaseStatus(row[3]),
+        priority=row[4],
+        created_at=_at(row[5]),
+        updated_at=_at(row[6]),
+        identifiers=dict(zip(IDENTIFIERS, row[7:], strict=True)),
+        contacts=contact_views(reader, case_id=case_id),
+    )
+
+
+_CONTACT_COLUMNS = (
+    "contacts.id, contacts.case_id, contacts.channel, contacts.direction,"
+    " contacts.occurred_at, contacts.reference, contacts.agent, contacts.address,"
+    " contacts.subject, contacts.text, contacts.auto_ack, contacts.source, contacts.source_name"
+)
 
 
 def contact_views(
-    session: Session, *, case_id: int | None = None, contact_id: int | None = None
+    reader: Reader, *, case_id: int | None = None, contact_id: int | None = None
 ) -> list[ContactView]:
-    """The contacts of a case (or one contact), in time order, with attachments."""
-    contact = table_of(Contact)
-    stmt = sa.select(contact)
-    if case_id is not None:
-        stmt = stmt.where(contact.c.case_id == case_id)
-    if contact_id is not None:
-        stmt = stmt.where(contact.c.id == contact_id)
-    stmt = stmt.order_by(contact.c.occurred_at, contact.c.id)
-    rows = session.connection().execute(stmt).all()
-    attachment = table_of(Attachment)
+    """The contacts of a case, or one contact, in time order, with their attachments."""
+    if (case_id is None) == (contact_id is None):
+        raise TypeError("give case_id or contact_id")
+    where, params = (
+        ("contacts.case_id = :id", {"id": case_id})
+        if case_id is not None
+        else ("contacts.id = :id", {"id": contact_id})
+    )
     files: dict[int, list[AttachmentView]] = {}
-    if rows:
-        att_stmt = (
-            sa.select(attachment)
-            .where(attachment.c.contact_id.in_([r.id for r in rows]))
-            .order_by(attachment.c.id)
-        )
-        for a in session.connection().execute(att_stmt):
-            files.setdefault(a.contact_id, []).append(
-                AttachmentView(a.id, a.name, a.sha256, a.size, a.media_type)
-            )
+    for a in reader.rows(
+        "SELECT attachments.contact_id, attachments.id, attachments.name, attachments.sha256,"
+        " attachments.size, attachments.media_type"
+        " FROM attachments JOIN contacts ON contacts.id = attachments.contact_id"
+        f" WHERE {where} ORDER BY attachments.id",
+        params,
+    ):
+        files.setdefault(a[0], []).append(AttachmentView(*a[1:]))
     return [
         ContactView(
-            id=r.id,
-            case_id=r.case_id,
-            channel=str(r.channel),
-            direction=str(r.direction),
-            occurred_at=r.occurred_at,
-            reference=r.reference,
-            agent=r.agent,
-            address=r.address,
-            subject=r.subject,
-            text=r.text,
-            auto_ack=bool(r.auto_ack),
-            source=str(r.source),
-            source_name=r.source_name,
-            attachments=files.get(r.id, []),
+            id=r[0],
+            case_id=r[1],
+            channel=r[2],
+            direction=r[3],
+            occurred_at=_at(r[4]),
+            reference=r[5],
+            agent=r[6],
+            address=r[7],
+            subject=r[8],
+            text=r[9],
+            auto_ack=bool(r[10]),
+            source=r[11],
+            source_name=r[12],
+            attachments=files.get(r[0], []),
         )
-        for r in rows
+        for r in reader.rows(
+            f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE {where}"
+            " ORDER BY contacts.occurred_at, contacts.id",
+            params,
+        )
     ]
-
-
-def platform_json(platform: Platform) -> dict[str, Any]:
-    """The JSON object of a platform."""
-    return {
-        "id": platform.id,
-        "name": platform.name,
-        "domains": platform.domains,
-        "addresses": platform.addresses,
-        "timezone": platform.timezone,
-        "holidays": (
-            None
-            if platform.holiday_country is None
-            else "-".join(p for p in (platform.holiday_country, platform.holiday_subdivision) if p)
-        ),
-        "windows": platform.windows,
-        "notes": platform.notes,
-    }
-
-
-def list_platforms(session: Session) -> list[Platform]:
-    """All platforms by name."""
-    return list(session.exec(sa.select(Platform).order_by(Platform.name_key)).scalars())  # type: ignore[call-overload]

@@ -9,12 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +22,7 @@ from sqlmodel import Session, SQLModel, col, select
 from recorder.attachments import check_source
 from recorder.clock import Clock
 from recorder.dates import zone
-from recorder.errors import InputError, NotFoundError
+from recorder.errors import InputError, NotFoundError, unknown_case, unknown_platform
 from recorder.locations import Locations
 from recorder.models import (
     Attachment,
@@ -41,6 +39,7 @@ from recorder.models import (
     record_fields,
 )
 from recorder.store import Store, Tx
+from recorder.vocabulary import IDENTIFIERS, parse_choice
 from recorder.windows import parse_window
 
 GENESIS_HASH = "0" * 64
@@ -82,14 +81,6 @@ def _check_utf8(value: str, what: str) -> None:
         raise InputError(
             f"{what} is not valid UTF-8 (character {exc.start}); expected UTF-8 text"
         ) from None
-
-
-def parse_choice(enum: type[Any], value: Any, what: str) -> Any:
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum)
-        raise InputError(f"unknown {what} {value!r}; expected one of: {allowed}") from None
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -305,10 +296,7 @@ def find_platform(session: Session, name: str) -> Platform:
     platform = session.exec(select(Platform).where(Platform.name_key == key)).first()
     if platform is None:
         known = session.exec(select(Platform.name).order_by(Platform.name_key)).all()
-        raise NotFoundError(
-            f"no platform called {name!r}; known: {', '.join(known) or 'none'} "
-            "(add one with 'recorder platform add')"
-        )
+        raise unknown_platform(name, list(known))
     return platform
 
 
@@ -348,6 +336,9 @@ def add_platform(
 
 def load_presets(tx: Tx) -> list[Platform]:
     """Add the built-in platforms of `platforms.toml` that the store does not have yet."""
+    import tomllib
+    from importlib import resources
+
     data = tomllib.loads(resources.files("recorder").joinpath("platforms.toml").read_text("utf-8"))
     added = []
     for preset in data["platform"]:
@@ -371,10 +362,6 @@ def load_presets(tx: Tx) -> list[Platform]:
 # Cases ----------------------------------------------------------------------------------
 
 
-IDENTIFIERS = ("txid", "order_number", "account_email", "asset", "amount")
-"""The identifier fields of a case, in the order they are shown."""
-
-
 def _identifier(field_name: str, value: str | None) -> str | None:
     if field_name == "account_email":
         return _email(value)
@@ -392,7 +379,7 @@ def get_case(session: Session, case_id: int) -> Case:
     """The case with this id; NotFoundError otherwise."""
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFoundError(f"no case #{case_id}; 'recorder list --all' shows the cases")
+        raise unknown_case(case_id)
     return case
 
 
@@ -531,13 +518,52 @@ def log_contact(
     _create(tx, contact)
     for path in attach:
         attach_file(tx, contact, path)
-    _touch(tx, case)
+    # One more contact: the summary grows by exactly this one, with no need to re-read
+    # the case's contacts, unless it was back-dated and may reorder the references.
+    summary: dict[str, Any] = {"contact_count": case.contact_count + 1, "updated_at": tx.now}
+    is_latest = case.last_contact_at is None or contact.occurred_at >= case.last_contact_at
+    if is_latest:
+        summary["last_contact_at"] = contact.occurred_at
+    if contact.reference is not None:
+        if not is_latest:
+            summary["refs"] = _ordered_refs(tx, case)
+        elif contact.reference not in case.refs:
+            summary["refs"] = [*case.refs, contact.reference]
+    _update(tx, case, summary)
     return contact
 
 
-def _touch(tx: Tx, case: Case) -> None:
-    """Record that something happened in a case now."""
-    _update(tx, case, {"updated_at": tx.now})
+def _refresh(tx: Tx, case: Case) -> None:
+    """Recompute the case's contact summary from its contacts, and mark it updated now.
+
+    Recomputed, not adjusted, so that it cannot drift from the contacts it sums up.
+    """
+    last, count = tx.session.exec(
+        select(func.max(Contact.occurred_at), func.count()).where(Contact.case_id == case.id)
+    ).one()
+    _update(
+        tx,
+        case,
+        {
+            "last_contact_at": last,
+            "contact_count": count,
+            "refs": _ordered_refs(tx, case),
+            "updated_at": tx.now,
+        },
+    )
+
+
+def _ordered_refs(tx: Tx, case: Case) -> list[str]:
+    """The case's reference numbers in the order their contacts happened."""
+    refs: list[str] = []
+    for reference in tx.session.exec(
+        select(Contact.reference)
+        .where(Contact.case_id == case.id, col(Contact.reference).is_not(None))
+        .order_by(col(Contact.occurred_at), col(Contact.id))
+    ):
+        if reference is not None and reference not in refs:
+            refs.append(reference)
+    return refs
 
 
 def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:
@@ -569,7 +595,7 @@ def edit_contact(tx: Tx, contact_id: int, changes: Mapping[str, Any]) -> Contact
     """Correct a contact's fields; the audit chain keeps what they were."""
     contact = get_contact(tx.session, contact_id)
     if _update(tx, contact, _contact_fields(changes)):
-        _touch(tx, get_case(tx.session, contact.case_id))
+        _refresh(tx, get_case(tx.session, contact.case_id))
     return contact
 
 
@@ -583,7 +609,7 @@ def delete_contact(tx: Tx, contact_id: int) -> None:
         _delete(tx, attachment)
     case = get_case(tx.session, contact.case_id)
     _delete(tx, contact)
-    _touch(tx, case)
+    _refresh(tx, case)
 
 
 def count_rows(session: Session) -> dict[str, int]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, text
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from recorder import db
@@ -37,6 +38,17 @@ class Tx:
     files: AttachmentStore
     last_hash: str | None = None
     new_files: list[StoredFile] = field(default_factory=list)
+
+
+class AlchemyReader:
+    """Runs the read side's SQL text through a SQLAlchemy connection (any backend)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The rows of `sql`."""
+        return list(self.connection.execute(text(sql), dict(params or {})))
 
 
 class Store:
@@ -105,6 +117,12 @@ class Store:
                 ).one()
                 if not used:
                     self.files.remove(item.sha256)
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[AlchemyReader]:
+        """A reader for the read side's queries, on one snapshot of the store."""
+        with self.engine.connect() as conn, conn.begin():
+            yield AlchemyReader(conn)
 
     def close(self) -> None:
         """Release the engine's connections."""

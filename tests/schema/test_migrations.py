@@ -60,11 +60,15 @@ def _sample_value(column: sa.Column[Any], row: int) -> Any:
     raise AssertionError(f"no sample value for {column.table.name}.{column.name} ({kind!r})")
 
 
-def _fill(engine: sa.Engine, rows: int = 3) -> dict[str, list[tuple[Any, ...]]]:
-    """Put rows into every table of the store as it is at its revision."""
+Filled = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+
+
+def _fill(engine: sa.Engine, rows: int = 3) -> Filled:
+    """Put rows into every table of the store as it is at its revision; return, per
+    table, its columns then and the rows written."""
     meta = sa.MetaData()
     meta.reflect(engine)
-    kept: dict[str, list[tuple[Any, ...]]] = {}
+    kept: Filled = {}
     with engine.begin() as conn:
         for table in meta.sorted_tables:
             if table.name == "alembic_version":
@@ -73,7 +77,10 @@ def _fill(engine: sa.Engine, rows: int = 3) -> dict[str, list[tuple[Any, ...]]]:
                 {c.name: _sample_value(c, r) for c in table.columns} for r in range(1, rows + 1)
             ]
             conn.execute(table.insert(), values)
-            kept[table.name] = [tuple(v.values()) for v in values]
+            kept[table.name] = (
+                [c.name for c in table.columns],
+                [tuple(v.values()) for v in values],
+            )
     return kept
 
 
@@ -94,14 +101,51 @@ def test_upgrading_from_an_earlier_revision_keeps_every_row(revision: str, tmp_p
     meta = sa.MetaData()
     meta.reflect(store.engine)
     with store.engine.connect() as conn:
-        for name, rows in before.items():
-            old_columns = list(sa.Table(name, sa.MetaData(), autoload_with=engine).columns)
+        for name, (columns, rows) in before.items():
             table = meta.tables[name]
             stored = conn.execute(
-                sa.select(*[table.c[c.name] for c in old_columns]).order_by(table.c.id)
+                sa.select(*[table.c[c] for c in columns]).order_by(table.c.id)
             ).all()
             assert [tuple(r) for r in stored][: len(rows)] == rows, name
     store.close()
+
+
+def test_0002_sums_up_the_contacts_of_each_existing_case(tmp_path: Path) -> None:
+    path = tmp_path / "at-0001.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO platforms (id, name, name_key, domains, addresses, timezone, windows,"
+            " notes, created_at) VALUES (1, 'P', 'p', '[]', '[]', 'UTC', '{}', '', '2026-01-01')"
+        )
+        for case_id in (1, 2):
+            conn.exec_driver_sql(
+                "INSERT INTO cases (id, platform_id, title, status, priority, created_at,"
+                f" updated_at) VALUES ({case_id}, 1, 't', 'open', 'normal', '2026-01-01',"
+                " '2026-01-01')"
+            )
+        for ref, at in [
+            ("R1", "2026-01-03 10:00:00"),
+            ("R0", "2026-01-02 10:00:00"),
+            (None, "2026-01-04"),
+            ("R1", "2026-01-05 10:00:00"),
+        ]:
+            conn.exec_driver_sql(
+                "INSERT INTO contacts (case_id, channel, direction, occurred_at, reference,"
+                " text, auto_ack, source, created_at)"
+                " VALUES (1, 'email', 'outbound', ?, ?, '', 0, 'typed', ?)",
+                (at, ref, at),
+            )
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT id, contact_count, last_contact_at, refs FROM cases ORDER BY id"
+        ).all()
+    assert rows == [
+        (1, 4, "2026-01-05 10:00:00", '["R0", "R1"]'),
+        (2, 0, None, "[]"),
+    ]
 
 
 def test_a_new_store_migrates_from_nothing_and_downgrades_to_nothing(tmp_path: Path) -> None:

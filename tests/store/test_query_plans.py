@@ -13,21 +13,32 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from recorder.cli import cli
+from recorder.reading import SqliteReader
 
 FORBIDDEN = ("SCAN contacts", "SCAN attachments")
 
 
 @pytest.fixture
-def statements() -> Iterator[list[tuple[str, Any]]]:
-    """Every statement any engine runs while the test runs."""
+def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any]]]:
+    """Every statement run while the test runs: by any engine, and by the light reader."""
     seen: list[tuple[str, Any]] = []
 
     def remember(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
         seen.append((statement, parameters))
 
+    light_rows = SqliteReader.rows
+
+    def spy(self: SqliteReader, sql: str, params: Any = None) -> Any:
+        seen.append((sql, params))
+        light.append(sql)
+        return light_rows(self, sql, params)
+
+    light: list[str] = []
+    monkeypatch.setattr(SqliteReader, "rows", spy)
     event.listen(Engine, "before_cursor_execute", remember)
     yield seen
     event.remove(Engine, "before_cursor_execute", remember)
+    assert light, "the light reader was never used"
 
 
 def _plan(db: Path, statement: str, parameters: Any) -> list[str]:

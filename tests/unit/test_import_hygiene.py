@@ -66,3 +66,36 @@ def test_logging_a_contact_on_a_current_store_loads_no_heavy_extras(tmp_path: Pa
     )
     assert "sqlmodel" in loaded  # the probe did run the command
     assert not loaded & {"alembic", "textual", "rich", "rapidfuzz", "mako"}
+
+
+def test_listing_a_current_sqlite_store_never_imports_sqlalchemy(tmp_path: Path) -> None:
+    """Importing SQLAlchemy alone takes longer than `recorder list` may (bench/bench_cli.py)."""
+    db = tmp_path / "s.sqlite3"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "recorder",
+            "--db",
+            str(db),
+            "case",
+            "new",
+            "--platform",
+            "gemini",
+            "--title",
+            "t",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for command in (["list", "--json"], ["show", "1", "--json"], ["platform", "list"]):
+        loaded = _loaded_after(
+            "from recorder.cli import cli\n"
+            "try:\n"
+            f"    cli.main(['--db', {str(db)!r}, *{command!r}])\n"
+            "except SystemExit as exit:\n"
+            "    assert exit.code == 0, exit.code"
+        )
+        assert "recorder" in loaded
+        assert not loaded & {"sqlalchemy", "sqlmodel", "pydantic", "alembic"}, command
