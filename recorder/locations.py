@@ -68,9 +68,18 @@ def resolve(db: str | None = None) -> Locations:
     return Locations(url=sqlite_url(path), database=path, attachments=path.parent / ATTACHMENTS_DIR)
 
 
+def escape_path(path: Path) -> str:
+    """A path as it stands in a URL: `%`, `?` and `#` percent-encoded, the rest as is.
+
+    Both SQLAlchemy URLs and SQLite's own `file:` URIs decode these; unescaped, a `?`
+    in a directory name would end the path there.
+    """
+    return str(path).replace("%", "%25").replace("?", "%3F").replace("#", "%23")
+
+
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of a SQLite file."""
-    return f"sqlite:///{path}"
+    return f"sqlite:///{escape_path(path)}"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -81,4 +90,6 @@ def sqlite_path(url: str) -> Path | None:
     rest = url[len(prefix) :].split("?", 1)[0]
     if not rest or rest == ":memory:":
         return None
-    return Path(rest).expanduser().absolute()
+    from urllib.parse import unquote  # as SQLAlchemy reads the database part of a URL
+
+    return Path(unquote(rest)).expanduser().absolute()

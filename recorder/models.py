@@ -136,7 +136,8 @@ class Case(_Table, table=True):
     amount: str | None = Field(default=None, max_length=64)
     """Kept as written ("0.5", "1,200.00"): an amount is evidence, not arithmetic."""
     created_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    """When anything last happened in the case: the order of the case list."""
     # A summary of the case's contacts, recomputed by the write path whenever one of
     # them changes, so that the case list reads one row per case and nothing else.
     last_contact_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

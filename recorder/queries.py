@@ -161,8 +161,8 @@ def list_cases(
     platform: str | None = None,
     limit: int | None = None,
 ) -> list[CaseSummary]:
-    """Cases with the given statuses (open ones by default; None: all), newest activity
-    first. One query: each case carries the summary of its contacts."""
+    """Cases with the given statuses (open ones by default; None: all), the one where
+    something happened last first. One query: each case carries its contacts' summary."""
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if statuses is not None:
@@ -177,7 +177,7 @@ def list_cases(
         " cases.refs, cases.last_contact_at, cases.contact_count"
         " FROM cases JOIN platforms ON platforms.id = cases.platform_id"
         + (" WHERE " + " AND ".join(conditions) if conditions else "")
-        + " ORDER BY coalesce(cases.last_contact_at, cases.created_at) DESC, cases.id DESC"
+        + " ORDER BY cases.updated_at DESC, cases.id DESC"
     )
     if limit is not None:
         sql += " LIMIT :limit"

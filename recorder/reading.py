@@ -12,9 +12,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
-from urllib.parse import quote
 
-from recorder.locations import Locations
+from recorder.locations import Locations, escape_path
 from recorder.revision import SCHEMA_HEAD
 
 
@@ -53,7 +52,8 @@ def open_sqlite_reader(where: Locations) -> SqliteReader | None:
     """
     if where.database is None or not where.database.is_file():
         return None
-    uri = f"file:{quote(str(where.database))}?mode=rw"
+    # A URI, so that `mode=rw` refuses to create a missing file.
+    uri = f"file:{escape_path(where.database)}?mode=rw"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None)
     except sqlite3.Error:

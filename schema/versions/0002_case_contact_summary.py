@@ -1,4 +1,5 @@
-"""case contact summary: last contact, count and references kept on each case
+"""case contact summary: last contact, count and references kept on each case, and the
+case list's order (updated_at) indexed
 
 Revision ID: 0002
 Revises: 0001
@@ -24,6 +25,7 @@ def upgrade() -> None:
             sa.Column("contact_count", sa.Integer(), nullable=False, server_default="0")
         )
         batch_op.add_column(sa.Column("refs", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.create_index(batch_op.f("ix_cases_updated_at"), ["updated_at"], unique=False)
 
     conn = op.get_bind()
     conn.execute(
@@ -53,6 +55,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_cases_updated_at"))
         batch_op.drop_column("refs")
         batch_op.drop_column("contact_count")
         batch_op.drop_column("last_contact_at")

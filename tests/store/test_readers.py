@@ -80,9 +80,10 @@ def test_the_case_list_carries_each_case_summary(filled: Store) -> None:
         assert case.references == ["481510", "481511"]
         assert case.contacts == 3
         assert case.last_contact_at == AT + timedelta(hours=2)
+        # The resolved case changed last, so it comes first.
         assert [c.title for c in list_cases(reader, statuses=None)] == [
-            "BTC withdrawal pending",
             "银行转账被退回",
+            "BTC withdrawal pending",
         ]
 
 
@@ -175,3 +176,20 @@ def test_the_summary_always_equals_a_recount(store: Store) -> None:
                 refs,
             )
             assert (stored.contact_count, stored.last_contact_at, stored.refs) == expected, step
+
+
+def test_the_light_reader_opens_paths_with_uri_characters(tmp_path: Path) -> None:
+    from recorder.records import open_store
+
+    odd = tmp_path / "100% sure?#yes" / "store.sqlite3"
+    opened = open_store(str(odd))
+    with opened.write() as tx:
+        open_case(tx, platform="Gemini", title="odd path")
+    opened.close()
+    reader = open_sqlite_reader(resolve(str(odd)))
+    assert reader is not None
+    try:
+        assert [c.title for c in list_cases(reader)] == ["odd path"]
+    finally:
+        reader.close()
+    assert sorted(p.name for p in odd.parent.iterdir() if "sqlite3" in p.name)[0] == "store.sqlite3"
