@@ -6,11 +6,8 @@ it is validated, written and audited together, or not at all.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from recorder.attachments import check_source
+from recorder.audit import append_event
 from recorder.clock import Clock
 from recorder.dates import zone
 from recorder.errors import InputError, NotFoundError, unknown_case, unknown_platform
@@ -42,9 +40,6 @@ from recorder.store import Store, Tx
 from recorder.vocabulary import IDENTIFIERS, parse_choice
 from recorder.windows import parse_window
 
-GENESIS_HASH = "0" * 64
-"""The `prev_hash` of the first audit event."""
-
 
 def open_store(location: str | Locations | None = None, *, clock: Clock | None = None) -> Store:
     """Open a store (creating and upgrading it as needed); a new one gets the presets."""
@@ -53,9 +48,6 @@ def open_store(location: str | Locations | None = None, *, clock: Clock | None =
         with store.write() as tx:
             load_presets(tx)
     return store
-
-
-# Validation helpers ---------------------------------------------------------------------
 
 
 def _text(value: str | None, what: str, *, max_len: int, required: bool = False) -> str | None:
@@ -112,67 +104,10 @@ def _aware(value: datetime, what: str) -> datetime:
     return value.astimezone(UTC)
 
 
-# Audit chain ----------------------------------------------------------------------------
-
-
-def canonical_json(value: Any) -> str:
-    """The one JSON text of a value: sorted keys, no spaces, UTF-8 characters as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
-    """sha256(prev_hash + canonical JSON of the event), hex."""
-    return hashlib.sha256((prev_hash + canonical_json(event)).encode("utf-8")).hexdigest()
-
-
-def event_body(row: AuditEvent) -> dict[str, Any]:
-    """The part of an audit event its hash covers."""
-    return {
-        "action": row.action.value,
-        "at": row.at.astimezone(UTC).isoformat(),
-        "change": json.loads(row.change),
-        "entity": row.entity,
-        "entity_id": row.entity_id,
-    }
-
-
-def _audit(
-    tx: Tx,
-    action: AuditAction,
-    row: SQLModel,
-    *,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-) -> None:
-    session = tx.session
-    session.flush()
-    if tx.last_hash is None:
-        head = session.exec(
-            select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1).with_for_update()
-        ).first()
-        tx.last_hash = head or GENESIS_HASH
-    entity = type(row).__tablename__
-    assert isinstance(entity, str)
-    row_id = getattr(row, "id")  # noqa: B009 - every table has an integer id
-    change = {"before": dict(before) if before else None, "after": dict(after) if after else None}
-    event = AuditEvent(
-        at=tx.now,
-        action=action,
-        entity=entity,
-        entity_id=row_id,
-        change=canonical_json(change),
-        prev_hash=tx.last_hash,
-        hash="",
-    )
-    event.hash = event_hash(tx.last_hash, event_body(event))
-    session.add(event)
-    tx.last_hash = event.hash
-
-
 def _create(tx: Tx, row: SQLModel) -> None:
     tx.session.add(row)
     tx.session.flush()
-    _audit(tx, AuditAction.create, row, after=record_fields(row))
+    append_event(tx, AuditAction.create, row, after=record_fields(row))
 
 
 def _update(tx: Tx, row: SQLModel, changes: Mapping[str, Any], *, touch: bool = False) -> bool:
@@ -193,7 +128,7 @@ def _update(tx: Tx, row: SQLModel, changes: Mapping[str, Any], *, touch: bool = 
         changed = [k for k in after if after[k] != before[k]]
     tx.session.add(row)
     tx.session.flush()
-    _audit(
+    append_event(
         tx,
         AuditAction.update,
         row,
@@ -205,57 +140,9 @@ def _update(tx: Tx, row: SQLModel, changes: Mapping[str, Any], *, touch: bool = 
 
 def _delete(tx: Tx, row: SQLModel) -> None:
     before = record_fields(row)
-    _audit(tx, AuditAction.delete, row, before=before)
+    append_event(tx, AuditAction.delete, row, before=before)
     tx.session.delete(row)
     tx.session.flush()
-
-
-@dataclass
-class ChainReport:
-    """What checking the audit chain found.
-
-    Attributes:
-        events: how many events were read.
-        head: the hash of the last event (the genesis hash for an empty chain).
-        problems: one line per broken link, naming the event.
-    """
-
-    events: int = 0
-    head: str = GENESIS_HASH
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the chain verified from first to last event."""
-        return not self.problems
-
-
-def verify_chain(events: Iterable[AuditEvent]) -> ChainReport:
-    """Check that each event's hash covers its content and links to the one before."""
-    report = ChainReport()
-    prev = GENESIS_HASH
-    for row in events:
-        report.events += 1
-        if row.prev_hash != prev:
-            report.problems.append(f"audit event {row.id}: does not follow the event before it")
-        if canonical_json(json.loads(row.change)) != row.change:
-            report.problems.append(f"audit event {row.id}: its change is not canonical JSON")
-        if event_hash(row.prev_hash, event_body(row)) != row.hash:
-            report.problems.append(f"audit event {row.id}: its hash does not match its content")
-        prev = row.hash
-    report.head = prev
-    return report
-
-
-def verify_store_chain(session: Session) -> ChainReport:
-    """Check the whole audit chain of a store, first event to last."""
-    rows = session.exec(
-        select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
-    )
-    return verify_chain(rows)
-
-
-# Platforms ------------------------------------------------------------------------------
 
 
 def _holidays(value: str | None) -> tuple[str | None, str | None]:
@@ -359,9 +246,6 @@ def load_presets(tx: Tx) -> list[Platform]:
     return added
 
 
-# Cases ----------------------------------------------------------------------------------
-
-
 def _identifier(field_name: str, value: str | None) -> str | None:
     if field_name == "account_email":
         return _email(value)
@@ -436,9 +320,6 @@ def edit_case(tx: Tx, case_id: int, changes: Mapping[str, Any]) -> Case:
 def set_status(tx: Tx, case_id: int, status: CaseStatus | str) -> Case:
     """Move a case to another status (reopen: back to `open`)."""
     return edit_case(tx, case_id, {"status": status})
-
-
-# Contacts -------------------------------------------------------------------------------
 
 
 def get_contact(session: Session, contact_id: int) -> Contact:

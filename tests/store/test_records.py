@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from recorder.audit import verify_store_chain
 from recorder.errors import InputError, NotFoundError
 from recorder.models import AuditEvent, Case, CaseStatus, Contact
 from recorder.records import (
@@ -20,7 +21,6 @@ from recorder.records import (
     log_contact,
     open_case,
     set_status,
-    verify_store_chain,
 )
 from recorder.store import Store
 

@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import text
 
 from recorder import db
+from recorder.audit import verify_store_chain
 from recorder.clock import FixedClock
 from recorder.errors import StoreError
-from recorder.records import count_rows, log_contact, open_case, open_store, verify_store_chain
+from recorder.records import count_rows, log_contact, open_case, open_store
 from recorder.store import Store
 
 AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)

@@ -1,0 +1,187 @@
+"""The top `recorder` command, its error handling, and what its subcommands share."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from recorder.errors import InputError, RecorderError
+
+DEBUG_ENV = "RECORDER_DEBUG"
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    click.echo(f"recorder: {message}", err=True)
+    sys.exit(status)
+
+
+class RecorderGroup(click.Group):
+    """The top command: every error leaves as one line on stderr.
+
+    Exit status 1 for input the core refused, 2 for a command line click could not
+    read. Nothing reaches the user as a stack trace unless RECORDER_DEBUG is set.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
+        """Run the command line and exit with its status."""
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            _fail(f"{exc.format_message()}{where}", 2)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("aborted; nothing was changed", 1)
+        except RecorderError as exc:
+            _fail(str(exc), 1)
+        except BrokenPipeError:
+            sys.exit(1)
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            _fail(_unexpected(exc), 1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _unexpected(exc: Exception) -> str:
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, OperationalError):
+        return f"the store could not be used: {exc.orig}; nothing was changed"
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+    return (
+        f"internal error: {type(exc).__name__}: {exc}; nothing was changed "
+        f"(set {DEBUG_ENV}=1 for details)"
+    )
+
+
+class Settings:
+    """What the top command was given, for the subcommands."""
+
+    def __init__(self, db: str | None) -> None:
+        self.db = db
+
+
+def settings(ctx: click.Context) -> Settings:
+    settings = ctx.find_object(Settings)
+    assert settings is not None
+    return settings
+
+
+@contextmanager
+def open_store_for(ctx: click.Context) -> Iterator[Any]:
+    from recorder.records import open_store
+
+    store = open_store(settings(ctx).db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def reader_for(ctx: click.Context) -> Iterator[Any]:
+    """A reader of the store: the light one when the store allows, else the full store."""
+    from recorder.locations import resolve
+    from recorder.reading import open_sqlite_reader
+
+    light = open_sqlite_reader(resolve(settings(ctx).db))
+    if light is not None:
+        try:
+            yield light
+        finally:
+            light.close()
+        return
+    with open_store_for(ctx) as store, store.reader() as reader:
+        yield reader
+
+
+def print_json(document: Any) -> None:
+    # Indented for a person at a terminal; compact (and several times faster to
+    # write, through json's C encoder) for a program reading a pipe.
+    indent = 2 if sys.stdout.isatty() else None
+    click.echo(json.dumps(document, ensure_ascii=False, indent=indent))
+
+
+def local() -> tzinfo:
+    from recorder.dates import local_zone
+
+    return local_zone()
+
+
+def parse_time(text: str | None, now: datetime) -> datetime:
+    if text is None:
+        return now
+    from recorder.dates import parse_when
+
+    return parse_when(text, now=now, local=local())
+
+
+def show_time(value: datetime | None) -> str:
+    if value is None:
+        return "-"
+    return value.astimezone(local()).strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def read_text(path: str) -> str:
+    """Read a text file (or standard input for `-`) that must be UTF-8."""
+    name = "standard input" if path == "-" else path
+    if path == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        source = Path(path)
+        if not source.is_file():
+            raise InputError(f"text file {path!r} does not exist or is not a file")
+        data = source.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name} is not valid UTF-8 (byte offset {exc.start}); expected UTF-8 text"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def case_id_of(value: str) -> int:
+    cleaned = value.strip().lstrip("#")
+    if not cleaned.isdigit():
+        raise InputError(f"case id {value!r} is not a number; expected e.g. 12 or #12")
+    return int(cleaned)
+
+
+@click.group(name="recorder", cls=RecorderGroup, invoke_without_command=True)
+@click.option(
+    "--db",
+    metavar="PATH|URL",
+    help="The store: a SQLite file or a SQLAlchemy URL (default: RECORDER_DB, "
+    "else the data directory).",
+)
+@click.version_option(package_name="recorder")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """Keep your own record of every contact with a company's support."""
+    ctx.obj = Settings(db)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+def main() -> NoReturn:
+    """The console script."""
+    cli.main(prog_name="recorder")

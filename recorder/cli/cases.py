@@ -1,0 +1,251 @@
+"""`recorder case`, `recorder log` and `recorder contact`: the records a user writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from recorder.cli.base import (
+    case_id_of,
+    cli,
+    open_store_for,
+    parse_time,
+    print_json,
+    read_text,
+)
+from recorder.errors import InputError
+
+
+@cli.group()
+def case() -> None:
+    """Open, edit and change the status of cases (one problem with one platform)."""
+
+
+def _identifier_options(func: Any) -> Any:
+    for option in reversed(
+        [
+            click.option("--txid", help="Transaction id (TxID)."),
+            click.option("--order", "order_number", help="Order number."),
+            click.option("--account-email", help="The account's email address."),
+            click.option("--asset", help="Asset, e.g. BTC."),
+            click.option("--amount", help="Amount, as written, e.g. 0.25."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@case.command("new")
+@click.option("--platform", "platform_name", required=True, help="The platform's name.")
+@click.option("--title", required=True, help="The problem in a few words.")
+@click.option("--priority", default="normal", show_default=True, help="normal or urgent.")
+@_identifier_options
+@click.option("--json", "as_json", is_flag=True, help="Print the new case as JSON.")
+@click.pass_context
+def case_new(
+    ctx: click.Context,
+    /,
+    platform_name: str,
+    title: str,
+    priority: str,
+    as_json: bool,
+    **identifiers: str | None,
+) -> None:
+    """Open a case and print its id."""
+    from recorder.queries import case_detail
+    from recorder.records import open_case
+
+    with open_store_for(ctx) as store:
+        with store.write() as tx:
+            opened = open_case(
+                tx, platform=platform_name, title=title, priority=priority, **identifiers
+            )
+        assert opened.id is not None
+        if as_json:
+            with store.reader() as reader:
+                print_json(case_detail(reader, opened.id).to_json())
+            return
+    click.echo(opened.id)
+
+
+@case.command("status")
+@click.argument("case_id")
+@click.argument("status")
+@click.pass_context
+def case_status(ctx: click.Context, case_id: str, status: str) -> None:
+    """Set a case's STATUS: open, waiting_on_support, waiting_on_me, escalated, resolved, closed."""
+    from recorder.records import set_status
+
+    with open_store_for(ctx) as store, store.write() as tx:
+        changed = set_status(tx, case_id_of(case_id), status.strip().replace("-", "_"))
+    click.echo(f"case #{changed.id} is {changed.status.value}")
+
+
+@case.command("edit")
+@click.argument("case_id")
+@click.option("--title", help="A new title.")
+@click.option("--priority", help="normal or urgent.")
+@click.option("--platform", "platform_name", help="Move the case to another platform.")
+@_identifier_options
+@click.pass_context
+def case_edit(
+    ctx: click.Context,
+    /,
+    case_id: str,
+    title: str | None,
+    priority: str | None,
+    platform_name: str | None,
+    **identifiers: str | None,
+) -> None:
+    """Change a case's title, priority, platform or identifiers ('' clears one)."""
+    from recorder.records import edit_case
+
+    changes: dict[str, Any] = {k: v for k, v in identifiers.items() if v is not None}
+    for key, value in (("title", title), ("priority", priority), ("platform", platform_name)):
+        if value is not None:
+            changes[key] = value
+    if not changes:
+        raise click.UsageError("nothing to change; give at least one option")
+    with open_store_for(ctx) as store, store.write() as tx:
+        edited = edit_case(tx, case_id_of(case_id), changes)
+    click.echo(f"case #{edited.id} updated")
+
+
+_DIRECTIONS = {"out": "outbound", "in": "inbound", "outbound": "outbound", "inbound": "inbound"}
+
+
+def _direction(value: str) -> str:
+    found = _DIRECTIONS.get(value.strip().lower())
+    if found is None:
+        raise InputError(f"unknown direction {value!r}; expected out (you wrote) or in (support)")
+    return found
+
+
+def _contact_text(text: str | None, text_file: str | None) -> str | None:
+    if text is not None and text_file is not None:
+        raise click.UsageError("give --text or --text-file, not both")
+    return read_text(text_file) if text_file is not None else text
+
+
+@cli.command()
+@click.option("--case", "case_id", required=True, help="The case's id.")
+@click.option("--channel", required=True, help="help_center, chat, ticket, email, phone, ...")
+@click.option("--direction", required=True, help="out (you wrote) or in (support answered).")
+@click.option("--at", "when", help="When it happened (default: now), in your time zone.")
+@click.option("--ref", "reference", help="The ticket or case number the platform gave.")
+@click.option("--agent", help="The support agent's name.")
+@click.option("--address", help="The counterpart's address (email, handle, phone).")
+@click.option("--subject", help="The subject line.")
+@click.option("--text", help="The message or transcript.")
+@click.option("--text-file", metavar="PATH|-", help="Read the text from a UTF-8 file, or stdin.")
+@click.option("--attach", "attach", multiple=True, help="Attach a file (repeatable).")
+@click.option("--auto-ack", is_flag=True, help="An automatic acknowledgement.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
+@click.pass_context
+def log(
+    ctx: click.Context,
+    case_id: str,
+    channel: str,
+    direction: str,
+    when: str | None,
+    reference: str | None,
+    agent: str | None,
+    address: str | None,
+    subject: str | None,
+    text: str | None,
+    text_file: str | None,
+    attach: tuple[str, ...],
+    auto_ack: bool,
+    as_json: bool,
+) -> None:
+    """Record one contact in a case and print its id."""
+    from recorder.records import log_contact
+
+    body = _contact_text(text, text_file) or ""
+    with open_store_for(ctx) as store:
+        occurred = parse_time(when, store.clock.now())
+        with store.write() as tx:
+            contact = log_contact(
+                tx,
+                case_id=case_id_of(case_id),
+                channel=channel.strip().lower(),
+                direction=_direction(direction),
+                occurred_at=occurred,
+                reference=reference,
+                agent=agent,
+                address=address,
+                subject=subject,
+                text=body,
+                auto_ack=auto_ack,
+                attach=[Path(p).expanduser() for p in attach],
+            )
+        if as_json:
+            from recorder.queries import contact_views
+
+            with store.reader() as reader:
+                print_json(contact_views(reader, contact_id=contact.id)[0].to_json())
+            return
+    click.echo(contact.id)
+
+
+@cli.group()
+def contact() -> None:
+    """Correct or delete a contact."""
+
+
+@contact.command("edit")
+@click.argument("contact_id", type=int)
+@click.option("--channel", help="A new channel.")
+@click.option("--direction", help="out or in.")
+@click.option("--at", "when", help="When it happened, in your time zone.")
+@click.option("--ref", "reference", help="The reference number ('' clears it).")
+@click.option("--agent", help="The agent's name.")
+@click.option("--address", help="The counterpart's address.")
+@click.option("--subject", help="The subject line.")
+@click.option("--text", help="The message or transcript.")
+@click.option("--text-file", metavar="PATH|-", help="Read the text from a UTF-8 file, or stdin.")
+@click.pass_context
+def contact_edit(
+    ctx: click.Context,
+    /,
+    contact_id: int,
+    when: str | None,
+    text: str | None,
+    text_file: str | None,
+    direction: str | None,
+    **fields: str | None,
+) -> None:
+    """Correct a contact's fields; the audit log keeps what they were."""
+    from recorder.records import edit_contact
+
+    changes: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+    body = _contact_text(text, text_file)
+    if body is not None:
+        changes["text"] = body
+    if direction is not None:
+        changes["direction"] = _direction(direction)
+    with open_store_for(ctx) as store:
+        if when is not None:
+            changes["occurred_at"] = parse_time(when, store.clock.now())
+        if not changes:
+            raise click.UsageError("nothing to change; give at least one option")
+        with store.write() as tx:
+            edit_contact(tx, contact_id, changes)
+    click.echo(f"contact #{contact_id} updated")
+
+
+@contact.command("delete")
+@click.argument("contact_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def contact_delete(ctx: click.Context, contact_id: int, yes: bool) -> None:
+    """Delete a contact (the audit log keeps a copy of it)."""
+    from recorder.records import delete_contact
+
+    if not yes:
+        click.confirm(f"Delete contact #{contact_id}?", abort=True)
+    with open_store_for(ctx) as store, store.write() as tx:
+        delete_contact(tx, contact_id)
+    click.echo(f"contact #{contact_id} deleted")

@@ -1,0 +1,90 @@
+"""`recorder list` and `recorder show`: what is open, and one case's whole history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from recorder.cli.base import (
+    case_id_of,
+    cli,
+    print_json,
+    reader_for,
+    show_time,
+)
+
+
+@cli.command("list")
+@click.option("--status", "statuses", multiple=True, help="Only cases with this status.")
+@click.option("--platform", "platform_name", help="Only cases with this platform.")
+@click.option("--all", "show_all", is_flag=True, help="Resolved and closed cases too.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def list_command(
+    ctx: click.Context,
+    statuses: tuple[str, ...],
+    platform_name: str | None,
+    show_all: bool,
+    as_json: bool,
+) -> None:
+    """List open cases, newest activity first."""
+    from recorder.queries import list_cases
+    from recorder.vocabulary import OPEN_STATUSES, CaseStatus, parse_choice
+
+    wanted: Sequence[CaseStatus] | None = OPEN_STATUSES
+    if statuses:
+        wanted = [parse_choice(CaseStatus, s.replace("-", "_"), "status") for s in statuses]
+    elif show_all:
+        wanted = None
+    with reader_for(ctx) as reader:
+        cases = list_cases(reader, statuses=wanted, platform=platform_name)
+    if as_json:
+        print_json([c.to_json() for c in cases])
+        return
+    if not cases:
+        if statuses or show_all or platform_name:
+            click.echo("No cases match.")
+        else:
+            click.echo("No open cases ('recorder list --all' shows resolved and closed ones).")
+        return
+    for c in cases:
+        refs = ",".join(c.references) or "-"
+        click.echo(
+            f"#{c.id:<5} {c.status.value:<18} {c.platform:<10.10} {c.title:<36.36} "
+            f"ref {refs:<12} last {show_time(c.last_contact_at)}"
+        )
+
+
+@cli.command()
+@click.argument("case_id")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
+    """Show a case and its whole history in time order."""
+    from recorder.queries import case_detail
+
+    with reader_for(ctx) as reader:
+        detail = case_detail(reader, case_id_of(case_id))
+    if as_json:
+        print_json(detail.to_json())
+        return
+    click.echo(f"#{detail.id} {detail.title}")
+    click.echo(f"  {detail.platform} · {detail.status.value} · {detail.priority}")
+    for key, value in detail.identifiers.items():
+        if value:
+            click.echo(f"  {key.replace('_', ' ')}: {value}")
+    for c in detail.contacts:
+        arrow = "→" if c.direction == "outbound" else "←"
+        head = [show_time(c.occurred_at), arrow, c.channel]
+        head += [f"ref {c.reference}"] if c.reference else []
+        head += [c.agent] if c.agent else []
+        head += ["(automatic)"] if c.auto_ack else []
+        click.echo("")
+        click.echo(f"  [{c.id}] " + "  ".join(head))
+        if c.subject:
+            click.echo(f"      {c.subject}")
+        for line in c.text.splitlines():
+            click.echo(f"      {line}")
+        for a in c.attachments:
+            click.echo(f"      📎 {a.name} ({a.size} bytes, sha256 {a.sha256[:12]}…)")
