@@ -31,6 +31,8 @@ class Tx:
         now: the time of this change; every audit event of the transaction carries it.
         files: the attachment store.
         last_hash: the head of the audit chain as this transaction sees it, once read.
+        new_files: attachment files this transaction put into the store, to take out
+            again if it rolls back.
     """
 
     session: Session

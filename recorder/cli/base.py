@@ -9,11 +9,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from recorder.errors import InputError, RecorderError
+
+if TYPE_CHECKING:
+    from recorder.reading import Reader
+    from recorder.store import Store
 
 DEBUG_ENV = "RECORDER_DEBUG"
 
@@ -60,16 +64,17 @@ class RecorderGroup(click.Group):
 
 
 def _unexpected(exc: Exception) -> str:
+    import sqlite3
+
     from sqlalchemy.exc import OperationalError
 
     if isinstance(exc, OperationalError):
         return f"the store could not be used: {exc.orig}; nothing was changed"
+    if isinstance(exc, sqlite3.Error):
+        return f"the store could not be read: {exc}"
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
-    return (
-        f"internal error: {type(exc).__name__}: {exc}; nothing was changed "
-        f"(set {DEBUG_ENV}=1 for details)"
-    )
+    return f"internal error: {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for details)"
 
 
 class Settings:
@@ -80,13 +85,15 @@ class Settings:
 
 
 def settings(ctx: click.Context) -> Settings:
-    settings = ctx.find_object(Settings)
-    assert settings is not None
-    return settings
+    """The top command's settings, from any subcommand's context."""
+    found = ctx.find_object(Settings)
+    assert found is not None
+    return found
 
 
 @contextmanager
-def open_store_for(ctx: click.Context) -> Iterator[Any]:
+def open_store_for(ctx: click.Context) -> Iterator[Store]:
+    """The store the command line names, opened (created, upgraded) for writing."""
     from recorder.records import open_store
 
     store = open_store(settings(ctx).db)
@@ -97,7 +104,7 @@ def open_store_for(ctx: click.Context) -> Iterator[Any]:
 
 
 @contextmanager
-def reader_for(ctx: click.Context) -> Iterator[Any]:
+def reader_for(ctx: click.Context) -> Iterator[Reader]:
     """A reader of the store: the light one when the store allows, else the full store."""
     from recorder.locations import resolve
     from recorder.reading import open_sqlite_reader
@@ -114,6 +121,7 @@ def reader_for(ctx: click.Context) -> Iterator[Any]:
 
 
 def print_json(document: Any) -> None:
+    """Print one JSON document on stdout."""
     # Indented for a person at a terminal; compact (and several times faster to
     # write, through json's C encoder) for a program reading a pipe.
     indent = 2 if sys.stdout.isatty() else None
