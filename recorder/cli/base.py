@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from recorder.access import StoreAccess
 from recorder.errors import InputError, RecorderError
 
 if TYPE_CHECKING:
@@ -77,16 +78,9 @@ def _unexpected(exc: Exception) -> str:
     return f"internal error: {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for details)"
 
 
-class Settings:
-    """What the top command was given, for the subcommands."""
-
-    def __init__(self, db: str | None) -> None:
-        self.db = db
-
-
-def settings(ctx: click.Context) -> Settings:
-    """The top command's settings, from any subcommand's context."""
-    found = ctx.find_object(Settings)
+def access(ctx: click.Context) -> StoreAccess:
+    """The store the command line names (`--db`, `RECORDER_DB`, or the default)."""
+    found = ctx.find_object(StoreAccess)
     assert found is not None
     return found
 
@@ -94,29 +88,13 @@ def settings(ctx: click.Context) -> Settings:
 @contextmanager
 def open_store_for(ctx: click.Context) -> Iterator[Store]:
     """The store the command line names, opened (created, upgraded) for writing."""
-    from recorder.records import open_store
-
-    store = open_store(settings(ctx).db)
-    try:
-        yield store
-    finally:
-        store.close()
+    yield access(ctx).store()
 
 
 @contextmanager
 def reader_for(ctx: click.Context) -> Iterator[Reader]:
     """A reader of the store: the light one when the store allows, else the full store."""
-    from recorder.locations import resolve
-    from recorder.reading import open_sqlite_reader
-
-    light = open_sqlite_reader(resolve(settings(ctx).db))
-    if light is not None:
-        try:
-            yield light
-        finally:
-            light.close()
-        return
-    with open_store_for(ctx) as store, store.reader() as reader:
+    with access(ctx).reader() as reader:
         yield reader
 
 
@@ -185,7 +163,8 @@ def case_id_of(value: str) -> int:
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     """Keep your own record of every contact with a company's support."""
-    ctx.obj = Settings(db)
+    ctx.obj = StoreAccess(db)
+    ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
 

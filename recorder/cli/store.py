@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from recorder.cli.base import (
+    access,
     cli,
     open_store_for,
     print_json,
-    settings,
 )
 
 
@@ -20,9 +20,7 @@ from recorder.cli.base import (
 @click.pass_context
 def locate(ctx: click.Context, as_json: bool) -> None:
     """Print where recorder keeps the store and its attachments."""
-    from recorder.locations import resolve
-
-    where = resolve(settings(ctx).db)
+    where = access(ctx).where
     doc = {
         "data_dir": str(where.data_dir),
         "store": str(where.database) if where.database else where.url,

@@ -1,0 +1,66 @@
+"""StoreAccess: a store as the interfaces use it, read lightly and opened fully to write."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from recorder.clock import Clock, SystemClock
+from recorder.locations import Locations, resolve
+from recorder.reading import Reader, open_sqlite_reader
+
+if TYPE_CHECKING:
+    from recorder.store import Store
+
+
+class StoreAccess:
+    """The way to one store for the CLI and the TUI.
+
+    Reading a SQLite store that is at head needs neither SQLAlchemy nor Alembic, whose
+    imports alone take longer than a list command or the TUI's first screen may. The
+    full `Store` (SQLAlchemy, migrations, the write path) is opened on first need,
+    once, from any thread.
+    """
+
+    def __init__(self, location: str | Locations | None = None, *, clock: Clock | None = None):
+        self.where = location if isinstance(location, Locations) else resolve(location)
+        self.clock: Clock = clock or SystemClock()
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the full store has been opened."""
+        return self._store is not None
+
+    def store(self) -> Store:
+        """The full store, opened (created, upgraded, given its presets) on first call."""
+        with self._lock:
+            if self._store is None:
+                from recorder.records import open_store
+
+                self._store = open_store(self.where, clock=self.clock)
+            return self._store
+
+    @contextmanager
+    def reader(self) -> Iterator[Reader]:
+        """A reader on one snapshot of the store: the light one while it can be used."""
+        if self._store is None:
+            light = open_sqlite_reader(self.where)
+            if light is not None:
+                try:
+                    yield light
+                finally:
+                    light.close()
+                return
+        with self.store().reader() as reader:
+            yield reader
+
+    def close(self) -> None:
+        """Release the full store's connections, if it was opened."""
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
