@@ -163,10 +163,13 @@ def list_cases(
     *,
     statuses: Sequence[CaseStatus] | None = OPEN_STATUSES,
     platform: str | None = None,
+    text: str | None = None,
     limit: int | None = None,
 ) -> list[CaseSummary]:
     """Cases with the given statuses (open ones by default; None: all), the one where
-    something happened last first. One query: each case carries its contacts' summary."""
+    something happened last first. `text` keeps the cases whose title, platform or
+    reference numbers contain each of its words (case-insensitive for ASCII, as SQL's
+    LIKE is). One query: each case carries its contacts' summary."""
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if statuses is not None:
@@ -176,6 +179,14 @@ def list_cases(
     if platform is not None:
         conditions.append("cases.platform_id = :platform")
         params["platform"] = platform_named(reader, platform).id
+    for n, word in enumerate((text or "").split()):
+        # Every word must appear in the title, the platform or a reference number.
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params[f"word{n}"] = f"%{escaped}%"
+        conditions.append(
+            f"(cases.title LIKE :word{n} ESCAPE '\\' OR platforms.name LIKE :word{n} ESCAPE '\\'"
+            f" OR cases.refs LIKE :word{n} ESCAPE '\\')"
+        )
     sql = (
         "SELECT cases.id, platforms.name, cases.title, cases.status, cases.priority,"
         " cases.refs, cases.last_contact_at, cases.contact_count"

@@ -162,11 +162,20 @@ def case_id_of(value: str) -> int:
 @click.version_option(package_name="recorder")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
-    """Keep your own record of every contact with a company's support."""
+    """Keep your own record of every contact with a company's support.
+
+    With no command, on a terminal: open the terminal UI.
+    """
     ctx.obj = StoreAccess(db)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from recorder.cli.interactive import run_tui
+
+            run_tui(ctx.obj)
+        else:
+            # Not on a terminal (a script, a pipe): there is nobody to drive a UI.
+            click.echo(ctx.get_help())
 
 
 def main() -> NoReturn:

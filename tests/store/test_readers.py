@@ -193,3 +193,19 @@ def test_the_light_reader_opens_paths_with_uri_characters(tmp_path: Path) -> Non
     finally:
         reader.close()
     assert sorted(p.name for p in odd.parent.iterdir() if "sqlite3" in p.name)[0] == "store.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("btc", ["BTC withdrawal pending"]),
+        ("gemini pending", ["BTC withdrawal pending"]),
+        ("481511", ["BTC withdrawal pending"]),
+        ("转账", ["银行转账被退回"]),
+        ("100%", []),
+        ("pending nothing", []),
+    ],
+)
+def test_text_filter_matches_every_word(filled: Store, text: str, titles: list[str]) -> None:
+    with filled.reader() as reader:
+        assert [c.title for c in list_cases(reader, statuses=None, text=text)] == titles

@@ -1,0 +1,177 @@
+"""One definition per user action: its key, footer label, tooltip and palette entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class UserAction:
+    """Something a user can do, from which its binding and palette command are made.
+
+    Attributes:
+        id: the binding id, by which users can remap the key.
+        key: the default key.
+        action: the Textual action it runs on its screen (or the app).
+        label: the footer's short label.
+        tooltip: what it does, in a sentence; also the palette's help text.
+        palette: the command palette's title, `area: verb`.
+        show: whether the footer shows it.
+        priority: whether it works even while an input has the focus.
+    """
+
+    id: str
+    key: str
+    action: str
+    label: str
+    tooltip: str
+    palette: str
+    show: bool = True
+    priority: bool = False
+
+    def binding(self) -> Binding:
+        """The Textual binding of this action."""
+        return Binding(
+            self.key,
+            self.action,
+            self.label,
+            show=self.show,
+            tooltip=self.tooltip,
+            id=self.id,
+            priority=self.priority,
+        )
+
+
+def bindings(actions: Iterable[UserAction]) -> list[Binding]:
+    """The bindings of a screen's actions."""
+    return [action.binding() for action in actions]
+
+
+def act(
+    name: str,
+    key: str,
+    label: str,
+    tooltip: str,
+    palette: str,
+    *,
+    action: str | None = None,
+    show: bool = True,
+    priority: bool = False,
+) -> UserAction:
+    """Define an action; its Textual action is its name unless given."""
+    return UserAction(name, key, action or name, label, tooltip, palette, show, priority)
+
+
+HELP = act("help", "question_mark", "Help", "List every key", "App: show the keys")
+THEME = act(
+    "theme",
+    "ctrl+t",
+    "Theme",
+    "Switch between dark and light",
+    "App: dark or light",
+    action="toggle_dark",
+    show=False,
+)
+QUIT = act("quit", "ctrl+q", "Quit", "Leave recorder", "App: quit", show=False, priority=True)
+APP_ACTIONS = (HELP, THEME, QUIT)
+
+LOG = act(
+    "log_contact",
+    "n",
+    "Log contact",
+    "Log a contact: a chat, a ticket, an email",
+    "Tickets: log a contact",
+)
+OPEN_CASE = act("open_case", "enter", "Open", "Read the case's whole history", "Tickets: open case")
+FILTER = act(
+    "filter",
+    "slash",
+    "Filter",
+    "Type to filter by title, platform or reference",
+    "Tickets: filter",
+)
+SORT = act("sort", "s", "Sort", "Sort by the next column", "Tickets: sort by the next column")
+SHOW_ALL = act(
+    "show_all",
+    "a",
+    "All/open",
+    "Show resolved and closed cases too, or not",
+    "Tickets: show all or open cases",
+)
+REFRESH = act("refresh", "r", "Refresh", "Read the store again", "Tickets: refresh", show=False)
+TICKETS_ACTIONS = (LOG, OPEN_CASE, FILTER, SORT, SHOW_ALL, REFRESH)
+
+BACK = act("back", "escape", "Back", "Back to the list", "Case: back to the list")
+ADD_CONTACT = act("add_contact", "n", "Log", "Log a contact in this case", "Case: log a contact")
+READ = act(
+    "read_contact",
+    "enter",
+    "Read",
+    "Read the contact's full text",
+    "Case: read contact",
+    show=False,
+)
+WAIT_SUPPORT = act(
+    "waiting_on_support",
+    "w",
+    "Waits: them",
+    "Mark the case as waiting on support",
+    "Case: waiting on support",
+    action="status('waiting_on_support')",
+)
+WAIT_ME = act(
+    "waiting_on_me",
+    "m",
+    "Waits: me",
+    "Mark the case as waiting on you",
+    "Case: waiting on me",
+    action="status('waiting_on_me')",
+)
+RESOLVE = act(
+    "resolve",
+    "x",
+    "Resolve",
+    "Mark the case resolved",
+    "Case: resolve",
+    action="status('resolved')",
+)
+REOPEN = act(
+    "reopen",
+    "o",
+    "Reopen",
+    "Open the case again",
+    "Case: reopen",
+    action="status('open')",
+    show=False,
+)
+EDIT_CASE = act("edit_case", "e", "Edit", "Edit the case's title and identifiers", "Case: edit")
+DELETE_CONTACT = act(
+    "delete_contact",
+    "d",
+    "Delete",
+    "Delete the selected contact",
+    "Case: delete contact",
+    show=False,
+)
+CASE_ACTIONS = (
+    BACK,
+    ADD_CONTACT,
+    READ,
+    WAIT_SUPPORT,
+    WAIT_ME,
+    RESOLVE,
+    REOPEN,
+    EDIT_CASE,
+    DELETE_CONTACT,
+)
+
+SAVE = act("save", "ctrl+s", "Save", "Save, once every field is valid", "Form: save", priority=True)
+CANCEL = act(
+    "cancel", "escape", "Cancel", "Leave without saving anything", "Form: cancel", priority=True
+)
+FORM_ACTIONS = (SAVE, CANCEL)
+
+CLOSE = act("close", "escape", "Close", "Close", "Close", priority=True)

@@ -1,0 +1,69 @@
+"""RecorderApp: the terminal UI over one store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from recorder.access import StoreAccess
+from recorder.dates import local_zone
+from recorder.tui.actions import APP_ACTIONS, UserAction, bindings
+
+
+class RecorderApp(App[None]):
+    """recorder's terminal UI. It is given its store; it never finds one by itself."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "recorder"
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = APP_ACTIONS
+    BINDINGS = bindings(APP_ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self, access: StoreAccess, *, subtitle: str = "") -> None:
+        super().__init__()
+        self.access = access
+        self.zone = local_zone()
+        """The user's time zone, in which times are shown and read."""
+        self.sub_title = subtitle or str(access.where.database or access.where.url)
+
+    def on_mount(self) -> None:
+        """Show the open tickets; open the full store meanwhile, for the first write."""
+        from recorder.tui.screens.tickets import TicketsScreen
+
+        self.push_screen(TicketsScreen())
+        self.open_store()
+
+    @work(thread=True, exit_on_error=False, group="store")
+    def open_store(self) -> None:
+        """Open the full store (SQLAlchemy, migrations) without holding up the screen."""
+        self.access.store()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every action of the screen below it, and the app's."""
+        yield from super().get_system_commands(screen)
+        for action in getattr(screen, "ACTIONS", ()):
+            yield SystemCommand(
+                action.palette, action.tooltip, partial(screen.run_action, action.action)
+            )
+        for action in APP_ACTIONS:
+            yield SystemCommand(
+                action.palette, action.tooltip, partial(self.run_action, action.action)
+            )
+
+    def action_help(self) -> None:
+        """Show the keys of the current screen and of the app."""
+        from recorder.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(getattr(self.screen, "ACTIONS", ())))
+
+    def action_toggle_dark(self) -> None:
+        """Switch between the dark and the light theme."""
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def on_unmount(self) -> None:
+        """Release the store."""
+        self.access.close()

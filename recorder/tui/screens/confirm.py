@@ -1,0 +1,40 @@
+"""ConfirmScreen: a yes-or-no question before something that cannot be undone."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Asks a question; answers True for y, False for n or escape."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical { width: 60; height: auto; border: round $warning;
+        background: $surface; padding: 1 2; }
+    """
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("y", "answer(True)", "Yes", id="confirm_yes", tooltip="Yes, do it"),
+        Binding("n,escape", "answer(False)", "No", id="confirm_no", tooltip="No, leave it"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        """The question and the keys that answer it."""
+        with Vertical():
+            yield Static(self.question)
+            yield Static("\n[b]y[/b] yes   [b]n[/b] no", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(yes)

@@ -1,0 +1,70 @@
+"""ContactScreen: one contact's full text and its attachments."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TextArea
+
+from recorder.queries import ContactView
+from recorder.tui.actions import CLOSE, UserAction, bindings
+
+
+def describe(contact: ContactView, zone: tzinfo) -> str:
+    """The contact's header lines."""
+    local = contact.occurred_at.astimezone(zone)
+    who = "You wrote" if contact.direction == "outbound" else "Support answered"
+    lines = [f"[b]{who} by {contact.channel}[/b] · {local:%a %d %b %Y %H:%M %Z}"]
+    details = [
+        ("Ref", contact.reference),
+        ("Agent", contact.agent),
+        ("Address", contact.address),
+        ("Subject", contact.subject),
+    ]
+    lines.append("  ".join(f"{label}: {value}" for label, value in details if value) or "")
+    if contact.auto_ack:
+        lines.append("An automatic acknowledgement: it answers nothing.")
+    return "\n".join(line for line in lines if line)
+
+
+class ContactScreen(Screen[None]):
+    """The full text of a contact (a long transcript scrolls) and its attachments."""
+
+    DEFAULT_CSS = """
+    ContactScreen #head { height: auto; padding: 0 1; background: $boost; }
+    ContactScreen TextArea { height: 1fr; }
+    ContactScreen #files { height: auto; max-height: 6; padding: 0 1; }
+    """
+
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = (CLOSE,)
+    BINDINGS = bindings((CLOSE,))  # type: ignore[assignment]
+
+    def __init__(self, contact: ContactView, zone: tzinfo) -> None:
+        super().__init__()
+        self.contact = contact
+        self.zone = zone
+
+    def compose(self) -> ComposeResult:
+        """Header lines, the text, the attachments."""
+        yield Header()
+        yield Static(describe(self.contact, self.zone), id="head")
+        yield TextArea(self.contact.text or "(no text)", read_only=True, soft_wrap=True, id="text")
+        files = self.contact.attachments
+        yield Static(
+            "\n".join(f"📎 {a.name}  {a.size:,} bytes  sha256 {a.sha256[:16]}…" for a in files)
+            if files
+            else "No attachments.",
+            id="files",
+        )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Let the arrow keys scroll the text at once."""
+        self.query_one(TextArea).focus()
+
+    def action_close(self) -> None:
+        """Back to the case."""
+        self.dismiss()

@@ -1,0 +1,404 @@
+"""LogContactScreen: log one contact, in an existing case or a new one, in seconds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+
+from recorder.attachments import check_source
+from recorder.dates import parse_when, zone
+from recorder.errors import RecorderError
+from recorder.queries import list_cases, list_platforms
+from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
+from recorder.vocabulary import OPEN_STATUSES, Channel, Direction
+
+if TYPE_CHECKING:
+    from recorder.tui.app import RecorderApp
+
+NEW = "__new__"
+"""The choice that makes a new platform or case."""
+
+CASES_SHOWN = 50
+"""How many open cases of a platform the case choice lists, the most recent first."""
+
+
+@dataclass
+class Entry:
+    """What the form holds once every field is valid: all the write path needs."""
+
+    platform: str
+    new_platform_tz: str | None
+    case_id: int | None
+    title: str
+    identifiers: dict[str, str | None]
+    priority: str
+    contact: dict[str, Any]
+    attach: list[Path] = field(default_factory=list)
+
+
+def row(label: str, *widgets: Widget, name: str) -> ComposeResult:
+    """A labelled line of the form, with the line below it for its error."""
+    with Horizontal(classes="row", id=f"{name}-row"):
+        yield Label(label, classes="label")
+        yield from widgets
+    yield Static("", classes="error hidden", id=f"{name}-error")
+
+
+class LogContactScreen(Screen[int | None]):
+    """The form; ctrl+s saves once every field is valid, escape leaves without a trace."""
+
+    DEFAULT_CSS = """
+    LogContactScreen VerticalScroll { padding: 0 1; }
+    LogContactScreen .row { height: auto; }
+    LogContactScreen .label { width: 12; color: $text-muted; }
+    LogContactScreen .label.wide { width: 1fr; }
+    LogContactScreen .row Input, LogContactScreen .row Select { width: 1fr; }
+    LogContactScreen #when-parsed { width: 1fr; padding: 0 1; color: $text-muted; }
+    LogContactScreen #when { width: 24; }
+    LogContactScreen TextArea { height: 7; }
+    LogContactScreen .error { padding: 0 0 0 12; }
+    LogContactScreen #warnings { color: $warning; height: auto; }
+    LogContactScreen #form-error { padding: 0; }
+    """
+
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = FORM_ACTIONS
+    BINDINGS = bindings(FORM_ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self, *, platform: str | None = None, case_id: int | None = None) -> None:
+        super().__init__()
+        self.preset_platform = platform
+        self.preset_case = case_id
+        self.cases_by_platform: dict[str, list[tuple[str, int]]] = {}
+        self.attachments: list[Path] = []
+        self.saving = False
+
+    @property
+    def recorder(self) -> RecorderApp:
+        """The app, with its store and the user's zone."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """The fields, top to bottom in the order a contact is usually told."""
+        yield Header()
+        with VerticalScroll():
+            yield from row(
+                "Platform", Select[str]([], id="platform", compact=True), name="platform"
+            )
+            yield from row(
+                "New platform",
+                Input(placeholder="Name, e.g. Kraken", id="new-platform", compact=True),
+                Input("UTC", placeholder="Time zone", id="new-tz", compact=True),
+                name="new-platform",
+            )
+            yield from row("Case", Select[str]([], id="case", compact=True), name="case")
+            yield from row(
+                "Title",
+                Input(placeholder="The problem in a few words", id="title", compact=True),
+                name="title",
+            )
+            yield from row(
+                "TxID",
+                Input(placeholder="Transaction id", id="txid", compact=True),
+                Input(placeholder="Order number", id="order_number", compact=True),
+                name="ids",
+            )
+            yield from row(
+                "Account",
+                Input(placeholder="Account email", id="account_email", compact=True),
+                Input(placeholder="Asset", id="asset", compact=True),
+                Input(placeholder="Amount", id="amount", compact=True),
+                name="account",
+            )
+            yield from row(
+                "Priority",
+                Select[str](
+                    [("Normal", "normal"), ("Urgent", "urgent")],
+                    value="normal",
+                    allow_blank=False,
+                    id="priority",
+                    compact=True,
+                ),
+                name="priority",
+            )
+            yield from row(
+                "Channel",
+                Select[str](
+                    [(c.value.replace("_", " "), c.value) for c in Channel],
+                    value=Channel.chat.value,
+                    allow_blank=False,
+                    id="channel",
+                    compact=True,
+                ),
+                Select[str](
+                    [
+                        ("I wrote", Direction.outbound.value),
+                        ("Support wrote", Direction.inbound.value),
+                    ],
+                    value=Direction.outbound.value,
+                    allow_blank=False,
+                    id="direction",
+                    compact=True,
+                ),
+                name="channel",
+            )
+            yield from row(
+                "When",
+                Input("now", id="when", compact=True),
+                Static("", id="when-parsed"),
+                name="when",
+            )
+            yield from row(
+                "Reference",
+                Input(placeholder="Ticket or case number they gave", id="reference", compact=True),
+                name="reference",
+            )
+            yield from row(
+                "Agent",
+                Input(placeholder="Agent's name", id="agent", compact=True),
+                Input(placeholder="Their address", id="address", compact=True),
+                name="agent",
+            )
+            yield from row("Subject", Input(id="subject", compact=True), name="subject")
+            yield Label("Text or transcript (paste it here)", classes="label wide")
+            yield TextArea(id="text", soft_wrap=True, tab_behavior="focus")
+            yield Static("", classes="error hidden", id="text-error")
+            yield from row(
+                "Attach",
+                Input(placeholder="Path of a file, then enter", id="attach", compact=True),
+                name="attach",
+            )
+            yield Static("", id="attached", classes="hint")
+            yield Static("", id="warnings", classes="hidden")
+            yield Static("", id="form-error", classes="error hidden")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Read the platforms and their open cases; show how "now" reads."""
+        self._show_when()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="form")
+    def _load(self) -> None:
+        with self.recorder.access.reader() as reader:
+            platforms = [p.name for p in list_platforms(reader)]
+            latest = list_cases(reader, statuses=None, limit=1)
+            cases = {
+                name: [
+                    (f"#{c.id} {c.title}", c.id)
+                    for c in list_cases(
+                        reader, statuses=OPEN_STATUSES, platform=name, limit=CASES_SHOWN
+                    )
+                ]
+                for name in platforms
+            }
+        usual = latest[0].platform if latest else None
+        self.app.call_from_thread(self._loaded, platforms, cases, self.preset_platform or usual)
+
+    def _loaded(
+        self, platforms: list[str], cases: dict[str, list[tuple[str, int]]], usual: str | None
+    ) -> None:
+        self.cases_by_platform = cases
+        choose = self.query_one("#platform", Select)
+        choose.set_options([(name, name) for name in platforms] + [("+ New platform", NEW)])
+        if usual in platforms:
+            choose.value = usual
+        elif platforms:
+            choose.value = platforms[0]
+        self._platform_changed()
+        self.query_one("#platform" if self.preset_case is None else "#text").focus()
+
+    @on(Select.Changed, "#platform")
+    def _platform_changed(self) -> None:
+        platform = self.query_one("#platform", Select).value
+        self._show("new-platform", platform == NEW)
+        options = self.cases_by_platform.get(str(platform), [])
+        case = self.query_one("#case", Select)
+        case.set_options(
+            [(label, str(case_id)) for label, case_id in options] + [("+ New case", NEW)]
+        )
+        wanted = str(self.preset_case) if self.preset_case is not None else None
+        if wanted is not None and any(str(i) == wanted for _, i in options):
+            case.value = wanted
+        else:
+            case.value = NEW if not options else str(options[0][1])
+        self._case_changed()
+
+    @on(Select.Changed, "#case")
+    def _case_changed(self) -> None:
+        new_case = self.query_one("#case", Select).value == NEW
+        for name in ("title", "ids", "account", "priority"):
+            self._show(name, new_case)
+
+    def _show(self, name: str, visible: bool) -> None:
+        self.query_one(f"#{name}-row").set_class(not visible, "hidden")
+        if not visible:
+            self._error(name, None)
+
+    def _error(self, name: str, message: str | None) -> None:
+        error = self.query_one(f"#{name}-error", Static)
+        error.update(message or "")
+        error.set_class(message is None, "hidden")
+
+    @on(Input.Changed, "#when")
+    def _show_when(self) -> None:
+        text = self.query_one("#when", Input).value
+        parsed = self.query_one("#when-parsed", Static)
+        try:
+            moment = parse_when(
+                text, now=self.recorder.access.clock.now(), local=self.recorder.zone
+            )
+        except RecorderError as exc:
+            parsed.update("")
+            self._error("when", str(exc))
+            return
+        self._error("when", None)
+        parsed.update(f"= {moment.astimezone(self.recorder.zone):%a %d %b %Y %H:%M %Z}")
+
+    @on(Input.Submitted, "#attach")
+    def _add_attachment(self) -> None:
+        field_ = self.query_one("#attach", Input)
+        text = field_.value.strip()
+        if not text:
+            return
+        try:
+            path = check_source(Path(text).expanduser())
+        except RecorderError as exc:
+            self._error("attach", str(exc))
+            return
+        self._error("attach", None)
+        if path not in self.attachments:
+            self.attachments.append(path)
+        field_.value = ""
+        self.query_one("#attached", Static).update(
+            "\n".join(f"📎 {p.name}  ({p.parent})" for p in self.attachments)
+        )
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value.strip()
+
+    def _collect(self) -> Entry | None:
+        """Read and check every field; show each problem beside its field."""
+        problems: dict[str, str] = {}
+        choose = self.query_one("#platform", Select)
+        platform = str(choose.value)
+        new_tz: str | None = None
+        if choose.is_blank():
+            problems["platform"] = "Choose a platform, or + New platform."
+        elif platform == NEW:
+            platform = self._value("new-platform")
+            new_tz = self._value("new-tz") or "UTC"
+            if not platform:
+                problems["new-platform"] = "The new platform needs a name."
+            else:
+                try:
+                    zone(new_tz)
+                except RecorderError as exc:
+                    problems["new-platform"] = str(exc)
+        case_value = str(self.query_one("#case", Select).value)
+        title = self._value("title")
+        if case_value == NEW and not title:
+            problems["title"] = "A new case needs a title: the problem in a few words."
+        try:
+            moment = parse_when(
+                self._value("when"), now=self.recorder.access.clock.now(), local=self.recorder.zone
+            )
+        except RecorderError as exc:
+            problems["when"] = str(exc)
+        for path in self.attachments:
+            try:
+                check_source(path)
+            except RecorderError as exc:
+                problems["attach"] = str(exc)
+        if self._value("attach"):
+            problems["attach"] = "Press enter to attach the file named here, or clear it."
+        for name in ("platform", "new-platform", "title", "when", "attach"):
+            self._error(name, problems.get(name))
+        if problems:
+            return None
+        text_area = self.query_one("#text", TextArea)
+        return Entry(
+            platform=platform,
+            new_platform_tz=new_tz,
+            case_id=None if case_value == NEW else int(case_value),
+            title=title,
+            identifiers={
+                name: self._value(name) or None
+                for name in ("txid", "order_number", "account_email", "asset", "amount")
+            },
+            priority=str(self.query_one("#priority", Select).value),
+            contact={
+                "channel": str(self.query_one("#channel", Select).value),
+                "direction": str(self.query_one("#direction", Select).value),
+                "occurred_at": moment,
+                "reference": self._value("reference") or None,
+                "agent": self._value("agent") or None,
+                "address": self._value("address") or None,
+                "subject": self._value("subject") or None,
+                "text": text_area.text,
+            },
+            attach=list(self.attachments),
+        )
+
+    def action_save(self) -> None:
+        """Save the contact, once every field is valid."""
+        if self.saving:
+            return
+        entry = self._collect()
+        if entry is None:
+            self._form_error("Nothing was saved: correct the fields marked above.")
+            return
+        self.saving = True
+        self._form_error(None)
+        self._save(entry)
+
+    def _form_error(self, message: str | None) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(message or "")
+        error.set_class(message is None, "hidden")
+        if message:
+            self.query_one(VerticalScroll).scroll_end(animate=False)
+
+    @work(thread=True, exclusive=True, group="write")
+    def _save(self, entry: Entry) -> None:
+        from recorder.records import add_platform, log_contact, open_case
+
+        try:
+            with self.recorder.access.store().write() as tx:
+                if entry.new_platform_tz is not None:
+                    add_platform(tx, name=entry.platform, timezone=entry.new_platform_tz)
+                case_id = entry.case_id
+                if case_id is None:
+                    case = open_case(
+                        tx,
+                        platform=entry.platform,
+                        title=entry.title,
+                        priority=entry.priority,
+                        **entry.identifiers,
+                    )
+                    assert case.id is not None
+                    case_id = case.id
+                contact = log_contact(tx, case_id=case_id, attach=entry.attach, **entry.contact)
+        except RecorderError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._saved, case_id, contact.id)
+
+    def _failed(self, message: str) -> None:
+        self.saving = False
+        self._form_error(f"Nothing was saved: {message}")
+
+    def _saved(self, case_id: int, contact_id: int | None) -> None:
+        self.notify(f"Logged contact #{contact_id} in case #{case_id}", timeout=4)
+        self.dismiss(case_id)
+
+    def action_cancel(self) -> None:
+        """Leave without saving anything."""
+        self.dismiss(None)

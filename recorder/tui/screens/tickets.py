@@ -1,0 +1,267 @@
+"""TicketsScreen: the open cases, what waits on whom, and the way to log a contact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from recorder.queries import CaseSummary, list_cases, list_platforms
+from recorder.tui.actions import TICKETS_ACTIONS, UserAction, bindings
+from recorder.vocabulary import OPEN_STATUSES, CaseStatus
+
+if TYPE_CHECKING:
+    from recorder.tui.app import RecorderApp
+
+PAGE = 500
+"""How many cases the table shows; typing narrows them down."""
+
+STATUS_LABELS = {
+    CaseStatus.open: "open",
+    CaseStatus.waiting_on_support: "wait support",
+    CaseStatus.waiting_on_me: "wait me",
+    CaseStatus.escalated: "escalated",
+    CaseStatus.resolved: "resolved",
+    CaseStatus.closed: "closed",
+}
+
+NEVER = datetime.min.replace(tzinfo=UTC)
+ALL_OPEN = "open"
+EVERYTHING = "all"
+
+
+def short_time(value: datetime | None, zone: tzinfo) -> str:
+    """`24 Nov 14:05` in the user's zone, or a dash."""
+    return "-" if value is None else value.astimezone(zone).strftime("%d %b %H:%M")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table: its key, heading, width, and how to sort by it."""
+
+    key: str
+    label: str
+    width: int | None
+
+
+COLUMNS = (
+    Column("platform", "Platform", 8),
+    Column("title", "Title", None),
+    Column("status", "Status", 12),
+    Column("ref", "Ref", 8),
+    Column("last", "Last contact", 12),
+)
+FIXED = sum(c.width or 0 for c in COLUMNS) + 2 * len(COLUMNS) + 2
+"""What the columns other than the title take, with the cells' padding and a scrollbar."""
+
+
+class TicketsScreen(Screen[None]):
+    """The first screen: a table of open cases, filtered as the user types."""
+
+    DEFAULT_CSS = """
+    TicketsScreen #filters { height: 1; }
+    TicketsScreen #filters Input { width: 1fr; }
+    TicketsScreen #filters Select { width: 18; }
+    TicketsScreen #welcome { padding: 1 2; }
+    TicketsScreen #more { color: $text-muted; height: 1; padding: 0 1; }
+    TicketsScreen DataTable { height: 1fr; }
+    """
+
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = TICKETS_ACTIONS
+    BINDINGS = bindings(TICKETS_ACTIONS)  # type: ignore[assignment]
+    AUTO_FOCUS = "#cases"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cases: list[CaseSummary] = []
+        self.platforms: list[str] = []
+        self.sort_column = -1
+        """Which column the table is sorted by; -1: the store's order, newest first."""
+
+    @property
+    def recorder(self) -> RecorderApp:
+        """The app, with its store."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """A filter line, the table, and a welcome for an empty store."""
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="/ to filter: title, platform, ref", id="text", compact=True)
+            yield Select[str]([], prompt="Any platform", id="platform", compact=True)
+            yield Select[str](
+                [("Open cases", ALL_OPEN), ("All cases", EVERYTHING)]
+                + [(STATUS_LABELS[s].capitalize(), s.value) for s in CaseStatus],
+                value=ALL_OPEN,
+                allow_blank=False,
+                id="status",
+                compact=True,
+            )
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="cases")
+        yield Static("", id="more", classes="hidden")
+        yield Static(
+            "No cases yet.\n\nPress [b]n[/b] to log your first contact with support: "
+            "a chat, a ticket, an email. recorder keeps the ticket numbers, the "
+            "transcripts and the screenshots, and tells you what waits on whom.",
+            id="welcome",
+            classes="hidden",
+        )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Set up the table's columns."""
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column.label, key=column.key, width=column.width or 20)
+
+    def on_screen_resume(self) -> None:
+        """Read the store when shown: first, and on coming back from a case or a form."""
+        self.load()
+
+    def on_resize(self) -> None:
+        """Give the title whatever width the other columns leave."""
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        table = self.query_one(DataTable)
+        width = max(12, self.size.width - FIXED)
+        table.columns["title"].width = width  # type: ignore[index]
+        table.refresh()
+
+    def _filters(self) -> tuple[list[CaseStatus] | None, str | None, str]:
+        status = self.query_one("#status", Select).value
+        choose = self.query_one("#platform", Select)
+        text = self.query_one("#text", Input).value
+        statuses: list[CaseStatus] | None
+        if status == ALL_OPEN:
+            statuses = list(OPEN_STATUSES)
+        elif status == EVERYTHING:
+            statuses = None
+        else:
+            statuses = [CaseStatus(str(status))]
+        return statuses, (None if choose.is_blank() else str(choose.value)), text
+
+    def load(self) -> None:
+        """Read the cases that match the filters, in a worker."""
+        statuses, platform, text = self._filters()
+        self._read(statuses, platform, text)
+
+    @work(thread=True, exclusive=True, group="tickets")
+    def _read(self, statuses: list[CaseStatus] | None, platform: str | None, text: str) -> None:
+        with self.recorder.access.reader() as reader:
+            platforms = [p.name for p in list_platforms(reader)]
+            cases = list_cases(
+                reader, statuses=statuses, platform=platform, text=text, limit=PAGE + 1
+            )
+            anything = bool(cases) or bool(list_cases(reader, statuses=None, limit=1))
+        self.app.call_from_thread(self._show, platforms, cases, anything)
+
+    def _show(self, platforms: list[str], cases: list[CaseSummary], anything: bool) -> None:
+        if platforms != self.platforms:
+            self.platforms = platforms
+            self.query_one("#platform", Select).set_options([(n, n) for n in platforms])
+        more = len(cases) > PAGE
+        self.cases = cases[:PAGE]
+        table = self.query_one(DataTable)
+        selected = self._selected_id()
+        table.clear()
+        zone = self.recorder.zone
+        for case in self._sorted(self.cases):
+            status = STATUS_LABELS[case.status]
+            if case.priority == "urgent":
+                status = f"[b]{status}![/b]"
+            table.add_row(
+                case.platform,
+                case.title,
+                status,
+                case.references[-1] if case.references else "-",
+                short_time(case.last_contact_at, zone),
+                key=str(case.id),
+            )
+        if selected is not None and str(selected) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+        self._fit_title()
+        note = self.query_one("#more", Static)
+        note.update(f"Showing the {PAGE} most recent cases; type to narrow them down.")
+        note.set_class(not more, "hidden")
+        self.query_one("#welcome").set_class(anything, "hidden")
+        table.set_class(not anything, "hidden")
+
+    def _sorted(self, cases: list[CaseSummary]) -> list[CaseSummary]:
+        if self.sort_column < 0:
+            return cases
+        key = COLUMNS[self.sort_column].key
+        keys = {
+            "platform": lambda c: c.platform.casefold(),
+            "title": lambda c: c.title.casefold(),
+            "status": lambda c: list(CaseStatus).index(c.status),
+            "ref": lambda c: c.references[-1] if c.references else "",
+            "last": lambda c: c.last_contact_at or NEVER,
+        }
+        return sorted(cases, key=keys[key], reverse=key == "last")
+
+    def _selected_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return int(str(row_key.value))
+
+    @on(Input.Changed, "#text")
+    @on(Select.Changed, "#platform")
+    @on(Select.Changed, "#status")
+    def _refilter(self) -> None:
+        self.load()
+
+    @on(Input.Submitted, "#text")
+    def _to_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def key_escape(self) -> None:
+        """Escape in the filters goes back to the table."""
+        if not isinstance(self.focused, DataTable):
+            self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open_case()
+
+    def action_log_contact(self) -> None:
+        """Open the form to log a contact."""
+        from recorder.tui.screens.log_contact import LogContactScreen
+
+        self.app.push_screen(LogContactScreen())
+
+    def action_open_case(self) -> None:
+        """Open the selected case."""
+        from recorder.tui.screens.case import CaseScreen
+
+        case_id = self._selected_id()
+        if case_id is not None:
+            self.app.push_screen(CaseScreen(case_id))
+
+    def action_filter(self) -> None:
+        """Put the cursor in the filter."""
+        self.query_one("#text", Input).focus()
+
+    def action_sort(self) -> None:
+        """Sort by the next column (after the last one: the store's order again)."""
+        self.sort_column = self.sort_column + 1 if self.sort_column + 1 < len(COLUMNS) else -1
+        name = "newest activity" if self.sort_column < 0 else COLUMNS[self.sort_column].label
+        self.notify(f"Sorted by {name.lower()}", timeout=2)
+        self.load()
+
+    def action_show_all(self) -> None:
+        """Switch between open cases and all of them."""
+        status = self.query_one("#status", Select)
+        status.value = EVERYTHING if status.value == ALL_OPEN else ALL_OPEN
+
+    def action_refresh(self) -> None:
+        """Read the store again."""
+        self.load()
