@@ -82,18 +82,20 @@ ASSETS = ["BTC", "ETH", "USDC", "SOL", "USDT", "DOGE"]
 CHANNELS = [Channel.ticket, Channel.email, Channel.chat, Channel.help_center, Channel.email]
 
 
-def _text(rng: random.Random) -> str:
+def _text(rng: random.Random, text_bytes: int) -> str:
     pool = ZH if rng.random() < 0.35 else EN
     parts: list[str] = []
     size = 0
-    while size < TEXT_BYTES:
+    while size < text_bytes:
         sentence = rng.choice(pool)
         parts.append(sentence)
         size += len(sentence.encode("utf-8")) + 1
     return " ".join(parts)
 
 
-def generate(path: Path, *, cases: int, contacts: int, seed: int = 20261124) -> Path:
+def generate(
+    path: Path, *, cases: int, contacts: int, seed: int = 20261124, text_bytes: int = TEXT_BYTES
+) -> Path:
     """Create the store at `path` (which must not exist) and fill it."""
     rng = random.Random(seed)
     store = open_store(str(path), clock=FixedClock(NOW - timedelta(days=120)))
@@ -151,7 +153,7 @@ def generate(path: Path, *, cases: int, contacts: int, seed: int = 20261124) -> 
                     "agent": rng.choice([None, "Sam", "Ana", "李明"]),
                     "address": None,
                     "subject": None,
-                    "text": _text(rng),
+                    "text": _text(rng, text_bytes),
                     "auto_ack": False,
                     "source": Source.demo,
                     "source_name": None,

@@ -1,0 +1,82 @@
+"""Fixtures for driving the terminal UI: fixed clock, real stores, keyboard helpers."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from recorder.access import StoreAccess
+from recorder.clock import FixedClock
+from recorder.demo import fill
+from recorder.tui.app import RecorderApp
+
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+SIZE = (80, 24)
+
+
+def make_app(path: Path) -> RecorderApp:
+    """The app on the store at `path`, with the clock standing at NOW."""
+    return RecorderApp(StoreAccess(str(path), clock=FixedClock(NOW)), subtitle="test store")
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Path:
+    """Where a store will be; it does not exist yet."""
+    return tmp_path / "empty" / "recorder.sqlite3"
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path) -> Path:
+    """A store filled with the demo's cases, as of NOW."""
+    path = tmp_path / "demo" / "recorder.sqlite3"
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    fill(access.store())
+    access.close()
+    return path
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """Query the store file directly, as a check from outside the app."""
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """Wait until the app's workers are done and it has handled what they sent."""
+    for _ in range(50):
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            await pilot.pause()
+            return
+        await pilot.app.workers.wait_for_complete()
+    raise AssertionError("workers still running")
+
+
+async def type_text(pilot: Pilot[object], text: str) -> None:
+    """Type text key by key."""
+    keys = {" ": "space", "/": "slash", ":": "colon", "-": "minus", ".": "full_stop"}
+    await pilot.press(*[keys.get(ch, ch) for ch in text])
+
+
+async def tab_to(pilot: Pilot[object], widget_id: str) -> None:
+    """Press tab until the widget with this id has the focus."""
+    for _ in range(40):
+        focused = pilot.app.focused
+        if focused is not None and focused.id == widget_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"tab never reached #{widget_id}")
+
+
+async def still(pilot: Pilot[object]) -> None:
+    """No blinking cursors: screenshots must not depend on the moment they are taken."""
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
+    await settle(pilot)

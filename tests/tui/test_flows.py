@@ -1,0 +1,239 @@
+"""The terminal UI driven as a user drives it: by keyboard, at 80x24, on a real store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from textual import events
+from textual.widgets import DataTable, Select, Static, TextArea
+
+from recorder.access import StoreAccess
+from recorder.clock import FixedClock
+from recorder.records import log_contact, open_case
+from recorder.tui.screens.case import CaseScreen
+from recorder.tui.screens.contact import ContactScreen
+from recorder.tui.screens.log_contact import LogContactScreen
+from recorder.tui.screens.tickets import TicketsScreen
+from tests.tui.conftest import NOW, SIZE, make_app, rows, settle, tab_to, type_text
+
+TRANSCRIPT = (
+    "You: My BTC withdrawal has been pending since Friday.\n"
+    "Agent Sam: I have opened ticket 4815162 for the wallet team.\n"
+    "客服：请耐心等待，我们会尽快处理。\n"
+)
+
+
+def one_case(path: Path) -> int:
+    """A store holding one Gemini case with one outbound chat."""
+    access = StoreAccess(str(path), clock=FixedClock(NOW - timedelta(days=1)))
+    with access.store().write() as tx:
+        case = open_case(tx, platform="Gemini", title="BTC withdrawal pending", txid="0xabc")
+        assert case.id is not None
+        log_contact(
+            tx,
+            case_id=case.id,
+            channel="chat",
+            direction="outbound",
+            occurred_at=NOW - timedelta(days=1),
+            reference="4815162",
+            text=TRANSCRIPT,
+        )
+    access.close()
+    return case.id
+
+
+def visible(widget: Static) -> bool:
+    return "hidden" not in widget.classes
+
+
+async def test_log_a_first_contact_in_an_empty_store(empty_store: Path) -> None:
+    app = make_app(empty_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        welcome = app.screen.query_one("#welcome", Static)
+        assert visible(welcome)
+        assert "Press n" in str(welcome.render())
+
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, LogContactScreen)
+        assert app.screen.query_one("#case", Select).value == "__new__"
+
+        await tab_to(pilot, "title")
+        await type_text(pilot, "BTC withdrawal pending")
+        await tab_to(pilot, "channel")
+        await pilot.press("enter", "t", "i", "enter")  # open the list, type to find "ticket"
+        assert app.screen.query_one("#channel", Select).value == "ticket"
+        await tab_to(pilot, "reference")
+        await type_text(pilot, "4815162")
+        await tab_to(pilot, "text")
+        app.post_message(events.Paste(TRANSCRIPT))  # as a terminal delivers a paste
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert isinstance(app.screen, TicketsScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        assert table.get_row_at(0)[:2] == ["Gemini", "BTC withdrawal pending"]
+        assert not visible(app.screen.query_one("#welcome", Static))
+
+    assert rows(empty_store, "SELECT title, status FROM cases") == [
+        ("BTC withdrawal pending", "open")
+    ]
+    assert rows(empty_store, "SELECT channel, direction, reference, text FROM contacts") == [
+        ("ticket", "outbound", "4815162", TRANSCRIPT)
+    ]
+
+
+async def test_log_a_second_contact_in_the_same_case(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    case_id = one_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LogContactScreen)
+        assert form.query_one("#case", Select).value == str(case_id)
+        assert form.focused is form.query_one("#text", TextArea)
+        await type_text(pilot, "Any news on my ticket?")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert app.screen.query_one(DataTable).row_count == 2
+
+    assert rows(path, "SELECT case_id, text FROM contacts ORDER BY id") == [
+        (case_id, TRANSCRIPT),
+        (case_id, "Any news on my ticket?"),
+    ]
+    assert rows(path, "SELECT count(*) FROM cases") == [(1,)]
+
+
+async def test_open_a_case_and_read_the_transcript(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    one_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "BTC withdrawal pending" in summary and "TxID 0xabc" in summary
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        assert app.screen.query_one(TextArea).text == TRANSCRIPT
+        await pilot.press("escape")
+        assert isinstance(app.screen, CaseScreen)
+
+
+async def test_resolving_a_case_takes_it_off_the_open_list(demo_store: Path) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        before = table.row_count
+        await pilot.press("enter")
+        await settle(pilot)
+        case_id = app.screen.case_id  # type: ignore[attr-defined]
+        await pilot.press("x")
+        await settle(pilot)
+        assert "resolved" in str(app.screen.query_one("#summary", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == before - 1
+        assert str(case_id) not in [str(k.value) for k in table.rows]
+    assert rows(demo_store, f"SELECT status FROM cases WHERE id = {case_id}") == [("resolved",)]
+
+
+async def test_an_unreadable_date_and_an_empty_title_are_refused(empty_store: Path) -> None:
+    app = make_app(empty_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = rows(empty_store, "SELECT count(*) FROM audit_events")
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        await tab_to(pilot, "when")
+        await pilot.press("ctrl+a", "ctrl+k")  # clear "now"
+        await type_text(pilot, "someday soon")
+        when_error = form.query_one("#when-error", Static)
+        assert visible(when_error)
+        assert "expected '2026-11-20 14:05'" in str(when_error.render())
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        title_error = form.query_one("#title-error", Static)
+        assert visible(title_error) and "needs a title" in str(title_error.render())
+        assert "Nothing was saved" in str(form.query_one("#form-error", Static).render())
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketsScreen)
+    assert rows(empty_store, "SELECT count(*) FROM cases") == [(0,)]
+    assert rows(empty_store, "SELECT count(*) FROM contacts") == [(0,)]
+    assert rows(empty_store, "SELECT count(*) FROM audit_events") == before
+
+
+async def test_a_contact_is_deleted_only_once_confirmed(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    one_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("d", "n")
+        await settle(pilot)
+        assert rows(path, "SELECT count(*) FROM contacts") == [(1,)]
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 0
+    assert rows(path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+async def test_filters_narrow_the_list(demo_store: Path) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        everything = table.row_count
+        await pilot.press("slash")
+        await type_text(pilot, "binance")
+        await settle(pilot)
+        platforms = {table.get_row_at(i)[0] for i in range(table.row_count)}
+        assert platforms == {"Binance"}
+        await pilot.press("escape", "slash", *["backspace"] * len("binance"), "enter")
+        await settle(pilot)
+        assert table.row_count == everything
+        await pilot.press("a")
+        await settle(pilot)
+        assert table.row_count > everything  # resolved cases too
+
+
+async def test_every_action_is_in_the_palette_and_the_help(demo_store: Path) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        titles = {command.title for command in app.get_system_commands(screen)}
+        for action in screen.ACTIONS:  # type: ignore[attr-defined]
+            assert action.palette in titles
+            binding = action.binding()
+            assert binding.id and binding.tooltip
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_table = app.screen.query_one(DataTable)
+        described = {str(help_table.get_row_at(i)[1]) for i in range(help_table.row_count)}
+        assert {a.tooltip for a in screen.ACTIONS} <= described  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-light"

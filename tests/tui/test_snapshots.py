@@ -1,0 +1,78 @@
+"""SVG snapshots of every screen at 80x24, with a fixed clock and fixed data.
+
+Update them with `pytest tests/tui/test_snapshots.py --snapshot-update` after a
+deliberate change, and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tests.tui.conftest import SIZE, make_app, settle, still, type_text
+
+SnapCompare = Callable[..., bool]
+
+
+def keys(*pressed: str) -> Callable[[Pilot[object]], object]:
+    """Settle, press the keys one by one (settling after each), then hold still."""
+
+    async def run(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        for key in pressed:
+            await pilot.press(key)
+            await settle(pilot)
+        await still(pilot)
+
+    return run
+
+
+def test_open_tickets(snap_compare: SnapCompare, demo_store: Path) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys())
+
+
+def test_open_tickets_light(snap_compare: SnapCompare, demo_store: Path) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("ctrl+t"))
+
+
+def test_welcome_on_an_empty_store(snap_compare: SnapCompare, empty_store: Path) -> None:
+    assert snap_compare(make_app(empty_store), terminal_size=SIZE, run_before=keys())
+
+
+def test_case_view(snap_compare: SnapCompare, demo_store: Path) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("enter"))
+
+
+def test_contact_view(snap_compare: SnapCompare, demo_store: Path) -> None:
+    assert snap_compare(
+        make_app(demo_store), terminal_size=SIZE, run_before=keys("down", "enter", "enter")
+    )
+
+
+def test_log_form(snap_compare: SnapCompare, demo_store: Path) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("n"))
+
+
+def test_log_form_for_a_new_case_with_errors(snap_compare: SnapCompare, empty_store: Path) -> None:
+    async def run(pilot: Pilot[object]) -> None:
+        await keys("n")(pilot)
+        when = pilot.app.screen.query_one("#when")
+        when.focus()
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "someday")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        pilot.app.screen.query_one("#platform").focus()
+        await still(pilot)
+
+    assert snap_compare(make_app(empty_store), terminal_size=SIZE, run_before=run)
+
+
+def test_help(snap_compare: SnapCompare, demo_store: Path) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("question_mark"))
+
+
+def test_confirm_delete(snap_compare: SnapCompare, demo_store: Path) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("enter", "d"))
