@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -18,7 +19,7 @@ from recorder.tui.actions import APP_ACTIONS, UserAction, bindings
 class RecorderApp(App[None]):
     """recorder's terminal UI. It is given its store; it never finds one by itself."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "recorder"
     ACTIONS: ClassVar[tuple[UserAction, ...]] = APP_ACTIONS
     BINDINGS = bindings(APP_ACTIONS)  # type: ignore[assignment]
@@ -29,17 +30,26 @@ class RecorderApp(App[None]):
         self.zone = local_zone()
         """The user's time zone, in which times are shown and read."""
         self.sub_title = subtitle or str(access.where.database or access.where.url)
+        self._store_requested = False
 
     def on_mount(self) -> None:
-        """Show the open tickets; open the full store meanwhile, for the first write."""
+        """Show the open tickets."""
         from recorder.tui.screens.tickets import TicketsScreen
 
         self.push_screen(TicketsScreen())
-        self.open_store()
+
+    def open_store(self) -> None:
+        """Open the full store (SQLAlchemy, the write path) in the background, once.
+
+        Called when the first screen has been painted: importing SQLAlchemy takes the
+        interpreter for longer than Textual takes to start, so it must not come first.
+        """
+        if not self._store_requested:
+            self._store_requested = True
+            self._open_store()
 
     @work(thread=True, exit_on_error=False, group="store")
-    def open_store(self) -> None:
-        """Open the full store (SQLAlchemy, migrations) without holding up the screen."""
+    def _open_store(self) -> None:
         self.access.store()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -19,7 +19,7 @@ from recorder.vocabulary import OPEN_STATUSES, CaseStatus
 if TYPE_CHECKING:
     from recorder.tui.app import RecorderApp
 
-PAGE = 500
+PAGE = 100
 """How many cases the table shows; typing narrows them down."""
 
 STATUS_LABELS = {
@@ -192,6 +192,7 @@ class TicketsScreen(Screen[None]):
         note.set_class(not more, "hidden")
         self.query_one("#welcome").set_class(anything, "hidden")
         table.set_class(not anything, "hidden")
+        self.call_after_refresh(self.recorder.open_store)
 
     def _sorted(self, cases: list[CaseSummary]) -> list[CaseSummary]:
         if self.sort_column < 0:

@@ -1,0 +1,129 @@
+"""Time from start to the first painted open-tickets screen, against a bare Textual app.
+
+The bare app mounts an empty DataTable. recorder is timed on an empty store and on
+the 10k-case / 100k-contact bench store, until its table shows its rows (or the
+welcome of an empty store) and has been painted. Each child process prints a line
+when it has painted; the time is taken from its start to that line.
+
+Target (issue 3): the large store costs less than 1.5x the bare app.
+
+    python bench/bench_tui.py [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PAINTED = "painted"
+
+
+def bare() -> None:
+    """A bare Textual app that mounts an empty DataTable."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(painted, self)
+
+    Bare().run(headless=True, size=(80, 24))
+
+
+def recorder(db: str) -> None:
+    """recorder's app, until the open tickets are on the screen."""
+    from textual.widgets import DataTable
+
+    from recorder.access import StoreAccess
+    from recorder.tui.app import RecorderApp
+    from recorder.tui.screens.tickets import TicketsScreen
+
+    class Probe(RecorderApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.watch_for_rows = self.set_interval(0.001, self.check)
+
+        def check(self) -> None:
+            screen = self.screen
+            if not isinstance(screen, TicketsScreen):
+                return
+            welcome = "hidden" not in screen.query_one("#welcome").classes
+            if screen.query_one(DataTable).row_count or welcome:
+                self.watch_for_rows.stop()
+                self.call_after_refresh(painted, self)
+
+    Probe(StoreAccess(db)).run(headless=True, size=(80, 24))
+
+
+def painted(app: object) -> None:
+    """Say so, and leave."""
+    print(PAINTED, flush=True)
+    os._exit(0)  # the time asked for ends here; do not wait for background imports
+
+
+def time_to_paint(argv: list[str]) -> float:
+    """Seconds from starting `argv` to its painted line."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    line = child.stdout.readline().strip()
+    elapsed = time.perf_counter() - started
+    child.wait()
+    if line != PAINTED:
+        raise SystemExit(f"{argv} never painted")
+    return elapsed
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        if args.child[0] == "bare":
+            bare()
+        else:
+            recorder(args.child[1])
+        return
+
+    # Imported here, in the parent only: the timed children must load nothing extra.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from generate import cached
+
+    large = cached()
+    with tempfile.TemporaryDirectory() as work:
+        empty = str(Path(work) / "empty.sqlite3")
+        from recorder.access import StoreAccess
+
+        StoreAccess(empty).store()  # a store at head, with only the built-in platforms
+        me = [sys.executable, __file__, "--child"]
+        commands = {
+            "bare Textual app, empty DataTable": [*me, "bare"],
+            "recorder, empty store": [*me, "recorder", empty],
+            "recorder, 10k cases / 100k contacts": [*me, "recorder", str(large)],
+        }
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.runs):
+            for name, argv in commands.items():
+                samples[name].append(time_to_paint(argv))
+    figures = {name: statistics.median(times) for name, times in samples.items()}
+    print(f"time to the first painted screen, medians over {args.runs} runs each")
+    for name, seconds in figures.items():
+        print(f"  {name:<38} {seconds * 1000:7.1f} ms")
+    floor = figures["bare Textual app, empty DataTable"]
+    for name in list(commands)[1:]:
+        print(f"{name} / bare app: {figures[name] / floor:.2f}x (target < 1.50x)")
+
+
+if __name__ == "__main__":
+    main()
