@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from recorder.models import AuditAction, AuditEvent
+from recorder.models import AuditAction, AuditEvent, record_fields
 from recorder.store import Tx
 
 GENESIS_HASH = "0" * 64
@@ -120,3 +120,46 @@ def verify_store_chain(session: Session) -> ChainReport:
         select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
     )
     return verify_chain(rows)
+
+
+def create(tx: Tx, row: SQLModel) -> None:
+    """Add a row and audit its creation."""
+    tx.session.add(row)
+    tx.session.flush()
+    append_event(tx, AuditAction.create, row, after=record_fields(row))
+
+
+def update(tx: Tx, row: SQLModel, changes: Mapping[str, Any], *, touch: bool = False) -> bool:
+    """Apply `changes` to `row` and audit the fields that really changed.
+
+    With `touch`, a row that changed also gets `updated_at` set to the transaction's time.
+    """
+    before = record_fields(row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    after = record_fields(row)
+    changed = [k for k in after if after[k] != before[k]]
+    if not changed:
+        return False
+    if touch:
+        row.updated_at = tx.now
+        after = record_fields(row)
+        changed = [k for k in after if after[k] != before[k]]
+    tx.session.add(row)
+    tx.session.flush()
+    append_event(
+        tx,
+        AuditAction.update,
+        row,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return True
+
+
+def delete(tx: Tx, row: SQLModel) -> None:
+    """Audit a row's deletion, with all it held, and delete it."""
+    before = record_fields(row)
+    append_event(tx, AuditAction.delete, row, before=before)
+    tx.session.delete(row)
+    tx.session.flush()

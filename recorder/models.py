@@ -114,6 +114,12 @@ class Platform(_Table, table=True):
     holiday_subdivision: str | None = Field(default=None, max_length=16)
     windows: dict[str, str] = Field(default_factory=dict, sa_type=sa.JSON)
     """Promised response window per channel, e.g. `{"email": "72h"}`."""
+    jurisdiction: str | None = Field(default=None, max_length=8)
+    """Whose complaint rules apply (a key of escalation.toml): US, UK, EU, AU."""
+    closed_dates: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    """The user's own closed dates for this platform, ISO dates."""
+    holiday_dates: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    """The public holidays of its country, kept for recorder.calendars.HOLIDAY_YEARS."""
     notes: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -144,6 +150,14 @@ class Case(_Table, table=True):
     contact_count: int = 0
     refs: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     """The reference numbers of the case's contacts, in the order they first appeared."""
+    next_follow_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    """When the user should act if no answer came (recorder.windows.next_follow_up)."""
+    follow_up_contact_id: int | None = None
+    """The outbound contact the next follow-up waits on."""
+    unanswered: int = 0
+    """How many outbound contacts since support last answered."""
+    complaint_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """When the first complaint contact was made, if one was."""
 
 
 class Contact(_Table, table=True):
@@ -174,6 +188,10 @@ class Contact(_Table, table=True):
     source: Source = Field(default=Source.typed, sa_type=_enum(Source))
     source_name: str | None = Field(default=None, max_length=500)
     """The file an imported contact came from."""
+    expected_by: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """For an outbound contact: its time plus the platform's window for its channel."""
+    follow_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """A follow-up time the user set by hand; it wins over `expected_by`."""
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 

@@ -14,17 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
 from recorder.attachments import check_source
-from recorder.audit import append_event
+from recorder.audit import create, delete, update
+from recorder.calendars import HOLIDAY_YEARS, closed_dates, holiday_dates
 from recorder.clock import Clock
 from recorder.dates import zone
+from recorder.derived import derive_all, due_time, rederive_platform, refresh_case, set_due_time
 from recorder.errors import InputError, NotFoundError, unknown_case, unknown_platform
+from recorder.escalation import check_jurisdiction
 from recorder.locations import Locations
 from recorder.models import (
     Attachment,
-    AuditAction,
     AuditEvent,
     Case,
     CaseStatus,
@@ -34,7 +36,6 @@ from recorder.models import (
     Platform,
     Priority,
     Source,
-    record_fields,
 )
 from recorder.store import Store, Tx
 from recorder.vocabulary import IDENTIFIERS, parse_choice
@@ -47,6 +48,13 @@ def open_store(location: str | Locations | None = None, *, clock: Clock | None =
     if store.created:
         with store.write() as tx:
             load_presets(tx)
+    elif store.upgraded_from is not None and store.upgraded_from < "0003":
+        # Stores from before 0003 kept no due times: derive them all, once, audited.
+        jurisdictions = {
+            p["name"].casefold(): p["jurisdiction"] for p in presets() if p.get("jurisdiction")
+        }
+        with store.write() as tx:
+            derive_all(tx, jurisdictions)
     return store
 
 
@@ -104,47 +112,6 @@ def _aware(value: datetime, what: str) -> datetime:
     return value.astimezone(UTC)
 
 
-def _create(tx: Tx, row: SQLModel) -> None:
-    tx.session.add(row)
-    tx.session.flush()
-    append_event(tx, AuditAction.create, row, after=record_fields(row))
-
-
-def _update(tx: Tx, row: SQLModel, changes: Mapping[str, Any], *, touch: bool = False) -> bool:
-    """Apply `changes` to `row` and audit the fields that really changed.
-
-    With `touch`, a row that changed also gets `updated_at` set to the transaction's time.
-    """
-    before = record_fields(row)
-    for key, value in changes.items():
-        setattr(row, key, value)
-    after = record_fields(row)
-    changed = [k for k in after if after[k] != before[k]]
-    if not changed:
-        return False
-    if touch:
-        row.updated_at = tx.now
-        after = record_fields(row)
-        changed = [k for k in after if after[k] != before[k]]
-    tx.session.add(row)
-    tx.session.flush()
-    append_event(
-        tx,
-        AuditAction.update,
-        row,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-    )
-    return True
-
-
-def _delete(tx: Tx, row: SQLModel) -> None:
-    before = record_fields(row)
-    append_event(tx, AuditAction.delete, row, before=before)
-    tx.session.delete(row)
-    tx.session.flush()
-
-
 def _holidays(value: str | None) -> tuple[str | None, str | None]:
     if value is None or not value.strip():
         return None, None
@@ -196,6 +163,8 @@ def add_platform(
     timezone: str = "UTC",
     holidays: str | None = None,
     windows: Mapping[str, str] | None = None,
+    jurisdiction: str | None = None,
+    closed: Sequence[str] = (),
     notes: str = "",
 ) -> Platform:
     """Add a platform; its name must be new, whatever its case."""
@@ -213,22 +182,77 @@ def add_platform(
         timezone=zone(timezone).key,
         holiday_country=country,
         holiday_subdivision=sub,
+        holiday_dates=holiday_dates(country, sub, HOLIDAY_YEARS) if country else [],
+        closed_dates=closed_dates(closed),
         windows=_windows(windows or {}),
+        jurisdiction=check_jurisdiction(jurisdiction),
         notes=(notes or "").strip(),
         created_at=tx.now,
     )
-    _create(tx, platform)
+    create(tx, platform)
     return platform
+
+
+def edit_platform(tx: Tx, name: str, changes: Mapping[str, Any]) -> Platform:
+    """Change a platform; its contacts' due times and its cases' follow-ups follow.
+
+    `windows` are merged into the platform's (a window of "none" removes one);
+    `closed` replaces the user's closed dates.
+    """
+    platform = find_platform(tx.session, name)
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "windows":
+            merged = dict(platform.windows)
+            for channel, text in value.items():
+                if text.strip().lower() == "none":
+                    merged.pop(parse_choice(Channel, channel, "channel").value, None)
+                else:
+                    merged.update(_windows({channel: text}))
+            clean["windows"] = merged
+        elif key == "timezone":
+            clean["timezone"] = zone(value).key
+        elif key == "holidays":
+            country, sub = _holidays(value)
+            clean.update(
+                holiday_country=country,
+                holiday_subdivision=sub,
+                holiday_dates=holiday_dates(country, sub, HOLIDAY_YEARS) if country else [],
+            )
+        elif key == "jurisdiction":
+            clean["jurisdiction"] = check_jurisdiction(value)
+        elif key == "closed":
+            clean["closed_dates"] = closed_dates(value)
+        elif key in ("domains", "addresses"):
+            clean[key] = _domains(value, key[:-1])
+        elif key == "notes":
+            clean["notes"] = (value or "").strip()
+        else:
+            raise TypeError(f"a platform has no editable field {key!r}")
+    if update(tx, platform, clean) and {
+        "windows",
+        "timezone",
+        "holiday_dates",
+        "closed_dates",
+    } & set(clean):
+        rederive_platform(tx, platform)
+    return platform
+
+
+def presets() -> list[dict[str, Any]]:
+    """The built-in platforms of `platforms.toml`."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("recorder").joinpath("platforms.toml").read_text("utf-8")
+    found: list[dict[str, Any]] = tomllib.loads(text)["platform"]
+    return found
 
 
 def load_presets(tx: Tx) -> list[Platform]:
     """Add the built-in platforms of `platforms.toml` that the store does not have yet."""
-    import tomllib
-    from importlib import resources
-
-    data = tomllib.loads(resources.files("recorder").joinpath("platforms.toml").read_text("utf-8"))
     added = []
-    for preset in data["platform"]:
+    for preset in presets():
         key = preset["name"].casefold()
         if tx.session.exec(select(Platform.id).where(Platform.name_key == key)).first() is None:
             added.append(
@@ -240,6 +264,7 @@ def load_presets(tx: Tx) -> list[Platform]:
                     timezone=preset.get("timezone", "UTC"),
                     holidays=preset.get("holidays"),
                     windows=preset.get("windows", {}),
+                    jurisdiction=preset.get("jurisdiction"),
                     notes=preset.get("notes", ""),
                 )
             )
@@ -292,7 +317,7 @@ def open_case(
         updated_at=tx.now,
         **ids,
     )
-    _create(tx, case)
+    create(tx, case)
     return case
 
 
@@ -313,7 +338,8 @@ def edit_case(tx: Tx, case_id: int, changes: Mapping[str, Any]) -> Case:
             clean[key] = _identifier(key, value)
         else:
             raise TypeError(f"a case has no editable field {key!r}")
-    _update(tx, case, clean, touch=True)
+    if update(tx, case, clean, touch=True):
+        refresh_case(tx, case)  # the status decides whether a follow-up is due
     return case
 
 
@@ -339,6 +365,8 @@ def _contact_fields(values: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = parse_choice(Direction, value, "direction")
         elif key == "occurred_at":
             out[key] = _aware(value, "the contact's time")
+        elif key == "follow_up_at":
+            out[key] = None if value is None else _aware(value, "the follow-up time")
         elif key in ("reference", "agent", "address", "subject"):
             limit = {"reference": 100, "agent": 200, "address": 320, "subject": 500}[key]
             out[key] = _text(value, key, max_len=limit)
@@ -369,9 +397,12 @@ def log_contact(
     auto_ack: bool = False,
     source: Source = Source.typed,
     source_name: str | None = None,
+    follow_up_at: datetime | None = None,
     attach: Sequence[Path] = (),
 ) -> Contact:
-    """Record one contact in a case, with its attachments, and touch the case."""
+    """Record one contact in a case, with its attachments; the case's summary and
+    follow-up follow. An outbound contact is due an answer by its platform's window
+    for its channel, or by `follow_up_at` if the user set one."""
     case = get_case(tx.session, case_id)
     fields = _contact_fields(
         {
@@ -384,6 +415,7 @@ def log_contact(
             "subject": subject,
             "text": text,
             "auto_ack": auto_ack,
+            "follow_up_at": follow_up_at,
         }
     )
     # Check every file before anything is written, so that one bad path writes nothing.
@@ -396,55 +428,14 @@ def log_contact(
         created_at=tx.now,
         **fields,
     )
-    _create(tx, contact)
+    platform = tx.session.get(Platform, case.platform_id)
+    assert platform is not None
+    contact.expected_by = due_time(platform, contact)
+    create(tx, contact)
     for path in attach:
         attach_file(tx, contact, path)
-    # One more contact: the summary grows by exactly this one, with no need to re-read
-    # the case's contacts, unless it was back-dated and may reorder the references.
-    summary: dict[str, Any] = {"contact_count": case.contact_count + 1, "updated_at": tx.now}
-    is_latest = case.last_contact_at is None or contact.occurred_at >= case.last_contact_at
-    if is_latest:
-        summary["last_contact_at"] = contact.occurred_at
-    if contact.reference is not None:
-        if not is_latest:
-            summary["refs"] = _ordered_refs(tx, case)
-        elif contact.reference not in case.refs:
-            summary["refs"] = [*case.refs, contact.reference]
-    _update(tx, case, summary)
+    refresh_case(tx, case)
     return contact
-
-
-def _refresh(tx: Tx, case: Case) -> None:
-    """Recompute the case's contact summary from its contacts, and mark it updated now.
-
-    Recomputed, not adjusted, so that it cannot drift from the contacts it sums up.
-    """
-    last, count = tx.session.exec(
-        select(func.max(Contact.occurred_at), func.count()).where(Contact.case_id == case.id)
-    ).one()
-    _update(
-        tx,
-        case,
-        {
-            "last_contact_at": last,
-            "contact_count": count,
-            "refs": _ordered_refs(tx, case),
-            "updated_at": tx.now,
-        },
-    )
-
-
-def _ordered_refs(tx: Tx, case: Case) -> list[str]:
-    """The case's reference numbers in the order their contacts happened."""
-    refs: list[str] = []
-    for reference in tx.session.exec(
-        select(Contact.reference)
-        .where(Contact.case_id == case.id, col(Contact.reference).is_not(None))
-        .order_by(col(Contact.occurred_at), col(Contact.id))
-    ):
-        if reference is not None and reference not in refs:
-            refs.append(reference)
-    return refs
 
 
 def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:
@@ -468,15 +459,19 @@ def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:
         sha256=stored.sha256,
         created_at=tx.now,
     )
-    _create(tx, attachment)
+    create(tx, attachment)
     return attachment
 
 
 def edit_contact(tx: Tx, contact_id: int, changes: Mapping[str, Any]) -> Contact:
     """Correct a contact's fields; the audit chain keeps what they were."""
     contact = get_contact(tx.session, contact_id)
-    if _update(tx, contact, _contact_fields(changes)):
-        _refresh(tx, get_case(tx.session, contact.case_id))
+    if update(tx, contact, _contact_fields(changes)):
+        case = get_case(tx.session, contact.case_id)
+        platform = tx.session.get(Platform, case.platform_id)
+        assert platform is not None
+        set_due_time(tx, platform, contact)
+        refresh_case(tx, case)
     return contact
 
 
@@ -487,10 +482,10 @@ def delete_contact(tx: Tx, contact_id: int) -> None:
         select(Attachment).where(Attachment.contact_id == contact_id)
     ).all()
     for attachment in attachments:
-        _delete(tx, attachment)
+        delete(tx, attachment)
     case = get_case(tx.session, contact.case_id)
-    _delete(tx, contact)
-    _refresh(tx, case)
+    delete(tx, contact)
+    refresh_case(tx, case)
 
 
 def count_rows(session: Session) -> dict[str, int]:

@@ -62,6 +62,8 @@ class Store:
         self.files = AttachmentStore(attachments)
         self.created = False
         """Whether opening this store created its schema (it was empty)."""
+        self.upgraded_from: str | None = None
+        """The revision an existing store was migrated from when it was opened."""
         self._writer = db.write_engine(engine)
 
     @classmethod
@@ -84,6 +86,7 @@ class Store:
             db.backup(engine, where.database.with_name(name))
         db.upgrade(engine)
         store.created = revision is None
+        store.upgraded_from = revision
         return store
 
     @contextlib.contextmanager

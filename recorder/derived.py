@@ -1,0 +1,144 @@
+"""What the write path derives from contacts: due times, case summaries and follow-ups.
+
+Derived values are kept in the store, so that the lists and `recorder due` read one row
+per case, and recomputed (never adjusted) from the contacts whenever those change.
+Every change to them is audited like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from recorder.audit import update
+from recorder.calendars import HOLIDAY_YEARS, holiday_dates, platform_calendar
+from recorder.errors import RecorderError
+from recorder.models import Case, Channel, Contact, Direction, Platform
+from recorder.store import Tx
+from recorder.windows import Calendar, ContactTimes, answers, expected_by, next_follow_up
+from recorder.windows import parse_window as window_of
+
+
+def calendar_of(platform: Platform, moments: Iterable[datetime] = ()) -> Calendar:
+    """The platform's business calendar, good for the years of these moments."""
+    return platform_calendar(
+        platform.timezone,
+        platform.holiday_country,
+        platform.holiday_subdivision,
+        platform.holiday_dates,
+        platform.closed_dates,
+        years={m.year for m in moments},
+    )
+
+
+def due_time(platform: Platform, contact: Contact) -> datetime | None:
+    """When an answer to an outbound contact is due under the platform's promise."""
+    if contact.direction is not Direction.outbound:
+        return None
+    window = platform.windows.get(contact.channel.value)
+    if window is None:
+        return None
+    return expected_by(
+        contact.occurred_at, window_of(window), calendar_of(platform, [contact.occurred_at])
+    )
+
+
+def set_due_time(tx: Tx, platform: Platform, contact: Contact) -> None:
+    """Recompute one contact's expected-by time."""
+    update(tx, contact, {"expected_by": due_time(platform, contact)})
+
+
+def refresh_case(tx: Tx, case: Case) -> None:
+    """Recompute everything a case derives from its contacts, and mark it updated now.
+
+    One query for the case's contacts: the count, the last contact, the references in
+    the order they appeared, the next follow-up, how many outbound contacts wait for
+    an answer, and when a complaint was first made.
+    """
+    rows = tx.session.exec(
+        select(Contact)
+        .where(Contact.case_id == case.id)
+        .order_by(col(Contact.occurred_at), col(Contact.id))
+    ).all()
+    refs: list[str] = []
+    for contact in rows:
+        if contact.reference is not None and contact.reference not in refs:
+            refs.append(contact.reference)
+    times = [
+        ContactTimes(
+            id=c.id or 0,
+            outbound=c.direction is Direction.outbound,
+            occurred_at=c.occurred_at,
+            auto_ack=c.auto_ack,
+            expected_by=c.expected_by,
+            follow_up_at=c.follow_up_at,
+        )
+        for c in rows
+    ]
+    follow = next_follow_up(times, case.status)
+    answered = answers(times)
+    complaints = [c.occurred_at for c in rows if c.channel is Channel.complaint]
+    update(
+        tx,
+        case,
+        {
+            "contact_count": len(rows),
+            "last_contact_at": rows[-1].occurred_at if rows else None,
+            "refs": refs,
+            "next_follow_up_at": None if follow is None else follow.expected_by,
+            "follow_up_contact_id": None if follow is None else follow.contact_id,
+            "unanswered": sum(1 for by in answered.values() if by is None),
+            "complaint_at": min(complaints, default=None),
+            "updated_at": tx.now,
+        },
+    )
+
+
+def rederive_platform(tx: Tx, platform: Platform) -> None:
+    """After a platform's windows or calendar changed: its contacts' due times, its cases."""
+    cases = tx.session.exec(select(Case).where(Case.platform_id == platform.id)).all()
+    for case in cases:
+        outbound = tx.session.exec(
+            select(Contact).where(
+                Contact.case_id == case.id, Contact.direction == Direction.outbound
+            )
+        ).all()
+        for contact in outbound:
+            set_due_time(tx, platform, contact)
+        refresh_case(tx, case)
+
+
+def keep_holidays(tx: Tx, platform: Platform) -> None:
+    """Store the platform's public holidays for HOLIDAY_YEARS (none without a country)."""
+    days = (
+        holiday_dates(platform.holiday_country, platform.holiday_subdivision, HOLIDAY_YEARS)
+        if platform.holiday_country
+        else []
+    )
+    update(tx, platform, {"holiday_dates": days})
+
+
+def derive_all(tx: Tx, jurisdictions: dict[str, str]) -> list[str]:
+    """Derive every platform's holidays, every due time and every follow-up.
+
+    Run once after a store is upgraded from a revision that did not keep them;
+    `jurisdictions` gives the built-in platforms theirs where they have none. A
+    platform whose stored calendar cannot be read (only data written outside recorder
+    looks like that) keeps no due times until it is edited; opening the store must
+    not fail over derived values. Returns the names of those platforms.
+    """
+    skipped: list[str] = []
+    for platform in tx.session.exec(select(Platform)).all():
+        if platform.jurisdiction is None and platform.name_key in jurisdictions:
+            update(tx, platform, {"jurisdiction": jurisdictions[platform.name_key]})
+        head = tx.last_hash
+        try:
+            with tx.session.begin_nested():
+                keep_holidays(tx, platform)
+                rederive_platform(tx, platform)
+        except (RecorderError, ValueError, LookupError):
+            tx.last_hash = head  # the events appended in the savepoint are gone with it
+            skipped.append(platform.name)
+    return skipped
