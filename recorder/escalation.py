@@ -128,3 +128,41 @@ def escalation(
 
         latest = answer + relativedelta(months=rung.refer_within_months)
     return Escalation(rung.title, since, earliest, latest, rung.next, rung.source)
+
+
+def next_step(
+    *,
+    channel: str | None,
+    reference: str | None,
+    unanswered: int,
+    overdue: bool,
+    rung: Escalation | None,
+    now: datetime,
+) -> str:
+    """What the user should do next about a case that waits on support.
+
+    Follow up on the same ticket first, never open a second one; after follow-ups
+    have gone unanswered, complain; after a complaint, the ladder says what is next.
+    """
+    ticket = f"ticket {reference}" if reference else f"the same {channel or 'thread'}"
+    if rung is not None:
+        if rung.earliest is not None and rung.earliest <= now:
+            step = f"You may now take it to {rung.next}"
+        elif rung.earliest is not None:
+            step = (
+                "Wait for the answer to your complaint; from "
+                f"{rung.earliest:%d %b %Y} you may take it to {rung.next}"
+            )
+        else:
+            step = f"If the complaint is not resolved, take it to {rung.next}"
+        if rung.latest is not None:
+            step += f" (by {rung.latest:%d %b %Y} at the latest)"
+        return step
+    if not overdue:
+        return (
+            f"Wait: {ticket} is inside its promised window; "
+            "add to it rather than opening a new one"
+        )
+    if unanswered <= 1:
+        return f"Follow up on {ticket}; do not open a new ticket"
+    return f"{unanswered} messages unanswered: file a formal complaint, quoting {ticket}"

@@ -8,14 +8,17 @@ imports SQLAlchemy: see `recorder.reading` for why.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from recorder.calendars import platform_calendar
 from recorder.errors import unknown_case, unknown_platform
+from recorder.escalation import Escalation, escalation
 from recorder.reading import Reader, placeholders
 from recorder.vocabulary import IDENTIFIERS, OPEN_STATUSES, CaseStatus
+from recorder.windows import Calendar, ContactTimes, answers
 
 # The views below are slotted dataclasses, not frozen ones: a frozen dataclass sets
 # each field through object.__setattr__, which made building the 10k-case list 4x
@@ -29,7 +32,7 @@ def iso(value: datetime | None) -> str | None:
     return (value if value.tzinfo is UTC else value.astimezone(UTC)).isoformat()
 
 
-def _utc(value: Any) -> datetime | None:
+def stored_time_or_none(value: Any) -> datetime | None:
     """A stored time (text on SQLite, a naive datetime elsewhere) as aware UTC."""
     if value is None:
         return None
@@ -39,9 +42,9 @@ def _utc(value: Any) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _at(value: Any) -> datetime:
+def stored_time(value: Any) -> datetime:
     """A stored time that is never empty."""
-    moment = _utc(value)
+    moment = stored_time_or_none(value)
     assert moment is not None
     return moment
 
@@ -59,7 +62,7 @@ def _json_column(values: Sequence[Any]) -> list[Any]:
     return [_json(v) for v in values]
 
 
-_STATUS = {status.value: status for status in CaseStatus}
+STATUS_BY_VALUE = {status.value: status for status in CaseStatus}
 
 
 @dataclass(slots=True)
@@ -75,6 +78,20 @@ class PlatformView:
     holiday_subdivision: str | None
     windows: dict[str, str]
     notes: str
+    jurisdiction: str | None = None
+    closed_dates: list[str] = field(default_factory=list)
+    holiday_dates: list[str] = field(default_factory=list)
+
+    def calendar(self, moments: Iterable[datetime] = ()) -> Calendar:
+        """The platform's business calendar, good for the years of these moments."""
+        return platform_calendar(
+            self.timezone,
+            self.holiday_country,
+            self.holiday_subdivision,
+            self.holiday_dates,
+            self.closed_dates,
+            years={m.year for m in moments},
+        )
 
     @property
     def holidays(self) -> str | None:
@@ -93,12 +110,16 @@ class PlatformView:
             "timezone": self.timezone,
             "holidays": self.holidays,
             "windows": self.windows,
+            "jurisdiction": self.jurisdiction,
+            "closed_dates": self.closed_dates,
             "notes": self.notes,
         }
 
 
 _PLATFORM_COLUMNS = (
-    "id, name, domains, addresses, timezone, holiday_country, holiday_subdivision, windows, notes"
+    "platforms.id, platforms.name, platforms.domains, platforms.addresses, platforms.timezone,"
+    " platforms.holiday_country, platforms.holiday_subdivision, platforms.windows,"
+    " platforms.notes, platforms.jurisdiction, platforms.closed_dates, platforms.holiday_dates"
 )
 
 
@@ -113,18 +134,21 @@ def _platform(row: Sequence[Any]) -> PlatformView:
         holiday_subdivision=row[6],
         windows=_json(row[7]),
         notes=row[8],
+        jurisdiction=row[9],
+        closed_dates=_json(row[10]),
+        holiday_dates=_json(row[11]),
     )
 
 
 def list_platforms(reader: Reader) -> list[PlatformView]:
     """All platforms by name."""
-    sql = f"SELECT {_PLATFORM_COLUMNS} FROM platforms ORDER BY name_key"
+    sql = f"SELECT {_PLATFORM_COLUMNS} FROM platforms ORDER BY platforms.name_key"
     return [_platform(row) for row in reader.rows(sql)]
 
 
 def platform_named(reader: Reader, name: str) -> PlatformView:
     """The platform called `name`, whatever its case; NotFoundError otherwise."""
-    sql = f"SELECT {_PLATFORM_COLUMNS} FROM platforms WHERE name_key = :key"
+    sql = f"SELECT {_PLATFORM_COLUMNS} FROM platforms WHERE platforms.name_key = :key"
     rows = reader.rows(sql, {"key": name.strip().casefold()})
     if not rows:
         raise unknown_platform(name, [p.name for p in list_platforms(reader)])
@@ -143,8 +167,14 @@ class CaseSummary:
     references: list[str]
     last_contact_at: datetime | None
     contacts: int
+    next_follow_up_at: datetime | None = None
+    follow_up_contact_id: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def overdue(self, now: datetime) -> bool:
+        """Whether the next follow-up's time has passed."""
+        return self.next_follow_up_at is not None and self.next_follow_up_at <= now
+
+    def to_json(self, now: datetime) -> dict[str, Any]:
         """The JSON object of `recorder list --json`."""
         return {
             "id": self.id,
@@ -155,7 +185,20 @@ class CaseSummary:
             "references": self.references,
             "last_contact_at": iso(self.last_contact_at),
             "contacts": self.contacts,
+            "next_follow_up": follow_up_json(
+                self.follow_up_contact_id, self.next_follow_up_at, now
+            ),
+            "overdue": self.overdue(now),
         }
+
+
+def follow_up_json(
+    contact_id: int | None, expected: datetime | None, now: datetime
+) -> dict[str, Any] | None:
+    """The `next_follow_up` object: the contact it waits on, when, whether it is late."""
+    if contact_id is None or expected is None:
+        return None
+    return {"contact_id": contact_id, "expected_by": iso(expected), "overdue": expected <= now}
 
 
 def list_cases(
@@ -189,7 +232,8 @@ def list_cases(
         )
     sql = (
         "SELECT cases.id, platforms.name, cases.title, cases.status, cases.priority,"
-        " cases.refs, cases.last_contact_at, cases.contact_count"
+        " cases.refs, cases.last_contact_at, cases.contact_count, cases.next_follow_up_at,"
+        " cases.follow_up_contact_id"
         " FROM cases JOIN platforms ON platforms.id = cases.platform_id"
         + (" WHERE " + " AND ".join(conditions) if conditions else "")
         + " ORDER BY cases.updated_at DESC, cases.id DESC"
@@ -204,11 +248,13 @@ def list_cases(
             id=row[0],
             platform=row[1],
             title=row[2],
-            status=_STATUS[row[3]],
+            status=STATUS_BY_VALUE[row[3]],
             priority=row[4],
             references=refs,
-            last_contact_at=_utc(row[6]),
+            last_contact_at=stored_time_or_none(row[6]),
             contacts=row[7],
+            next_follow_up_at=stored_time_or_none(row[8]),
+            follow_up_contact_id=row[9],
         )
         for row, refs in zip(rows, references, strict=True)
     ]
@@ -253,6 +299,9 @@ class ContactView:
     source: str
     source_name: str | None
     attachments: list[AttachmentView] = field(default_factory=list)
+    expected_by: datetime | None = None
+    follow_up_at: datetime | None = None
+    answered_by: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of a contact in `recorder show --json` and `log --json`."""
@@ -271,12 +320,25 @@ class ContactView:
             "source": self.source,
             "source_name": self.source_name,
             "attachments": [a.to_json() for a in self.attachments],
+            "expected_by": iso(self.follow_up_at or self.expected_by),
+            "answered_by": self.answered_by,
         }
+
+    def times(self) -> ContactTimes:
+        """What the follow-up rules need of this contact."""
+        return ContactTimes(
+            id=self.id,
+            outbound=self.direction == "outbound",
+            occurred_at=self.occurred_at,
+            auto_ack=self.auto_ack,
+            expected_by=self.expected_by,
+            follow_up_at=self.follow_up_at,
+        )
 
 
 @dataclass(slots=True)
 class CaseDetail:
-    """A case with all its contacts in time order."""
+    """A case with all its contacts in time order, its follow-up and its escalation."""
 
     id: int
     platform: str
@@ -287,8 +349,12 @@ class CaseDetail:
     created_at: datetime
     updated_at: datetime
     contacts: list[ContactView]
+    next_follow_up_at: datetime | None = None
+    follow_up_contact_id: int | None = None
+    unanswered: int = 0
+    escalation: Escalation | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, now: datetime) -> dict[str, Any]:
         """The JSON document of `recorder show --json`."""
         ids = self.identifiers
         return {
@@ -306,15 +372,21 @@ class CaseDetail:
             },
             "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at),
+            "next_follow_up": follow_up_json(
+                self.follow_up_contact_id, self.next_follow_up_at, now
+            ),
+            "escalation": None if self.escalation is None else self.escalation.to_json(),
             "contacts": [c.to_json() for c in self.contacts],
         }
 
 
 def case_detail(reader: Reader, case_id: int) -> CaseDetail:
-    """A case and its contacts in time order, with their attachments. Three queries."""
+    """A case and its contacts in time order, with their attachments. Four queries."""
     rows = reader.rows(
-        "SELECT cases.id, platforms.name, cases.title, cases.status, cases.priority,"
-        f" cases.created_at, cases.updated_at, {', '.join('cases.' + i for i in IDENTIFIERS)}"
+        "SELECT cases.id, cases.title, cases.status, cases.priority,"
+        " cases.created_at, cases.updated_at, cases.next_follow_up_at,"
+        " cases.follow_up_contact_id, cases.unanswered,"
+        f" {', '.join('cases.' + i for i in IDENTIFIERS)}, {_PLATFORM_COLUMNS}"
         " FROM cases JOIN platforms ON platforms.id = cases.platform_id"
         " WHERE cases.id = :id",
         {"id": case_id},
@@ -322,23 +394,37 @@ def case_detail(reader: Reader, case_id: int) -> CaseDetail:
     if not rows:
         raise unknown_case(case_id)
     row = rows[0]
+    n = 9 + len(IDENTIFIERS)
+    platform = _platform(row[n:])
+    contacts = contact_views(reader, case_id=case_id)
+    answered = answers([c.times() for c in contacts])
+    for contact in contacts:
+        contact.answered_by = answered.get(contact.id)
+    pairs = [(c.channel, c.times()) for c in contacts]
     return CaseDetail(
         id=row[0],
-        platform=row[1],
-        title=row[2],
-        status=CaseStatus(row[3]),
-        priority=row[4],
-        created_at=_at(row[5]),
-        updated_at=_at(row[6]),
-        identifiers=dict(zip(IDENTIFIERS, row[7:], strict=True)),
-        contacts=contact_views(reader, case_id=case_id),
+        platform=platform.name,
+        title=row[1],
+        status=CaseStatus(row[2]),
+        priority=row[3],
+        created_at=stored_time(row[4]),
+        updated_at=stored_time(row[5]),
+        next_follow_up_at=stored_time_or_none(row[6]),
+        follow_up_contact_id=row[7],
+        unanswered=row[8],
+        identifiers=dict(zip(IDENTIFIERS, row[9:n], strict=True)),
+        contacts=contacts,
+        escalation=escalation(
+            platform.jurisdiction, pairs, platform.calendar(c.occurred_at for c in contacts)
+        ),
     )
 
 
 _CONTACT_COLUMNS = (
     "contacts.id, contacts.case_id, contacts.channel, contacts.direction,"
     " contacts.occurred_at, contacts.reference, contacts.agent, contacts.address,"
-    " contacts.subject, contacts.text, contacts.auto_ack, contacts.source, contacts.source_name"
+    " contacts.subject, contacts.text, contacts.auto_ack, contacts.source, contacts.source_name,"
+    " contacts.expected_by, contacts.follow_up_at"
 )
 
 
@@ -368,7 +454,7 @@ def contact_views(
             case_id=r[1],
             channel=r[2],
             direction=r[3],
-            occurred_at=_at(r[4]),
+            occurred_at=stored_time(r[4]),
             reference=r[5],
             agent=r[6],
             address=r[7],
@@ -378,6 +464,8 @@ def contact_views(
             source=r[11],
             source_name=r[12],
             attachments=files.get(r[0], []),
+            expected_by=stored_time_or_none(r[13]),
+            follow_up_at=stored_time_or_none(r[14]),
         )
         for r in reader.rows(
             f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE {where}"

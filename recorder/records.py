@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,14 @@ from recorder.audit import create, delete, update
 from recorder.calendars import HOLIDAY_YEARS, closed_dates, holiday_dates
 from recorder.clock import Clock
 from recorder.dates import zone
-from recorder.derived import derive_all, due_time, rederive_platform, refresh_case, set_due_time
+from recorder.derived import (
+    calendar_of,
+    derive_all,
+    due_time,
+    rederive_platform,
+    refresh_case,
+    set_due_time,
+)
 from recorder.errors import InputError, NotFoundError, unknown_case, unknown_platform
 from recorder.escalation import check_jurisdiction
 from recorder.locations import Locations
@@ -39,7 +46,7 @@ from recorder.models import (
 )
 from recorder.store import Store, Tx
 from recorder.vocabulary import IDENTIFIERS, parse_choice
-from recorder.windows import parse_window
+from recorder.windows import parse_follow_up, parse_window
 
 
 def open_store(location: str | Locations | None = None, *, clock: Clock | None = None) -> Store:
@@ -436,6 +443,15 @@ def log_contact(
         attach_file(tx, contact, path)
     refresh_case(tx, case)
     return contact
+
+
+def follow_up_time(tx: Tx, case_id: int, text: str, local: tzinfo) -> datetime:
+    """Read a follow-up the user typed ("in 3 business days", "tomorrow 9am") for a case:
+    business days are its platform's."""
+    case = get_case(tx.session, case_id)
+    platform = tx.session.get(Platform, case.platform_id)
+    assert platform is not None
+    return parse_follow_up(text, now=tx.now, local=local, calendar=calendar_of(platform, [tx.now]))
 
 
 def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:

@@ -10,6 +10,7 @@ import click
 from recorder.cli.base import (
     case_id_of,
     cli,
+    local,
     open_store_for,
     parse_time,
     print_json,
@@ -65,7 +66,7 @@ def case_new(
         assert opened.id is not None
         if as_json:
             with store.reader() as reader:
-                print_json(case_detail(reader, opened.id).to_json())
+                print_json(case_detail(reader, opened.id).to_json(store.clock.now()))
             return
     click.echo(opened.id)
 
@@ -142,6 +143,12 @@ def _contact_text(text: str | None, text_file: str | None) -> str | None:
 @click.option("--text-file", metavar="PATH|-", help="Read the text from a UTF-8 file, or stdin.")
 @click.option("--attach", "attach", multiple=True, help="Attach a file (repeatable).")
 @click.option("--auto-ack", is_flag=True, help="An automatic acknowledgement.")
+@click.option(
+    "--follow-up",
+    metavar="WHEN",
+    help="Follow up then if no answer came: 'in 3 business days', '+2d', 'tomorrow 9am', "
+    "'next monday', or a date (default: the platform's window for the channel).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
 @click.pass_context
 def log(
@@ -158,10 +165,11 @@ def log(
     text_file: str | None,
     attach: tuple[str, ...],
     auto_ack: bool,
+    follow_up: str | None,
     as_json: bool,
 ) -> None:
     """Record one contact in a case and print its id."""
-    from recorder.records import log_contact
+    from recorder.records import follow_up_time, log_contact
 
     body = _contact_text(text, text_file) or ""
     with open_store_for(ctx) as store:
@@ -169,6 +177,11 @@ def log(
         with store.write() as tx:
             contact = log_contact(
                 tx,
+                follow_up_at=(
+                    None
+                    if follow_up is None
+                    else follow_up_time(tx, case_id_of(case_id), follow_up, local())
+                ),
                 case_id=case_id_of(case_id),
                 channel=channel.strip().lower(),
                 direction=_direction(direction),

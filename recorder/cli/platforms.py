@@ -55,6 +55,8 @@ def platform_show(ctx: click.Context, name: str, as_json: bool) -> None:
     click.echo(f"  addresses   {', '.join(doc['addresses']) or '-'}")
     click.echo(f"  time zone   {doc['timezone']}")
     click.echo(f"  holidays    {doc['holidays'] or '-'}")
+    click.echo(f"  closed      {', '.join(doc['closed_dates']) or '-'}")
+    click.echo(f"  complaints  {doc['jurisdiction'] or '-'} rules")
     for channel, window in doc["windows"].items():
         click.echo(f"  {channel:<11} answers within {window}")
     if doc["notes"]:
@@ -86,6 +88,10 @@ def _windows(values: Sequence[str]) -> dict[str, str]:
     metavar="CHANNEL=DURATION",
     help="A promised response window, e.g. email=72h or ticket='5 business days' (repeatable).",
 )
+@click.option("--jurisdiction", help="Whose complaint rules apply: US, UK, EU or AU.")
+@click.option(
+    "--closed", multiple=True, metavar="DATE", help="A day it is closed, YYYY-MM-DD (repeatable)."
+)
 @click.option("--notes", default="", help="Free notes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new platform as JSON.")
 @click.pass_context
@@ -97,6 +103,8 @@ def platform_add(
     timezone: str,
     holidays: str | None,
     windows: tuple[str, ...],
+    jurisdiction: str | None,
+    closed: tuple[str, ...],
     notes: str,
     as_json: bool,
 ) -> None:
@@ -115,6 +123,8 @@ def platform_add(
                 timezone=timezone,
                 holidays=holidays,
                 windows=parsed,
+                jurisdiction=jurisdiction,
+                closed=closed,
                 notes=notes,
             )
         if as_json:
@@ -122,3 +132,57 @@ def platform_add(
                 print_json(platform_named(reader, added.name).to_json())
             return
     click.echo(f"added platform {added.name}")
+
+
+@platform.command("edit")
+@click.argument("name")
+@click.option(
+    "--window",
+    "windows",
+    multiple=True,
+    metavar="CHANNEL=DURATION",
+    help="Set a window, e.g. email=72h; CHANNEL=none removes one (repeatable).",
+)
+@click.option("--tz", "timezone", help="IANA time zone.")
+@click.option("--holidays", help="Public holidays: COUNTRY or COUNTRY-SUBDIVISION; '' for none.")
+@click.option("--jurisdiction", help="Whose complaint rules apply: US, UK, EU or AU.")
+@click.option(
+    "--closed", multiple=True, metavar="DATE", help="Your closed days (replaces them; repeatable)."
+)
+@click.option("--domain", "domains", multiple=True, help="Official domains (replaces them).")
+@click.option("--notes", help="Free notes.")
+@click.pass_context
+def platform_edit(
+    ctx: click.Context,
+    name: str,
+    windows: tuple[str, ...],
+    timezone: str | None,
+    holidays: str | None,
+    jurisdiction: str | None,
+    closed: tuple[str, ...],
+    domains: tuple[str, ...],
+    notes: str | None,
+) -> None:
+    """Change a platform; due times and follow-ups of its cases follow."""
+    from recorder.records import edit_platform
+
+    changes: dict[str, object] = {}
+    if windows:
+        changes["windows"] = _windows(windows)
+    for key, value in (
+        ("timezone", timezone),
+        ("holidays", holidays),
+        ("jurisdiction", jurisdiction),
+        ("notes", notes),
+    ):
+        if value is not None:
+            changes[key] = value
+    if closed:
+        changes["closed"] = closed
+    if domains:
+        changes["domains"] = domains
+    if not changes:
+        raise click.UsageError("nothing to change; give at least one option")
+    with open_store_for(ctx) as store, store.write() as tx:
+        edited = edit_platform(tx, name, changes)
+    click.echo(f"platform {edited.name} updated")

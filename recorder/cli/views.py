@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import click
 
 from recorder.cli.base import (
+    access,
     case_id_of,
     cli,
     print_json,
@@ -37,10 +38,11 @@ def list_command(
         wanted = [parse_choice(CaseStatus, s.replace("-", "_"), "status") for s in statuses]
     elif show_all:
         wanted = None
+    now = access(ctx).clock.now()
     with reader_for(ctx) as reader:
         cases = list_cases(reader, statuses=wanted, platform=platform_name)
     if as_json:
-        print_json([c.to_json() for c in cases])
+        print_json([c.to_json(now) for c in cases])
         return
     if not cases:
         if statuses or show_all or platform_name:
@@ -50,9 +52,13 @@ def list_command(
         return
     for c in cases:
         refs = ",".join(c.references) or "-"
+        due = ""
+        if c.next_follow_up_at is not None:
+            late = "OVERDUE since" if c.overdue(now) else "follow up"
+            due = f"  {late} {show_time(c.next_follow_up_at)}"
         click.echo(
             f"#{c.id:<5} {c.status.value:<18} {c.platform:<10.10} {c.title:<36.36} "
-            f"ref {refs:<12} last {show_time(c.last_contact_at)}"
+            f"ref {refs:<12} last {show_time(c.last_contact_at)}{due}"
         )
 
 
@@ -64,13 +70,24 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
     """Show a case and its whole history in time order."""
     from recorder.queries import case_detail
 
+    now = access(ctx).clock.now()
     with reader_for(ctx) as reader:
         detail = case_detail(reader, case_id_of(case_id))
     if as_json:
-        print_json(detail.to_json())
+        print_json(detail.to_json(now))
         return
     click.echo(f"#{detail.id} {detail.title}")
     click.echo(f"  {detail.platform} · {detail.status.value} · {detail.priority}")
+    if detail.next_follow_up_at is not None:
+        late = "overdue since" if detail.next_follow_up_at <= now else "due"
+        click.echo(f"  next follow-up {late} {show_time(detail.next_follow_up_at)}")
+    if detail.escalation is not None:
+        esc = detail.escalation
+        click.echo(f"  escalation: {esc.rung} since {show_time(esc.since)}")
+        if esc.earliest:
+            click.echo(f"    may go to {esc.next} from {show_time(esc.earliest)}")
+        if esc.latest:
+            click.echo(f"    must go there by {show_time(esc.latest)}")
     for key, value in detail.identifiers.items():
         if value:
             click.echo(f"  {key.replace('_', ' ')}: {value}")
@@ -80,6 +97,9 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         head += [f"ref {c.reference}"] if c.reference else []
         head += [c.agent] if c.agent else []
         head += ["(automatic)"] if c.auto_ack else []
+        if c.direction == "outbound" and (c.follow_up_at or c.expected_by):
+            answer = f"answered by [{c.answered_by}]" if c.answered_by else "unanswered"
+            head += [f"expected by {show_time(c.follow_up_at or c.expected_by)}, {answer}"]
         click.echo("")
         click.echo(f"  [{c.id}] " + "  ".join(head))
         if c.subject:

@@ -1,0 +1,98 @@
+"""`recorder due`, `recorder stats` and `recorder calendar`: what waits, and for how long."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from recorder.cli.base import access, cli, print_json, reader_for, show_time
+from recorder.errors import InputError
+from recorder.windows import Unit, parse_window
+
+
+def _within(text: str) -> timedelta:
+    window = parse_window(text)
+    if window.unit is Unit.business_days or window.elapsed is None:
+        raise InputError(f"--within {text!r}: expected elapsed time such as 7d or 48h")
+    return window.elapsed
+
+
+@cli.command()
+@click.option("--within", default="7d", show_default=True, help="How far ahead: 7d, 48h.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def due(ctx: click.Context, within: str, as_json: bool) -> None:
+    """Follow-ups that are overdue or due soon, earliest first, and what to do next."""
+    from recorder.reports import due_follow_ups
+
+    now = access(ctx).clock.now()
+    horizon = now + _within(within)
+    with reader_for(ctx) as reader:
+        items = due_follow_ups(reader, now=now, until=horizon)
+    if as_json:
+        print_json([item.to_json() for item in items])
+        return
+    if not items:
+        click.echo(f"Nothing is due within {within}.")
+        return
+    for item in items:
+        state = "OVERDUE since" if item.overdue else "due"
+        ref = f" ref {item.reference}" if item.reference else ""
+        click.echo(f"#{item.case_id} {item.platform}: {item.title}")
+        click.echo(f"    {state} {show_time(item.expected_by)} ({item.channel}{ref})")
+        click.echo(f"    → {item.next_step}")
+
+
+@cli.command()
+@click.option("--platform", "platform_name", help="Only this platform.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def stats(ctx: click.Context, platform_name: str | None, as_json: bool) -> None:
+    """How fast each platform actually answered, per channel, against its promise."""
+    from recorder.reports import response_stats
+
+    with reader_for(ctx) as reader:
+        found = response_stats(reader, platform=platform_name)
+    if as_json:
+        print_json([item.to_json() for item in found])
+        return
+    if not found:
+        click.echo("No messages to support yet.")
+        return
+    click.echo(
+        f"{'platform':<12} {'channel':<12} {'sent':>5} {'answered':>8} "
+        f"{'median':>8} {'90%':>8} {'in window':>9}"
+    )
+    for s in found:
+        row = s.to_json()
+        median = "-" if row["median_hours"] is None else f"{row['median_hours']}h"
+        p90 = "-" if row["p90_hours"] is None else f"{row['p90_hours']}h"
+        kept = "-" if s.within_window is None else f"{s.within_window:.0%}"
+        click.echo(
+            f"{s.platform:<12.12} {s.channel:<12} {s.count:>5} {s.answered:>8} "
+            f"{median:>8} {p90:>8} {kept:>9}"
+        )
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def calendar(ctx: click.Context, path: Path) -> None:
+    """Write an iCalendar file of pending follow-ups and escalation deadlines.
+
+    Import it into your calendar; importing a newer one updates the same entries.
+    """
+    from datetime import datetime
+
+    from recorder.export.ical import follow_up_calendar, write_calendar
+    from recorder.reports import due_follow_ups
+
+    now = access(ctx).clock.now()
+    with reader_for(ctx) as reader:
+        items = due_follow_ups(reader, now=now, until=datetime.max.replace(tzinfo=now.tzinfo))
+    if not path.parent.is_dir():
+        raise InputError(f"{path.parent} is not a directory")
+    write_calendar(path, follow_up_calendar(items, now=now))
+    click.echo(f"wrote {len(items)} follow-ups to {path}")

@@ -1,0 +1,1 @@
+"""Exports of the record: files other programs and other people read."""
