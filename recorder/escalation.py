@@ -160,8 +160,7 @@ def next_step(
         return step
     if not overdue:
         return (
-            f"Wait: {ticket} is inside its promised window; "
-            "add to it rather than opening a new one"
+            f"Wait: {ticket} is inside its promised window; add to it rather than opening a new one"
         )
     if unanswered <= 1:
         return f"Follow up on {ticket}; do not open a new ticket"
