@@ -303,5 +303,22 @@ def _tell(tx: Tx, story: Story, start: datetime, now: datetime, rng: random.Rand
             auto_ack=step.auto_ack,
             source=Source.demo,
         )
+        if step.channel == "chat" and step.direction == "outbound" and step.agent:
+            # The agent answered in the chat: its last line, logged as their answer.
+            chinese = any("\u4e00" <= ch <= "\u9fff" for ch in step.text)
+            goodbye = (
+                "还有其他可以帮您的吗？" if chinese else "Is there anything else I can help with?"
+            )
+            log_contact(
+                tx,
+                case_id=case.id,
+                channel="chat",
+                direction="inbound",
+                occurred_at=at + timedelta(minutes=4),
+                reference=reference,
+                agent=step.agent,
+                text=f"{step.agent}: {goodbye}",
+                source=Source.demo,
+            )
     if story.status is not CaseStatus.open:
         set_status(tx, case.id, story.status)

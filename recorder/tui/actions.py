@@ -101,8 +101,19 @@ SHOW_ALL = act(
     "Show resolved and closed cases too, or not",
     "Tickets: show all or open cases",
 )
+DUE = act(
+    "due",
+    "u",
+    "Due",
+    "What is overdue or due within a week, and what to do next",
+    "Tickets: what is due",
+)
 REFRESH = act("refresh", "r", "Refresh", "Read the store again", "Tickets: refresh", show=False)
-TICKETS_ACTIONS = (LOG, OPEN_CASE, FILTER, SORT, SHOW_ALL, REFRESH)
+TICKETS_ACTIONS = (LOG, OPEN_CASE, DUE, FILTER, SORT, SHOW_ALL, REFRESH)
+DUE_ACTIONS = (
+    act("back", "escape", "Back", "Back to the list", "Due: back to the list"),
+    act("open_case", "enter", "Open", "Open the case", "Due: open case"),
+)
 
 BACK = act("back", "escape", "Back", "Back to the list", "Case: back to the list")
 ADD_CONTACT = act("add_contact", "n", "Log", "Log a contact in this case", "Case: log a contact")

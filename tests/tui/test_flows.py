@@ -237,3 +237,42 @@ async def test_every_action_is_in_the_palette_and_the_help(demo_store: Path) -> 
         await pilot.press("escape")
         await pilot.press("ctrl+t")
         assert app.theme == "textual-light"
+
+
+async def test_find_an_overdue_case_read_its_transcript_and_follow_up(demo_store: Path) -> None:
+    """What a newcomer does in `recorder demo`: the due list, a case, its chat, a reply."""
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tickets = app.screen.query_one(DataTable)
+        late = [i for i in range(tickets.row_count) if "late" in str(tickets.get_row_at(i)[4])]
+        assert late, "the demo has overdue follow-ups"
+
+        await pilot.press("u")
+        await settle(pilot)
+        due = app.screen
+        assert type(due).__name__ == "DueScreen"
+        first = due.items[0]  # type: ignore[attr-defined]
+        assert first.overdue
+        assert first.next_step in str(due.query_one("#step", Static).render())
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == first.case_id
+        assert "Overdue since" in str(app.screen.query_one("#summary", Static).render())
+        await pilot.press("enter")  # the first contact: the chat transcript
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        assert "Agent" in app.screen.query_one(TextArea).text
+        await pilot.press("escape")
+        await settle(pilot)
+
+        before = rows(demo_store, f"SELECT count(*) FROM contacts WHERE case_id = {first.case_id}")
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "Following up on my ticket")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+    after = rows(demo_store, f"SELECT count(*) FROM contacts WHERE case_id = {first.case_id}")
+    assert after[0][0] == before[0][0] + 1

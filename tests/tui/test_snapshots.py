@@ -76,3 +76,11 @@ def test_help(snap_compare: SnapCompare, demo_store: Path) -> None:
 
 def test_confirm_delete(snap_compare: SnapCompare, demo_store: Path) -> None:
     assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("enter", "d"))
+
+
+def test_due_view(snap_compare: SnapCompare, demo_store: Path) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("u"))
+
+
+def test_open_tickets_on_a_wide_terminal(snap_compare: SnapCompare, demo_store: Path) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=(110, 30), run_before=keys())

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from recorder.errors import RecorderError
+from recorder.escalation import next_step
 from recorder.queries import CaseDetail, ContactView, case_detail
 from recorder.tui.actions import CASE_ACTIONS, UserAction, bindings
-from recorder.tui.screens.tickets import STATUS_LABELS
+from recorder.tui.screens.tickets import (
+    STATUS_LABELS,
+    Column,
+    columns_for,
+    rest_width,
+    short_time,
+)
 from recorder.vocabulary import CaseStatus
 
 if TYPE_CHECKING:
@@ -34,15 +43,61 @@ def first_line(text: str, width: int = 60) -> str:
 
 
 TIMELINE = (
-    ("when", "When", 12),
-    ("dir", "", 1),
-    ("channel", "Channel", 11),
-    ("ref", "Ref", 8),
-    ("agent", "Agent", 8),
-    ("text", "Message", None),
+    Column("when", "When", 12),
+    Column("dir", "", 1),
+    Column("channel", "Channel", 11),
+    Column("ref", "Ref", 8),
+    Column("due", "Answer", 11),
+    Column("agent", "Agent", 8, wide_only=True),
+    Column("text", "Message", None),
 )
-TIMELINE_FIXED = sum(width or 0 for _, _, width in TIMELINE) + 2 * len(TIMELINE) + 2
-"""What the columns other than the message take, with the cells' padding and a scrollbar."""
+
+
+def answer_cell(contact: ContactView, now: datetime, zone: tzinfo) -> str:
+    """For an outbound contact: answered, or by when an answer is due (late stands out)."""
+    if contact.direction != "outbound":
+        return ""
+    if contact.answered_by is not None:
+        return "answered"
+    due = contact.follow_up_at or contact.expected_by
+    if due is None:
+        return "-"
+    day = short_time(due, zone)[:6]
+    return f"[b red]late {day}[/]" if due <= now else f"by {day}"
+
+
+def summary(detail: CaseDetail, now: datetime, zone: tzinfo) -> str:
+    """The lines above the timeline: the case, its identifiers, what is due, its rung."""
+    ids = "  ".join(
+        f"{IDENTIFIER_LABELS[key]} {escape(value)}"
+        for key, value in detail.identifiers.items()
+        if value
+    )
+    priority = "  [b]urgent[/b]" if detail.priority == "urgent" else ""
+    lines = [
+        f"[b]#{detail.id} {escape(detail.title)}[/b]",
+        f"{escape(detail.platform)} · {STATUS_LABELS[detail.status]}{priority} · "
+        f"{len(detail.contacts)} contacts",
+        ids or "No identifiers",
+    ]
+    rung = detail.escalation
+    if rung is not None:
+        lines.append(f"Escalation: {rung.rung} since {short_time(rung.since, zone)}")
+    if detail.next_follow_up_at is not None:
+        late = detail.next_follow_up_at <= now
+        when = short_time(detail.next_follow_up_at, zone)
+        head = f"[b red]Overdue since {when}[/]" if late else f"Follow up {when}"
+        waits_on = next((c for c in detail.contacts if c.id == detail.follow_up_contact_id), None)
+        step = next_step(
+            channel=waits_on.channel if waits_on else None,
+            reference=waits_on.reference if waits_on else None,
+            unanswered=detail.unanswered,
+            overdue=late,
+            rung=rung,
+            now=now,
+        )
+        lines.append(f"{head}: {escape(step)}")
+    return "\n".join(lines)
 
 
 class CaseScreen(Screen[None]):
@@ -60,6 +115,7 @@ class CaseScreen(Screen[None]):
         super().__init__()
         self.case_id = case_id
         self.detail: CaseDetail | None = None
+        self.columns_shown: tuple[Column, ...] = ()
 
     @property
     def recorder(self) -> RecorderApp:
@@ -75,17 +131,29 @@ class CaseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Set up the timeline's columns."""
+        self._set_columns()
+
+    def _set_columns(self) -> bool:
+        wanted = columns_for(self.size.width, TIMELINE)
+        if wanted == self.columns_shown:
+            return False
         table = self.query_one(DataTable)
-        for key, label, width in TIMELINE:
-            table.add_column(label, key=key, width=width or 20)
+        table.clear(columns=True)
+        for column in wanted:
+            table.add_column(column.label, key=column.key, width=column.width or 20)
+        self.columns_shown = wanted
+        return True
 
     def on_resize(self) -> None:
-        """Give the message whatever width the other columns leave."""
+        """Show the columns that fit; give the message what they leave."""
+        if self._set_columns() and self.detail is not None:
+            self._show(self.detail)
         self._fit_message()
 
     def _fit_message(self) -> None:
         table = self.query_one(DataTable)
-        table.columns["text"].width = max(12, self.size.width - TIMELINE_FIXED)  # type: ignore[index]
+        width = rest_width(self.columns_shown, self.size.width)
+        table.columns["text"].width = width  # type: ignore[index]
         table.refresh()
 
     def on_screen_resume(self) -> None:
@@ -100,35 +168,25 @@ class CaseScreen(Screen[None]):
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: CaseDetail) -> None:
-        from recorder.tui.screens.tickets import short_time
-
         self.detail = detail
         zone = self.recorder.zone
-        ids = "  ".join(
-            f"{IDENTIFIER_LABELS[key]} {value}"
-            for key, value in detail.identifiers.items()
-            if value
-        )
-        priority = "  [b]urgent[/b]" if detail.priority == "urgent" else ""
-        self.query_one("#summary", Static).update(
-            f"[b]#{detail.id} {detail.title}[/b]\n"
-            f"{detail.platform} · {STATUS_LABELS[detail.status]}{priority} · "
-            f"{len(detail.contacts)} contacts\n" + (ids or "No identifiers")
-        )
+        now = self.recorder.access.clock.now()
+        self.query_one("#summary", Static).update(summary(detail, now, zone))
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
         for contact in detail.contacts:
             auto = " (auto)" if contact.auto_ack else ""
-            table.add_row(
-                short_time(contact.occurred_at, zone),
-                "→" if contact.direction == "outbound" else "←",
-                contact.channel + auto,
-                contact.reference or "",
-                contact.agent or "",
-                first_line(contact.subject or contact.text or "(no text)", 200),
-                key=str(contact.id),
-            )
+            cells = {
+                "when": short_time(contact.occurred_at, zone),
+                "dir": "→" if contact.direction == "outbound" else "←",
+                "channel": contact.channel + auto,
+                "ref": escape(contact.reference or ""),
+                "due": answer_cell(contact, now, zone),
+                "agent": escape(contact.agent or ""),
+                "text": escape(first_line(contact.subject or contact.text or "(no text)", 200)),
+            }
+            table.add_row(*(cells[c.key] for c in self.columns_shown), key=str(contact.id))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         self._fit_message()

@@ -27,6 +27,11 @@ def describe(contact: ContactView, zone: tzinfo) -> str:
     lines.append("  ".join(f"{label}: {value}" for label, value in details if value) or "")
     if contact.auto_ack:
         lines.append("An automatic acknowledgement: it answers nothing.")
+    due = contact.follow_up_at or contact.expected_by
+    if contact.direction == "outbound" and contact.answered_by is not None:
+        lines.append(f"Answered by contact #{contact.answered_by}.")
+    elif contact.direction == "outbound" and due is not None:
+        lines.append(f"An answer is due by {due.astimezone(zone):%a %d %b %Y %H:%M %Z}.")
     return "\n".join(line for line in lines if line)
 
 

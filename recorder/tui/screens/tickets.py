@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -32,6 +33,7 @@ STATUS_LABELS = {
 }
 
 NEVER = datetime.min.replace(tzinfo=UTC)
+FOREVER = datetime.max.replace(tzinfo=UTC)
 ALL_OPEN = "open"
 EVERYTHING = "all"
 
@@ -43,11 +45,13 @@ def short_time(value: datetime | None, zone: tzinfo) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """A column of the table: its key, heading, width, and how to sort by it."""
+    """A column of the table: its key, heading, and width (None: what is left)."""
 
     key: str
     label: str
     width: int | None
+    wide_only: bool = False
+    """Shown only on a terminal at least WIDE columns wide."""
 
 
 COLUMNS = (
@@ -55,10 +59,30 @@ COLUMNS = (
     Column("title", "Title", None),
     Column("status", "Status", 12),
     Column("ref", "Ref", 8),
-    Column("last", "Last contact", 12),
+    Column("next", "Follow up", 12),
+    Column("last", "Last contact", 12, wide_only=True),
 )
-FIXED = sum(c.width or 0 for c in COLUMNS) + 2 * len(COLUMNS) + 2
-"""What the columns other than the title take, with the cells' padding and a scrollbar."""
+WIDE = 100
+
+
+def columns_for(width: int, columns: tuple[Column, ...] = COLUMNS) -> tuple[Column, ...]:
+    """The columns that fit a terminal this wide."""
+    return tuple(c for c in columns if width >= WIDE or not c.wide_only)
+
+
+def rest_width(columns: tuple[Column, ...], width: int) -> int:
+    """What the other columns, their padding and the scrollbar leave for the one without
+    a width of its own."""
+    fixed = sum(c.width or 0 for c in columns) + 2 * len(columns) + 2
+    return max(12, width - fixed)
+
+
+def follow_up_cell(case: CaseSummary, now: datetime, zone: tzinfo) -> str:
+    """The next follow-up; overdue ones stand out."""
+    if case.next_follow_up_at is None:
+        return "-"
+    when = short_time(case.next_follow_up_at, zone)
+    return f"[b red]late {when[:6]}[/]" if case.overdue(now) else when
 
 
 class TicketsScreen(Screen[None]):
@@ -83,6 +107,7 @@ class TicketsScreen(Screen[None]):
         self.platforms: list[str] = []
         self.sort_column = -1
         """Which column the table is sorted by; -1: the store's order, newest first."""
+        self.columns_shown: tuple[Column, ...] = ()
 
     @property
     def recorder(self) -> RecorderApp:
@@ -116,21 +141,33 @@ class TicketsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Set up the table's columns."""
+        self._set_columns()
+
+    def _set_columns(self) -> bool:
+        """Show the columns that fit; True if they changed."""
+        wanted = columns_for(self.size.width)
+        if wanted == self.columns_shown:
+            return False
         table = self.query_one(DataTable)
-        for column in COLUMNS:
+        table.clear(columns=True)
+        for column in wanted:
             table.add_column(column.label, key=column.key, width=column.width or 20)
+        self.columns_shown = wanted
+        return True
 
     def on_screen_resume(self) -> None:
         """Read the store when shown: first, and on coming back from a case or a form."""
         self.load()
 
     def on_resize(self) -> None:
-        """Give the title whatever width the other columns leave."""
+        """Show the columns that fit, and give the title what they leave."""
+        if self._set_columns() and self.cases:
+            self._fill()
         self._fit_title()
 
     def _fit_title(self) -> None:
         table = self.query_one(DataTable)
-        width = max(12, self.size.width - FIXED)
+        width = rest_width(self.columns_shown, self.size.width)
         table.columns["title"].width = width  # type: ignore[index]
         table.refresh()
 
@@ -168,42 +205,49 @@ class TicketsScreen(Screen[None]):
             self.query_one("#platform", Select).set_options([(n, n) for n in platforms])
         more = len(cases) > PAGE
         self.cases = cases[:PAGE]
-        table = self.query_one(DataTable)
-        selected = self._selected_id()
-        table.clear()
-        zone = self.recorder.zone
-        for case in self._sorted(self.cases):
-            status = STATUS_LABELS[case.status]
-            if case.priority == "urgent":
-                status = f"[b]{status}![/b]"
-            table.add_row(
-                case.platform,
-                case.title,
-                status,
-                case.references[-1] if case.references else "-",
-                short_time(case.last_contact_at, zone),
-                key=str(case.id),
-            )
-        if selected is not None and str(selected) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(selected)))
-        self._fit_title()
+        self._fill()
         note = self.query_one("#more", Static)
         note.update(f"Showing the {PAGE} most recent cases; type to narrow them down.")
         note.set_class(not more, "hidden")
         self.query_one("#welcome").set_class(anything, "hidden")
-        table.set_class(not anything, "hidden")
+        self.query_one(DataTable).set_class(not anything, "hidden")
         self.call_after_refresh(self.recorder.open_store)
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        selected = self._selected_id()
+        table.clear()
+        zone = self.recorder.zone
+        now = self.recorder.access.clock.now()
+        for case in self._sorted(self.cases):
+            overdue = case.overdue(now)
+            status = STATUS_LABELS[case.status]
+            if case.priority == "urgent":
+                status = f"[b]{status}![/b]"
+            cells = {
+                "platform": escape(case.platform),
+                "title": f"[b red]{escape(case.title)}[/]" if overdue else escape(case.title),
+                "status": status,
+                "ref": case.references[-1] if case.references else "-",
+                "next": follow_up_cell(case, now, zone),
+                "last": short_time(case.last_contact_at, zone),
+            }
+            table.add_row(*(cells[c.key] for c in self.columns_shown), key=str(case.id))
+        if selected is not None and str(selected) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+        self._fit_title()
 
     def _sorted(self, cases: list[CaseSummary]) -> list[CaseSummary]:
         if self.sort_column < 0:
             return cases
-        key = COLUMNS[self.sort_column].key
+        key = self.columns_shown[self.sort_column].key
         keys = {
             "platform": lambda c: c.platform.casefold(),
             "title": lambda c: c.title.casefold(),
             "status": lambda c: list(CaseStatus).index(c.status),
             "ref": lambda c: c.references[-1] if c.references else "",
             "last": lambda c: c.last_contact_at or NEVER,
+            "next": lambda c: c.next_follow_up_at or FOREVER,
         }
         return sorted(cases, key=keys[key], reverse=key == "last")
 
@@ -247,14 +291,21 @@ class TicketsScreen(Screen[None]):
         if case_id is not None:
             self.app.push_screen(CaseScreen(case_id))
 
+    def action_due(self) -> None:
+        """Show what is overdue or due soon."""
+        from recorder.tui.screens.due import DueScreen
+
+        self.app.push_screen(DueScreen())
+
     def action_filter(self) -> None:
         """Put the cursor in the filter."""
         self.query_one("#text", Input).focus()
 
     def action_sort(self) -> None:
         """Sort by the next column (after the last one: the store's order again)."""
-        self.sort_column = self.sort_column + 1 if self.sort_column + 1 < len(COLUMNS) else -1
-        name = "newest activity" if self.sort_column < 0 else COLUMNS[self.sort_column].label
+        columns = self.columns_shown
+        self.sort_column = self.sort_column + 1 if self.sort_column + 1 < len(columns) else -1
+        name = "newest activity" if self.sort_column < 0 else columns[self.sort_column].label
         self.notify(f"Sorted by {name.lower()}", timeout=2)
         self.load()
 

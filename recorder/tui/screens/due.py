@@ -1,0 +1,118 @@
+"""DueScreen: what is overdue or due within a week, earliest first, and what to do next."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from recorder.reports import DueItem, due_follow_ups
+from recorder.tui.actions import DUE_ACTIONS, UserAction, bindings
+from recorder.tui.screens.tickets import short_time
+
+if TYPE_CHECKING:
+    from recorder.tui.app import RecorderApp
+
+AHEAD = timedelta(days=7)
+"""How far ahead the screen looks."""
+
+
+class DueScreen(Screen[None]):
+    """The follow-ups to act on; the selected one's next step below the table."""
+
+    DEFAULT_CSS = """
+    DueScreen DataTable { height: 1fr; }
+    DueScreen #step { height: auto; min-height: 3; padding: 0 1; background: $boost; }
+    """
+
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = DUE_ACTIONS
+    BINDINGS = bindings(DUE_ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[DueItem] = []
+
+    @property
+    def recorder(self) -> RecorderApp:
+        """The app, with its store."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """The table, then the selected follow-up's next step."""
+        yield Header()
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="due")
+        yield Static("Reading what is due…", id="step")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Set up the columns."""
+        table = self.query_one(DataTable)
+        table.add_column("Due", key="due", width=17)
+        table.add_column("Platform", key="platform", width=8)
+        table.add_column("Case", key="case", width=max(20, self.size.width - 35))
+
+    def on_screen_resume(self) -> None:
+        """Read what is due when shown."""
+        self.load()
+
+    @work(thread=True, exclusive=True, group="due")
+    def load(self) -> None:
+        """Read the follow-ups in a worker."""
+        now = self.recorder.access.clock.now()
+        with self.recorder.access.reader() as reader:
+            items = due_follow_ups(reader, now=now, until=now + AHEAD)
+        self.app.call_from_thread(self._show, items)
+
+    def _show(self, items: list[DueItem]) -> None:
+        self.items = items
+        table = self.query_one(DataTable)
+        table.clear()
+        zone = self.recorder.zone
+        for item in items:
+            when = short_time(item.expected_by, zone)
+            table.add_row(
+                f"[b red]late {when}[/]" if item.overdue else f"by {when}",
+                escape(item.platform),
+                escape(f"#{item.case_id} {item.title}"),
+                key=str(item.case_id),
+            )
+        if not items:
+            self.query_one("#step", Static).update(
+                "Nothing is overdue or due within a week. Support owes you no answer yet."
+            )
+        else:
+            self._describe(0)
+
+    def _describe(self, row: int) -> None:
+        item = self.items[row]
+        ref = f" ref {item.reference}" if item.reference else ""
+        self.query_one("#step", Static).update(
+            f"[b]{escape(item.title)}[/b] waits on {item.channel}{escape(ref)}\n"
+            f"→ {escape(item.next_step)}"
+        )
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.items):
+            self._describe(event.cursor_row)
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open_case()
+
+    def action_open_case(self) -> None:
+        """Open the selected case."""
+        from recorder.tui.screens.case import CaseScreen
+
+        table = self.query_one(DataTable)
+        if table.row_count:
+            self.app.push_screen(CaseScreen(self.items[table.cursor_row].case_id))
+
+    def action_back(self) -> None:
+        """Back to the open tickets."""
+        self.dismiss()
