@@ -4,8 +4,9 @@ Prints medians of `recorder log`, `recorder list --json` and `recorder show --js
 beside `python -c "import sqlmodel"` (the floor of our stack) and, where Debian's
 taskwarrior is installed, `task add` and `task list` on 10k tasks.
 
-Targets (issue 2): log within 1.3x of the import floor; `list --json` over 10k open
-cases no slower than `task list` over 10k tasks.
+Targets: log within 1.3x of the import floor, `list --json` over 10k open cases no
+slower than `task list` over 10k tasks (issue 2); `due --json` within 1.5x of
+`list --json` (issue 4).
 
     python bench/bench_cli.py [--runs 15]
 """
@@ -90,6 +91,7 @@ def main() -> None:
             "recorder log": ([*recorder, *log, "--text", "Still waiting for an answer."], env),
             "recorder list --json": ([*recorder, "list", "--json"], env),
             "recorder show --json": ([*recorder, "show", "5000", "--json"], env),
+            "recorder due --json": ([*recorder, "due", "--json"], env),
         }
         task_env = taskwarrior(10_000, work)
         if task_env is not None:
@@ -106,6 +108,8 @@ def main() -> None:
             print(f"  {name:<28} {seconds * 1000:8.1f} ms")
         floor = figures["import sqlmodel (floor)"]
         print(f"log / import floor: {figures['recorder log'] / floor:.2f}x (target <= 1.30x)")
+        due = figures["recorder due --json"] / figures["recorder list --json"]
+        print(f"due --json / list --json: {due:.2f}x (target <= 1.50x)")
         if "task list (10k tasks)" in figures:
             ratio = figures["recorder list --json"] / figures["task list (10k tasks)"]
             print(f"list --json / task list: {ratio:.2f}x (target <= 1.00x)")

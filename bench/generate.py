@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from recorder.calendars import platform_calendar
 from recorder.clock import FixedClock
 from recorder.db import SCHEMA_HEAD
 from recorder.models import (
@@ -33,6 +34,7 @@ from recorder.models import (
     table_of,
 )
 from recorder.records import add_platform, open_store
+from recorder.windows import ContactTimes, answers, expected_by, next_follow_up, parse_window
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 DATA = Path(__file__).resolve().parent / ".data"
@@ -105,7 +107,14 @@ def generate(
                 tx, name=name, domains=[domain], timezone=tz, holidays=holidays, windows=windows
             )
     with store.read() as session:
-        platform_ids = list(session.execute(sa.select(table_of(Platform).c.id)).scalars())
+        platforms = {p.id: p for p in session.execute(sa.select(Platform)).scalars()}
+    platform_ids = list(platforms)
+    calendars = {
+        pid: platform_calendar(
+            p.timezone, p.holiday_country, p.holiday_subdivision, p.holiday_dates, p.closed_dates
+        )
+        for pid, p in platforms.items()
+    }
 
     case_rows: list[dict[str, Any]] = []
     for case_id in range(1, cases + 1):
@@ -158,14 +167,35 @@ def generate(
                     "source": Source.demo,
                     "source_name": None,
                     "created_at": at,
+                    "expected_by": None,
                 }
             )
-        # The summary the write path keeps on every case.
+        # What the write path derives: due times, the summary, the next follow-up.
         mine = contact_rows[-count:]
+        platform = platforms[case["platform_id"]]
+        for contact in mine:
+            window = platform.windows.get(contact["channel"].value)
+            if contact["direction"] is Direction.outbound and window:
+                contact["expected_by"] = expected_by(
+                    contact["occurred_at"], parse_window(window), calendars[platform.id]
+                )
+        times = [
+            ContactTimes(
+                id=c["id"],
+                outbound=c["direction"] is Direction.outbound,
+                occurred_at=c["occurred_at"],
+                expected_by=c.get("expected_by"),
+            )
+            for c in mine
+        ]
+        follow = next_follow_up(times, case["status"])
         case["contact_count"] = count
         case["last_contact_at"] = at
         case["refs"] = [reference] if any(c["reference"] for c in mine) else []
         case["updated_at"] = at
+        case["next_follow_up_at"] = follow.expected_by if follow else None
+        case["follow_up_contact_id"] = follow.contact_id if follow else None
+        case["unanswered"] = sum(1 for by in answers(times).values() if by is None)
     with store.engine.begin() as conn:
         conn.execute(table_of(Case).insert(), case_rows)
         for start in range(0, len(contact_rows), 5000):

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlmodel import col, select
+import sqlalchemy as sa
+from sqlmodel import select
 
 from recorder.audit import update
 from recorder.calendars import HOLIDAY_YEARS, holiday_dates, platform_calendar
 from recorder.errors import RecorderError
-from recorder.models import Case, Channel, Contact, Direction, Platform
+from recorder.models import Case, Channel, Contact, Direction, Platform, table_of
 from recorder.store import Tx
 from recorder.windows import Calendar, ContactTimes, answers, expected_by, next_follow_up
 from recorder.windows import parse_window as window_of
@@ -53,33 +54,48 @@ def set_due_time(tx: Tx, platform: Platform, contact: Contact) -> None:
 def refresh_case(tx: Tx, case: Case) -> None:
     """Recompute everything a case derives from its contacts, and mark it updated now.
 
-    One query for the case's contacts: the count, the last contact, the references in
+    One query for the columns it needs of the case's contacts (not their texts): the
+    count, the last contact, the references in
     the order they appeared, the next follow-up, how many outbound contacts wait for
     an answer, and when a complaint was first made.
     """
-    rows = tx.session.exec(
-        select(Contact)
-        .where(Contact.case_id == case.id)
-        .order_by(col(Contact.occurred_at), col(Contact.id))
-    ).all()
+    table = table_of(Contact)
+    rows = (
+        tx.session.connection()
+        .execute(
+            sa.select(
+                table.c.id,
+                table.c.direction,
+                table.c.channel,
+                table.c.occurred_at,
+                table.c.auto_ack,
+                table.c.expected_by,
+                table.c.follow_up_at,
+                table.c.reference,
+            )
+            .where(table.c.case_id == case.id)
+            .order_by(table.c.occurred_at, table.c.id)
+        )
+        .all()
+    )
     refs: list[str] = []
-    for contact in rows:
-        if contact.reference is not None and contact.reference not in refs:
-            refs.append(contact.reference)
+    for row in rows:
+        if row.reference is not None and row.reference not in refs:
+            refs.append(row.reference)
     times = [
         ContactTimes(
-            id=c.id or 0,
-            outbound=c.direction is Direction.outbound,
-            occurred_at=c.occurred_at,
-            auto_ack=c.auto_ack,
-            expected_by=c.expected_by,
-            follow_up_at=c.follow_up_at,
+            id=row.id,
+            outbound=row.direction is Direction.outbound,
+            occurred_at=row.occurred_at,
+            auto_ack=row.auto_ack,
+            expected_by=row.expected_by,
+            follow_up_at=row.follow_up_at,
         )
-        for c in rows
+        for row in rows
     ]
     follow = next_follow_up(times, case.status)
     answered = answers(times)
-    complaints = [c.occurred_at for c in rows if c.channel is Channel.complaint]
+    complaints = [row.occurred_at for row in rows if row.channel is Channel.complaint]
     update(
         tx,
         case,

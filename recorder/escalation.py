@@ -5,12 +5,10 @@ The ladders are data (escalation.toml), by jurisdiction, each rung with its sour
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from recorder.errors import InputError
@@ -33,6 +31,9 @@ class Rung:
 @cache
 def ladders() -> dict[str, tuple[str, tuple[Rung, ...]]]:
     """Every jurisdiction's name and rungs."""
+    import tomllib
+    from importlib import resources
+
     text = resources.files("recorder").joinpath("escalation.toml").read_text("utf-8")
     out: dict[str, tuple[str, tuple[Rung, ...]]] = {}
     for key, ladder in tomllib.loads(text).items():

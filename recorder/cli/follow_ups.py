@@ -9,10 +9,11 @@ import click
 
 from recorder.cli.base import access, cli, print_json, reader_for, show_time
 from recorder.errors import InputError
-from recorder.windows import Unit, parse_window
 
 
 def _within(text: str) -> timedelta:
+    from recorder.windows import Unit, parse_window
+
     window = parse_window(text)
     if window.unit is Unit.business_days or window.elapsed is None:
         raise InputError(f"--within {text!r}: expected elapsed time such as 7d or 48h")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import click
@@ -26,6 +24,9 @@ def demo() -> None:
 
     Your own store is not touched; the sample store is deleted when you quit.
     """
+    import shutil
+    import tempfile
+
     from recorder.demo import fill
 
     folder = Path(tempfile.mkdtemp(prefix="recorder-demo-"))
