@@ -7,24 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from recorder.cli import cli
+from tests.cli.conftest import ok, run
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "cli" / "recorder.sqlite3"
-
-
-def run(db: Path, *args: str, input: str | bytes | None = None) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(db), *args], input=input)
-
-
-def ok(db: Path, *args: str) -> str:
-    result = run(db, *args)
-    assert result.exit_code == 0, result.output + result.stderr
-    return result.stdout
 
 
 def counts(db: Path) -> dict[str, int]:

@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from icalendar import Calendar
 
 from recorder.access import StoreAccess
-from recorder.cli import cli
 from recorder.clock import FixedClock
+from tests.cli.conftest import ok, run
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 10:00 in New York
 
@@ -28,16 +27,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     monkeypatch.setattr(StoreAccess, "__init__", fixed)
     return path
-
-
-def run(db: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(db), *args])
-
-
-def ok(db: Path, *args: str) -> str:
-    result = run(db, *args)
-    assert result.exit_code == 0, result.output + result.stderr
-    return result.stdout
 
 
 def gemini_case(db: Path) -> str:

@@ -35,67 +35,48 @@ def test_the_core_never_imports_textual() -> None:
     assert "textual" not in loaded
 
 
-def test_logging_a_contact_on_a_current_store_loads_no_heavy_extras(tmp_path: Path) -> None:
+def _store_with_a_case(tmp_path: Path) -> tuple[Path, str]:
+    """A current store, made by the command line, with one case; and the case's id."""
     db = tmp_path / "s.sqlite3"
-    setup = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "recorder",
-            "--db",
-            str(db),
-            "case",
-            "new",
-            "--platform",
-            "gemini",
-            "--title",
-            "t",
-        ],
+    new_case = ["case", "new", "--platform", "gemini", "--title", "t"]
+    made = subprocess.run(
+        [sys.executable, "-m", "recorder", "--db", str(db), *new_case],
         capture_output=True,
         text=True,
         check=True,
     )
-    case = setup.stdout.strip()
-    loaded = _loaded_after(
+    return db, made.stdout.strip()
+
+
+def _loaded_by_command(db: Path, *args: str) -> set[str]:
+    """The top-level modules loaded by running one command in a fresh interpreter."""
+    return _loaded_after(
         "from recorder.cli import cli\n"
         "try:\n"
-        f"    cli.main(['--db', {str(db)!r}, 'log', '--case', {case!r}, '--channel', 'chat',"
-        " '--direction', 'out', '--text', 'hi'])\n"
+        f"    cli.main(['--db', {str(db)!r}, *{list(args)!r}])\n"
         "except SystemExit as exit:\n"
         "    assert exit.code == 0, exit.code"
     )
+
+
+def test_logging_a_contact_on_a_current_store_loads_no_heavy_extras(tmp_path: Path) -> None:
+    db, case = _store_with_a_case(tmp_path)
+    loaded = _loaded_by_command(
+        db, "log", "--case", case, "--channel", "chat", "--direction", "out", "--text", "hi"
+    )
     assert "sqlmodel" in loaded  # the probe did run the command
-    assert not loaded & {"alembic", "textual", "rich", "rapidfuzz", "mako"}
+    assert not loaded & {"alembic", "textual", "rich", "rapidfuzz", "mako", "holidays"}
 
 
 def test_listing_a_current_sqlite_store_never_imports_sqlalchemy(tmp_path: Path) -> None:
     """Importing SQLAlchemy alone takes longer than `recorder list` may (bench/bench_cli.py)."""
-    db = tmp_path / "s.sqlite3"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "recorder",
-            "--db",
-            str(db),
-            "case",
-            "new",
-            "--platform",
-            "gemini",
-            "--title",
-            "t",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    for command in (["list", "--json"], ["show", "1", "--json"], ["platform", "list"]):
-        loaded = _loaded_after(
-            "from recorder.cli import cli\n"
-            "try:\n"
-            f"    cli.main(['--db', {str(db)!r}, *{command!r}])\n"
-            "except SystemExit as exit:\n"
-            "    assert exit.code == 0, exit.code"
-        )
+    db, case = _store_with_a_case(tmp_path)
+    for command in (
+        ["list", "--json"],
+        ["show", case, "--json"],
+        ["platform", "list"],
+        ["due", "--json"],
+    ):
+        loaded = _loaded_by_command(db, *command)
         assert "recorder" in loaded
-        assert not loaded & {"sqlalchemy", "sqlmodel", "pydantic", "alembic"}, command
+        assert not loaded & {"sqlalchemy", "sqlmodel", "pydantic", "alembic", "holidays"}, command

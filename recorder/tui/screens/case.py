@@ -15,13 +15,8 @@ from recorder.errors import RecorderError
 from recorder.escalation import next_step
 from recorder.queries import CaseDetail, ContactView, case_detail
 from recorder.tui.actions import CASE_ACTIONS, UserAction, bindings
-from recorder.tui.screens.tickets import (
-    STATUS_LABELS,
-    Column,
-    columns_for,
-    rest_width,
-    short_time,
-)
+from recorder.tui.screens.tickets import STATUS_LABELS, short_time
+from recorder.tui.widgets.columns import Column, fit_columns
 from recorder.vocabulary import CaseStatus
 
 if TYPE_CHECKING:
@@ -131,30 +126,18 @@ class CaseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Set up the timeline's columns."""
-        self._set_columns()
+        self._fit()
 
-    def _set_columns(self) -> bool:
-        wanted = columns_for(self.size.width, TIMELINE)
-        if wanted == self.columns_shown:
-            return False
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for column in wanted:
-            table.add_column(column.label, key=column.key, width=column.width or 20)
-        self.columns_shown = wanted
-        return True
+    def _fit(self) -> bool:
+        """Show the columns that fit; True if they changed (and the rows went with them)."""
+        before = self.columns_shown
+        self.columns_shown = fit_columns(self.query_one(DataTable), TIMELINE, self.size.width)
+        return self.columns_shown != before
 
     def on_resize(self) -> None:
         """Show the columns that fit; give the message what they leave."""
-        if self._set_columns() and self.detail is not None:
+        if self._fit() and self.detail is not None:
             self._show(self.detail)
-        self._fit_message()
-
-    def _fit_message(self) -> None:
-        table = self.query_one(DataTable)
-        width = rest_width(self.columns_shown, self.size.width)
-        table.columns["text"].width = width  # type: ignore[index]
-        table.refresh()
 
     def on_screen_resume(self) -> None:
         """Read the case when shown, and again after a change."""
@@ -189,7 +172,6 @@ class CaseScreen(Screen[None]):
             table.add_row(*(cells[c.key] for c in self.columns_shown), key=str(contact.id))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
-        self._fit_message()
 
     def _selected(self) -> ContactView | None:
         table = self.query_one(DataTable)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from recorder.queries import CaseSummary, list_cases, list_platforms
 from recorder.tui.actions import TICKETS_ACTIONS, UserAction, bindings
+from recorder.tui.widgets.columns import Column, fit_columns
 from recorder.vocabulary import OPEN_STATUSES, CaseStatus
 
 if TYPE_CHECKING:
@@ -43,17 +43,6 @@ def short_time(value: datetime | None, zone: tzinfo) -> str:
     return "-" if value is None else value.astimezone(zone).strftime("%d %b %H:%M")
 
 
-@dataclass(frozen=True)
-class Column:
-    """A column of the table: its key, heading, and width (None: what is left)."""
-
-    key: str
-    label: str
-    width: int | None
-    wide_only: bool = False
-    """Shown only on a terminal at least WIDE columns wide."""
-
-
 COLUMNS = (
     Column("platform", "Platform", 8),
     Column("title", "Title", None),
@@ -62,19 +51,6 @@ COLUMNS = (
     Column("next", "Follow up", 12),
     Column("last", "Last contact", 12, wide_only=True),
 )
-WIDE = 100
-
-
-def columns_for(width: int, columns: tuple[Column, ...] = COLUMNS) -> tuple[Column, ...]:
-    """The columns that fit a terminal this wide."""
-    return tuple(c for c in columns if width >= WIDE or not c.wide_only)
-
-
-def rest_width(columns: tuple[Column, ...], width: int) -> int:
-    """What the other columns, their padding and the scrollbar leave for the one without
-    a width of its own."""
-    fixed = sum(c.width or 0 for c in columns) + 2 * len(columns) + 2
-    return max(12, width - fixed)
 
 
 def follow_up_cell(case: CaseSummary, now: datetime, zone: tzinfo) -> str:
@@ -141,19 +117,13 @@ class TicketsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Set up the table's columns."""
-        self._set_columns()
+        self._fit()
 
-    def _set_columns(self) -> bool:
-        """Show the columns that fit; True if they changed."""
-        wanted = columns_for(self.size.width)
-        if wanted == self.columns_shown:
-            return False
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for column in wanted:
-            table.add_column(column.label, key=column.key, width=column.width or 20)
-        self.columns_shown = wanted
-        return True
+    def _fit(self) -> bool:
+        """Show the columns that fit; True if they changed (and the rows went with them)."""
+        before = self.columns_shown
+        self.columns_shown = fit_columns(self.query_one(DataTable), COLUMNS, self.size.width)
+        return self.columns_shown != before
 
     def on_screen_resume(self) -> None:
         """Read the store when shown: first, and on coming back from a case or a form."""
@@ -161,15 +131,8 @@ class TicketsScreen(Screen[None]):
 
     def on_resize(self) -> None:
         """Show the columns that fit, and give the title what they leave."""
-        if self._set_columns() and self.cases:
+        if self._fit() and self.cases:
             self._fill()
-        self._fit_title()
-
-    def _fit_title(self) -> None:
-        table = self.query_one(DataTable)
-        width = rest_width(self.columns_shown, self.size.width)
-        table.columns["title"].width = width  # type: ignore[index]
-        table.refresh()
 
     def _filters(self) -> tuple[list[CaseStatus] | None, str | None, str]:
         status = self.query_one("#status", Select).value
@@ -235,7 +198,6 @@ class TicketsScreen(Screen[None]):
             table.add_row(*(cells[c.key] for c in self.columns_shown), key=str(case.id))
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
-        self._fit_title()
 
     def _sorted(self, cases: list[CaseSummary]) -> list[CaseSummary]:
         if self.sort_column < 0:

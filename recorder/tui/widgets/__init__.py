@@ -1,0 +1,1 @@
+"""Widgets and widget helpers shared by recorder's screens."""
