@@ -319,3 +319,28 @@ def test_usage_errors_are_one_line_exit_2(db: Path, case_id: str, args: list[str
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "--help" in result.stderr
     assert counts(db) == before
+
+
+def test_demo_runs_on_a_throw_away_store_and_deletes_it(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import recorder.cli.interactive as interactive
+    from recorder.access import StoreAccess
+    from recorder.queries import list_cases
+
+    seen: dict[str, object] = {}
+
+    def instead_of_the_ui(store: StoreAccess, *, subtitle: str = "") -> None:
+        assert store.where.database is not None
+        seen["folder"] = store.where.database.parent
+        with store.reader() as reader:
+            seen["cases"] = len(list_cases(reader, statuses=None))
+        seen["subtitle"] = subtitle
+
+    monkeypatch.setattr(interactive, "run_tui", instead_of_the_ui)
+    result = run(db, "demo")
+    assert result.exit_code == 0, result.stderr
+    assert seen["cases"] == 30
+    assert "demo" in str(seen["subtitle"])
+    assert not Path(str(seen["folder"])).exists()
+    assert not db.exists()  # the user's own store was never opened
