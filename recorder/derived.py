@@ -51,8 +51,9 @@ def set_due_time(tx: Tx, platform: Platform, contact: Contact) -> None:
     update(tx, contact, {"expected_by": due_time(platform, contact)})
 
 
-def refresh_case(tx: Tx, case: Case) -> None:
-    """Recompute everything a case derives from its contacts, and mark it updated now.
+def refresh_case(tx: Tx, case: Case, *, activity: bool = True) -> None:
+    """Recompute everything a case derives from its contacts; with `activity` (something
+    happened in the case), mark it updated now, which puts it first in the case list.
 
     One query for the columns it needs of the case's contacts (not their texts): the
     count, the last contact, the references in
@@ -107,7 +108,7 @@ def refresh_case(tx: Tx, case: Case) -> None:
             "follow_up_contact_id": None if follow is None else follow.contact_id,
             "unanswered": sum(1 for by in answered.values() if by is None),
             "complaint_at": min(complaints, default=None),
-            "updated_at": tx.now,
+            **({"updated_at": tx.now} if activity else {}),
         },
     )
 
@@ -123,7 +124,8 @@ def rederive_platform(tx: Tx, platform: Platform) -> None:
         ).all()
         for contact in outbound:
             set_due_time(tx, platform, contact)
-        refresh_case(tx, case)
+        # The platform changed, not the case: no activity, its place in the list stays.
+        refresh_case(tx, case, activity=False)
 
 
 def keep_holidays(tx: Tx, platform: Platform) -> None:

@@ -236,12 +236,8 @@ def edit_platform(tx: Tx, name: str, changes: Mapping[str, Any]) -> Platform:
             clean["notes"] = (value or "").strip()
         else:
             raise TypeError(f"a platform has no editable field {key!r}")
-    if update(tx, platform, clean) and {
-        "windows",
-        "timezone",
-        "holiday_dates",
-        "closed_dates",
-    } & set(clean):
+    calendar_changed = bool({"windows", "timezone", "holiday_dates", "closed_dates"} & set(clean))
+    if update(tx, platform, clean) and calendar_changed:
         rederive_platform(tx, platform)
     return platform
 

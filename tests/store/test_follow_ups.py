@@ -215,3 +215,15 @@ def test_a_store_from_0002_gets_its_due_times_derived(tmp_path: Path) -> None:
         assert gemini.jurisdiction == "US"
         assert "2026-12-25" in gemini.holiday_dates
     store.close()
+
+
+def test_recomputing_due_times_is_not_activity_in_the_cases(store: Store) -> None:
+    case_id = _case(store)
+    _log(store, case_id)
+    before = _case_row(store, case_id).updated_at
+    store.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    with store.write() as tx:
+        edit_platform(tx, "gemini", {"windows": {"ticket": "2bd"}})
+    case = _case_row(store, case_id)
+    assert case.updated_at == before  # its place in the list stays
+    assert case.next_follow_up_at == datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
