@@ -276,3 +276,36 @@ async def test_find_an_overdue_case_read_its_transcript_and_follow_up(demo_store
         assert isinstance(app.screen, CaseScreen)
     after = rows(demo_store, f"SELECT count(*) FROM contacts WHERE case_id = {first.case_id}")
     assert after[0][0] == before[0][0] + 1
+
+
+async def test_a_follow_up_set_by_hand_in_the_form(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    case_id = one_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "Any news?")
+        await tab_to(pilot, "follow-up")
+        await type_text(pilot, "whenever")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LogContactScreen)
+        assert "cannot read the follow-up 'whenever'" in str(
+            form.query_one("#form-error", Static).render()
+        )
+        assert rows(path, "SELECT count(*) FROM contacts") == [(1,)]
+        form.query_one("#follow-up").focus()
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "in 3 business days")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+    # Tuesday 24 Nov 10:00 New York + 3 business days (Thanksgiving skipped): Monday 30.
+    assert rows(
+        path, f"SELECT follow_up_at FROM contacts WHERE case_id = {case_id} AND id = 2"
+    ) == [("2026-11-30 15:00:00.000000",)]

@@ -41,6 +41,8 @@ class Entry:
     identifiers: dict[str, str | None]
     priority: str
     contact: dict[str, Any]
+    follow_up: str | None = None
+    """A follow-up the user typed; read in the transaction, on the platform's calendar."""
     attach: list[Path] = field(default_factory=list)
 
 
@@ -154,6 +156,15 @@ class LogContactScreen(Screen[int | None]):
                 Input("now", id="when", compact=True),
                 Static("", id="when-parsed"),
                 name="when",
+            )
+            yield from row(
+                "Follow up",
+                Input(
+                    placeholder="the platform's promise; or in 3 business days, tomorrow 9am",
+                    id="follow-up",
+                    compact=True,
+                ),
+                name="follow-up",
             )
             yield from row(
                 "Reference",
@@ -344,6 +355,7 @@ class LogContactScreen(Screen[int | None]):
                 "subject": self._value("subject") or None,
                 "text": text_area.text,
             },
+            follow_up=self._value("follow-up") or None,
             attach=list(self.attachments),
         )
 
@@ -368,7 +380,7 @@ class LogContactScreen(Screen[int | None]):
 
     @work(thread=True, exclusive=True, group="write")
     def _save(self, entry: Entry) -> None:
-        from recorder.records import add_platform, log_contact, open_case
+        from recorder.records import add_platform, follow_up_time, log_contact, open_case
 
         try:
             with self.recorder.access.store().write() as tx:
@@ -385,7 +397,18 @@ class LogContactScreen(Screen[int | None]):
                     )
                     assert case.id is not None
                     case_id = case.id
-                contact = log_contact(tx, case_id=case_id, attach=entry.attach, **entry.contact)
+                follow_up_at = (
+                    None
+                    if entry.follow_up is None
+                    else follow_up_time(tx, case_id, entry.follow_up, self.recorder.zone)
+                )
+                contact = log_contact(
+                    tx,
+                    case_id=case_id,
+                    attach=entry.attach,
+                    follow_up_at=follow_up_at,
+                    **entry.contact,
+                )
         except RecorderError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
