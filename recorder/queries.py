@@ -46,6 +46,17 @@ def stored_time_or_none(value: Any) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def stored_iso(value: Any) -> str | None:
+    """ISO 8601 in UTC with its offset, exactly as `datetime.isoformat()` writes it, of a
+    stored time; from SQLite's text without making a datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 26 and value[10] == " " and value[19] == ".":
+        fraction = "" if value[20:] == "000000" else value[19:]
+        return f"{value[:10]}T{value[11:19]}{fraction}+00:00"
+    return iso(stored_time(value))
+
+
 def stored_time(value: Any) -> datetime:
     """A stored time that is never empty."""
     moment = stored_time_or_none(value)
@@ -163,7 +174,12 @@ def platform_named(reader: Reader, name: str) -> PlatformView:
 
 @dataclass(slots=True)
 class CaseSummary:
-    """One row of the case list."""
+    """One row of the case list.
+
+    Its times are kept as the store gave them and converted when asked: the JSON of
+    10k rows needs their text, which is cheaper to derive from the stored text than
+    through datetime objects.
+    """
 
     id: int
     platform: str
@@ -171,17 +187,29 @@ class CaseSummary:
     status: CaseStatus
     priority: str
     references: list[str]
-    last_contact_at: datetime | None
+    stored_last: Any
     contacts: int
-    next_follow_up_at: datetime | None = None
+    stored_next: Any = None
     follow_up_contact_id: int | None = None
+
+    @property
+    def last_contact_at(self) -> datetime | None:
+        """When the last contact was."""
+        return stored_time_or_none(self.stored_last)
+
+    @property
+    def next_follow_up_at(self) -> datetime | None:
+        """When the next follow-up is due."""
+        return stored_time_or_none(self.stored_next)
 
     def overdue(self, now: datetime) -> bool:
         """Whether the next follow-up's time has passed."""
-        return self.next_follow_up_at is not None and self.next_follow_up_at <= now
+        due = self.next_follow_up_at
+        return due is not None and due <= now
 
     def to_json(self, now: datetime) -> dict[str, Any]:
         """The JSON object of `recorder list --json`."""
+        overdue = self.overdue(now)
         return {
             "id": self.id,
             "platform": self.platform,
@@ -189,12 +217,18 @@ class CaseSummary:
             "status": self.status.value,
             "priority": self.priority,
             "references": self.references,
-            "last_contact_at": iso(self.last_contact_at),
+            "last_contact_at": stored_iso(self.stored_last),
             "contacts": self.contacts,
-            "next_follow_up": follow_up_json(
-                self.follow_up_contact_id, self.next_follow_up_at, now
+            "next_follow_up": (
+                None
+                if self.follow_up_contact_id is None or self.stored_next is None
+                else {
+                    "contact_id": self.follow_up_contact_id,
+                    "expected_by": stored_iso(self.stored_next),
+                    "overdue": overdue,
+                }
             ),
-            "overdue": self.overdue(now),
+            "overdue": overdue,
         }
 
 
@@ -257,9 +291,9 @@ def list_cases(
             status=STATUS_BY_VALUE[row[3]],
             priority=row[4],
             references=refs,
-            last_contact_at=stored_time_or_none(row[6]),
+            stored_last=row[6],
             contacts=row[7],
-            next_follow_up_at=stored_time_or_none(row[8]),
+            stored_next=row[8],
             follow_up_contact_id=row[9],
         )
         for row, refs in zip(rows, references, strict=True)

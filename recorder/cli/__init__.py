@@ -1,6 +1,8 @@
-"""The `recorder` command line: parse, call the core, print (or `--json`)."""
+"""The `recorder` command line: parse, call the core, print (or `--json`).
 
-from recorder.cli import cases, follow_ups, interactive, platforms, store, views
+Each command's module is imported when the command runs (base.COMMAND_MODULES).
+"""
+
 from recorder.cli.base import cli, main
 
-__all__ = ["cases", "cli", "follow_ups", "interactive", "main", "platforms", "store", "views"]
+__all__ = ["cli", "main"]

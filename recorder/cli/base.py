@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -62,6 +63,35 @@ class RecorderGroup(click.Group):
                 raise
             _fail(_unexpected(exc), 1)
         sys.exit(result if isinstance(result, int) else 0)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command, for the help."""
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """A command, its module imported only now: running one command loads one module
+        of commands (click's "lazily loading subcommands")."""
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"recorder.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+
+COMMAND_MODULES = {
+    "case": "cases",
+    "log": "cases",
+    "contact": "cases",
+    "platform": "platforms",
+    "list": "views",
+    "show": "views",
+    "due": "follow_ups",
+    "stats": "follow_ups",
+    "calendar": "follow_ups",
+    "locate": "store",
+    "db": "store",
+    "demo": "interactive",
+}
+"""Which module of recorder.cli defines each command."""
 
 
 def _unexpected(exc: Exception) -> str:

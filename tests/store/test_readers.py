@@ -209,3 +209,13 @@ def test_the_light_reader_opens_paths_with_uri_characters(tmp_path: Path) -> Non
 def test_text_filter_matches_every_word(filled: Store, text: str, titles: list[str]) -> None:
     with filled.reader() as reader:
         assert [c.title for c in list_cases(reader, statuses=None, text=text)] == titles
+
+
+def test_the_store_writes_times_in_the_form_the_list_reads_fastest(filled: Store) -> None:
+    import re
+
+    with filled.engine.connect() as conn:
+        stored = conn.execute(text("SELECT occurred_at, created_at FROM contacts")).all()
+    for row in stored:
+        for value in row:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", value), value
