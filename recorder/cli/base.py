@@ -130,10 +130,11 @@ def reader_for(ctx: click.Context) -> Iterator[Reader]:
 
 def print_json(document: Any) -> None:
     """Print one JSON document on stdout."""
-    # Indented for a person at a terminal; compact (and several times faster to
-    # write, through json's C encoder) for a program reading a pipe.
-    indent = 2 if sys.stdout.isatty() else None
-    click.echo(json.dumps(document, ensure_ascii=False, indent=indent))
+    # For a person at a terminal: indented, non-ASCII text as it is. For a program
+    # reading a pipe: compact and ASCII-escaped, which json's C encoder writes several
+    # times faster, and which no consumer's encoding can mangle.
+    person = sys.stdout.isatty()
+    click.echo(json.dumps(document, ensure_ascii=not person, indent=2 if person else None))
 
 
 def local() -> tzinfo:
