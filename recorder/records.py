@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from recorder.attachments import check_source
 from recorder.audit import create, delete, update
 from recorder.calendars import HOLIDAY_YEARS, closed_dates, holiday_dates
 from recorder.clock import Clock
@@ -30,7 +29,6 @@ from recorder.derived import (
     set_due_time,
 )
 from recorder.errors import InputError, NotFoundError, unknown_case, unknown_platform
-from recorder.escalation import check_jurisdiction
 from recorder.locations import Locations
 from recorder.models import (
     Attachment,
@@ -132,6 +130,13 @@ def _holidays(value: str | None) -> tuple[str | None, str | None]:
     return country.upper(), sub.upper() if sub else None
 
 
+def _jurisdiction(value: str | None) -> str | None:
+    # Imported here: only adding or editing a platform needs the ladders.
+    from recorder.escalation import check_jurisdiction
+
+    return check_jurisdiction(value)
+
+
 def _windows(windows: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for channel, text in windows.items():
@@ -192,7 +197,7 @@ def add_platform(
         holiday_dates=holiday_dates(country, sub, HOLIDAY_YEARS) if country else [],
         closed_dates=closed_dates(closed),
         windows=_windows(windows or {}),
-        jurisdiction=check_jurisdiction(jurisdiction),
+        jurisdiction=_jurisdiction(jurisdiction),
         notes=(notes or "").strip(),
         created_at=tx.now,
     )
@@ -227,7 +232,7 @@ def edit_platform(tx: Tx, name: str, changes: Mapping[str, Any]) -> Platform:
                 holiday_dates=holiday_dates(country, sub, HOLIDAY_YEARS) if country else [],
             )
         elif key == "jurisdiction":
-            clean["jurisdiction"] = check_jurisdiction(value)
+            clean["jurisdiction"] = _jurisdiction(value)
         elif key == "closed":
             clean["closed_dates"] = closed_dates(value)
         elif key in ("domains", "addresses"):
@@ -422,8 +427,11 @@ def log_contact(
         }
     )
     # Check every file before anything is written, so that one bad path writes nothing.
-    for path in attach:
-        check_source(path)
+    if attach:
+        from recorder.attachments import check_source
+
+        for path in attach:
+            check_source(path)
     contact = Contact(
         case_id=case_id,
         source=source,
