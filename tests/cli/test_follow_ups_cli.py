@@ -29,19 +29,20 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def log(db: Path, case: str, channel: str, direction: str, at: str, *more: str) -> str:
+    """Log a contact, which must succeed; the new contact's id."""
+    found = ["--case", case, "--channel", channel, "--direction", direction, "--at", at]
+    return ok(db, "log", *found, *more).strip()
+
+
 def gemini_case(db: Path) -> str:
     case = ok(db, "case", "new", "--platform", "Gemini", "--title", "BTC withdrawal").strip()
     # Friday 20 Nov 10:00 New York: 5 business days skip Thanksgiving, due Monday 30 Nov.
-    ok(
+    log(
         db,
-        "log",
-        "--case",
         case,
-        "--channel",
         "ticket",
-        "--direction",
         "out",
-        "--at",
         "2026-11-20 10:00",
         "--ref",
         "4815162",
@@ -53,18 +54,13 @@ def gemini_case(db: Path) -> str:
 
 def test_show_json_has_due_times_answers_and_the_next_follow_up(db: Path) -> None:
     case = gemini_case(db)
-    ok(
+    log(
         db,
-        "log",
-        "--case",
         case,
-        "--channel",
         "email",
-        "--direction",
         "in",
-        "--auto-ack",
-        "--at",
         "2026-11-20 10:01",
+        "--auto-ack",
         "--text",
         "We received your request",
     )
@@ -80,22 +76,7 @@ def test_show_json_has_due_times_answers_and_the_next_follow_up(db: Path) -> Non
     }
     assert shown["escalation"] is None
 
-    ok(
-        db,
-        "log",
-        "--case",
-        case,
-        "--channel",
-        "email",
-        "--direction",
-        "in",
-        "--at",
-        "2026-11-23 09:00",
-        "--agent",
-        "Sam",
-        "--text",
-        "Looking into it",
-    )
+    log(db, case, "email", "in", "2026-11-23 09:00", "--agent", "Sam", "--text", "Looking into it")
     shown = json.loads(ok(db, "show", case, "--json"))
     assert shown["contacts"][0]["answered_by"] == shown["contacts"][2]["id"]
     assert shown["next_follow_up"] is None
@@ -103,20 +84,7 @@ def test_show_json_has_due_times_answers_and_the_next_follow_up(db: Path) -> Non
 
 def test_list_json_marks_overdue_cases(db: Path) -> None:
     case = gemini_case(db)
-    ok(
-        db,
-        "log",
-        "--case",
-        case,
-        "--channel",
-        "chat",
-        "--direction",
-        "out",
-        "--at",
-        "2026-11-24 08:00",
-        "--text",
-        "Anyone there?",
-    )
+    log(db, case, "chat", "out", "2026-11-24 08:00", "--text", "Anyone there?")
     (listed,) = json.loads(ok(db, "list", "--json"))
     assert listed["overdue"] is True  # chat answered within 10 minutes, promised
     assert listed["next_follow_up"]["expected_by"] == "2026-11-24T13:10:00+00:00"
@@ -125,20 +93,7 @@ def test_list_json_marks_overdue_cases(db: Path) -> None:
 def test_due_lists_follow_ups_earliest_first_with_the_next_step(db: Path) -> None:
     first = gemini_case(db)
     second = ok(db, "case", "new", "--platform", "Generic", "--title", "Login fails").strip()
-    ok(
-        db,
-        "log",
-        "--case",
-        second,
-        "--channel",
-        "chat",
-        "--direction",
-        "out",
-        "--at",
-        "2026-11-24 08:00",
-        "--text",
-        "Cannot log in",
-    )
+    log(db, second, "chat", "out", "2026-11-24 08:00", "--text", "Cannot log in")
     items = json.loads(ok(db, "due", "--within", "2d", "--json"))
     assert [i["case_id"] for i in items] == [int(second)]  # the ticket is due in 6 days
     assert items[0]["overdue"] is True
@@ -151,16 +106,11 @@ def test_due_lists_follow_ups_earliest_first_with_the_next_step(db: Path) -> Non
 
 def test_after_unanswered_follow_ups_due_suggests_a_complaint(db: Path) -> None:
     case = gemini_case(db)
-    ok(
+    log(
         db,
-        "log",
-        "--case",
         case,
-        "--channel",
         "ticket",
-        "--direction",
         "out",
-        "--at",
         "2026-11-20 11:00",
         "--ref",
         "4815162",
@@ -192,39 +142,13 @@ def test_a_complaint_puts_the_case_on_its_ladder(db: Path) -> None:
         "complaint=56d",
     )
     case = ok(db, "case", "new", "--platform", "Monzo", "--title", "Card payment disputed")
-    ok(
-        db,
-        "log",
-        "--case",
-        case.strip(),
-        "--channel",
-        "complaint",
-        "--direction",
-        "out",
-        "--at",
-        "2026-10-01 12:00",
-        "--text",
-        "Formal complaint",
-    )
+    log(db, case.strip(), "complaint", "out", "2026-10-01 12:00", "--text", "Formal complaint")
     shown = json.loads(ok(db, "show", case.strip(), "--json"))
     assert shown["escalation"]["rung"] == "Complaint to the firm"
     assert shown["escalation"]["earliest"] == "2026-11-26T16:00:00+00:00"  # 8 weeks
     assert shown["escalation"]["latest"] is None  # no final response yet
     assert "DISP 1.6.2R" in shown["escalation"]["source"]
-    ok(
-        db,
-        "log",
-        "--case",
-        case.strip(),
-        "--channel",
-        "email",
-        "--direction",
-        "in",
-        "--at",
-        "2026-11-10 12:00",
-        "--text",
-        "Our final response",
-    )
+    log(db, case.strip(), "email", "in", "2026-11-10 12:00", "--text", "Our final response")
     shown = json.loads(ok(db, "show", case.strip(), "--json"))
     assert shown["escalation"]["earliest"] == "2026-11-10T17:00:00+00:00"
     assert shown["escalation"]["latest"] == "2027-05-10T17:00:00+00:00"  # 6 months
@@ -246,48 +170,9 @@ def test_calendar_writes_entries_with_stable_uids(db: Path, tmp_path: Path) -> N
 
 def test_stats_measures_answers_against_the_promise(db: Path) -> None:
     case = gemini_case(db)
-    ok(
-        db,
-        "log",
-        "--case",
-        case,
-        "--channel",
-        "email",
-        "--direction",
-        "in",
-        "--at",
-        "2026-11-23 10:00",
-        "--text",
-        "Answer",
-    )
-    ok(
-        db,
-        "log",
-        "--case",
-        case,
-        "--channel",
-        "email",
-        "--direction",
-        "out",
-        "--at",
-        "2026-11-23 11:00",
-        "--text",
-        "Thanks, but",
-    )
-    ok(
-        db,
-        "log",
-        "--case",
-        case,
-        "--channel",
-        "email",
-        "--direction",
-        "in",
-        "--at",
-        "2026-11-24 09:00",
-        "--text",
-        "Answer two",
-    )
+    log(db, case, "email", "in", "2026-11-23 10:00", "--text", "Answer")
+    log(db, case, "email", "out", "2026-11-23 11:00", "--text", "Thanks, but")
+    log(db, case, "email", "in", "2026-11-24 09:00", "--text", "Answer two")
     stats = {(s["platform"], s["channel"]): s for s in json.loads(ok(db, "stats", "--json"))}
     ticket = stats[("Gemini", "ticket")]
     assert (ticket["count"], ticket["answered"], ticket["median_hours"]) == (1, 1, 72.0)
