@@ -112,7 +112,7 @@ REFRESH = act("refresh", "r", "Refresh", "Read the store again", "Tickets: refre
 TICKETS_ACTIONS = (LOG, OPEN_CASE, DUE, FILTER, SORT, SHOW_ALL, REFRESH)
 DUE_ACTIONS = (
     act("back", "escape", "Back", "Back to the list", "Due: back to the list"),
-    act("open_case", "enter", "Open", "Open the case", "Due: open case"),
+    act("open_case", "enter", "Open", "Open the case", "Due: open case", priority=True),
 )
 
 BACK = act("back", "escape", "Back", "Back to the list", "Case: back to the list")
