@@ -17,6 +17,8 @@ from recorder.vocabulary import (
     CaseStatus,
     Channel,
     Direction,
+    DuplicateKind,
+    FlagStatus,
     Priority,
     Source,
 )
@@ -31,6 +33,9 @@ __all__ = [
     "Channel",
     "Contact",
     "Direction",
+    "DuplicateFlag",
+    "DuplicateKind",
+    "FlagStatus",
     "Platform",
     "Priority",
     "Source",
@@ -158,6 +163,11 @@ class Case(_Table, table=True):
     """How many outbound contacts since support last answered."""
     complaint_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     """When the first complaint contact was made, if one was."""
+    txid_key: str | None = Field(default=None, max_length=200, index=True)
+    order_key: str | None = Field(default=None, max_length=100, index=True)
+    """The TxID and order number as compared (recorder.duplicates.identifier_key)."""
+    merged_into_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    """The case this one was merged into: its contacts are there now."""
 
 
 class Contact(_Table, table=True):
@@ -192,6 +202,10 @@ class Contact(_Table, table=True):
     """For an outbound contact: its time plus the platform's window for its channel."""
     follow_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     """A follow-up time the user set by hand; it wins over `expected_by`."""
+    message_key: str | None = Field(default=None, max_length=64, index=True)
+    """The SHA-256 of the normalised text (recorder.duplicates.message_key)."""
+    merged_from_id: int | None = Field(default=None, foreign_key="cases.id")
+    """The case this contact was in before that case was merged into its case."""
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -207,6 +221,31 @@ class Attachment(_Table, table=True):
     media_type: str = Field(max_length=127)
     size: int
     sha256: str = Field(max_length=64, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class DuplicateFlag(_Table, table=True):
+    """A warning that a new contact or case repeats an earlier one, and the user's decision."""
+
+    __tablename__ = "duplicate_flags"
+    __table_args__ = (sa.Index("ix_duplicate_flags_case_status", "case_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: DuplicateKind = Field(sa_type=_enum(DuplicateKind))
+    case_id: int = Field(foreign_key="cases.id")
+    """The new case, or the case of the new contact."""
+    contact_id: int | None = Field(default=None, foreign_key="contacts.id", index=True)
+    """The new contact (none when a new case was flagged)."""
+    earlier_case_id: int = Field(foreign_key="cases.id", index=True)
+    earlier_contact_id: int | None = Field(default=None, foreign_key="contacts.id", index=True)
+    score: float = 100.0
+    """How alike the two are, 0 to 100 (100 for the exact kinds)."""
+    matched: str = Field(default="", max_length=300)
+    """What matched: the reference, the identifier, the window that is still running."""
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """For `still_waiting`: when the earlier contact is due an answer."""
+    status: FlagStatus = Field(default=FlagStatus.open, sa_type=_enum(FlagStatus))
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -235,10 +274,17 @@ def table_of(model: type[SQLModel]) -> sa.Table:
     return table
 
 
+KEY_COLUMNS = frozenset({"txid_key", "order_key", "message_key"})
+"""Columns that only index other columns (recorder.duplicates' normalised forms): they
+are derived from audited fields, are not part of any record, and are not audited."""
+
+
 def record_fields(row: SQLModel) -> dict[str, Any]:
     """The columns of a row as plain JSON-ready values (the form audit events keep)."""
     out: dict[str, Any] = {}
     for column in sa.inspect(type(row)).columns:
+        if column.key in KEY_COLUMNS:
+            continue
         value = getattr(row, column.key)
         if isinstance(value, datetime):
             value = value.astimezone(UTC).isoformat()

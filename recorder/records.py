@@ -28,7 +28,17 @@ from recorder.derived import (
     refresh_case,
     set_due_time,
 )
+from recorder.duplicates import identifier_key, message_key
 from recorder.errors import InputError, NotFoundError, unknown_case, unknown_platform
+from recorder.flags import (
+    case_findings,
+    contact_findings,
+    derive_keys,
+    drop_contact_flags,
+    find_repeat,
+    identifier_findings,
+    keep_findings,
+)
 from recorder.locations import Locations
 from recorder.models import (
     Attachment,
@@ -38,6 +48,7 @@ from recorder.models import (
     Channel,
     Contact,
     Direction,
+    DuplicateFlag,
     Platform,
     Priority,
     Source,
@@ -53,13 +64,18 @@ def open_store(location: str | Locations | None = None, *, clock: Clock | None =
     if store.created:
         with store.write() as tx:
             load_presets(tx)
-    elif store.upgraded_from is not None and store.upgraded_from < "0003":
-        # Stores from before 0003 kept no due times: derive them all, once, audited.
-        jurisdictions = {
-            p["name"].casefold(): p["jurisdiction"] for p in presets() if p.get("jurisdiction")
-        }
+    elif store.upgraded_from is not None:
         with store.write() as tx:
-            derive_all(tx, jurisdictions)
+            if store.upgraded_from < "0003":
+                # Stores from before 0003 kept no due times: derive them all, once, audited.
+                jurisdictions = {
+                    p["name"].casefold(): p["jurisdiction"]
+                    for p in presets()
+                    if p.get("jurisdiction")
+                }
+                derive_all(tx, jurisdictions)
+            if store.upgraded_from < "0004":
+                derive_keys(tx)
     return store
 
 
@@ -323,9 +339,20 @@ def open_case(
         status=CaseStatus.open,
         created_at=tx.now,
         updated_at=tx.now,
+        txid_key=identifier_key(ids["txid"]),
+        order_key=identifier_key(ids["order_number"]),
         **ids,
     )
+    findings = case_findings(
+        tx.session,
+        platform_id=found.id,
+        title=clean_title,
+        txid=ids["txid"],
+        order_number=ids["order_number"],
+    )
     create(tx, case)
+    assert case.id is not None
+    keep_findings(tx, findings, case_id=case.id)
     return case
 
 
@@ -346,8 +373,26 @@ def edit_case(tx: Tx, case_id: int, changes: Mapping[str, Any]) -> Case:
             clean[key] = _identifier(key, value)
         else:
             raise TypeError(f"a case has no editable field {key!r}")
+    if "txid" in clean:
+        case.txid_key = identifier_key(clean["txid"])
+    if "order_number" in clean:
+        case.order_key = identifier_key(clean["order_number"])
+    identifiers_before = (case.txid, case.order_number)
     if update(tx, case, clean, touch=True):
         refresh_case(tx, case)  # the status decides whether a follow-up is due
+        if (case.txid, case.order_number) != identifiers_before:
+            changed = {
+                name: value if value != before else None
+                for name, value, before in zip(
+                    ("txid", "order_number"),
+                    (case.txid, case.order_number),
+                    identifiers_before,
+                    strict=True,
+                )
+            }
+            assert case.id is not None
+            found = identifier_findings(tx.session, **changed, exclude_id=case.id)
+            keep_findings(tx, found, case_id=case.id)
     return case
 
 
@@ -410,7 +455,12 @@ def log_contact(
 ) -> Contact:
     """Record one contact in a case, with its attachments; the case's summary and
     follow-up follow. An outbound contact is due an answer by its platform's window
-    for its channel, or by `follow_up_at` if the user set one."""
+    for its channel, or by `follow_up_at` if the user set one.
+
+    What it repeats is flagged (`tx.flags`), never refused. A contact already stored
+    with exactly this text at exactly this time is not stored again: that one is
+    returned (and listed in `tx.repeats`), with any new attachments added to it.
+    """
     case = get_case(tx.session, case_id)
     fields = _contact_fields(
         {
@@ -432,11 +482,19 @@ def log_contact(
 
         for path in attach:
             check_source(path)
+    repeat = find_repeat(tx.session, fields)
+    if repeat is not None:
+        tx.repeats.append(repeat)
+        for path in attach:
+            attach_file(tx, repeat, path)
+        return repeat
+    findings = contact_findings(tx.session, case, fields)
     contact = Contact(
         case_id=case_id,
         source=source,
         source_name=source_name,
         created_at=tx.now,
+        message_key=message_key(fields["text"]),
         **fields,
     )
     platform = tx.session.get(Platform, case.platform_id)
@@ -446,6 +504,7 @@ def log_contact(
     for path in attach:
         attach_file(tx, contact, path)
     refresh_case(tx, case)
+    keep_findings(tx, findings, case_id=case_id, contact_id=contact.id)
     return contact
 
 
@@ -486,7 +545,10 @@ def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:
 def edit_contact(tx: Tx, contact_id: int, changes: Mapping[str, Any]) -> Contact:
     """Correct a contact's fields; the audit chain keeps what they were."""
     contact = get_contact(tx.session, contact_id)
-    if update(tx, contact, _contact_fields(changes)):
+    fields = _contact_fields(changes)
+    if "text" in fields:
+        contact.message_key = message_key(fields["text"])
+    if update(tx, contact, fields):
         case = get_case(tx.session, contact.case_id)
         platform = tx.session.get(Platform, case.platform_id)
         assert platform is not None
@@ -503,6 +565,7 @@ def delete_contact(tx: Tx, contact_id: int) -> None:
     ).all()
     for attachment in attachments:
         delete(tx, attachment)
+    drop_contact_flags(tx, contact_id)
     case = get_case(tx.session, contact.case_id)
     delete(tx, contact)
     refresh_case(tx, case)
@@ -510,7 +573,14 @@ def delete_contact(tx: Tx, contact_id: int) -> None:
 
 def count_rows(session: Session) -> dict[str, int]:
     """How many rows each table holds (for `db` commands and tests)."""
-    tables: list[type[SQLModel]] = [Platform, Case, Contact, Attachment, AuditEvent]
+    tables: list[type[SQLModel]] = [
+        Platform,
+        Case,
+        Contact,
+        Attachment,
+        DuplicateFlag,
+        AuditEvent,
+    ]
     return {
         str(t.__tablename__): session.exec(select(func.count()).select_from(t)).one()
         for t in tables

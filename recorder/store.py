@@ -18,7 +18,7 @@ from recorder.attachments import AttachmentStore, StoredFile
 from recorder.clock import Clock, SystemClock
 from recorder.errors import StoreError
 from recorder.locations import Locations, resolve
-from recorder.models import Attachment
+from recorder.models import Attachment, Contact, DuplicateFlag
 
 
 @dataclass
@@ -33,6 +33,9 @@ class Tx:
         last_hash: the head of the audit chain as this transaction sees it, once read.
         new_files: attachment files this transaction put into the store, to take out
             again if it rolls back.
+        flags: the duplicate flags this transaction raised, for the interface to show.
+        repeats: stored contacts that a `log_contact` of this transaction matched
+            exactly (same text, same time) and therefore did not store again.
     """
 
     session: Session
@@ -40,6 +43,8 @@ class Tx:
     files: AttachmentStore
     last_hash: str | None = None
     new_files: list[StoredFile] = field(default_factory=list)
+    flags: list[DuplicateFlag] = field(default_factory=list)
+    repeats: list[Contact] = field(default_factory=list)
 
 
 class AlchemyReader:

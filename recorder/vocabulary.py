@@ -72,6 +72,31 @@ class AuditAction(StrEnum):
     delete = "delete"
 
 
+class DuplicateKind(StrEnum):
+    """Why a submission looks like a repeat of an earlier one."""
+
+    same_reference = "same_reference"
+    """The reference number is already in another case."""
+    same_identifier = "same_identifier"
+    """The TxID or order number is already in another open case."""
+    same_message = "same_message"
+    """The same message was already sent."""
+    still_waiting = "still_waiting"
+    """An earlier message in the case is still inside its response window."""
+    similar_case = "similar_case"
+    """The problem reads like an open case of the same platform."""
+
+
+class FlagStatus(StrEnum):
+    """What the user decided about a duplicate flag."""
+
+    open = "open"
+    dismissed = "dismissed"
+    """Not a duplicate."""
+    confirmed = "confirmed"
+    """A duplicate indeed."""
+
+
 IDENTIFIERS = ("txid", "order_number", "account_email", "asset", "amount")
 """The identifier fields of a case, in the order they are shown."""
 
