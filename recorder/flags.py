@@ -90,7 +90,7 @@ def identifier_findings(
 def similar_findings(
     session: Session, *, platform_id: int, title: str, text: str, exclude_id: int | None
 ) -> list[Finding]:
-    """Open cases of the same platform whose problem reads like this one.
+    """Earlier open cases of the same platform whose problem reads like this one.
 
     Candidates are the platform's open cases whose title shares a term with the new
     title; only those are scored, and only the ones that score are read further (the
@@ -99,14 +99,14 @@ def similar_findings(
     terms = set(problem(title).terms)
     if not terms:
         return []
-    rows = session.exec(
-        select(Case.id, Case.title).where(
-            Case.platform_id == platform_id,
-            col(Case.status).in_(OPEN_STATUSES),
-            col(Case.merged_into_id).is_(None),
-            Case.id != exclude_id,
-        )
-    ).all()
+    query = select(Case.id, Case.title).where(
+        Case.platform_id == platform_id,
+        col(Case.status).in_(OPEN_STATUSES),
+        col(Case.merged_into_id).is_(None),
+    )
+    if exclude_id is not None:  # a case's first message: only cases opened before it
+        query = query.where(col(Case.id) < exclude_id)
+    rows = session.exec(query).all()
     scored: list[Finding] = []
     for case_id, other in rows:
         assert case_id is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -219,3 +219,46 @@ def test_rebuilding_a_parent_table_keeps_the_rows_that_cascade_from_it(
     assert "extra" in columns
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_0004_keys_of_existing_rows_are_derived_so_old_duplicates_are_found(
+    tmp_path: Path,
+) -> None:
+    from recorder.models import DuplicateKind
+    from recorder.records import log_contact, open_case
+
+    path = tmp_path / "at-0003.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO platforms (id, name, name_key, domains, addresses, timezone, windows,"
+            " notes, created_at) VALUES (1, 'P', 'p', '[]', '[]', 'UTC', '{}', '', '2026-01-01')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO cases (id, platform_id, title, status, priority, txid, created_at,"
+            " updated_at) VALUES (1, 1, 'Coins missing', 'open', 'normal', '0xABC',"
+            " '2026-01-01', '2026-01-01')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO contacts (case_id, channel, direction, occurred_at, text, auto_ack,"
+            " source, created_at) VALUES (1, 'email', 'outbound', '2026-01-02', 'Where are"
+            " my coins?', 0, 'typed', '2026-01-02')"
+        )
+    engine.dispose()
+
+    store = open_store(str(path))
+    with store.write() as tx:
+        case = open_case(tx, platform="P", title="Card declined", txid="abc")
+        assert case.id is not None
+        log_contact(
+            tx,
+            case_id=case.id,
+            channel="chat",
+            direction="outbound",
+            occurred_at=datetime(2026, 1, 5, tzinfo=UTC),
+            text="where are my  COINS?",
+        )
+        kinds = [(f.kind, f.earlier_case_id) for f in tx.flags]
+    store.close()
+    assert kinds == [(DuplicateKind.same_identifier, 1), (DuplicateKind.same_message, 1)]
