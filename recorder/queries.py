@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from recorder.errors import unknown_case, unknown_platform
@@ -20,6 +20,7 @@ from recorder.vocabulary import IDENTIFIERS, OPEN_STATUSES, CaseStatus
 if TYPE_CHECKING:
     # Only a case's detail needs these; the lists, which must start fast, do not.
     from recorder.escalation import Escalation
+    from recorder.flag_views import FlagView
     from recorder.windows import Calendar, ContactTimes
 
 # The views below are slotted dataclasses, not frozen ones: a frozen dataclass sets
@@ -191,6 +192,8 @@ class CaseSummary:
     contacts: int
     stored_next: Any = None
     follow_up_contact_id: int | None = None
+    open_flags: int = 0
+    """How many duplicate flags raised on this case wait for the user's decision."""
 
     @property
     def last_contact_at(self) -> datetime | None:
@@ -229,6 +232,7 @@ class CaseSummary:
                 }
             ),
             "overdue": overdue,
+            "open_flags": self.open_flags,
         }
 
 
@@ -283,6 +287,13 @@ def list_cases(
         params["limit"] = limit
     rows = reader.rows(sql, params)
     references = _json_column([row[5] for row in rows])
+    # Open flags are few: one grouped query, not one lookup per listed case.
+    flagged: dict[int, int] = {
+        row[0]: row[1]
+        for row in reader.rows(
+            "SELECT case_id, count(*) FROM duplicate_flags WHERE status = 'open' GROUP BY case_id"
+        )
+    }
     return [
         CaseSummary(
             id=row[0],
@@ -295,6 +306,7 @@ def list_cases(
             contacts=row[7],
             stored_next=row[8],
             follow_up_contact_id=row[9],
+            open_flags=flagged.get(row[0], 0),
         )
         for row, refs in zip(rows, references, strict=True)
     ]
@@ -342,6 +354,8 @@ class ContactView:
     expected_by: datetime | None = None
     follow_up_at: datetime | None = None
     answered_by: int | None = None
+    merged_from: int | None = None
+    """The case this contact was in before that case was merged into this one."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of a contact in `recorder show --json` and `log --json`."""
@@ -362,6 +376,7 @@ class ContactView:
             "attachments": [a.to_json() for a in self.attachments],
             "expected_by": iso(self.follow_up_at or self.expected_by),
             "answered_by": self.answered_by,
+            "merged_from": self.merged_from,
         }
 
     def times(self) -> ContactTimes:
@@ -395,9 +410,15 @@ class CaseDetail:
     follow_up_contact_id: int | None = None
     unanswered: int = 0
     escalation: Escalation | None = None
+    merged_into: int | None = None
+    """The case this one was merged into (its contacts are there now)."""
+    merged_cases: list[int] = field(default_factory=list)
+    """The cases merged into this one."""
+    flags: list[FlagView] = field(default_factory=list)
+    """Duplicate flags raised on this case or pointing at it, newest first."""
 
-    def to_json(self, now: datetime) -> dict[str, Any]:
-        """The JSON document of `recorder show --json`."""
+    def to_json(self, now: datetime, local: tzinfo = UTC) -> dict[str, Any]:
+        """The JSON document of `recorder show --json`; flag messages in `local` time."""
         ids = self.identifiers
         return {
             "id": self.id,
@@ -418,19 +439,24 @@ class CaseDetail:
                 self.follow_up_contact_id, self.next_follow_up_at, now
             ),
             "escalation": None if self.escalation is None else self.escalation.to_json(),
+            "merged_into": self.merged_into,
+            "merged_cases": self.merged_cases,
+            "duplicate_flags": [f.to_json(local) for f in self.flags],
             "contacts": [c.to_json() for c in self.contacts],
         }
 
 
 def case_detail(reader: Reader, case_id: int) -> CaseDetail:
-    """A case and its contacts in time order, with their attachments. Four queries."""
+    """A case and its contacts in time order, with their attachments, merges and flags.
+    Six queries."""
     from recorder.escalation import escalation
+    from recorder.flag_views import list_flags
     from recorder.windows import answers
 
     rows = reader.rows(
         "SELECT cases.id, cases.title, cases.status, cases.priority,"
         " cases.created_at, cases.updated_at, cases.next_follow_up_at,"
-        " cases.follow_up_contact_id, cases.unanswered,"
+        " cases.follow_up_contact_id, cases.unanswered, cases.merged_into_id,"
         f" {', '.join('cases.' + i for i in IDENTIFIERS)}, {_PLATFORM_COLUMNS}"
         " FROM cases JOIN platforms ON platforms.id = cases.platform_id"
         " WHERE cases.id = :id",
@@ -439,7 +465,7 @@ def case_detail(reader: Reader, case_id: int) -> CaseDetail:
     if not rows:
         raise unknown_case(case_id)
     row = rows[0]
-    n = 9 + len(IDENTIFIERS)
+    n = 10 + len(IDENTIFIERS)
     platform = _platform(row[n:])
     contacts = contact_views(reader, case_id=case_id)
     answered = answers([c.times() for c in contacts])
@@ -457,8 +483,16 @@ def case_detail(reader: Reader, case_id: int) -> CaseDetail:
         next_follow_up_at=stored_time_or_none(row[6]),
         follow_up_contact_id=row[7],
         unanswered=row[8],
-        identifiers=dict(zip(IDENTIFIERS, row[9:n], strict=True)),
+        merged_into=row[9],
+        identifiers=dict(zip(IDENTIFIERS, row[10:n], strict=True)),
         contacts=contacts,
+        merged_cases=[
+            r[0]
+            for r in reader.rows(
+                "SELECT id FROM cases WHERE merged_into_id = :id ORDER BY id", {"id": case_id}
+            )
+        ],
+        flags=list_flags(reader, every=True, case_id=case_id),
         escalation=escalation(
             platform.jurisdiction, pairs, platform.calendar(c.occurred_at for c in contacts)
         ),
@@ -469,7 +503,7 @@ _CONTACT_COLUMNS = (
     "contacts.id, contacts.case_id, contacts.channel, contacts.direction,"
     " contacts.occurred_at, contacts.reference, contacts.agent, contacts.address,"
     " contacts.subject, contacts.text, contacts.auto_ack, contacts.source, contacts.source_name,"
-    " contacts.expected_by, contacts.follow_up_at"
+    " contacts.expected_by, contacts.follow_up_at, contacts.merged_from_id"
 )
 
 
@@ -511,6 +545,7 @@ def contact_views(
             attachments=files.get(r[0], []),
             expected_by=stored_time_or_none(r[13]),
             follow_up_at=stored_time_or_none(r[14]),
+            merged_from=r[15],
         )
         for r in reader.rows(
             f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE {where}"

@@ -90,6 +90,7 @@ COMMAND_MODULES = {
     "locate": "store",
     "db": "store",
     "demo": "interactive",
+    "dups": "dups",
 }
 """Which module of recorder.cli defines each command."""
 
@@ -135,6 +136,24 @@ def print_json(document: Any) -> None:
     # times faster, and which no consumer's encoding can mangle.
     person = sys.stdout.isatty()
     click.echo(json.dumps(document, ensure_ascii=not person, indent=2 if person else None))
+
+
+def warn_flags(store: Store, flag_ids: Sequence[int | None]) -> list[dict[str, Any]]:
+    """Print each duplicate flag a write raised as a warning line on stderr; return
+    their JSON objects (for `duplicate_flags`)."""
+    if not flag_ids:
+        return []
+    from recorder.flag_views import list_flags
+
+    zone = local()
+    with store.reader() as reader:
+        flags = list_flags(reader, every=True, ids=[i for i in flag_ids if i is not None])
+    for flag in reversed(flags):
+        click.echo(
+            f"recorder: warning: possible duplicate (flag #{flag.id}): {flag.message(zone)}",
+            err=True,
+        )
+    return [f.to_json(zone) for f in reversed(flags)]
 
 
 def local() -> tzinfo:

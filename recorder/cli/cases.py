@@ -15,6 +15,7 @@ from recorder.cli.base import (
     parse_time,
     print_json,
     read_text,
+    warn_flags,
 )
 from recorder.errors import InputError
 
@@ -63,10 +64,13 @@ def case_new(
             opened = open_case(
                 tx, platform=platform_name, title=title, priority=priority, **identifiers
             )
+            raised = [f.id for f in tx.flags]
         assert opened.id is not None
+        flags = warn_flags(store, raised)
         if as_json:
             with store.reader() as reader:
-                print_json(case_detail(reader, opened.id).to_json(store.clock.now()))
+                document = case_detail(reader, opened.id).to_json(store.clock.now(), local())
+            print_json(document | {"duplicate_flags": flags})
             return
     click.echo(opened.id)
 
@@ -109,9 +113,40 @@ def case_edit(
             changes[key] = value
     if not changes:
         raise click.UsageError("nothing to change; give at least one option")
-    with open_store_for(ctx) as store, store.write() as tx:
-        edited = edit_case(tx, case_id_of(case_id), changes)
+    with open_store_for(ctx) as store:
+        with store.write() as tx:
+            edited = edit_case(tx, case_id_of(case_id), changes)
+            raised = [f.id for f in tx.flags]
+        warn_flags(store, raised)
     click.echo(f"case #{edited.id} updated")
+
+
+@case.command("merge")
+@click.argument("from_id", metavar="FROM")
+@click.argument("into_id", metavar="INTO")
+@click.pass_context
+def case_merge(ctx: click.Context, from_id: str, into_id: str) -> None:
+    """Merge case FROM into case INTO: one problem, one case. Undo with `case unmerge FROM`."""
+    from recorder.flags import merge_cases
+
+    source, target = case_id_of(from_id), case_id_of(into_id)
+    with open_store_for(ctx) as store, store.write() as tx:
+        merged = merge_cases(tx, source, target)
+        moved = merged.contact_count
+    click.echo(f"case #{source} merged into #{target} ({moved} contacts there now)")
+
+
+@case.command("unmerge")
+@click.argument("case_id")
+@click.pass_context
+def case_unmerge(ctx: click.Context, case_id: str) -> None:
+    """Undo the merge of CASE_ID: its contacts and status come back."""
+    from recorder.flags import unmerge_case
+
+    with open_store_for(ctx) as store, store.write() as tx:
+        back = unmerge_case(tx, case_id_of(case_id))
+        status = back.status.value
+    click.echo(f"case #{back.id} unmerged; it is {status} again")
 
 
 _DIRECTIONS = {"out": "outbound", "in": "inbound", "outbound": "outbound", "inbound": "inbound"}
@@ -194,11 +229,21 @@ def log(
                 auto_ack=auto_ack,
                 attach=[Path(p).expanduser() for p in attach],
             )
+            raised = [f.id for f in tx.flags]
+            repeated = bool(tx.repeats)
+        if repeated:
+            click.echo(
+                f"recorder: already recorded as contact #{contact.id} in case "
+                f"#{contact.case_id} (same text, same time); not stored again",
+                err=True,
+            )
+        flags = warn_flags(store, raised)
         if as_json:
             from recorder.queries import contact_views
 
             with store.reader() as reader:
-                print_json(contact_views(reader, contact_id=contact.id)[0].to_json())
+                document = contact_views(reader, contact_id=contact.id)[0].to_json()
+            print_json(document | {"duplicate_flags": flags, "already_recorded": repeated})
             return
     click.echo(contact.id)
 

@@ -10,6 +10,7 @@ from recorder.cli.base import (
     access,
     case_id_of,
     cli,
+    local,
     print_json,
     reader_for,
     show_time,
@@ -59,6 +60,7 @@ def list_command(
         click.echo(
             f"#{c.id:<5} {c.status.value:<18} {c.platform:<10.10} {c.title:<36.36} "
             f"ref {refs:<12} last {show_time(c.last_contact_at)}{due}"
+            + (f"  {c.open_flags} possible duplicate(s)" if c.open_flags else "")
         )
 
 
@@ -73,11 +75,20 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
     now = access(ctx).clock.now()
     with reader_for(ctx) as reader:
         detail = case_detail(reader, case_id_of(case_id))
+    zone = local()
     if as_json:
-        print_json(detail.to_json(now))
+        print_json(detail.to_json(now, zone))
         return
     click.echo(f"#{detail.id} {detail.title}")
     click.echo(f"  {detail.platform} · {detail.status.value} · {detail.priority}")
+    if detail.merged_into is not None:
+        click.echo(f"  merged into #{detail.merged_into}: its contacts are there now")
+    if detail.merged_cases:
+        merged = ", ".join(f"#{i}" for i in detail.merged_cases)
+        click.echo(f"  cases merged into this one: {merged}")
+    for flag in detail.flags:
+        if flag.status.value == "open" and flag.case_id == detail.id:
+            click.echo(f"  possible duplicate (flag #{flag.id}): {flag.message(zone)}")
     if detail.next_follow_up_at is not None:
         late = "overdue since" if detail.next_follow_up_at <= now else "due"
         click.echo(f"  next follow-up {late} {show_time(detail.next_follow_up_at)}")
@@ -97,6 +108,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         head += [f"ref {c.reference}"] if c.reference else []
         head += [c.agent] if c.agent else []
         head += ["(automatic)"] if c.auto_ack else []
+        head += [f"(from case #{c.merged_from})"] if c.merged_from else []
         if c.direction == "outbound" and (c.follow_up_at or c.expected_by):
             answer = f"answered by [{c.answered_by}]" if c.answered_by else "unanswered"
             head += [f"expected by {show_time(c.follow_up_at or c.expected_by)}, {answer}"]

@@ -111,7 +111,7 @@ def test_a_message_is_compared_without_the_replies_it_quotes() -> None:
 
 def test_an_empty_message_has_no_key() -> None:
     assert message_key("  \n> only a quote\n") is None
-    assert normalise_message("ＡＢＣ") == "abc"  # full-width letters fold
+    assert normalise_message("\uff21\uff22\uff23") == "abc"  # full-width letters fold
 
 
 def test_describe_says_which_one_and_what_to_do() -> None:
