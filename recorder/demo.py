@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from recorder.clock import FixedClock
+from recorder.flags import decide
 from recorder.records import add_platform, log_contact, open_case, set_status
 from recorder.store import Store, Tx
-from recorder.vocabulary import CaseStatus, Source
+from recorder.vocabulary import CaseStatus, DuplicateKind, FlagStatus, Source
 
 
 @dataclass(frozen=True)
@@ -322,3 +323,10 @@ def _tell(tx: Tx, story: Story, start: datetime, now: datetime, rng: random.Rand
             )
     if story.status is not CaseStatus.open:
         set_status(tx, case.id, story.status)
+    # The demo tells seven stories over and over, so each retelling reads like the
+    # earlier ones; a real person would have dismissed those warnings. The warnings
+    # of the story itself (writing again while a ticket is inside its window) stay.
+    for flag in tx.flags:
+        if flag.kind is not DuplicateKind.still_waiting:
+            assert flag.id is not None
+            decide(tx, flag.id, FlagStatus.dismissed)

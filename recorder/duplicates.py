@@ -71,8 +71,12 @@ def describe(
     score: float,
     due_at: datetime | None,
     local: tzinfo,
+    now: datetime | None = None,
 ) -> str:
-    """One line that says what the submission repeats, and what to do instead."""
+    """One line that says what the submission repeats, and what to do instead.
+
+    Read after `due_at` has passed (`now`), a still-waiting flag says what it was then.
+    """
     case = f"case #{earlier_case_id} ({earlier_title})"
     if kind is DuplicateKind.same_reference:
         return f"reference {matched} is already in {case}: add to that case instead"
@@ -81,9 +85,11 @@ def describe(
     if kind is DuplicateKind.same_message:
         return f"the same message was already sent {matched} in {case}"
     if kind is DuplicateKind.still_waiting:
-        due = "" if due_at is None else f", due {due_at.astimezone(local):%a %d %b %H:%M}"
+        due = "" if due_at is None else f"{due_at.astimezone(local):%a %d %b %H:%M}"
+        if now is not None and due_at is not None and due_at <= now:
+            return f"written again while {matched} was still inside its window (due {due})"
         return (
-            f"{matched} is still inside its response window{due}: "
+            f"{matched} is still inside its response window{', due ' + due if due else ''}: "
             "add to it rather than opening a new one"
         )
     return f"reads like open {case} ({score:.0f}% alike): add to that case instead"

@@ -32,8 +32,8 @@ class FlagView:
     created_at: datetime
     decided_at: datetime | None
 
-    def message(self, local: tzinfo) -> str:
-        """What the submission repeats and what to do instead, in one line."""
+    def message(self, local: tzinfo, now: datetime | None = None) -> str:
+        """What the submission repeats and what to do instead, in one line (as of `now`)."""
         return describe(
             self.kind,
             earlier_case_id=self.earlier_case_id,
@@ -42,9 +42,10 @@ class FlagView:
             score=self.score,
             due_at=self.due_at,
             local=local,
+            now=now,
         )
 
-    def to_json(self, local: tzinfo) -> dict[str, Any]:
+    def to_json(self, local: tzinfo, now: datetime | None = None) -> dict[str, Any]:
         """The JSON object of `recorder dups --json` and of `duplicate_flags`."""
         return {
             "id": self.id,
@@ -57,7 +58,7 @@ class FlagView:
             "score": self.score,
             "matched": self.matched,
             "due_at": iso(self.due_at),
-            "message": self.message(local),
+            "message": self.message(local, now),
             "created_at": iso(self.created_at),
             "decided_at": iso(self.decided_at),
         }

@@ -152,23 +152,21 @@ def case_findings(
 
 
 def contact_findings(
-    session: Session, case: Case, fields: Mapping[str, Any], *, exclude_id: int | None = None
+    session: Session, case: Case | None, fields: Mapping[str, Any]
 ) -> list[Finding]:
-    """What a new outbound contact in `case` repeats; `fields` are the write path's
-    checked values (channel, occurred_at, reference, text). Inbound contacts repeat
-    nothing the user did."""
+    """What a new outbound contact in `case` (None: in a case not yet opened) repeats;
+    `fields` are the write path's checked values (direction, channel, occurred_at,
+    reference, text). Inbound contacts repeat nothing the user did."""
     if fields["direction"] is not Direction.outbound:
         return []
     found: list[Finding] = []
     reference = fields.get("reference")
     if reference:
-        row = session.exec(
-            select(Contact.case_id, Case.title)
-            .join(Case, col(Case.id) == Contact.case_id)
-            .where(Contact.reference == reference, Contact.case_id != case.id)
-            .order_by(col(Contact.occurred_at))
-            .limit(1)
-        ).first()
+        query = select(Contact.case_id, Case.title).join(Case, col(Case.id) == Contact.case_id)
+        query = query.where(Contact.reference == reference)
+        if case is not None:
+            query = query.where(Contact.case_id != case.id)
+        row = session.exec(query.order_by(col(Contact.occurred_at)).limit(1)).first()
         if row is not None:
             found.append(Finding(DuplicateKind.same_reference, row[0], row[1], matched=reference))
     key = message_key(fields.get("text") or "")
@@ -176,11 +174,7 @@ def contact_findings(
         earlier = session.exec(
             select(Contact.id, Contact.case_id, Case.title)
             .join(Case, col(Case.id) == Contact.case_id)
-            .where(
-                Contact.message_key == key,
-                Contact.direction == Direction.outbound,
-                Contact.id != exclude_id,
-            )
+            .where(Contact.message_key == key, Contact.direction == Direction.outbound)
             .order_by(col(Contact.occurred_at))
             .limit(1)
         ).first()
@@ -194,6 +188,8 @@ def contact_findings(
                     matched=f"as contact #{earlier[0]}",
                 )
             )
+    if case is None:
+        return found
     waiting = _still_waiting(session, case, fields)
     if waiting is not None:
         found.append(waiting)
@@ -236,6 +232,36 @@ def _still_waiting(session: Session, case: Case, fields: Mapping[str, Any]) -> F
         matched=f"{named} ({window})" if window else named,
         due_at=due,
     )
+
+
+def draft_findings(
+    session: Session,
+    *,
+    platform: str,
+    case_id: int | None,
+    title: str,
+    txid: str | None,
+    order_number: str | None,
+    fields: Mapping[str, Any],
+) -> list[Finding]:
+    """What a form being filled in would be flagged for once saved: a contact in case
+    `case_id`, or in a new case of `platform` with this title and identifiers."""
+    if case_id is not None:
+        case = session.get(Case, case_id)
+        return [] if case is None else contact_findings(session, case, fields)
+    found: list[Finding] = []
+    row = session.exec(select(Platform.id).where(Platform.name_key == platform.casefold())).first()
+    if row is not None and title.strip():
+        outbound = fields["direction"] is Direction.outbound
+        found += case_findings(
+            session,
+            platform_id=row,
+            title=title,
+            txid=txid,
+            order_number=order_number,
+            text=(fields.get("text") or "") if outbound else "",
+        )
+    return found + contact_findings(session, None, fields)
 
 
 def keep_findings(

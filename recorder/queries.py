@@ -441,7 +441,7 @@ class CaseDetail:
             "escalation": None if self.escalation is None else self.escalation.to_json(),
             "merged_into": self.merged_into,
             "merged_cases": self.merged_cases,
-            "duplicate_flags": [f.to_json(local) for f in self.flags],
+            "duplicate_flags": [f.to_json(local, now) for f in self.flags],
             "contacts": [c.to_json() for c in self.contacts],
         }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from recorder.cli.base import cli, local, open_store_for, print_json, reader_for
+from recorder.cli.base import access, cli, local, open_store_for, print_json, reader_for
 
 
 @cli.group(invoke_without_command=True)
@@ -17,11 +17,11 @@ def dups(ctx: click.Context, every: bool, as_json: bool) -> None:
         return
     from recorder.flag_views import list_flags
 
-    zone = local()
+    zone, now = local(), access(ctx).clock.now()
     with reader_for(ctx) as reader:
         flags = list_flags(reader, every=every)
     if as_json:
-        print_json([f.to_json(zone) for f in flags])
+        print_json([f.to_json(zone, now) for f in flags])
         return
     if not flags:
         click.echo("No open duplicate flags." if not every else "No duplicate flags.")
@@ -32,7 +32,7 @@ def dups(ctx: click.Context, every: bool, as_json: bool) -> None:
             what = f"case #{flag.case_id}"
         status = "" if every is False else f" [{flag.status.value}]"
         click.echo(f"#{flag.id}{status} {flag.kind.value.replace('_', ' ')}: {what}")
-        click.echo(f"    {flag.message(zone)}")
+        click.echo(f"    {flag.message(zone, now)}")
 
 
 def _decide(ctx: click.Context, flag_id: int, status: str) -> None:

@@ -88,7 +88,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         click.echo(f"  cases merged into this one: {merged}")
     for flag in detail.flags:
         if flag.status.value == "open" and flag.case_id == detail.id:
-            click.echo(f"  possible duplicate (flag #{flag.id}): {flag.message(zone)}")
+            click.echo(f"  possible duplicate (flag #{flag.id}): {flag.message(zone, now)}")
     if detail.next_follow_up_at is not None:
         late = "overdue since" if detail.next_follow_up_at <= now else "due"
         click.echo(f"  next follow-up {late} {show_time(detail.next_follow_up_at)}")

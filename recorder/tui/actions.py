@@ -167,6 +167,14 @@ DELETE_CONTACT = act(
     "Case: delete contact",
     show=False,
 )
+NOT_DUPLICATE = act(
+    "not_duplicate",
+    "f",
+    "Not a dup",
+    "Dismiss the duplicate warnings of this case: it is not a repeat",
+    "Case: not a duplicate",
+    show=False,
+)
 CASE_ACTIONS = (
     BACK,
     ADD_CONTACT,
@@ -177,12 +185,21 @@ CASE_ACTIONS = (
     REOPEN,
     EDIT_CASE,
     DELETE_CONTACT,
+    NOT_DUPLICATE,
 )
 
 SAVE = act("save", "ctrl+s", "Save", "Save, once every field is valid", "Form: save", priority=True)
 CANCEL = act(
     "cancel", "escape", "Cancel", "Leave without saving anything", "Form: cancel", priority=True
 )
-FORM_ACTIONS = (SAVE, CANCEL)
+EARLIER_CASE = act(
+    "earlier_case",
+    "ctrl+o",
+    "Earlier case",
+    "Open the case a duplicate warning names",
+    "Form: open the earlier case",
+    priority=True,
+)
+FORM_ACTIONS = (SAVE, CANCEL, EARLIER_CASE)
 
 CLOSE = act("close", "escape", "Close", "Close", "Close", priority=True)

@@ -47,13 +47,24 @@ def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 async def settle(pilot: Pilot[object]) -> None:
-    """Wait until the app's workers are done and it has handled what they sent."""
-    for _ in range(50):
+    """Wait until the app's workers are done and it has handled what they sent, and
+    until no duplicate check waits for the typing to stop."""
+
+    def busy() -> bool:
+        pending = bool(getattr(pilot.app.screen, "check_pending", False))
+        return pending or any(worker.is_running for worker in pilot.app.workers)
+
+    for _ in range(100):
         await pilot.pause()
-        if not any(worker.is_running for worker in pilot.app.workers):
-            await pilot.pause()
+        if getattr(pilot.app.screen, "check_pending", False):
+            await pilot.pause(0.1)
+            continue
+        if any(worker.is_running for worker in pilot.app.workers):
+            await pilot.app.workers.wait_for_complete()
+            continue
+        await pilot.pause()
+        if not busy():
             return
-        await pilot.app.workers.wait_for_complete()
     raise AssertionError("workers still running")
 
 

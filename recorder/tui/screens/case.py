@@ -75,6 +75,16 @@ def summary(detail: CaseDetail, now: datetime, zone: tzinfo) -> str:
         f"{len(detail.contacts)} contacts",
         ids or "No identifiers",
     ]
+    if detail.merged_into is not None:
+        lines.append(f"[b]Merged into #{detail.merged_into}[/b]: its contacts are there now")
+    if detail.merged_cases:
+        merged = ", ".join(f"#{i}" for i in detail.merged_cases)
+        lines.append(f"Merged into this case: {merged} (their contacts are marked)")
+    raised = [f for f in detail.flags if f.case_id == detail.id and f.status.value == "open"]
+    for flag in raised[:2]:
+        lines.append(f"[b $warning]⚑[/] {escape(flag.message(zone, now))}")
+    if len(raised) > 2:
+        lines.append(f"[b $warning]⚑[/] and {len(raised) - 2} more possible duplicates")
     rung = detail.escalation
     if rung is not None:
         lines.append(f"Escalation: {rung.rung} since {short_time(rung.since, zone)}")
@@ -167,7 +177,8 @@ class CaseScreen(Screen[None]):
                 "ref": escape(contact.reference or ""),
                 "due": answer_cell(contact, now, zone),
                 "agent": escape(contact.agent or ""),
-                "text": escape(first_line(contact.subject or contact.text or "(no text)", 200)),
+                "text": (f"[dim](from #{contact.merged_from})[/] " if contact.merged_from else "")
+                + escape(first_line(contact.subject or contact.text or "(no text)", 200)),
             }
             table.add_row(*(cells[c.key] for c in self.columns_shown), key=str(contact.id))
         if table.row_count:
@@ -248,6 +259,32 @@ class CaseScreen(Screen[None]):
             "The audit log keeps a copy of it."
         )
         self.app.push_screen(ConfirmScreen(question), confirmed)
+
+    def action_not_duplicate(self) -> None:
+        """Dismiss the open duplicate flags raised on this case: it is not a repeat."""
+        if self.detail is None:
+            return
+        flags = [
+            f.id
+            for f in self.detail.flags
+            if f.case_id == self.case_id and f.status.value == "open"
+        ]
+        if flags:
+            self._dismiss_flags(flags)
+        else:
+            self.notify("No open duplicate warnings on this case", timeout=3)
+
+    @work(thread=True, group="write")
+    def _dismiss_flags(self, flag_ids: list[int]) -> None:
+        from recorder.flags import decide
+
+        with self.recorder.access.store().write() as tx:
+            for flag_id in flag_ids:
+                decide(tx, flag_id, "dismissed")
+        self.app.call_from_thread(
+            self.notify, f"{len(flag_ids)} duplicate warning(s) dismissed", timeout=3
+        )
+        self.app.call_from_thread(self.load)
 
     @work(thread=True, group="write")
     def _delete(self, contact_id: int) -> None:

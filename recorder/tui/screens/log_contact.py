@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -15,6 +16,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 
 from recorder.attachments import check_source
 from recorder.dates import parse_when, zone
+from recorder.duplicates import Finding, describe
 from recorder.errors import RecorderError
 from recorder.queries import list_cases, list_platforms
 from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 
 NEW = "__new__"
 """The choice that makes a new platform or case."""
+
+CHECK_DELAY = 0.4
+"""Seconds of quiet typing after which the form is checked for duplicates."""
 
 CASES_SHOWN = 50
 """How many open cases of a platform the case choice lists, the most recent first."""
@@ -67,7 +72,9 @@ class LogContactScreen(Screen[int | None]):
     LogContactScreen #when { width: 24; }
     LogContactScreen TextArea { height: 7; }
     LogContactScreen .error { padding: 0 0 0 12; }
-    LogContactScreen #warnings { color: $warning; height: auto; }
+    LogContactScreen #warnings {
+        color: $warning; height: auto; max-height: 6; padding: 0 1; background: $boost;
+    }
     LogContactScreen #form-error { padding: 0; }
     """
 
@@ -81,6 +88,11 @@ class LogContactScreen(Screen[int | None]):
         self.cases_by_platform: dict[str, list[tuple[str, int]]] = {}
         self.attachments: list[Path] = []
         self.saving = False
+        self.findings: list[Finding] = []
+        """What the form would be flagged for if saved now (recorder.flags.draft_findings)."""
+        self._check_timer: Any = None
+        self.check_pending = False
+        """Whether a duplicate check is waiting for the typing to stop."""
 
     @property
     def recorder(self) -> RecorderApp:
@@ -187,8 +199,9 @@ class LogContactScreen(Screen[int | None]):
                 name="attach",
             )
             yield Static("", id="attached", classes="hint")
-            yield Static("", id="warnings", classes="hidden")
             yield Static("", id="form-error", classes="error hidden")
+        # Below the fields, always in view: the user sees them before saving.
+        yield Static("", id="warnings", classes="hidden")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -272,6 +285,97 @@ class LogContactScreen(Screen[int | None]):
             return
         self._error("when", None)
         parsed.update(f"= {moment.astimezone(self.recorder.zone):%a %d %b %Y %H:%M %Z}")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def _changed(self) -> None:
+        """Check for duplicates once the typing stops for a moment."""
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        self.check_pending = True
+        self._check_timer = self.set_timer(CHECK_DELAY, self._check_now)
+
+    def _check_now(self) -> None:
+        self.check_pending = False
+        draft = self._draft()
+        if draft is not None:
+            self._check(*draft)
+
+    def _draft(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The form as the duplicate checks read it, or None while it says too little."""
+        choose = self.query_one("#platform", Select)
+        case_value = str(self.query_one("#case", Select).value)
+        if choose.is_blank() or self.query_one("#case", Select).is_blank():
+            return None
+        try:
+            moment = parse_when(
+                self._value("when"), now=self.recorder.access.clock.now(), local=self.recorder.zone
+            )
+        except RecorderError:
+            return None
+        new_case = case_value == NEW
+        about = {
+            "platform": self._value("new-platform") if choose.value == NEW else str(choose.value),
+            "case_id": None if new_case else int(case_value),
+            "title": self._value("title") if new_case else "",
+            "txid": self._value("txid") or None if new_case else None,
+            "order_number": self._value("order_number") or None if new_case else None,
+        }
+        fields = {
+            "channel": Channel(str(self.query_one("#channel", Select).value)),
+            "direction": Direction(str(self.query_one("#direction", Select).value)),
+            "occurred_at": moment,
+            "reference": self._value("reference") or None,
+            "text": self.query_one("#text", TextArea).text,
+        }
+        return about, fields
+
+    @work(thread=True, exclusive=True, group="check")
+    def _check(self, about: dict[str, Any], fields: dict[str, Any]) -> None:
+        from recorder.flags import draft_findings
+
+        try:
+            with self.recorder.access.store().read() as session:
+                found = draft_findings(session, fields=fields, **about)
+        except RecorderError:
+            found = []
+        self.app.call_from_thread(self._show_findings, found)
+
+    def _show_findings(self, found: list[Finding]) -> None:
+        self.findings = found
+        warnings = self.query_one("#warnings", Static)
+        lines = [
+            "⚠ "
+            + escape(
+                describe(
+                    f.kind,
+                    earlier_case_id=f.earlier_case_id,
+                    earlier_title=f.earlier_title,
+                    matched=f.matched,
+                    score=f.score,
+                    due_at=f.due_at,
+                    local=self.recorder.zone,
+                )
+            )
+            for f in found
+        ]
+        if found:
+            lines.append(
+                f"[dim]ctrl+o opens case #{found[0].earlier_case_id}; "
+                "saving still works: these are warnings[/]"
+            )
+        warnings.update("\n".join(lines))
+        warnings.set_class(not found, "hidden")
+
+    def action_earlier_case(self) -> None:
+        """Open the case the first duplicate warning names (escape comes back here)."""
+        from recorder.tui.screens.case import CaseScreen
+
+        if self.findings:
+            self.app.push_screen(CaseScreen(self.findings[0].earlier_case_id))
+        else:
+            self.notify("No duplicate warnings: nothing earlier to open", timeout=3)
 
     @on(Input.Submitted, "#attach")
     def _add_attachment(self) -> None:
@@ -409,17 +513,26 @@ class LogContactScreen(Screen[int | None]):
                     follow_up_at=follow_up_at,
                     **entry.contact,
                 )
+                flagged, repeated = len(tx.flags), bool(tx.repeats)
         except RecorderError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._saved, case_id, contact.id)
+        self.app.call_from_thread(self._saved, contact.case_id, contact.id, flagged, repeated)
 
     def _failed(self, message: str) -> None:
         self.saving = False
         self._form_error(f"Nothing was saved: {message}")
 
-    def _saved(self, case_id: int, contact_id: int | None) -> None:
-        self.notify(f"Logged contact #{contact_id} in case #{case_id}", timeout=4)
+    def _saved(self, case_id: int, contact_id: int | None, flagged: int, repeated: bool) -> None:
+        if repeated:
+            self.notify(
+                f"Already recorded as contact #{contact_id} in case #{case_id} "
+                "(same text, same time): not stored again",
+                timeout=6,
+            )
+        else:
+            more = f"; {flagged} possible duplicate(s) flagged" if flagged else ""
+            self.notify(f"Logged contact #{contact_id} in case #{case_id}{more}", timeout=4)
         self.dismiss(case_id)
 
     def action_cancel(self) -> None:

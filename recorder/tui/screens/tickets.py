@@ -189,7 +189,8 @@ class TicketsScreen(Screen[None]):
                 status = f"[b]{status}![/b]"
             cells = {
                 "platform": escape(case.platform),
-                "title": f"[b red]{escape(case.title)}[/]" if overdue else escape(case.title),
+                "title": ("[b yellow]⚑[/] " if case.open_flags else "")
+                + (f"[b red]{escape(case.title)}[/]" if overdue else escape(case.title)),
                 "status": status,
                 "ref": case.references[-1] if case.references else "-",
                 "next": follow_up_cell(case, now, zone),

@@ -1,0 +1,174 @@
+"""The duplicate guard in the terminal UI: warnings before saving, the earlier case one
+key away, dismissing, and a merged case's history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from recorder.access import StoreAccess
+from recorder.clock import FixedClock
+from recorder.flags import merge_cases
+from recorder.records import log_contact, open_case
+from recorder.tui.screens.case import CaseScreen
+from recorder.tui.screens.log_contact import LogContactScreen
+from tests.tui.conftest import NOW, SIZE, make_app, rows, settle, type_text
+from tests.tui.test_snapshots import SnapCompare, keys
+
+
+def waiting_ticket(path: Path) -> int:
+    """A Gemini case whose ticket, sent yesterday, is inside its 5-business-day window."""
+    access = StoreAccess(str(path), clock=FixedClock(NOW - timedelta(days=1)))
+    with access.store().write() as tx:
+        case = open_case(tx, platform="Gemini", title="BTC withdrawal pending")
+        assert case.id is not None
+        log_contact(
+            tx,
+            case_id=case.id,
+            channel="ticket",
+            direction="outbound",
+            occurred_at=NOW - timedelta(days=1),
+            reference="4815162",
+            text="My BTC withdrawal has been pending since Friday.",
+        )
+    access.close()
+    return case.id
+
+
+async def _form_in_case(pilot: object) -> LogContactScreen:
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    await settle(pilot)
+    await pilot.press("enter", "n")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, LogContactScreen)
+    return form
+
+
+async def test_the_form_warns_before_saving_and_saving_still_works(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    case_id = waiting_ticket(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _form_in_case(pilot)
+        form.query_one("#channel").value = "email"  # type: ignore[attr-defined]
+        await type_text(pilot, "Any news on my withdrawal?")
+        await settle(pilot)
+        warnings = form.query_one("#warnings", Static)
+        assert "hidden" not in warnings.classes
+        shown = str(warnings.render())
+        assert "ticket 4815162 (5 business days) is still inside its response window" in shown
+        assert "ctrl+o opens case #1" in shown
+
+        await pilot.press("ctrl+o")  # the earlier case, one key away
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == case_id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+    assert rows(path, "SELECT kind, case_id, contact_id, status FROM duplicate_flags") == [
+        ("still_waiting", case_id, 2, "open")
+    ]
+    assert rows(path, "SELECT count(*) FROM contacts") == [(2,)]
+
+
+async def test_no_warning_for_an_answer_from_support(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    waiting_ticket(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _form_in_case(pilot)
+        form.query_one("#channel").value = "email"  # type: ignore[attr-defined]
+        form.query_one("#direction").value = "inbound"  # type: ignore[attr-defined]
+        await type_text(pilot, "We are looking into it.")
+        await settle(pilot)
+        assert "hidden" in form.query_one("#warnings", Static).classes
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert app.screen is form  # nothing earlier to open
+
+
+async def test_dismissing_the_warnings_of_a_case(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        open_case(tx, platform="Gemini", title="Phone number change request")
+        open_case(tx, platform="Gemini", title="I need to change the phone number on my account")
+    access.close()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first_title = str(app.screen.query_one(DataTable).get_row_at(0)[1])
+        assert first_title.startswith("[b yellow]⚑[/] I need to change")
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "reads like open case #1 (Phone number change request)" in summary
+        await pilot.press("f")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "reads like" not in summary
+    assert rows(path, "SELECT status FROM duplicate_flags") == [("dismissed",)]
+
+
+async def test_a_merged_case_tells_its_story_from_both_ends(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    into = waiting_ticket(path)
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        source = open_case(tx, platform="Gemini", title="Where are my bitcoins")
+        assert source.id is not None
+        log_contact(
+            tx,
+            case_id=source.id,
+            channel="chat",
+            direction="outbound",
+            occurred_at=NOW,
+            text="Chat about the same withdrawal",
+        )
+        merge_cases(tx, source.id, into)
+    access.close()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen) and screen.case_id == into
+        summary = str(screen.query_one("#summary", Static).render())
+        assert f"Merged into this case: #{source.id}" in summary
+        table = screen.query_one(DataTable)
+        assert table.row_count == 2
+        assert f"(from #{source.id})" in str(table.get_row_at(1)[-1])
+        await pilot.press("escape", "a")  # all cases: the merged one is closed
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(str(source.id)))
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert f"Merged into #{into}" in summary
+
+
+def test_log_form_with_a_duplicate_warning(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    waiting_ticket(path)
+
+    async def run(pilot: object) -> None:
+        from textual.pilot import Pilot
+
+        assert isinstance(pilot, Pilot)
+        form = await _form_in_case(pilot)
+        form.query_one("#channel").value = "email"  # type: ignore[attr-defined]
+        await type_text(pilot, "Any news?")
+        await keys()(pilot)
+
+    assert snap_compare(make_app(path), terminal_size=SIZE, run_before=run)
