@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from recorder.calendars import platform_calendar
 from recorder.clock import FixedClock
 from recorder.db import SCHEMA_HEAD
+from recorder.duplicates import identifier_key, message_key
 from recorder.models import (
     OPEN_STATUSES,
     Case,
@@ -126,6 +127,8 @@ def generate(
             amount=rng.randint(1, 5000),
             order=rng.randint(100000, 999999),
         )
+        txid = f"0x{rng.getrandbits(256):064x}" if rng.random() < 0.5 else None
+        order_number = str(rng.randint(100000, 999999)) if rng.random() < 0.3 else None
         case_rows.append(
             {
                 "id": case_id,
@@ -133,8 +136,10 @@ def generate(
                 "title": title,
                 "status": rng.choice(OPEN_STATUSES),
                 "priority": Priority.urgent if rng.random() < 0.1 else Priority.normal,
-                "txid": f"0x{rng.getrandbits(256):064x}" if rng.random() < 0.5 else None,
-                "order_number": str(rng.randint(100000, 999999)) if rng.random() < 0.3 else None,
+                "txid": txid,
+                "order_number": order_number,
+                "txid_key": identifier_key(txid),
+                "order_key": identifier_key(order_number),
                 "account_email": None,
                 "asset": asset,
                 "amount": f"{rng.uniform(0.01, 5000):.2f}",
@@ -151,6 +156,7 @@ def generate(
         reference = str(rng.randint(1000000, 9999999))
         for n in range(count):
             at = at + timedelta(hours=rng.uniform(0.2, 60))
+            text = _text(rng, text_bytes)
             contact_rows.append(
                 {
                     "id": len(contact_rows) + 1,
@@ -162,7 +168,8 @@ def generate(
                     "agent": rng.choice([None, "Sam", "Ana", "李明"]),
                     "address": None,
                     "subject": None,
-                    "text": _text(rng, text_bytes),
+                    "text": text,
+                    "message_key": message_key(text),
                     "auto_ack": False,
                     "source": Source.demo,
                     "source_name": None,

@@ -26,6 +26,7 @@ from recorder.duplicates import (
     identifier_key,
     message_key,
     problem,
+    similarity,
 )
 from recorder.errors import InputError, NotFoundError, unknown_case
 from recorder.models import (
@@ -87,16 +88,22 @@ def identifier_findings(
     return found
 
 
+SIMILAR_CHECKED = 20
+"""How many of the best-scoring titles have their first message read for identifiers."""
+
+
 def similar_findings(
     session: Session, *, platform_id: int, title: str, text: str, exclude_id: int | None
 ) -> list[Finding]:
     """Earlier open cases of the same platform whose problem reads like this one.
 
     Candidates are the platform's open cases whose title shares a term with the new
-    title; only those are scored, and only the ones that score are read further (the
-    start of their first message, for the identifiers in it).
+    title; only those titles are scored. Of the ones that score, the best
+    SIMILAR_CHECKED have the start of their first message read, when the new case names
+    an identifier, so that two cases about different orders or TxIDs are told apart.
     """
-    terms = set(problem(title).terms)
+    mine = problem(title)
+    terms = set(mine.terms)
     if not terms:
         return []
     query = select(Case.id, Case.title).where(
@@ -106,19 +113,26 @@ def similar_findings(
     )
     if exclude_id is not None:  # a case's first message: only cases opened before it
         query = query.where(col(Case.id) < exclude_id)
-    rows = session.exec(query).all()
-    scored: list[Finding] = []
-    for case_id, other in rows:
+    alike: list[tuple[float, int, str]] = []
+    for case_id, other in session.exec(query).all():
         assert case_id is not None
-        if terms.isdisjoint(problem(other).terms):
+        theirs = problem(other)
+        if terms.isdisjoint(theirs.terms):
             continue
-        score = case_similarity((other, _first_text(session, case_id)), (title, text))
+        score = similarity(theirs, mine)
         if score >= SIMILAR_THRESHOLD:
-            scored.append(
-                Finding(DuplicateKind.similar_case, case_id, other, score=round(score, 1))
-            )
-    scored.sort(key=lambda f: (-f.score, -f.earlier_case_id))
-    return scored[:SIMILAR_SHOWN]
+            alike.append((score, case_id, other))
+    alike.sort(key=lambda a: (-a[0], -a[1]))
+    names_ids = bool(problem(f"{title} {text[:TEXT_HEAD]}").ids)
+    found: list[Finding] = []
+    for _, case_id, other in alike[:SIMILAR_CHECKED]:
+        first = _first_text(session, case_id) if names_ids else ""
+        score = case_similarity((other, first), (title, text))
+        if score >= SIMILAR_THRESHOLD:
+            found.append(Finding(DuplicateKind.similar_case, case_id, other, score=round(score, 1)))
+        if len(found) == SIMILAR_SHOWN:
+            break
+    return found
 
 
 def _first_text(session: Session, case_id: int) -> str:

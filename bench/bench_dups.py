@@ -1,0 +1,135 @@
+"""The duplicate guard on the 10k-case / 100k-contact bench store.
+
+Times, in one process and interleaved round by round:
+- `check contact`: the checks run for one new outbound contact (same reference, same
+  message, still waiting; plus similar cases when it is the case's first contact),
+  which is what the write path adds to logging it;
+- `plain insert`: inserting and committing that contact's row, nothing else;
+- `log_contact`: the whole write path (checks, audit, derived fields, commit);
+- `check case`: the checks for a new case (same identifier, similar open cases of the
+  platform; the bench titles come from 8 templates, so candidates are many).
+
+Target (issue 5): checking one new contact under 50 ms, reported beside the plain
+insert of the same run.
+
+    python bench/bench_dups.py [--rounds 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import NOW, cached
+from sqlmodel import select
+
+from recorder.clock import FixedClock
+from recorder.flags import case_findings, contact_findings
+from recorder.models import Case, Channel, Contact, Direction
+from recorder.records import log_contact, open_store
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def main() -> None:
+    """Run the rounds and print the medians."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=200)
+    args = parser.parse_args()
+    source = cached()
+    rng = random.Random(5)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.sqlite3"
+        shutil.copyfile(source, path)  # the inserts must not change the cached store
+        store = open_store(str(path), clock=FixedClock(NOW, step=timedelta(milliseconds=1)))
+        with store.read() as session:
+            texts = [
+                t
+                for (t,) in session.execute(
+                    Contact.__table__.select()  # type: ignore[attr-defined]
+                    .with_only_columns(Contact.__table__.c.text)  # type: ignore[attr-defined]
+                    .where(Contact.__table__.c.id.in_(rng.sample(range(1, 100_001), 50)))  # type: ignore[attr-defined]
+                )
+            ]
+            titles = list(session.exec(select(Case.title).limit(200)))
+
+        def fields(n: int) -> dict[str, Any]:
+            # Half repeat a stored message and a stored reference; half are new.
+            repeat = n % 2 == 0
+            return {
+                "channel": rng.choice([Channel.ticket, Channel.email]),
+                "direction": Direction.outbound,
+                "occurred_at": NOW + timedelta(minutes=n),
+                "reference": str(rng.randint(1_000_000, 9_999_999)),
+                "text": rng.choice(texts) if repeat else f"A new message, number {n}.",
+            }
+
+        def check_contact(n: int) -> None:
+            with store.read() as session:
+                case = session.get(Case, rng.randint(1, 10_000))
+                assert case is not None
+                contact_findings(session, case, fields(n))
+
+        def plain_insert(n: int) -> None:
+            with store.write() as tx:
+                tx.session.add(
+                    Contact(
+                        case_id=rng.randint(1, 10_000),
+                        created_at=tx.now,
+                        **fields(n),
+                    )
+                )
+
+        def write_path(n: int) -> None:
+            with store.write() as tx:
+                log_contact(tx, case_id=rng.randint(1, 10_000), **fields(n))
+
+        def check_case(n: int) -> None:
+            with store.read() as session:
+                case_findings(
+                    session,
+                    platform_id=rng.randint(1, 5),
+                    title=rng.choice(titles),
+                    txid=f"0x{rng.getrandbits(256):064x}",
+                )
+
+        timed: dict[str, Callable[[int], None]] = {
+            "check contact": check_contact,
+            "plain insert": plain_insert,
+            "log_contact": write_path,
+            "check case": check_case,
+        }
+        samples: dict[str, list[float]] = {name: [] for name in timed}
+        for n in range(args.rounds + 5):
+            for name, run in timed.items():
+                started = time.perf_counter()
+                run(n)
+                if n >= 5:  # the first rounds warm the caches and compile the statements
+                    samples[name].append(time.perf_counter() - started)
+        store.close()
+    print(f"duplicate guard on {source.name}, medians of {args.rounds} rounds")
+    for name, values in samples.items():
+        print(f"  {name:<14} {_median_ms(values):8.2f} ms   (p95 {_p95(values):.2f} ms)")
+    check, insert = _median_ms(samples["check contact"]), _median_ms(samples["plain insert"])
+    print(f"  check contact / plain insert: {check / insert:.2f}x   (target: check < 50 ms)")
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[int(len(values) * 0.95)] * 1000
+
+
+if __name__ == "__main__":
+    main()
