@@ -91,6 +91,8 @@ COMMAND_MODULES = {
     "db": "store",
     "demo": "interactive",
     "dups": "dups",
+    "export": "export",
+    "verify": "export",
 }
 """Which module of recorder.cli defines each command."""
 

@@ -1,0 +1,121 @@
+"""`recorder export` and `recorder verify`: the history as evidence, and its check."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from recorder.cli.base import case_id_of, cli, open_store_for, parse_time
+
+SOURCE_ENV = "RECORDER_SOURCE_ORGANIZATION"
+
+
+@contextmanager
+def _progress() -> Iterator[object]:
+    """A Rich progress bar on a terminal (on stderr); nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("exporting", total=1)
+
+        def tell(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what, completed=done, total=total)
+
+        yield tell
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--case", "cases", multiple=True, help="Only this case (repeatable).")
+@click.option("--platform", "platform_name", help="Only the cases of this platform.")
+@click.option("--since", help="Only contacts at or after this time (your time zone).")
+@click.option("--until", help="Only contacts at or before this time (your time zone).")
+@click.option("--redact", is_flag=True, help="Mask emails, card and bank numbers in the copy.")
+@click.option("--zip", "as_zip", is_flag=True, help="Write one zip file of the bag.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "md", "html"]),
+    help="Write this one file alone instead of a bag.",
+)
+@click.option(
+    "--source-organization",
+    metavar="NAME",
+    help=f"Who you are, for the bag's Source-Organization (default: ${SOURCE_ENV}).",
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    path: Path,
+    cases: tuple[str, ...],
+    platform_name: str | None,
+    since: str | None,
+    until: str | None,
+    redact: bool,
+    as_zip: bool,
+    fmt: str | None,
+    source_organization: str | None,
+) -> None:
+    """Export the history to PATH as evidence: a BagIt bag that `recorder verify` checks.
+
+    Prints the bag's fingerprint: keep it, or send it separately (in the complaint
+    email, say), so that anyone can check that the bag is the one you made.
+    """
+    from recorder.export.evidence import Filters
+    from recorder.export.make import export as run_export
+
+    if fmt is not None and as_zip:
+        raise click.UsageError("--zip makes a bag; --format writes one file alone; not both")
+    with open_store_for(ctx) as store:
+        now = store.clock.now()
+        filters = Filters(
+            cases=tuple(case_id_of(c) for c in cases),
+            platform=platform_name,
+            since=None if since is None else parse_time(since, now),
+            until=None if until is None else parse_time(until, now),
+        )
+        with _progress() as tell:
+            written = run_export(
+                store,
+                path.expanduser(),
+                filters,
+                fmt=fmt,
+                redact=redact,
+                as_zip=as_zip,
+                source_organization=source_organization or os.environ.get(SOURCE_ENV),
+                progress=tell,  # type: ignore[arg-type]
+            )
+    click.echo(f"exported to {written.path}")
+    if written.fingerprint is not None:
+        click.echo(f"fingerprint (SHA-256 of its tag manifest): {written.fingerprint}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--fingerprint", help="The fingerprint printed when the bag was exported.")
+def verify(path: Path, fingerprint: str | None) -> None:
+    """Check that the bag (or zip) at PATH is exactly what recorder exported."""
+    from recorder.export.verify import verify as run_verify
+
+    report = run_verify(path.expanduser(), fingerprint=fingerprint)
+    if report.ok:
+        click.echo(report.summary())
+        return
+    for problem in report.problems:
+        click.echo(problem)
+    sys.exit(1)

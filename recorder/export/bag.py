@@ -1,0 +1,222 @@
+"""Writing an export: a BagIt bag (RFC 8493, with the Library of Congress `bagit`
+package), its zip, or one file alone.
+
+Everything is written beside the destination under a temporary name and renamed
+into place at the end, so that a failure leaves nothing behind, and an existing
+destination is never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from recorder.errors import InputError
+from recorder.export.evidence import Evidence
+from recorder.export.timeline import contacts_csv, timeline_html, timeline_md
+
+Progress = Callable[[str, int, int], None]
+"""Told (what, done, total) as an export goes on."""
+
+FORMATS = ("json", "csv", "md", "html")
+"""The single files `recorder export --format` writes."""
+
+PAYLOAD = ("timeline.html", "timeline.md", "records.json", "contacts.csv", "audit.jsonl")
+
+
+def safe_name(name: str) -> str:
+    """A file name made safe: no separators, no leading dot, printable, at most 100."""
+    cleaned = unicodedata.normalize("NFKC", name)
+    cleaned = re.sub(r"[^\w.\-]+", "_", cleaned).strip("._") or "file"
+    return cleaned[:100]
+
+
+def attachment_path(sha256: str, name: str) -> str:
+    """Where an attachment lies in the bag, under data/."""
+    return f"attachments/{sha256}-{safe_name(name)}"
+
+
+def fingerprint_of(bag: Path) -> str:
+    """The bag's fingerprint: the SHA-256 of its tag manifest."""
+    return hashlib.sha256((bag / "tagmanifest-sha256.txt").read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Written:
+    """What an export wrote."""
+
+    path: Path
+    fingerprint: str | None
+    """The bag's fingerprint (None for a single file)."""
+
+
+def _refuse_existing(dest: Path) -> None:
+    if dest.exists() or dest.is_symlink():
+        raise InputError(f"{dest} already exists; expected a new path (an export never overwrites)")
+
+
+@contextlib.contextmanager
+def _sibling_dir(dest: Path) -> Iterator[Path]:
+    """A private temporary directory beside `dest`, removed unless renamed away."""
+    parent = dest.parent
+    if not parent.is_dir():
+        raise InputError(f"{parent} is not a directory; expected an existing folder to export into")
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=parent))
+    except OSError as exc:
+        raise InputError(f"cannot write to {parent}: {exc.strerror or exc}") from None
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="")
+
+
+def audit_lines(evidence: Evidence) -> str:
+    """audit.jsonl: one event a line, in chain order."""
+    return "".join(
+        json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n" for event in evidence.events
+    )
+
+
+def records_json(evidence: Evidence, version: str) -> str:
+    """records.json."""
+    return json.dumps(evidence.document(version), ensure_ascii=False, indent=1) + "\n"
+
+
+def write_bag(
+    evidence: Evidence,
+    dest: Path,
+    *,
+    attachments: Path,
+    version: str,
+    source_organization: str | None = None,
+    as_zip: bool = False,
+    progress: Progress | None = None,
+) -> Written:
+    """Write the bag (or its zip) at `dest`, which must not exist yet."""
+    import bagit
+
+    tell = progress or (lambda what, done, total: None)
+    _refuse_existing(dest)
+    with _sibling_dir(dest) as tmp:
+        bag_dir = tmp / (dest.stem if as_zip else dest.name)
+        bag_dir.mkdir()
+        steps: list[tuple[str, Callable[[], str]]] = [
+            ("records.json", lambda: records_json(evidence, version)),
+            ("audit.jsonl", lambda: audit_lines(evidence)),
+            ("timeline.html", lambda: timeline_html(evidence, version=version)),
+            ("timeline.md", lambda: timeline_md(evidence, version=version)),
+            ("contacts.csv", lambda: contacts_csv(evidence)),
+        ]
+        total = len(steps) + len(evidence.records["attachments"]) + 1
+        for done, (name, make) in enumerate(steps):
+            tell(f"writing {name}", done, total)
+            _write(bag_dir / name, make())
+        _copy_attachments(evidence, attachments, bag_dir, tell, len(steps), total)
+        tell("hashing the bag", total - 1, total)
+        bagit.make_bag(
+            str(bag_dir),
+            bag_info=_bag_info(evidence, version, source_organization),
+            checksums=["sha256"],
+            processes=max(1, min(4, os.cpu_count() or 1)),
+        )
+        fingerprint = fingerprint_of(bag_dir)
+        if as_zip:
+            partial = tmp / "bag.zip"
+            _zip(bag_dir, partial)
+            _refuse_existing(dest)
+            partial.rename(dest)
+        else:
+            _refuse_existing(dest)
+            bag_dir.rename(dest)
+        tell("done", total, total)
+    return Written(dest, fingerprint)
+
+
+def _copy_attachments(
+    evidence: Evidence, store: Path, bag_dir: Path, tell: Progress, start: int, total: int
+) -> None:
+    folder = bag_dir / "attachments"
+    folder.mkdir()
+    for n, attachment in enumerate(evidence.records["attachments"]):
+        target = bag_dir / attachment_path(attachment["sha256"], attachment["name"])
+        if n % 50 == 0:
+            tell("copying attachments", start + n, total)
+        if target.exists():
+            continue
+        sha = attachment["sha256"]
+        source = store / sha[:2] / sha
+        if not source.is_file():
+            raise InputError(
+                f"attachment #{attachment['id']} ({attachment['name']}) is missing from the "
+                f"attachment store ({source}); nothing was exported"
+            )
+        shutil.copyfile(source, target)
+
+
+def _bag_info(evidence: Evidence, version: str, source: str | None) -> dict[str, str]:
+    info = {
+        "Bagging-Date": evidence.generated_at.date().isoformat(),
+        "External-Description": (
+            "Record of contacts with customer support, exported by recorder: "
+            + evidence.filters.describe()
+        ),
+        "External-Identifier": f"recorder-export-{evidence.generated_at:%Y%m%dT%H%M%SZ}",
+        "Recorder-Version": version,
+        "Recorder-Export-Format": "recorder-export v1 (data/records.json, schema export-v1)",
+        "Case-Count": str(evidence.count("cases")),
+        "Contact-Count": str(evidence.count("contacts")),
+        "Attachment-Count": str(evidence.count("attachments")),
+        "Audit-Event-Count": str(len(evidence.events)),
+        "Audit-Head-Hash": evidence.head,
+        "Redacted": "; ".join(evidence.redacted) if evidence.redacted else "no",
+    }
+    if source:
+        info["Source-Organization"] = source
+    return info
+
+
+def _zip(bag_dir: Path, target: Path) -> None:
+    """Zip the bag under its own folder name; text deflated, attachments stored as is."""
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in sorted(bag_dir.rglob("*")):
+            if path.is_dir():
+                continue
+            relative = path.relative_to(bag_dir.parent).as_posix()
+            stored = "/data/attachments/" in f"/{relative}"
+            archive.write(
+                path, relative, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            )
+
+
+def write_single(evidence: Evidence, dest: Path, fmt: str, *, version: str) -> Written:
+    """Write one file of the export alone (json, csv, md or html) at `dest`."""
+    makers: dict[str, Callable[[], str]] = {
+        "json": lambda: records_json(evidence, version),
+        "csv": lambda: contacts_csv(evidence),
+        "md": lambda: timeline_md(evidence, version=version),
+        "html": lambda: timeline_html(evidence, version=version),
+    }
+    if fmt not in makers:
+        raise InputError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    _refuse_existing(dest)
+    with _sibling_dir(dest) as tmp:
+        partial = tmp / "export"
+        _write(partial, makers[fmt]())
+        _refuse_existing(dest)
+        partial.rename(dest)
+    return Written(dest, None)

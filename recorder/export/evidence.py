@@ -1,0 +1,256 @@
+"""What an export holds: the chosen records, exactly as the audit log keeps them, and
+the audit chain that vouches for them.
+
+Records are the audited columns of each row (`recorder.models.record_fields`), so that
+replaying the exported audit events gives back exactly the exported records; that is
+how `recorder verify` catches an edited record even when the manifests were rewritten.
+The chain is exported whole, in order: events about exported records in full, every
+other event as its two hashes only (elided), so that the links from the first event
+to the head can be checked without giving away other cases.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+from recorder.audit import GENESIS_HASH
+from recorder.errors import InputError, unknown_case
+from recorder.models import (
+    KEY_COLUMNS,
+    Attachment,
+    AuditEvent,
+    Case,
+    Contact,
+    DuplicateFlag,
+    Platform,
+    table_of,
+)
+
+FORMAT = "recorder-export"
+VERSION = 1
+
+KINDS: dict[str, type[SQLModel]] = {
+    "platforms": Platform,
+    "cases": Case,
+    "contacts": Contact,
+    "attachments": Attachment,
+    "duplicate_flags": DuplicateFlag,
+}
+"""The kinds of records an export holds, by table (and audit entity) name."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which records to export: cases by id or platform, contacts by time."""
+
+    cases: tuple[int, ...] = ()
+    platform: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def describe(self) -> str:
+        """In words, for the bag's External-Description."""
+        parts = []
+        if self.cases:
+            parts.append("cases " + ", ".join(f"#{c}" for c in self.cases))
+        if self.platform:
+            parts.append(f"platform {self.platform}")
+        if self.since:
+            parts.append(f"contacts since {self.since.isoformat()}")
+        if self.until:
+            parts.append(f"contacts until {self.until.isoformat()}")
+        return "; ".join(parts) or "every case"
+
+    def to_json(self) -> dict[str, Any]:
+        """As recorded in records.json."""
+        return {
+            "cases": list(self.cases),
+            "platform": self.platform,
+            "since": None if self.since is None else self.since.astimezone(UTC).isoformat(),
+            "until": None if self.until is None else self.until.astimezone(UTC).isoformat(),
+        }
+
+
+@dataclass
+class Evidence:
+    """The exported records and the audit chain, as plain JSON-ready values."""
+
+    records: dict[str, list[dict[str, Any]]]
+    """For each of KINDS, its records in id order."""
+    events: list[dict[str, Any]]
+    """The whole audit chain in order: full events of exported records, others elided."""
+    head: str
+    """The hash of the last audit event at export time."""
+    filters: Filters
+    generated_at: datetime
+    redacted: list[str] = field(default_factory=list)
+    """What redaction masked, in words; empty when nothing was redacted."""
+
+    def count(self, kind: str) -> int:
+        """How many records of a kind."""
+        return len(self.records[kind])
+
+    def document(self, version: str) -> dict[str, Any]:
+        """The records.json document."""
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "generated_at": self.generated_at.astimezone(UTC).isoformat(),
+            "recorder_version": version,
+            "filters": self.filters.to_json(),
+            "redacted": self.redacted,
+            "audit_head": self.head,
+            **self.records,
+        }
+
+
+def record_value(value: Any) -> Any:
+    """A column value as `record_fields` writes it."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def audited_columns(model: type[SQLModel]) -> list[sa.Column[Any]]:
+    """The columns of a table that its records (and audit events) hold."""
+    return [c for c in table_of(model).columns if c.key not in KEY_COLUMNS]
+
+
+def _rows(
+    session: Session, model: type[SQLModel], where: sa.ColumnElement[bool] | None
+) -> list[dict[str, Any]]:
+    columns = audited_columns(model)
+    query = sa.select(*columns).order_by(table_of(model).c.id)
+    if where is not None:
+        query = query.where(where)
+    names = [c.key for c in columns]
+    result = session.connection().execute(query)
+    return [
+        {name: record_value(value) for name, value in zip(names, row, strict=True)}
+        for row in result
+    ]
+
+
+def _in(column: sa.Column[Any], ids: Iterable[int]) -> sa.ColumnElement[bool]:
+    return column.in_(sorted(set(ids)))
+
+
+def collect(session: Session, filters: Filters, *, now: datetime) -> Evidence:
+    """Read what `filters` choose, with the audit chain, in one read transaction."""
+    cases_t, contacts_t = table_of(Case), table_of(Contact)
+    where: list[sa.ColumnElement[bool]] = []
+    if filters.cases:
+        known = set(session.connection().scalars(sa.select(cases_t.c.id).where(
+            _in(cases_t.c.id, filters.cases))))  # fmt: skip
+        missing = [c for c in filters.cases if c not in known]
+        if missing:
+            raise unknown_case(missing[0])
+        where.append(_in(cases_t.c.id, filters.cases))
+    if filters.platform is not None:
+        from recorder.records import find_platform
+
+        where.append(cases_t.c.platform_id == find_platform(session, filters.platform).id)
+    if filters.since and filters.until and filters.since > filters.until:
+        raise InputError("--since is after --until; expected a time range forwards")
+    cases = _rows(session, Case, sa.and_(*where) if where else None)
+    case_ids = [c["id"] for c in cases]
+    timed: list[sa.ColumnElement[bool]] = [_in(contacts_t.c.case_id, case_ids)]
+    if filters.since is not None:
+        timed.append(contacts_t.c.occurred_at >= filters.since)
+    if filters.until is not None:
+        timed.append(contacts_t.c.occurred_at <= filters.until)
+    contacts = _rows(session, Contact, sa.and_(*timed))
+    if filters.since is not None or filters.until is not None:
+        # A time range keeps the cases it has contacts of.
+        kept = {c["case_id"] for c in contacts}
+        cases = [c for c in cases if c["id"] in kept]
+        case_ids = [c["id"] for c in cases]
+    contact_ids = [c["id"] for c in contacts]
+    attachments = _rows(session, Attachment, _in(table_of(Attachment).c.contact_id, contact_ids))
+    flags_t = table_of(DuplicateFlag)
+    flags = [
+        f
+        for f in _rows(session, DuplicateFlag, _in(flags_t.c.case_id, case_ids))
+        if f["contact_id"] is None or f["contact_id"] in set(contact_ids)
+    ]
+    platforms = _rows(
+        session, Platform, _in(table_of(Platform).c.id, (c["platform_id"] for c in cases))
+    )
+    records = {
+        "platforms": platforms,
+        "cases": cases,
+        "contacts": contacts,
+        "attachments": attachments,
+        "duplicate_flags": flags,
+    }
+    events, head = _chain(
+        session, {kind: {r["id"] for r in rows} for kind, rows in records.items()}
+    )
+    return Evidence(records=records, events=events, head=head, filters=filters, generated_at=now)
+
+
+def _chain(session: Session, exported: dict[str, set[int]]) -> tuple[list[dict[str, Any]], str]:
+    table = table_of(AuditEvent)
+    result = session.connection().execute(
+        sa.select(
+            table.c.id,
+            table.c.at,
+            table.c.action,
+            table.c.entity,
+            table.c.entity_id,
+            table.c.change,
+            table.c.prev_hash,
+            table.c.hash,
+        )
+        .order_by(table.c.id)
+        .execution_options(yield_per=2000)
+    )
+    events: list[dict[str, Any]] = []
+    head = GENESIS_HASH
+    for row in result:
+        head = row.hash
+        if row.entity_id in exported.get(row.entity, ()):
+            events.append(
+                {
+                    "id": row.id,
+                    "action": record_value(row.action),
+                    "at": record_value(row.at),
+                    "change": json.loads(row.change),
+                    "entity": row.entity,
+                    "entity_id": row.entity_id,
+                    "prev_hash": row.prev_hash,
+                    "hash": row.hash,
+                }
+            )
+        else:
+            events.append(
+                {"id": row.id, "elided": True, "prev_hash": row.prev_hash, "hash": row.hash}
+            )
+    return events, head
+
+
+def replay(events: Sequence[dict[str, Any]]) -> dict[str, dict[int, dict[str, Any]]]:
+    """The records the full events of a chain leave behind, by kind and id."""
+    state: dict[str, dict[int, dict[str, Any]]] = {kind: {} for kind in KINDS}
+    for event in events:
+        if event.get("elided"):
+            continue
+        records = state.setdefault(event["entity"], {})
+        change = event["change"]
+        if event["action"] == "create":
+            records[event["entity_id"]] = dict(change["after"] or {})
+        elif event["action"] == "update":
+            records.setdefault(event["entity_id"], {}).update(change["after"] or {})
+        elif event["action"] == "delete":
+            records.pop(event["entity_id"], None)
+    return state

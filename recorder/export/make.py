@@ -1,0 +1,54 @@
+"""One export, from the store to the destination: read, redact if asked, write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from recorder.export.bag import Progress, Written, write_bag, write_single
+from recorder.export.evidence import Filters, collect
+from recorder.store import Store
+
+
+def recorder_version() -> str:
+    """The installed recorder's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("recorder")
+    except PackageNotFoundError:  # pragma: no cover - run from a bare checkout
+        return "unknown"
+
+
+def export(
+    store: Store,
+    dest: Path,
+    filters: Filters,
+    *,
+    fmt: str | None = None,
+    redact: bool = False,
+    as_zip: bool = False,
+    source_organization: str | None = None,
+    progress: Progress | None = None,
+) -> Written:
+    """Export what `filters` choose to `dest`: a bag (a zip with `as_zip`), or the one
+    file of `fmt` (json, csv, md, html). The store is only read."""
+    if progress is not None:
+        progress("reading the store", 0, 1)
+    with store.read() as session:
+        evidence = collect(session, filters, now=store.clock.now())
+    if redact:
+        from recorder.export.redact import redact_evidence
+
+        evidence = redact_evidence(evidence)
+    version = recorder_version()
+    if fmt is not None:
+        return write_single(evidence, dest, fmt, version=version)
+    return write_bag(
+        evidence,
+        dest,
+        attachments=store.files.root,
+        version=version,
+        source_organization=source_organization,
+        as_zip=as_zip,
+        progress=progress,
+    )

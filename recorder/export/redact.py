@@ -1,0 +1,141 @@
+"""Masking what a recipient of an export does not need to see: email addresses (but
+not the platforms' own, which are evidence of where a message went), card numbers (13
+to 19 digits that pass the Luhn check), IBANs and bank account numbers.
+
+Applied to every string of every exported record and audit event alike, so that a
+redacted bag still verifies: replaying its redacted events gives its redacted records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from recorder.export.evidence import Evidence
+
+_EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
+_CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+_ACCOUNT = re.compile(
+    r"(?i)\b(account (?:number|no\.?)|acct\.?(?: no\.?)?|routing(?: number)?|sort code|"
+    r"账号|卡号)(\s*[:#：]?\s*)([\d][\d -]{3,}\d)"
+)
+
+
+def luhn(digits: str) -> bool:
+    """Whether a string of digits passes the Luhn check (as card numbers do)."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch)
+        if i % 2 == 1:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def _keep_last(text: str, keep: int = 4) -> str:
+    shown = 0
+    out = []
+    for ch in reversed(text):
+        if ch.isalnum():
+            out.append(ch if shown < keep else "*")
+            shown += 1
+        else:
+            out.append(ch)
+    return "".join(reversed(out))
+
+
+@dataclass
+class Redactor:
+    """Masks sensitive values in strings, and counts what it masked."""
+
+    keep_domains: frozenset[str] = frozenset()
+    """Email domains left as they are: the platforms' official ones."""
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def _count(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+
+    def text(self, value: str) -> str:
+        """The string with its sensitive values masked."""
+        if not value:
+            return value
+        value = _EMAIL.sub(self._email, value)
+        value = _IBAN.sub(self._iban, value)
+        value = _ACCOUNT.sub(self._account, value)
+        return _CARD.sub(self._card, value)
+
+    def _email(self, match: re.Match[str]) -> str:
+        domain = match.group(2).lower()
+        if any(domain == d or domain.endswith("." + d) for d in self.keep_domains):
+            return match.group(0)
+        self._count("email addresses")
+        return f"{match.group(1)}***@{match.group(2)}"
+
+    def _iban(self, match: re.Match[str]) -> str:
+        self._count("IBANs")
+        return _keep_last(match.group(0))
+
+    def _account(self, match: re.Match[str]) -> str:
+        self._count("bank account numbers")
+        return match.group(1) + match.group(2) + _keep_last(match.group(3))
+
+    def _card(self, match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group(0))
+        if not 13 <= len(digits) <= 19 or not luhn(digits):
+            return match.group(0)
+        self._count("card numbers")
+        return _keep_last(match.group(0))
+
+    def value(self, value: Any) -> Any:
+        """Any JSON value with every string in it masked."""
+        return _walk(value, self.text)
+
+    def summary(self) -> list[str]:
+        """What was masked, e.g. ["3 email addresses", "1 card numbers"]."""
+        return [f"{n} {what}" for what, n in sorted(self.counts.items())]
+
+
+def _walk(value: Any, fix: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return fix(value)
+    if isinstance(value, list):
+        return [_walk(v, fix) for v in value]
+    if isinstance(value, dict):
+        return {k: _walk(v, fix) for k, v in value.items()}
+    return value
+
+
+def redact_evidence(evidence: Evidence) -> Evidence:
+    """A copy of the evidence with every record and audit event masked alike.
+
+    An event whose change was masked is marked `redacted`: its hash vouches for the
+    original, which the bag no longer holds, so verify checks its links but not its
+    hash. Attachments (screenshots, PDFs) are copied as they are; the bag says so.
+    """
+    official = frozenset(
+        domain.lower()
+        for platform in evidence.records["platforms"]
+        for domain in platform.get("domains") or []
+    )
+    on_records, on_events = Redactor(official), Redactor(official)
+    records = {
+        kind: [on_records.value(record) for record in rows]
+        for kind, rows in evidence.records.items()
+    }
+    events = []
+    for event in evidence.events:
+        if not event.get("elided"):
+            change = on_events.value(event["change"])
+            if change != event["change"]:
+                event = {**event, "change": change, "redacted": True}
+        events.append(event)
+    said = on_records.summary() or ["nothing found to mask"]
+    return replace(
+        evidence,
+        records=records,
+        events=events,
+        redacted=[*said, "attachments are not redacted"],
+    )

@@ -1,0 +1,384 @@
+"""The human-readable forms of an export: timeline.html, timeline.md and contacts.csv.
+
+All three are made from the same exported records (after redaction, when asked), so
+they say the same thing: each case in the order it was opened, each contact with its
+channel, direction, time in the platform's zone and in UTC, reference, agent, address,
+text, when an answer was due and whether it came in time, the case's escalation rung,
+its duplicate flags, and each attachment by name and SHA-256.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from recorder.calendars import platform_calendar
+from recorder.escalation import Escalation, escalation
+from recorder.export.evidence import Evidence
+from recorder.windows import ContactTimes, answers
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+@dataclass
+class ContactLine:
+    """A contact as the timeline tells it."""
+
+    record: dict[str, Any]
+    attachments: list[dict[str, Any]]
+    due: datetime | None
+    answered_by: int | None
+    answered_at: datetime | None
+
+    def met(self, now: datetime, zone: ZoneInfo) -> str:
+        """Whether the answer came by the time it was due, in words."""
+        if self.record["direction"] != "outbound" or self.due is None:
+            return ""
+        if self.answered_at is not None:
+            when = (
+                f"answered by contact #{self.answered_by} at {when_local(self.answered_at, zone)}"
+            )
+            return f"met: {when}" if self.answered_at <= self.due else f"late: {when}"
+        return "not met: no answer" if self.due <= now else "pending: no answer yet"
+
+
+@dataclass
+class CaseStory:
+    """One case, its platform, its contacts in time order, its rung and its flags."""
+
+    case: dict[str, Any]
+    platform: dict[str, Any]
+    contacts: list[ContactLine]
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    rung: Escalation | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The platform's time zone."""
+        return ZoneInfo(self.platform["timezone"])
+
+
+def when_local(moment: datetime, zone: ZoneInfo) -> str:
+    """A time in the platform's zone."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def when_both(moment: datetime, zone: ZoneInfo) -> str:
+    """A time in the platform's zone, then in UTC."""
+    return f"{when_local(moment, zone)} ({moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
+
+
+def stories(evidence: Evidence) -> Iterator[CaseStory]:
+    """The exported cases in the order they were opened, each with what it needs."""
+    records = evidence.records
+    platforms = {p["id"]: p for p in records["platforms"]}
+    files: dict[int, list[dict[str, Any]]] = {}
+    for attachment in records["attachments"]:
+        files.setdefault(attachment["contact_id"], []).append(attachment)
+    by_case: dict[int, list[dict[str, Any]]] = {}
+    for contact in records["contacts"]:
+        by_case.setdefault(contact["case_id"], []).append(contact)
+    flags: dict[int, list[dict[str, Any]]] = {}
+    for flag in records["duplicate_flags"]:
+        flags.setdefault(flag["case_id"], []).append(flag)
+    for case in sorted(records["cases"], key=lambda c: (c["created_at"], c["id"])):
+        platform = platforms[case["platform_id"]]
+        contacts = sorted(by_case.get(case["id"], []), key=lambda c: (c["occurred_at"], c["id"]))
+        times = [
+            ContactTimes(
+                id=c["id"],
+                outbound=c["direction"] == "outbound",
+                occurred_at=datetime.fromisoformat(c["occurred_at"]),
+                auto_ack=c["auto_ack"],
+                expected_by=_time(c["expected_by"]),
+                follow_up_at=_time(c["follow_up_at"]),
+            )
+            for c in contacts
+        ]
+        answered = answers(times)
+        at = {t.id: t.occurred_at for t in times}
+        lines = [
+            ContactLine(
+                record=c,
+                attachments=files.get(c["id"], []),
+                due=t.follow_up_at or t.expected_by,
+                answered_by=answered.get(c["id"]),
+                answered_at=at.get(answered.get(c["id"]) or -1),
+            )
+            for c, t in zip(contacts, times, strict=True)
+        ]
+        calendar = platform_calendar(
+            platform["timezone"],
+            platform["holiday_country"],
+            platform["holiday_subdivision"],
+            platform["holiday_dates"],
+            platform["closed_dates"],
+            years={t.occurred_at.year for t in times},
+        )
+        rung = escalation(
+            platform["jurisdiction"],
+            [(c["channel"], t) for c, t in zip(contacts, times, strict=True)],
+            calendar,
+        )
+        yield CaseStory(case, platform, lines, flags.get(case["id"], []), rung)
+
+
+IDENTIFIERS = (
+    ("txid", "TxID"),
+    ("order_number", "Order"),
+    ("account_email", "Account"),
+    ("asset", "Asset"),
+    ("amount", "Amount"),
+)
+
+FLAG_WORDS = {
+    "same_reference": "same reference as",
+    "same_identifier": "same TxID or order number as",
+    "same_message": "same message as in",
+    "still_waiting": "sent while an earlier message was inside its window, in",
+    "similar_case": "reads like",
+}
+
+
+def flag_line(flag: dict[str, Any]) -> str:
+    """A duplicate flag in words."""
+    what = FLAG_WORDS.get(flag["kind"], flag["kind"])
+    on = f"contact #{flag['contact_id']}" if flag["contact_id"] else "the case"
+    matched = f" ({flag['matched']})" if flag["matched"] else ""
+    return f"{on}: {what} case #{flag['earlier_case_id']}{matched}; {flag['status']}"
+
+
+def _header_facts(story: CaseStory) -> list[tuple[str, str]]:
+    case = story.case
+    facts = [
+        ("Platform", story.platform["name"]),
+        ("Status", case["status"].replace("_", " ")),
+        ("Priority", case["priority"]),
+        ("Opened", when_both(datetime.fromisoformat(case["created_at"]), story.zone)),
+    ]
+    facts += [(label, case[key]) for key, label in IDENTIFIERS if case.get(key)]
+    if case.get("merged_into_id"):
+        facts.append(("Merged into", f"case #{case['merged_into_id']}"))
+    if story.rung is not None:
+        facts.append(
+            ("Escalation", f"{story.rung.rung} since {when_local(story.rung.since, story.zone)}")
+        )
+    return facts
+
+
+def _contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> list[tuple[str, str]]:
+    c = line.record
+    facts = [
+        ("Time", when_both(datetime.fromisoformat(c["occurred_at"]), zone)),
+        ("Channel", c["channel"].replace("_", " ")),
+        ("Direction", "sent by me" if c["direction"] == "outbound" else "from support"),
+    ]
+    for key, label in (
+        ("reference", "Reference"),
+        ("agent", "Agent"),
+        ("address", "Address"),
+        ("subject", "Subject"),
+    ):
+        if c.get(key):
+            facts.append((label, c[key]))
+    if c["auto_ack"]:
+        facts.append(("Note", "automatic acknowledgement"))
+    if line.due is not None and c["direction"] == "outbound":
+        facts.append(("Expected by", when_both(line.due, zone)))
+        facts.append(("Answer", line.met(now, zone)))
+    if c.get("merged_from_id"):
+        facts.append(("Moved from", f"case #{c['merged_from_id']}"))
+    return facts
+
+
+CSS = """
+body { font-family: "Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
+       "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif;
+       max-width: 60em; margin: 1em auto; padding: 0 1em; color: #111; line-height: 1.4; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.25em; border-bottom: 2px solid #333; margin-top: 2em; }
+h3 { font-size: 1em; margin: 1.2em 0 0.3em; }
+table.facts { border-collapse: collapse; margin: 0.3em 0; }
+table.facts th { text-align: left; padding: 0 1em 0 0; color: #444; font-weight: 600;
+                 vertical-align: top; white-space: nowrap; }
+table.facts td { padding: 0; }
+pre.text { white-space: pre-wrap; word-wrap: break-word; font-family: inherit;
+           background: #f6f6f6; border-left: 3px solid #999; padding: 0.5em; margin: 0.3em 0; }
+.contact { page-break-inside: avoid; break-inside: avoid; }
+.outbound h3::before { content: "→ "; } .inbound h3::before { content: "← "; }
+.flags li, .files li { margin: 0.1em 0; } code { font-size: 0.85em; word-break: break-all; }
+@media print { body { max-width: none; margin: 0; font-size: 10pt; }
+               h2 { page-break-before: always; break-before: page; }
+               h2:first-of-type { page-break-before: avoid; break-before: avoid; } }
+"""
+
+
+def _facts_html(facts: list[tuple[str, str]]) -> str:
+    rows = "".join(
+        f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in facts
+    )
+    return f'<table class="facts">{rows}</table>'
+
+
+def timeline_html(evidence: Evidence, *, version: str) -> str:
+    """One self-contained, printable page: no scripts, no network, UTF-8."""
+    now = evidence.generated_at
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Support history: evidence export</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>Support history: evidence export</h1>",
+        _facts_html(_export_facts(evidence, version)),
+    ]
+    for story in stories(evidence):
+        case = story.case
+        out.append(
+            f'<section class="case" id="case-{case["id"]}">'
+            f"<h2>Case #{case['id']}: {html.escape(case['title'])}</h2>"
+        )
+        out.append(_facts_html(_header_facts(story)))
+        if story.flags:
+            out.append('<p>Duplicate flags:</p><ul class="flags">')
+            out += [f"<li>{html.escape(flag_line(f))}</li>" for f in story.flags]
+            out.append("</ul>")
+        for line in story.contacts:
+            c = line.record
+            out.append(
+                f'<div class="contact {c["direction"]}" id="contact-{c["id"]}">'
+                f"<h3>Contact #{c['id']}</h3>"
+            )
+            out.append(_facts_html(_contact_facts(line, story.zone, now)))
+            if c["text"]:
+                out.append(f'<pre class="text">{html.escape(c["text"])}</pre>')
+            if line.attachments:
+                out.append('<ul class="files">')
+                out += [
+                    f"<li>{html.escape(a['name'])} ({a['size']} bytes,"
+                    f" {html.escape(a['media_type'])}) SHA-256 <code>{a['sha256']}</code></li>"
+                    for a in line.attachments
+                ]
+                out.append("</ul>")
+            out.append("</div>")
+        out.append("</section>")
+    out.append("</body></html>\n")
+    return "\n".join(out)
+
+
+def _export_facts(evidence: Evidence, version: str) -> list[tuple[str, str]]:
+    facts = [
+        ("Exported", evidence.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ("By", f"recorder {version}"),
+        ("What", evidence.filters.describe()),
+        ("Cases", str(evidence.count("cases"))),
+        ("Contacts", str(evidence.count("contacts"))),
+        ("Attachments", str(evidence.count("attachments"))),
+        ("Audit head", evidence.head),
+    ]
+    if evidence.redacted:
+        facts.append(("Redacted", ", ".join(evidence.redacted)))
+    return facts
+
+
+def _md(text: str) -> str:
+    """Inline Markdown text with its special characters escaped."""
+    special = "\\`*_{}[]<>()#+!|"
+    return "".join("\\" + ch if ch in special else ch for ch in str(text))
+
+
+def _fence(text: str) -> str:
+    """A fenced block that no run of backticks in the text can close early."""
+    ticks = "```"
+    while ticks in text:
+        ticks += "`"
+    return f"{ticks}text\n{text}\n{ticks}"
+
+
+def timeline_md(evidence: Evidence, *, version: str) -> str:
+    """The same content as the HTML page, in Markdown."""
+    now = evidence.generated_at
+    out = ["# Support history: evidence export", ""]
+    out += [f"- **{k}:** {_md(v)}" for k, v in _export_facts(evidence, version)]
+    for story in stories(evidence):
+        case = story.case
+        out += ["", f"## Case #{case['id']}: {_md(case['title'])}", ""]
+        out += [f"- **{k}:** {_md(v)}" for k, v in _header_facts(story)]
+        if story.flags:
+            out += ["", "Duplicate flags:", ""]
+            out += [f"- {_md(flag_line(f))}" for f in story.flags]
+        for line in story.contacts:
+            c = line.record
+            arrow = "→" if c["direction"] == "outbound" else "←"
+            out += ["", f"### {arrow} Contact #{c['id']}", ""]
+            out += [f"- **{k}:** {_md(v)}" for k, v in _contact_facts(line, story.zone, now)]
+            if c["text"]:
+                out += ["", _fence(c["text"])]
+            for a in line.attachments:
+                out.append(
+                    f"- Attachment: {_md(a['name'])} ({a['size']} bytes), SHA-256 `{a['sha256']}`"
+                )
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = (
+    "case_id",
+    "case_title",
+    "platform",
+    "contact_id",
+    "occurred_at_utc",
+    "occurred_at_platform",
+    "channel",
+    "direction",
+    "reference",
+    "agent",
+    "address",
+    "subject",
+    "text",
+    "auto_ack",
+    "expected_by_utc",
+    "answer",
+    "attachments",
+)
+
+
+def contacts_csv(evidence: Evidence) -> str:
+    """One row per contact; UTF-8 with a BOM so that spreadsheets read Chinese right."""
+    now = evidence.generated_at
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for story in stories(evidence):
+        for line in story.contacts:
+            c = line.record
+            moment = datetime.fromisoformat(c["occurred_at"])
+            writer.writerow(
+                [
+                    story.case["id"],
+                    story.case["title"],
+                    story.platform["name"],
+                    c["id"],
+                    moment.astimezone(UTC).isoformat(),
+                    moment.astimezone(story.zone).isoformat(),
+                    c["channel"],
+                    c["direction"],
+                    c["reference"] or "",
+                    c["agent"] or "",
+                    c["address"] or "",
+                    c["subject"] or "",
+                    c["text"],
+                    "yes" if c["auto_ack"] else "no",
+                    "" if line.due is None else line.due.astimezone(UTC).isoformat(),
+                    line.met(now, story.zone),
+                    "; ".join(f"{a['name']} sha256:{a['sha256']}" for a in line.attachments),
+                ]
+            )
+    return buffer.getvalue()
