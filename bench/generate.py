@@ -10,6 +10,7 @@ The result is cached under bench/.data/ and reused while the schema is the same.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -19,12 +20,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from recorder.audit import GENESIS_HASH, canonical_json, event_hash
 from recorder.calendars import platform_calendar
 from recorder.clock import FixedClock
 from recorder.db import SCHEMA_HEAD
 from recorder.duplicates import identifier_key, message_key
+from recorder.export.evidence import read_records
 from recorder.models import (
     OPEN_STATUSES,
+    AuditAction,
+    AuditEvent,
     Case,
     Channel,
     Contact,
@@ -207,9 +212,50 @@ def generate(
         conn.execute(table_of(Case).insert(), case_rows)
         for start in range(0, len(contact_rows), 5000):
             conn.execute(table_of(Contact).insert(), contact_rows[start : start + 5000])
+    with store.read() as session:
+        head = session.execute(
+            sa.select(table_of(AuditEvent).c.hash).order_by(table_of(AuditEvent).c.id.desc())
+        ).scalar()
+        tables = [(m.__tablename__, read_records(session, m, None)) for m in (Case, Contact)]
+    events = _creations(head or GENESIS_HASH, tables, NOW - timedelta(days=90))
+    with store.engine.begin() as conn:
+        for start in range(0, len(events), 5000):
+            conn.execute(table_of(AuditEvent).insert(), events[start : start + 5000])
         conn.exec_driver_sql("ANALYZE")
     store.close()
     return path
+
+
+def _creations(
+    head: str, tables: list[tuple[str, list[dict[str, Any]]]], at: datetime
+) -> list[dict[str, Any]]:
+    """The audit events that creating these records through the write path would have
+    appended: the bench store's history verifies, and an export of it replays."""
+    events: list[dict[str, Any]] = []
+    for entity, records in tables:
+        for record in records:
+            change = canonical_json({"before": None, "after": record})
+            body = {
+                "action": "create",
+                "at": at.isoformat(),
+                "change": json.loads(change),
+                "entity": entity,
+                "entity_id": record["id"],
+            }
+            digest = event_hash(head, body)
+            events.append(
+                {
+                    "at": at,
+                    "action": AuditAction.create,
+                    "entity": entity,
+                    "entity_id": record["id"],
+                    "change": change,
+                    "prev_hash": head,
+                    "hash": digest,
+                }
+            )
+            head = digest
+    return events
 
 
 def cached(cases: int = 10_000, contacts: int = 100_000) -> Path:

@@ -99,6 +99,7 @@ def export(
                 as_zip=as_zip,
                 source_organization=source_organization or os.environ.get(SOURCE_ENV),
                 progress=tell,  # type: ignore[arg-type]
+                parallel=True,
             )
     click.echo(f"exported to {written.path}")
     if written.fingerprint is not None:

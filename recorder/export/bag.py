@@ -20,10 +20,11 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from recorder.errors import InputError
 from recorder.export.evidence import Evidence
-from recorder.export.timeline import contacts_csv, timeline_html, timeline_md
+from recorder.export.timeline import contacts_csv, stories, timeline_html, timeline_md
 
 Progress = Callable[[str, int, int], None]
 """Told (what, done, total) as an export goes on."""
@@ -86,15 +87,39 @@ def _write(path: Path, text: str) -> None:
 
 
 def audit_lines(evidence: Evidence) -> str:
-    """audit.jsonl: one event a line, in chain order."""
-    return "".join(
-        json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n" for event in evidence.events
-    )
+    """audit.jsonl: one event a line, in chain order, keys sorted. A full event's change
+    is the canonical JSON text the store keeps, written as it is (not decoded and
+    encoded again: a 100k-contact history is mostly that text)."""
+    dumps = json.dumps
+    lines = []
+    for event in evidence.events:
+        if event.get("elided"):
+            lines.append(dumps(event, sort_keys=True, ensure_ascii=False))
+            continue
+        redacted = ',"redacted":true' if event.get("redacted") else ""
+        lines.append(
+            f'{{"action":{dumps(event["action"])},"at":{dumps(event["at"])},'
+            f'"change":{event["change_json"]},"entity":{dumps(event["entity"])},'
+            f'"entity_id":{event["entity_id"]},"hash":{dumps(event["hash"])},'
+            f'"id":{event["id"]},"prev_hash":{dumps(event["prev_hash"])}{redacted}}}'
+        )
+    lines.append("")
+    return "\n".join(lines)
 
 
 def records_json(evidence: Evidence, version: str) -> str:
-    """records.json."""
-    return json.dumps(evidence.document(version), ensure_ascii=False, indent=1) + "\n"
+    """records.json: the document, each record on a line of its own."""
+    document = evidence.document(version)
+    parts = ["{"]
+    for n, (key, value) in enumerate(document.items()):
+        comma = "," if n < len(document) - 1 else ""
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            rows = ",\n  ".join(json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f" {json.dumps(key)}: [\n  {rows}\n ]{comma}")
+        else:
+            parts.append(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
+    parts.append("}\n")
+    return "\n".join(parts)
 
 
 def write_bag(
@@ -106,8 +131,14 @@ def write_bag(
     source_organization: str | None = None,
     as_zip: bool = False,
     progress: Progress | None = None,
+    parallel: bool = False,
 ) -> Written:
-    """Write the bag (or its zip) at `dest`, which must not exist yet."""
+    """Write the bag (or its zip) at `dest`, which must not exist yet.
+
+    With `parallel` (and where processes can be forked), a second process writes the
+    timeline's two files while this one writes the rest: they are the slowest part.
+    Only a single-threaded program should ask for it (the CLI does; the TUI does not).
+    """
     import bagit
 
     tell = progress or (lambda what, done, total: None)
@@ -123,10 +154,20 @@ def write_bag(
             ("contacts.csv", lambda: contacts_csv(evidence)),
         ]
         total = len(steps) + len(evidence.records["attachments"]) + 1
-        for done, (name, make) in enumerate(steps):
-            tell(f"writing {name}", done, total)
-            _write(bag_dir / name, make())
-        _copy_attachments(evidence, attachments, bag_dir, tell, len(steps), total)
+        pages = _pages_elsewhere(evidence, bag_dir, version) if parallel else None
+        if pages is not None:  # another process writes the timeline meanwhile
+            steps = [s for s in steps if not s[0].startswith("timeline.")]
+        try:
+            for done, (name, make) in enumerate(steps):
+                tell(f"writing {name}", done, total)
+                _write(bag_dir / name, make())
+            _copy_attachments(evidence, attachments, bag_dir, tell, len(steps), total)
+            if pages is not None:
+                tell("writing the timeline", total - 2, total)
+                pages.result()
+        finally:
+            if pages is not None:
+                pages.close()
         tell("hashing the bag", total - 1, total)
         bagit.make_bag(
             str(bag_dir),
@@ -145,6 +186,46 @@ def write_bag(
             bag_dir.rename(dest)
         tell("done", total, total)
     return Written(dest, fingerprint)
+
+
+_FORKED: tuple[Evidence, str] | None = None
+"""What a forked process writes the timeline from (set just before forking it)."""
+
+
+class _Pages:
+    """The timeline being written by a forked process."""
+
+    def __init__(self, pool: Any, future: Any) -> None:
+        self.pool, self.future = pool, future
+
+    def close(self) -> None:
+        """Wait for the process to end (it ends once its files are written)."""
+        global _FORKED
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        _FORKED = None
+
+    def result(self) -> None:
+        self.future.result()
+
+
+def _pages_elsewhere(evidence: Evidence, bag_dir: Path, version: str) -> _Pages | None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    stories(evidence)  # made once, before the fork, so both processes share them
+    _FORKED = (evidence, version)
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    return _Pages(pool, pool.submit(_write_pages, str(bag_dir)))
+
+
+def _write_pages(bag_dir: str) -> None:
+    assert _FORKED is not None
+    evidence, version = _FORKED
+    _write(Path(bag_dir) / "timeline.html", timeline_html(evidence, version=version))
+    _write(Path(bag_dir) / "timeline.md", timeline_md(evidence, version=version))
 
 
 def _copy_attachments(

@@ -29,6 +29,7 @@ def export(
     as_zip: bool = False,
     source_organization: str | None = None,
     progress: Progress | None = None,
+    parallel: bool = False,
 ) -> Written:
     """Export what `filters` choose to `dest`: a bag (a zip with `as_zip`), or the one
     file of `fmt` (json, csv, md, html). The store is only read."""
@@ -51,4 +52,5 @@ def export(
         source_organization=source_organization,
         as_zip=as_zip,
         progress=progress,
+        parallel=parallel,
     )

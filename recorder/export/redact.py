@@ -8,11 +8,13 @@ redacted bag still verifies: replaying its redacted events gives its redacted re
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from recorder.audit import canonical_json
 from recorder.export.evidence import Evidence
 
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
@@ -128,9 +130,10 @@ def redact_evidence(evidence: Evidence) -> Evidence:
     events = []
     for event in evidence.events:
         if not event.get("elided"):
-            change = on_events.value(event["change"])
-            if change != event["change"]:
-                event = {**event, "change": change, "redacted": True}
+            original = json.loads(event["change_json"])
+            change = on_events.value(original)
+            if change != original:
+                event = {**event, "change_json": canonical_json(change), "redacted": True}
         events.append(event)
     said = on_records.summary() or ["nothing found to mask"]
     return replace(

@@ -47,7 +47,11 @@ def _column(column: sa.Column[Any]) -> dict[str, Any]:
     else:  # pragma: no cover - a new column type needs a rule here
         raise TypeError(f"no JSON Schema rule for {column.table.name}.{column.key} ({kind!r})")
     if column.nullable and not column.primary_key:
-        schema = {"anyOf": [schema, {"type": "null"}]}
+        # A list of types, not anyOf: validators check it several times faster.
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        schema["type"] = [*types, "null"]
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
     return schema
 
 
@@ -63,7 +67,7 @@ def export_schema() -> dict[str, Any]:
             "additionalProperties": False,
         }
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,
         "title": "recorder evidence export: records.json",
         "description": "Every exported record, as recorder's audit log keeps it.",
@@ -76,7 +80,10 @@ def export_schema() -> dict[str, Any]:
             "filters": {"type": "object"},
             "redacted": {"type": "array", "items": {"type": "string"}},
             "audit_head": HASH,
-            **{kind: {"type": "array", "items": {"$ref": f"#/$defs/{kind}"}} for kind in KINDS},
+            **{
+                kind: {"type": "array", "items": {"$ref": f"#/definitions/{kind}"}}
+                for kind in KINDS
+            },
         },
         "required": [
             "format",
@@ -89,7 +96,7 @@ def export_schema() -> dict[str, Any]:
             *KINDS,
         ],
         "additionalProperties": False,
-        "$defs": definitions,
+        "definitions": definitions,
     }
 
 

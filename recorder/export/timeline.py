@@ -9,10 +9,8 @@ its duplicate flags, and each attachment by name and SHA-256.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +19,7 @@ from zoneinfo import ZoneInfo
 from recorder.calendars import platform_calendar
 from recorder.escalation import Escalation, escalation
 from recorder.export.evidence import Evidence
-from recorder.windows import ContactTimes, answers
+from recorder.windows import Calendar, ContactTimes, answers
 
 
 def _time(value: str | None) -> datetime | None:
@@ -37,6 +35,8 @@ class ContactLine:
     due: datetime | None
     answered_by: int | None
     answered_at: datetime | None
+    facts: list[tuple[str, str]] | None = None
+    """Its labelled facts, made once for the page and the Markdown alike."""
 
     def met(self, now: datetime, zone: ZoneInfo) -> str:
         """Whether the answer came by the time it was due, in words."""
@@ -76,9 +76,17 @@ def when_both(moment: datetime, zone: ZoneInfo) -> str:
     return f"{when_local(moment, zone)} ({moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
 
 
-def stories(evidence: Evidence) -> Iterator[CaseStory]:
-    """The exported cases in the order they were opened, each with what it needs."""
+def stories(evidence: Evidence) -> list[CaseStory]:
+    """The exported cases in the order they were opened, each with what it needs
+    (made once an export: the three files tell the same stories)."""
+    if evidence.stories is None:
+        evidence.stories = list(_stories(evidence))
+    return evidence.stories
+
+
+def _stories(evidence: Evidence) -> Iterator[CaseStory]:
     records = evidence.records
+    calendars: dict[tuple[int, frozenset[int]], Calendar] = {}
     platforms = {p["id"]: p for p in records["platforms"]}
     files: dict[int, list[dict[str, Any]]] = {}
     for attachment in records["attachments"]:
@@ -115,14 +123,17 @@ def stories(evidence: Evidence) -> Iterator[CaseStory]:
             )
             for c, t in zip(contacts, times, strict=True)
         ]
-        calendar = platform_calendar(
-            platform["timezone"],
-            platform["holiday_country"],
-            platform["holiday_subdivision"],
-            platform["holiday_dates"],
-            platform["closed_dates"],
-            years={t.occurred_at.year for t in times},
-        )
+        years = frozenset(t.occurred_at.year for t in times)
+        calendar = calendars.get((platform["id"], years))
+        if calendar is None:
+            calendar = calendars[platform["id"], years] = platform_calendar(
+                platform["timezone"],
+                platform["holiday_country"],
+                platform["holiday_subdivision"],
+                platform["holiday_dates"],
+                platform["closed_dates"],
+                years=years,
+            )
         rung = escalation(
             platform["jurisdiction"],
             [(c["channel"], t) for c, t in zip(contacts, times, strict=True)],
@@ -175,6 +186,12 @@ def _header_facts(story: CaseStory) -> list[tuple[str, str]]:
 
 
 def _contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> list[tuple[str, str]]:
+    if line.facts is None:
+        line.facts = _make_contact_facts(line, zone, now)
+    return line.facts
+
+
+def _make_contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> list[tuple[str, str]]:
     c = line.record
     facts = [
         ("Time", when_both(datetime.fromisoformat(c["occurred_at"]), zone)),
@@ -288,10 +305,12 @@ def _export_facts(evidence: Evidence, version: str) -> list[tuple[str, str]]:
     return facts
 
 
+_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_{}[]<>()#+!|"})
+
+
 def _md(text: str) -> str:
     """Inline Markdown text with its special characters escaped."""
-    special = "\\`*_{}[]<>()#+!|"
-    return "".join("\\" + ch if ch in special else ch for ch in str(text))
+    return str(text).translate(_MD_SPECIAL)
 
 
 def _fence(text: str) -> str:
@@ -352,33 +371,38 @@ CSV_COLUMNS = (
 def contacts_csv(evidence: Evidence) -> str:
     """One row per contact; UTF-8 with a BOM so that spreadsheets read Chinese right."""
     now = evidence.generated_at
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    out = ["\ufeff" + _csv_row(CSV_COLUMNS)]
     for story in stories(evidence):
         for line in story.contacts:
             c = line.record
             moment = datetime.fromisoformat(c["occurred_at"])
-            writer.writerow(
-                [
-                    story.case["id"],
-                    story.case["title"],
-                    story.platform["name"],
-                    c["id"],
-                    moment.astimezone(UTC).isoformat(),
-                    moment.astimezone(story.zone).isoformat(),
-                    c["channel"],
-                    c["direction"],
-                    c["reference"] or "",
-                    c["agent"] or "",
-                    c["address"] or "",
-                    c["subject"] or "",
-                    c["text"],
-                    "yes" if c["auto_ack"] else "no",
-                    "" if line.due is None else line.due.astimezone(UTC).isoformat(),
-                    line.met(now, story.zone),
-                    "; ".join(f"{a['name']} sha256:{a['sha256']}" for a in line.attachments),
-                ]
+            out.append(
+                _csv_row(
+                    [
+                        story.case["id"],
+                        story.case["title"],
+                        story.platform["name"],
+                        c["id"],
+                        moment.astimezone(UTC).isoformat(),
+                        moment.astimezone(story.zone).isoformat(),
+                        c["channel"],
+                        c["direction"],
+                        c["reference"] or "",
+                        c["agent"] or "",
+                        c["address"] or "",
+                        c["subject"] or "",
+                        c["text"],
+                        "yes" if c["auto_ack"] else "no",
+                        "" if line.due is None else line.due.astimezone(UTC).isoformat(),
+                        line.met(now, story.zone),
+                        "; ".join(f"{a['name']} sha256:{a['sha256']}" for a in line.attachments),
+                    ]
+                )
             )
-    return buffer.getvalue()
+    return "".join(out)
+
+
+def _csv_row(values: Iterable[object]) -> str:
+    """One CSV record, every field quoted (RFC 4180): as the csv module writes with
+    QUOTE_ALL, several times faster on long texts."""
+    return ",".join('"' + str(v).replace('"', '""') + '"' for v in values) + "\r\n"
