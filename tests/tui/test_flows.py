@@ -191,10 +191,14 @@ async def test_a_contact_is_deleted_only_once_confirmed(tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("d", "n")
+        await pilot.press("d")
+        await settle(pilot)  # the question is on screen before it is answered
+        await pilot.press("n")
         await settle(pilot)
         assert rows(path, "SELECT count(*) FROM contacts") == [(1,)]
-        await pilot.press("d", "y")
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen.query_one(DataTable).row_count == 0
     assert rows(path, "SELECT count(*) FROM contacts") == [(0,)]
