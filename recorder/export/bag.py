@@ -173,7 +173,8 @@ def write_bag(
             str(bag_dir),
             bag_info=_bag_info(evidence, version, source_organization),
             checksums=["sha256"],
-            processes=max(1, min(4, os.cpu_count() or 1)),
+            # A pool of processes is forked only where forking is safe (see parallel).
+            processes=max(1, min(4, os.cpu_count() or 1)) if parallel else 1,
         )
         fingerprint = fingerprint_of(bag_dir)
         if as_zip:

@@ -109,7 +109,22 @@ DUE = act(
     "Tickets: what is due",
 )
 REFRESH = act("refresh", "r", "Refresh", "Read the store again", "Tickets: refresh", show=False)
-TICKETS_ACTIONS = (LOG, OPEN_CASE, DUE, FILTER, SORT, SHOW_ALL, REFRESH)
+EXPORT = act(
+    "export",
+    "e",
+    "Export",
+    "Export the history as evidence: a bag a regulator, bank or lawyer can verify",
+    "Tickets: export evidence",
+)
+VERIFY = act(
+    "verify",
+    "v",
+    "Verify",
+    "Check that an exported bag is exactly what was exported",
+    "Tickets: verify a bag",
+    show=False,
+)
+TICKETS_ACTIONS = (LOG, OPEN_CASE, DUE, FILTER, SORT, SHOW_ALL, EXPORT, VERIFY, REFRESH)
 DUE_ACTIONS = (
     act("back", "escape", "Back", "Back to the list", "Due: back to the list"),
     act("open_case", "enter", "Open", "Open the case", "Due: open case", priority=True),

@@ -260,6 +260,18 @@ class TicketsScreen(Screen[None]):
 
         self.app.push_screen(DueScreen())
 
+    def action_export(self) -> None:
+        """Export the history as evidence."""
+        from recorder.tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen())
+
+    def action_verify(self) -> None:
+        """Verify an exported bag."""
+        from recorder.tui.screens.export import VerifyScreen
+
+        self.app.push_screen(VerifyScreen())
+
     def action_filter(self) -> None:
         """Put the cursor in the filter."""
         self.query_one("#text", Input).focus()

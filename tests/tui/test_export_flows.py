@@ -1,0 +1,73 @@
+"""The export dialog and the verify dialog, driven from the keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bagit
+from textual.widgets import Input, Static
+
+from recorder.tui.screens.export import ExportScreen, VerifyScreen
+from tests.tui.conftest import SIZE, make_app, settle
+from tests.tui.test_snapshots import SnapCompare, keys
+
+
+def _shown(screen: object) -> str:
+    assert isinstance(screen, ExportScreen | VerifyScreen)
+    return str(screen.query_one("#result", Static).render())
+
+
+async def test_export_from_the_tickets_then_verify_it(demo_store: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "evidence"
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        dialog.query_one("#dest", Input).value = str(dest)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown = _shown(dialog)
+        assert f"Exported to {dest}" in shown
+        fingerprint = shown.splitlines()[-1].strip()
+        assert len(fingerprint) == 64
+        await pilot.press("escape", "v")
+        await settle(pilot)
+        checker = app.screen
+        assert isinstance(checker, VerifyScreen)
+        checker.query_one("#path", Input).value = str(dest)
+        checker.query_one("#fingerprint", Input).value = fingerprint
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _shown(checker).startswith("OK: 30 cases")
+    assert bagit.Bag(str(dest)).is_valid()
+
+
+async def test_export_refuses_an_existing_folder_and_bad_ids(
+    demo_store: Path, tmp_path: Path
+) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        dialog.query_one("#dest", Input).value = str(tmp_path)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _shown(dialog) == (
+            f"Nothing was exported: {tmp_path} already exists; "
+            "expected a new path (an export never overwrites)"
+        )
+        dialog.query_one("#cases", Input).value = "3, seven"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "cannot read cases '3, seven'" in _shown(dialog)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
+
+
+def test_export_dialog(snap_compare: SnapCompare, demo_store: Path) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("e"))
