@@ -53,6 +53,7 @@ def test_the_wheel_carries_its_migrations(installed: Path) -> None:
     assert (installed / "recorder" / "_schema" / "env.py").is_file()
     assert list((installed / "recorder" / "_schema" / "versions").glob("0001_*.py"))
     assert (installed / "recorder" / "platforms.toml").is_file()
+    assert (installed / "recorder" / "_schema" / "export-v1.schema.json").is_file()
 
 
 def test_cli_flow_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
@@ -125,3 +126,10 @@ def test_cli_flow_from_the_installed_wheel(installed: Path, tmp_path: Path) -> N
         assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert rows() == before
     assert ok("db", "verify").startswith("OK:")
+
+    # Evidence: exported and verified by the installed wheel, with its packaged schema.
+    exported = ok("export", "--zip", str(tmp_path / "evidence.zip")).splitlines()
+    assert len(exported) == 2  # no progress bar when the output is not a terminal
+    fingerprint = exported[1].rsplit(" ", 1)[1]
+    checked = ok("verify", "--fingerprint", fingerprint, str(tmp_path / "evidence.zip"))
+    assert checked.startswith("OK: 1 cases, 1 contacts, 1 attachments")

@@ -25,6 +25,7 @@ def _bag(db: Path, dest: Path, *args: str) -> str:
     result = export(db, str(dest), *args)
     assert result.exit_code == 0, result.output + result.stderr
     lines = result.stdout.splitlines()
+    assert len(lines) == 2  # no progress bar when the output is not a terminal
     assert lines[0] == f"exported to {dest}"
     return lines[1].rsplit(" ", 1)[1]  # the fingerprint
 
@@ -387,3 +388,21 @@ def test_verify_refuses_what_is_not_a_bag(tmp_path: Path) -> None:
     result = verify(db, str(folder))
     assert result.exit_code == 1
     assert result.stdout.startswith("folder: not a valid BagIt bag")
+
+
+def test_a_record_that_breaks_the_schema_is_named(
+    filled: tuple[Path, dict[str, int]], tmp_path: Path
+) -> None:
+    db, ids = filled
+
+    def change(bag: Path) -> None:
+        path = bag / "data" / "records.json"
+        document = json.loads(path.read_text("utf-8"))
+        document["contacts"][0]["channel"] = "carrier pigeon"
+        path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+
+    problems = _tampered(db, tmp_path, change, rehash=True)
+    assert problems[0].startswith("data/records.json: contacts/0/channel: 'carrier pigeon' is not")
+    assert problems[1] == (
+        f"data/records.json: contacts #{ids['first']}: channel differs from its audit history"
+    )
