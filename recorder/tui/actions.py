@@ -113,7 +113,7 @@ EXPORT = act(
     "export",
     "e",
     "Export",
-    "Export the history as evidence: a bag a regulator, bank or lawyer can verify",
+    "Export the history as evidence (a bag anyone can verify)",
     "Tickets: export evidence",
 )
 VERIFY = act(

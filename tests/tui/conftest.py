@@ -54,16 +54,21 @@ async def settle(pilot: Pilot[object]) -> None:
         pending = bool(getattr(pilot.app.screen, "check_pending", False))
         return pending or any(worker.is_running for worker in pilot.app.workers)
 
-    for _ in range(100):
+    idle = 0
+    for _ in range(200):
         await pilot.pause()
         if getattr(pilot.app.screen, "check_pending", False):
+            idle = 0
             await pilot.pause(0.1)
             continue
         if any(worker.is_running for worker in pilot.app.workers):
+            idle = 0
             await pilot.app.workers.wait_for_complete()
             continue
-        await pilot.pause()
-        if not busy():
+        # Idle three times running: a screen that was just shown has had its chance to
+        # start the worker that reads it (under load, that can take a moment).
+        idle += 1
+        if idle == 3 and not busy():
             return
     raise AssertionError("workers still running")
 
