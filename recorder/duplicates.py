@@ -61,6 +61,18 @@ class Finding:
     due_at: datetime | None = None
     """For `still_waiting`: when the earlier contact is due an answer."""
 
+    def message(self, local: tzinfo) -> str:
+        """What the submission repeats and what to do instead, in one line."""
+        return describe(
+            self.kind,
+            earlier_case_id=self.earlier_case_id,
+            earlier_title=self.earlier_title,
+            matched=self.matched,
+            score=self.score,
+            due_at=self.due_at,
+            local=local,
+        )
+
 
 def describe(
     kind: DuplicateKind,

@@ -6,8 +6,11 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import bagit
 import pytest
@@ -172,6 +175,15 @@ def _tampered(db: Path, tmp_path: Path, change: object, *, rehash: bool = False)
     return result.stdout.splitlines()
 
 
+@contextmanager
+def _records(bag: Path) -> Iterator[dict[str, Any]]:
+    """records.json of a bag, to change in place."""
+    path = bag / "data" / "records.json"
+    document = json.loads(path.read_text("utf-8"))
+    yield document
+    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+
+
 def _flip_byte(path: Path, at: int = 10) -> None:
     data = bytearray(path.read_bytes())
     data[at] ^= 0x01
@@ -204,11 +216,9 @@ def test_a_changed_record_is_caught_even_with_the_manifests_recomputed(
     db, ids = filled
 
     def change(bag: Path) -> None:
-        path = bag / "data" / "records.json"
-        document = json.loads(path.read_text("utf-8"))
-        contact = next(c for c in document["contacts"] if c["id"] == ids["chinese_contact"])
-        contact["text"] = contact["text"].replace("三天", "一天")
-        path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+        with _records(bag) as document:
+            contact = next(c for c in document["contacts"] if c["id"] == ids["chinese_contact"])
+            contact["text"] = contact["text"].replace("三天", "一天")
 
     problems = _tampered(db, tmp_path, change, rehash=True)
     contact = f"contacts #{ids['chinese_contact']}"
@@ -396,10 +406,8 @@ def test_a_record_that_breaks_the_schema_is_named(
     db, ids = filled
 
     def change(bag: Path) -> None:
-        path = bag / "data" / "records.json"
-        document = json.loads(path.read_text("utf-8"))
-        document["contacts"][0]["channel"] = "carrier pigeon"
-        path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+        with _records(bag) as document:
+            document["contacts"][0]["channel"] = "carrier pigeon"
 
     problems = _tampered(db, tmp_path, change, rehash=True)
     assert problems[0].startswith("data/records.json: contacts/0/channel: 'carrier pigeon' is not")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import bagit
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from recorder.tui.screens.export import ExportScreen, VerifyScreen
@@ -17,16 +18,22 @@ def _shown(screen: object) -> str:
     return str(screen.query_one("#result", Static).render())
 
 
+async def _export_dialog(pilot: Pilot[object], dest: Path) -> ExportScreen:
+    """The export dialog, opened from the open tickets, saving to `dest`."""
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ExportScreen)
+    dialog.query_one("#dest", Input).value = str(dest)
+    return dialog
+
+
 async def test_export_from_the_tickets_then_verify_it(demo_store: Path, tmp_path: Path) -> None:
     dest = tmp_path / "evidence"
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, ExportScreen)
-        dialog.query_one("#dest", Input).value = str(dest)
+        dialog = await _export_dialog(pilot, dest)
         await pilot.press("ctrl+s")
         await settle(pilot)
         shown = _shown(dialog)
@@ -50,12 +57,7 @@ async def test_export_refuses_an_existing_folder_and_bad_ids(
 ) -> None:
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, ExportScreen)
-        dialog.query_one("#dest", Input).value = str(tmp_path)
+        dialog = await _export_dialog(pilot, tmp_path)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert _shown(dialog) == (

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 
 from recorder.attachments import check_source
 from recorder.dates import parse_when, zone
-from recorder.duplicates import Finding, describe
+from recorder.duplicates import Finding
 from recorder.errors import RecorderError
 from recorder.queries import list_cases, list_platforms
 from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
@@ -345,21 +345,7 @@ class LogContactScreen(Screen[int | None]):
     def _show_findings(self, found: list[Finding]) -> None:
         self.findings = found
         warnings = self.query_one("#warnings", Static)
-        lines = [
-            "⚠ "
-            + escape(
-                describe(
-                    f.kind,
-                    earlier_case_id=f.earlier_case_id,
-                    earlier_title=f.earlier_title,
-                    matched=f.matched,
-                    score=f.score,
-                    due_at=f.due_at,
-                    local=self.recorder.zone,
-                )
-            )
-            for f in found
-        ]
+        lines = ["⚠ " + escape(f.message(self.recorder.zone)) for f in found]
         if found:
             lines.append(
                 f"[dim]ctrl+o opens case #{found[0].earlier_case_id}; "
