@@ -166,12 +166,16 @@ def _in(column: sa.Column[Any], ids: Iterable[int]) -> sa.ColumnElement[bool]:
 
 
 def collect(session: Session, filters: Filters, *, now: datetime) -> Evidence:
-    """Read what `filters` choose, with the audit chain, in one read transaction."""
+    """Read what `filters` choose, with the audit chain, in one read transaction.
+
+    The choice is made in SQL (subqueries, not lists of ids), so that an export of
+    every case binds no more parameters than an export of one.
+    """
     cases_t, contacts_t = table_of(Case), table_of(Contact)
     where: list[sa.ColumnElement[bool]] = []
     if filters.cases:
-        known = set(session.connection().scalars(sa.select(cases_t.c.id).where(
-            _in(cases_t.c.id, filters.cases))))  # fmt: skip
+        chosen = sa.select(cases_t.c.id).where(_in(cases_t.c.id, filters.cases))
+        known = set(session.connection().scalars(chosen))
         missing = [c for c in filters.cases if c not in known]
         if missing:
             raise unknown_case(missing[0])
@@ -182,38 +186,39 @@ def collect(session: Session, filters: Filters, *, now: datetime) -> Evidence:
         where.append(cases_t.c.platform_id == find_platform(session, filters.platform).id)
     if filters.since and filters.until and filters.since > filters.until:
         raise InputError("--since is after --until; expected a time range forwards")
-    cases = read_records(session, Case, sa.and_(*where) if where else None)
-    case_ids = [c["id"] for c in cases]
-    timed: list[sa.ColumnElement[bool]] = [_in(contacts_t.c.case_id, case_ids)]
+    timed: list[sa.ColumnElement[bool]] = []
     if filters.since is not None:
         timed.append(contacts_t.c.occurred_at >= filters.since)
     if filters.until is not None:
         timed.append(contacts_t.c.occurred_at <= filters.until)
-    contacts = read_records(session, Contact, sa.and_(*timed))
-    if filters.since is not None or filters.until is not None:
-        # A time range keeps the cases it has contacts of.
-        kept = {c["case_id"] for c in contacts}
-        cases = [c for c in cases if c["id"] in kept]
-        case_ids = [c["id"] for c in cases]
-    contact_ids = [c["id"] for c in contacts]
-    attachments = read_records(
-        session, Attachment, _in(table_of(Attachment).c.contact_id, contact_ids)
-    )
+    if timed:  # a time range keeps the cases it has contacts of
+        where.append(sa.exists().where(contacts_t.c.case_id == cases_t.c.id, *timed))
+    case_where = sa.and_(sa.true(), *where)
+    case_ids = sa.select(cases_t.c.id).where(case_where).scalar_subquery()
+    contact_where = sa.and_(contacts_t.c.case_id.in_(case_ids), *timed)
+    contact_ids = sa.select(contacts_t.c.id).where(contact_where).scalar_subquery()
     flags_t = table_of(DuplicateFlag)
-    flags = [
-        f
-        for f in read_records(session, DuplicateFlag, _in(flags_t.c.case_id, case_ids))
-        if f["contact_id"] is None or f["contact_id"] in set(contact_ids)
-    ]
-    platforms = read_records(
-        session, Platform, _in(table_of(Platform).c.id, (c["platform_id"] for c in cases))
-    )
     records = {
-        "platforms": platforms,
-        "cases": cases,
-        "contacts": contacts,
-        "attachments": attachments,
-        "duplicate_flags": flags,
+        "platforms": read_records(
+            session,
+            Platform,
+            table_of(Platform).c.id.in_(
+                sa.select(cases_t.c.platform_id).where(case_where).scalar_subquery()
+            ),
+        ),
+        "cases": read_records(session, Case, case_where),
+        "contacts": read_records(session, Contact, contact_where),
+        "attachments": read_records(
+            session, Attachment, table_of(Attachment).c.contact_id.in_(contact_ids)
+        ),
+        "duplicate_flags": read_records(
+            session,
+            DuplicateFlag,
+            sa.and_(
+                flags_t.c.case_id.in_(case_ids),
+                sa.or_(flags_t.c.contact_id.is_(None), flags_t.c.contact_id.in_(contact_ids)),
+            ),
+        ),
     }
     events, head = _chain(
         session, {kind: {r["id"] for r in rows} for kind, rows in records.items()}
