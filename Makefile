@@ -18,6 +18,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_cli.py
 	$(BIN)/python bench/bench_tui.py
 	$(BIN)/python bench/bench_dups.py
+	$(BIN)/python bench/bench_export.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "recorder needs Python 3.11 or newer")'
