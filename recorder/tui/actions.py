@@ -190,6 +190,14 @@ NOT_DUPLICATE = act(
     "Case: not a duplicate",
     show=False,
 )
+EXPORT_CASE = act(
+    "export_case",
+    "ctrl+e",
+    "Export",
+    "Export this case as evidence",
+    "Case: export as evidence",
+    show=False,
+)
 CASE_ACTIONS = (
     BACK,
     ADD_CONTACT,
@@ -201,6 +209,7 @@ CASE_ACTIONS = (
     EDIT_CASE,
     DELETE_CONTACT,
     NOT_DUPLICATE,
+    EXPORT_CASE,
 )
 
 SAVE = act("save", "ctrl+s", "Save", "Save, once every field is valid", "Form: save", priority=True)

@@ -71,5 +71,29 @@ async def test_export_refuses_an_existing_folder_and_bad_ids(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
 
 
+async def test_export_one_case_from_its_view(demo_store: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "one.zip"
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        case_id = app.screen.case_id  # type: ignore[attr-defined]
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        assert dialog.query_one("#cases", Input).value == str(case_id)
+        dialog.query_one("#dest", Input).value = str(dest)
+        dialog.query_one("#zip").value = True  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert f"Exported to {dest}" in _shown(dialog)
+    from recorder.export.verify import verify
+
+    report = verify(dest)
+    assert report.ok and report.counts["cases"] == 1
+
+
 def test_export_dialog(snap_compare: SnapCompare, demo_store: Path) -> None:
     assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("e"))

@@ -260,6 +260,12 @@ class CaseScreen(Screen[None]):
         )
         self.app.push_screen(ConfirmScreen(question), confirmed)
 
+    def action_export_case(self) -> None:
+        """Export this case as evidence (the dialog comes with the case filled in)."""
+        from recorder.tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(case_id=self.case_id))
+
     def action_not_duplicate(self) -> None:
         """Dismiss the open duplicate flags raised on this case: it is not a repeat."""
         if self.detail is None:
