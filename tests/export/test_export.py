@@ -330,6 +330,10 @@ def test_filters_choose_cases_and_times(
     document = json.loads(dest.read_text("utf-8"))
     assert [c["id"] for c in document["cases"]] == [ids["english"]]
     assert len(document["contacts"]) == 3
+    window = tmp_path / "window"
+    _bag(db, window, *args[2:])
+    assert verify(db, str(window)).exit_code == 0  # other contacts' events are elided
+    assert "contacts since 2026-11-03" in bagit.Bag(str(window)).info["External-Description"]
     one = tmp_path / "one"
     _bag(db, one, "--case", str(ids["chinese"]))
     assert bagit.Bag(str(one)).info["Case-Count"] == "1"
