@@ -22,7 +22,7 @@ from recorder.errors import InputError
 
 @cli.group()
 def case() -> None:
-    """Open, edit and change the status of cases (one problem with one platform)."""
+    """Open, edit, merge and change the status of cases (one problem with one platform)."""
 
 
 def _identifier_options(func: Any) -> Any:
