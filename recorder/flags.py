@@ -28,7 +28,7 @@ from recorder.duplicates import (
     problem,
     similarity,
 )
-from recorder.errors import InputError, NotFoundError, unknown_case
+from recorder.errors import InputError, NotFoundError
 from recorder.models import (
     OPEN_STATUSES,
     AuditEvent,
@@ -51,11 +51,6 @@ sends the user to the back of the queue."""
 
 SIMILAR_SHOWN = 3
 """At most this many similar cases are flagged for one new case, the most alike first."""
-
-
-def _open_case(session: Session, case_id: int) -> bool:
-    case = session.get(Case, case_id)
-    return case is not None and case.status in OPEN_STATUSES and case.merged_into_id is None
 
 
 def identifier_findings(
@@ -166,11 +161,12 @@ def case_findings(
 
 
 def contact_findings(
-    session: Session, case: Case | None, fields: Mapping[str, Any]
+    session: Session, case: Case | None, fields: Mapping[str, Any], key: str | None = None
 ) -> list[Finding]:
     """What a new outbound contact in `case` (None: in a case not yet opened) repeats;
     `fields` are the write path's checked values (direction, channel, occurred_at,
-    reference, text). Inbound contacts repeat nothing the user did."""
+    reference, text), `key` its text's message_key when the caller has it. Inbound
+    contacts repeat nothing the user did."""
     if fields["direction"] is not Direction.outbound:
         return []
     found: list[Finding] = []
@@ -183,7 +179,7 @@ def contact_findings(
         row = session.exec(query.order_by(col(Contact.occurred_at)).limit(1)).first()
         if row is not None:
             found.append(Finding(DuplicateKind.same_reference, row[0], row[1], matched=reference))
-    key = message_key(fields.get("text") or "")
+    key = key or message_key(fields.get("text") or "")
     if key is not None:
         earlier = session.exec(
             select(Contact.id, Contact.case_id, Case.title)
@@ -311,11 +307,10 @@ def keep_findings(
     return kept
 
 
-def find_repeat(session: Session, fields: Mapping[str, Any]) -> Contact | None:
+def find_repeat(session: Session, fields: Mapping[str, Any], key: str | None) -> Contact | None:
     """A stored contact with exactly this text at exactly this time: the same contact
-    logged (or the same email imported) again."""
+    logged (or the same email imported) again. `key` is the text's message_key."""
     text = fields.get("text") or ""
-    key = message_key(text)
     if key is None:
         return None
     return session.exec(
@@ -362,18 +357,13 @@ def drop_contact_flags(tx: Tx, contact_id: int) -> None:
         delete(tx, flag)
 
 
-def _case(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise unknown_case(case_id)
-    return case
-
-
 def merge_cases(tx: Tx, from_id: int, into_id: int) -> Case:
     """Merge case `from_id` into `into_id`: its contacts move there, it is closed and
     keeps a pointer, and the flags between the two are confirmed. `unmerge_case` undoes it.
     """
-    source, target = _case(tx.session, from_id), _case(tx.session, into_id)
+    from recorder.records import get_case  # records imports this module
+
+    source, target = get_case(tx.session, from_id), get_case(tx.session, into_id)
     if from_id == into_id:
         raise InputError(f"case #{from_id} cannot be merged into itself")
     for case in (source, target):
@@ -416,7 +406,9 @@ def merge_cases(tx: Tx, from_id: int, into_id: int) -> Case:
 def unmerge_case(tx: Tx, case_id: int) -> Case:
     """Undo the merge of `case_id`: its contacts go back, and it gets back the status it
     had, as the audit log recorded it when it was merged."""
-    source = _case(tx.session, case_id)
+    from recorder.records import get_case  # records imports this module
+
+    source = get_case(tx.session, case_id)
     into_id = source.merged_into_id
     if into_id is None:
         raise InputError(f"case #{case_id} is not merged into another case")
@@ -431,7 +423,7 @@ def unmerge_case(tx: Tx, case_id: int) -> Case:
         if change.get("after", {}).get("merged_into_id") == into_id:
             status = CaseStatus(change["before"].get("status", source.status.value))
             break
-    target = _case(tx.session, into_id)
+    target = get_case(tx.session, into_id)
     back = tx.session.exec(
         select(Contact).where(Contact.case_id == into_id, Contact.merged_from_id == case_id)
     ).all()

@@ -482,19 +482,20 @@ def log_contact(
 
         for path in attach:
             check_source(path)
-    repeat = find_repeat(tx.session, fields)
+    key = message_key(fields["text"])
+    repeat = find_repeat(tx.session, fields, key)
     if repeat is not None:
         tx.repeats.append(repeat)
         for path in attach:
             attach_file(tx, repeat, path)
         return repeat
-    findings = contact_findings(tx.session, case, fields)
+    findings = contact_findings(tx.session, case, fields, key)
     contact = Contact(
         case_id=case_id,
         source=source,
         source_name=source_name,
         created_at=tx.now,
-        message_key=message_key(fields["text"]),
+        message_key=key,
         **fields,
     )
     platform = tx.session.get(Platform, case.platform_id)
