@@ -418,3 +418,25 @@ def test_a_record_that_breaks_the_schema_is_named(
     assert problems[1] == (
         f"data/records.json: contacts #{ids['first']}: channel differs from its audit history"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["--since", "garbage"], 1, "cannot read the time 'garbage'"),
+        (["--case", "abc"], 1, "case id 'abc' is not a number"),
+        (["--case", "99"], 1, "no case #99"),
+        (["--platform", "Nowhere"], 1, "no platform called 'Nowhere'"),
+        (["--since", "2026-12-01", "--until", "2026-11-01"], 1, "--since is after --until"),
+        (["--zip", "--format", "csv"], 2, "--zip makes a bag; --format writes one file alone"),
+    ],
+)
+def test_bad_export_input_is_one_line_and_writes_nothing(
+    filled: tuple[Path, dict[str, int]], tmp_path: Path, args: list[str], status: int, message: str
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    result = export(filled[0], str(out / "bag"), *args)
+    assert result.exit_code == status
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert list(out.iterdir()) == []
