@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import cached
+from generate import cached, compile_package
 
 Command = tuple[Sequence[str] | Callable[[int], Sequence[str]], dict[str, str]]
 """What to run (its argv, or the argv of run n) and its environment."""
@@ -81,6 +81,7 @@ def main() -> None:
     args = parser.parse_args()
 
     store = cached()
+    compile_package()
     work = Path(tempfile.mkdtemp(prefix="recorder-bench-"))
     try:
         db = work / "bench.sqlite3"

@@ -98,9 +98,10 @@ def main() -> None:
 
     # Imported here, in the parent only: the timed children must load nothing extra.
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from generate import cached
+    from generate import cached, compile_package
 
     large = cached()
+    compile_package()
     with tempfile.TemporaryDirectory() as work:
         empty = str(Path(work) / "empty.sqlite3")
         from recorder.access import StoreAccess
