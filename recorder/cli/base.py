@@ -16,6 +16,7 @@ import click
 
 from recorder.access import StoreAccess
 from recorder.errors import InputError, RecorderError
+from recorder.process import quick_start
 
 if TYPE_CHECKING:
     from recorder.reading import Reader
@@ -232,4 +233,5 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 def main() -> NoReturn:
     """The console script."""
+    quick_start()  # see recorder.process
     cli.main(prog_name="recorder")

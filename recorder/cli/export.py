@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from recorder.cli.base import case_id_of, cli, open_store_for, parse_time
+from recorder.process import long_running
 
 SOURCE_ENV = "RECORDER_SOURCE_ORGANIZATION"
 
@@ -79,6 +80,7 @@ def export(
     from recorder.export.evidence import Filters
     from recorder.export.make import export as run_export
 
+    long_running()
     if fmt is not None and as_zip:
         raise click.UsageError("--zip makes a bag; --format writes one file alone; not both")
     with open_store_for(ctx) as store:
@@ -113,6 +115,7 @@ def verify(path: Path, fingerprint: str | None) -> None:
     """Check that the bag (or zip) at PATH is exactly what recorder exported."""
     from recorder.export.verify import verify as run_verify
 
+    long_running()
     report = run_verify(path.expanduser(), fingerprint=fingerprint)
     if report.ok:
         click.echo(report.summary())

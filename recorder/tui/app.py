@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from recorder.access import StoreAccess
 from recorder.dates import local_zone
+from recorder.process import long_running
 from recorder.tui.actions import APP_ACTIONS, UserAction, bindings
 
 
@@ -46,6 +47,7 @@ class RecorderApp(App[None]):
         """
         if not self._store_requested:
             self._store_requested = True
+            long_running()  # the app has started: see recorder.process
             self._open_store()
 
     @work(thread=True, exit_on_error=False, group="store")
