@@ -47,16 +47,23 @@ class StoreAccess:
     @contextmanager
     def reader(self) -> Iterator[Reader]:
         """A reader on one snapshot of the store: the light one while it can be used."""
-        if self._store is None:
-            light = open_sqlite_reader(self.where)
+        with self.light_reader() as light:
             if light is not None:
-                try:
-                    yield light
-                finally:
-                    light.close()
+                yield light
                 return
         with self.store().reader() as reader:
             yield reader
+
+    @contextmanager
+    def light_reader(self) -> Iterator[Reader | None]:
+        """The light reader of a SQLite store at head, or None where there is none
+        (another database, a store to create or upgrade): never opens the full store."""
+        light = None if self._store is not None else open_sqlite_reader(self.where)
+        try:
+            yield light
+        finally:
+            if light is not None:
+                light.close()
 
     def close(self) -> None:
         """Release the full store's connections, if it was opened."""

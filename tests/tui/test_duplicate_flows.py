@@ -106,8 +106,9 @@ async def test_dismissing_the_warnings_of_a_case(tmp_path: Path) -> None:
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        first_title = str(app.screen.query_one(DataTable).get_row_at(0)[1])
-        assert first_title.startswith("[b yellow]⚑[/] I need to change")
+        first_title = app.screen.query_one(DataTable).get_row_at(0)[1]
+        assert str(first_title).startswith("⚑ I need to change")
+        assert str(first_title.spans[0].style) == "bold yellow"
         await pilot.press("enter")
         await settle(pilot)
         summary = str(app.screen.query_one("#summary", Static).render())

@@ -76,7 +76,10 @@ async def test_log_a_first_contact_in_an_empty_store(empty_store: Path) -> None:
         assert isinstance(app.screen, TicketsScreen)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
-        assert table.get_row_at(0)[:2] == ["Gemini", "BTC withdrawal pending"]
+        assert [str(cell) for cell in table.get_row_at(0)[:2]] == [
+            "Gemini",
+            "BTC withdrawal pending",
+        ]
         assert not visible(app.screen.query_one("#welcome", Static))
 
     assert rows(empty_store, "SELECT title, status FROM cases") == [
@@ -213,7 +216,7 @@ async def test_filters_narrow_the_list(demo_store: Path) -> None:
         await pilot.press("slash")
         await type_text(pilot, "binance")
         await settle(pilot)
-        platforms = {table.get_row_at(i)[0] for i in range(table.row_count)}
+        platforms = {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
         assert platforms == {"Binance"}
         await pilot.press("escape", "slash", *["backspace"] * len("binance"), "enter")
         await settle(pilot)

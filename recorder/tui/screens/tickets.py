@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -18,7 +18,11 @@ from recorder.tui.widgets.columns import Column, fit_columns
 from recorder.vocabulary import OPEN_STATUSES, CaseStatus
 
 if TYPE_CHECKING:
+    from recorder.reading import Reader
     from recorder.tui.app import RecorderApp
+
+OPEN_STORE_AFTER = 0.5
+"""Seconds after the first cases are shown that the full store is opened in the background."""
 
 PAGE = 100
 """How many cases the table shows; typing narrows them down."""
@@ -53,12 +57,33 @@ COLUMNS = (
 )
 
 
-def follow_up_cell(case: CaseSummary, now: datetime, zone: tzinfo) -> str:
+def follow_up_cell(case: CaseSummary, now: datetime, zone: tzinfo) -> Text:
     """The next follow-up; overdue ones stand out."""
     if case.next_follow_up_at is None:
-        return "-"
+        return Text("-")
     when = short_time(case.next_follow_up_at, zone)
-    return f"[b red]late {when[:6]}[/]" if case.overdue(now) else when
+    return Text(f"late {when[:6]}", style="bold red") if case.overdue(now) else Text(when)
+
+
+def case_cells(case: CaseSummary, now: datetime, zone: tzinfo) -> dict[str, Text]:
+    """A case's row, cell by cell, as rich Text: no markup to parse (the table measures
+    every cell of every row when it is filled), and nothing in a title or a reference
+    number can be mistaken for markup."""
+    title = Text()
+    if case.open_flags:
+        title.append("⚑", style="bold yellow").append(" ")
+    title.append(case.title, style="bold red" if case.overdue(now) else "")
+    status = Text(STATUS_LABELS[case.status])
+    if case.priority == "urgent":
+        status = Text(f"{status}!", style="bold")
+    return {
+        "platform": Text(case.platform),
+        "title": title,
+        "status": status,
+        "ref": Text(case.references[-1] if case.references else "-"),
+        "next": follow_up_cell(case, now, zone),
+        "last": Text(short_time(case.last_contact_at, zone)),
+    }
 
 
 class TicketsScreen(Screen[None]):
@@ -84,6 +109,10 @@ class TicketsScreen(Screen[None]):
         self.sort_column = -1
         """Which column the table is sorted by; -1: the store's order, newest first."""
         self.columns_shown: tuple[Column, ...] = ()
+        self.shown = False
+        """Whether cases were read and shown once."""
+        self.read_with: tuple[list[CaseStatus] | None, str | None, str] | None = None
+        """The filters of the last read."""
 
     @property
     def recorder(self) -> RecorderApp:
@@ -148,21 +177,39 @@ class TicketsScreen(Screen[None]):
         return statuses, (None if choose.is_blank() else str(choose.value)), text
 
     def load(self) -> None:
-        """Read the cases that match the filters, in a worker."""
-        statuses, platform, text = self._filters()
+        """Read the cases that match the filters: in a worker, but the first time from
+        a SQLite store at head, here, before the screen is first painted.
+
+        That first read takes a few milliseconds; through a worker, the screen was
+        painted empty first, and the worker waited for that paint to end.
+        """
+        statuses, platform, text = self.read_with = self._filters()
+        if not self.shown:
+            with self.recorder.access.light_reader() as light:
+                if light is not None:
+                    self._show(*self._query(light, statuses, platform, text))
+                    return
         self._read(statuses, platform, text)
 
     @work(thread=True, exclusive=True, group="tickets")
     def _read(self, statuses: list[CaseStatus] | None, platform: str | None, text: str) -> None:
         with self.recorder.access.reader() as reader:
-            platforms = [p.name for p in list_platforms(reader)]
-            cases = list_cases(
-                reader, statuses=statuses, platform=platform, text=text, limit=PAGE + 1
-            )
-            anything = bool(cases) or bool(list_cases(reader, statuses=None, limit=1))
-        self.app.call_from_thread(self._show, platforms, cases, anything)
+            found = self._query(reader, statuses, platform, text)
+        self.app.call_from_thread(self._show, *found)
+
+    @staticmethod
+    def _query(
+        reader: Reader, statuses: list[CaseStatus] | None, platform: str | None, text: str
+    ) -> tuple[list[str], list[CaseSummary], bool]:
+        """The platforms, a page of matching cases (one more: is there more?), and
+        whether the store holds any case at all."""
+        platforms = [p.name for p in list_platforms(reader)]
+        cases = list_cases(reader, statuses=statuses, platform=platform, text=text, limit=PAGE + 1)
+        anything = bool(cases) or bool(list_cases(reader, statuses=None, limit=1))
+        return platforms, cases, anything
 
     def _show(self, platforms: list[str], cases: list[CaseSummary], anything: bool) -> None:
+        self.shown = True
         if platforms != self.platforms:
             self.platforms = platforms
             self.query_one("#platform", Select).set_options([(n, n) for n in platforms])
@@ -174,7 +221,10 @@ class TicketsScreen(Screen[None]):
         note.set_class(not more, "hidden")
         self.query_one("#welcome").set_class(anything, "hidden")
         self.query_one(DataTable).set_class(not anything, "hidden")
-        self.call_after_refresh(self.recorder.open_store)
+        # The write path (SQLAlchemy) loads in the background once the screen has
+        # settled: started at once, its import held the interpreter during the
+        # first paints. A form that needs it first opens it itself.
+        self.set_timer(OPEN_STORE_AFTER, self.recorder.open_store)
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)
@@ -183,19 +233,7 @@ class TicketsScreen(Screen[None]):
         zone = self.recorder.zone
         now = self.recorder.access.clock.now()
         for case in self._sorted(self.cases):
-            overdue = case.overdue(now)
-            status = STATUS_LABELS[case.status]
-            if case.priority == "urgent":
-                status = f"[b]{status}![/b]"
-            cells = {
-                "platform": escape(case.platform),
-                "title": ("[b yellow]⚑[/] " if case.open_flags else "")
-                + (f"[b red]{escape(case.title)}[/]" if overdue else escape(case.title)),
-                "status": status,
-                "ref": case.references[-1] if case.references else "-",
-                "next": follow_up_cell(case, now, zone),
-                "last": short_time(case.last_contact_at, zone),
-            }
+            cells = case_cells(case, now, zone)
             table.add_row(*(cells[c.key] for c in self.columns_shown), key=str(case.id))
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
@@ -225,7 +263,10 @@ class TicketsScreen(Screen[None]):
     @on(Select.Changed, "#platform")
     @on(Select.Changed, "#status")
     def _refilter(self) -> None:
-        self.load()
+        # Filling the platform choice after a read changes it too: read again only
+        # when the filters really changed.
+        if self._filters() != self.read_with:
+            self.load()
 
     @on(Input.Submitted, "#text")
     def _to_table(self) -> None:
