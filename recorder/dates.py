@@ -23,14 +23,39 @@ def zone(name: str) -> ZoneInfo:
 
 
 def local_zone() -> tzinfo:
-    """The user's time zone: `RECORDER_TZ` if set, else the system's."""
+    """The user's time zone: `RECORDER_TZ` if set, else the system's.
+
+    The system's is found as an IANA zone where it can be (`TZ`, or what
+    /etc/localtime links to), else through python-dateutil.
+    """
     name = os.environ.get(TZ_ENV)
     if name:
         return zone(name)
+    system = _system_zone()
+    if system is not None:
+        return system
     from dateutil import tz
 
     local: tzinfo = tz.tzlocal()
     return local
+
+
+def _system_zone() -> ZoneInfo | None:
+    """The system's zone by its IANA name, or None where it has none that can be found."""
+    name = os.environ.get("TZ", "").removeprefix(":")
+    if not name:
+        try:
+            target = os.path.realpath("/etc/localtime")
+        except OSError:
+            return None
+        marker = "/zoneinfo/"
+        if marker not in target:
+            return None
+        name = target.split(marker, 1)[1]
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:

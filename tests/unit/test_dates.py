@@ -69,3 +69,22 @@ def test_any_iso_time_with_offset_reads_back_as_the_same_instant(
 ) -> None:
     shown = moment.astimezone(timezone(timedelta(minutes=offset_minutes)))
     assert parse_when(shown.isoformat(), now=NOW, local=NEW_YORK) == moment
+
+
+def test_the_system_zone_is_found_by_its_iana_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RECORDER_TZ", raising=False)
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    assert local_zone() == ZoneInfo("Europe/Berlin")
+    monkeypatch.setenv("TZ", ":Asia/Tokyo")
+    assert local_zone() == ZoneInfo("Asia/Tokyo")
+
+
+def test_a_system_zone_without_an_iana_name_falls_back_to_dateutil(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dateutil import tz
+
+    monkeypatch.delenv("RECORDER_TZ", raising=False)
+    monkeypatch.setenv("TZ", "not/a zone")
+    monkeypatch.setattr("os.path.realpath", lambda path: "/somewhere/else")
+    assert isinstance(local_zone(), tz.tzlocal)
