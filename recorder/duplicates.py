@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import lru_cache
+from typing import Protocol
 
 from recorder.vocabulary import DuplicateKind
 
@@ -63,33 +64,34 @@ class Finding:
 
     def message(self, local: tzinfo) -> str:
         """What the submission repeats and what to do instead, in one line."""
-        return describe(
-            self.kind,
-            earlier_case_id=self.earlier_case_id,
-            earlier_title=self.earlier_title,
-            matched=self.matched,
-            score=self.score,
-            due_at=self.due_at,
-            local=local,
-        )
+        return describe(self, local)
 
 
-def describe(
-    kind: DuplicateKind,
-    *,
-    earlier_case_id: int,
-    earlier_title: str,
-    matched: str,
-    score: float,
-    due_at: datetime | None,
-    local: tzinfo,
-    now: datetime | None = None,
-) -> str:
-    """One line that says what the submission repeats, and what to do instead.
+class Repeat(Protocol):
+    """What a message about a repeat needs: a Finding, or a stored flag as shown."""
 
-    Read after `due_at` has passed (`now`), a still-waiting flag says what it was then.
+    @property
+    def kind(self) -> DuplicateKind: ...
+    @property
+    def earlier_case_id(self) -> int: ...
+    @property
+    def earlier_title(self) -> str: ...
+    @property
+    def matched(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+
+
+def describe(repeat: Repeat, local: tzinfo, now: datetime | None = None) -> str:
+    """One line that says what a submission repeats, and what to do instead.
+
+    Read after its `due_at` has passed (`now`), a still-waiting flag says what it was
+    then.
     """
-    case = f"case #{earlier_case_id} ({earlier_title})"
+    kind, matched, due_at = repeat.kind, repeat.matched, repeat.due_at
+    case = f"case #{repeat.earlier_case_id} ({repeat.earlier_title})"
     if kind is DuplicateKind.same_reference:
         return f"reference {matched} is already in {case}: add to that case instead"
     if kind is DuplicateKind.same_identifier:
@@ -104,7 +106,7 @@ def describe(
             f"{matched} is still inside its response window{', due ' + due if due else ''}: "
             "add to it rather than opening a new one"
         )
-    return f"reads like open {case} ({score:.0f}% alike): add to that case instead"
+    return f"reads like open {case} ({repeat.score:.0f}% alike): add to that case instead"
 
 
 # --- identifiers -------------------------------------------------------------------

@@ -34,16 +34,7 @@ class FlagView:
 
     def message(self, local: tzinfo, now: datetime | None = None) -> str:
         """What the submission repeats and what to do instead, in one line (as of `now`)."""
-        return describe(
-            self.kind,
-            earlier_case_id=self.earlier_case_id,
-            earlier_title=self.earlier_title,
-            matched=self.matched,
-            score=self.score,
-            due_at=self.due_at,
-            local=local,
-            now=now,
-        )
+        return describe(self, local, now)
 
     def to_json(self, local: tzinfo, now: datetime | None = None) -> dict[str, Any]:
         """The JSON object of `recorder dups --json` and of `duplicate_flags`."""

@@ -12,6 +12,7 @@ import pytest
 
 from recorder.duplicates import (
     SIMILAR_THRESHOLD,
+    Finding,
     case_similarity,
     describe,
     identifier_key,
@@ -116,28 +117,23 @@ def test_an_empty_message_has_no_key() -> None:
 
 def test_describe_says_which_one_and_what_to_do() -> None:
     due = datetime(2026, 11, 26, 22, 0, tzinfo=UTC)
-    line = describe(
+    waiting = Finding(
         DuplicateKind.still_waiting,
-        earlier_case_id=4,
-        earlier_title="BTC withdrawal pending",
+        4,
+        "BTC withdrawal pending",
         matched="ticket 4815162 (5 business days)",
-        score=100.0,
         due_at=due,
-        local=ZoneInfo("America/New_York"),
     )
-    assert line == (
+    new_york = ZoneInfo("America/New_York")
+    assert describe(waiting, new_york) == (
         "ticket 4815162 (5 business days) is still inside its response window, "
         "due Thu 26 Nov 17:00: add to it rather than opening a new one"
     )
-    similar = describe(
-        DuplicateKind.similar_case,
-        earlier_case_id=4,
-        earlier_title="BTC withdrawal pending",
-        matched="",
-        score=88.0,
-        due_at=None,
-        local=UTC,
+    assert describe(waiting, new_york, now=due) == (
+        "written again while ticket 4815162 (5 business days) was still inside its window "
+        "(due Thu 26 Nov 17:00)"
     )
-    assert similar == (
+    similar = Finding(DuplicateKind.similar_case, 4, "BTC withdrawal pending", score=88.0)
+    assert similar.message(UTC) == (
         "reads like open case #4 (BTC withdrawal pending) (88% alike): add to that case instead"
     )
