@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from recorder.cli.base import case_id_of, cli, open_store_for, parse_time
+from recorder.export.bag import FORMATS
 from recorder.process import long_running
 
 SOURCE_ENV = "RECORDER_SOURCE_ORGANIZATION"
@@ -51,7 +52,7 @@ def _progress() -> Iterator[object]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "md", "html"]),
+    type=click.Choice(FORMATS),
     help="Write this one file alone instead of a bag.",
 )
 @click.option(

@@ -32,8 +32,6 @@ Progress = Callable[[str, int, int], None]
 FORMATS = ("json", "csv", "md", "html")
 """The single files `recorder export --format` writes."""
 
-PAYLOAD = ("timeline.html", "timeline.md", "records.json", "contacts.csv", "audit.jsonl")
-
 
 def safe_name(name: str) -> str:
     """A file name made safe: no separators, no leading dot, printable, at most 100."""
