@@ -17,6 +17,7 @@ from recorder.queries import CaseDetail, ContactView, case_detail
 from recorder.tui.actions import CASE_ACTIONS, UserAction, bindings
 from recorder.tui.screens.tickets import STATUS_LABELS, short_time
 from recorder.tui.widgets.columns import Column, fit_columns
+from recorder.tui.workers import deliver
 from recorder.vocabulary import CaseStatus
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ class CaseScreen(Screen[None]):
         """Read the case in a worker."""
         with self.recorder.access.reader() as reader:
             detail = case_detail(reader, self.case_id)
-        self.app.call_from_thread(self._show, detail)
+        deliver(self.app, self._show, detail)
 
     def _show(self, detail: CaseDetail) -> None:
         self.detail = detail

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from recorder.reports import DueItem, due_follow_ups
 from recorder.tui.actions import DUE_ACTIONS, UserAction, bindings
 from recorder.tui.screens.tickets import short_time
+from recorder.tui.workers import deliver
 
 if TYPE_CHECKING:
     from recorder.tui.app import RecorderApp
@@ -66,7 +67,7 @@ class DueScreen(Screen[None]):
         now = self.recorder.access.clock.now()
         with self.recorder.access.reader() as reader:
             items = due_follow_ups(reader, now=now, until=now + AHEAD)
-        self.app.call_from_thread(self._show, items)
+        deliver(self.app, self._show, items)
 
     def _show(self, items: list[DueItem]) -> None:
         self.items = items

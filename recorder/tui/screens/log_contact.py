@@ -20,6 +20,7 @@ from recorder.duplicates import Finding
 from recorder.errors import RecorderError
 from recorder.queries import list_cases, list_platforms
 from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
+from recorder.tui.workers import deliver
 from recorder.vocabulary import OPEN_STATUSES, Channel, Direction
 
 if TYPE_CHECKING:
@@ -340,7 +341,7 @@ class LogContactScreen(Screen[int | None]):
                 found = draft_findings(session, fields=fields, **about)
         except RecorderError:
             found = []
-        self.app.call_from_thread(self._show_findings, found)
+        deliver(self.app, self._show_findings, found)
 
     def _show_findings(self, found: list[Finding]) -> None:
         self.findings = found

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from recorder.queries import CaseSummary, list_cases, list_platforms
 from recorder.tui.actions import TICKETS_ACTIONS, UserAction, bindings
 from recorder.tui.widgets.columns import Column, fit_columns
+from recorder.tui.workers import deliver
 from recorder.vocabulary import OPEN_STATUSES, CaseStatus
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ class TicketsScreen(Screen[None]):
     def _read(self, statuses: list[CaseStatus] | None, platform: str | None, text: str) -> None:
         with self.recorder.access.reader() as reader:
             found = self._query(reader, statuses, platform, text)
-        self.app.call_from_thread(self._show, *found)
+        deliver(self.app, self._show, *found)
 
     @staticmethod
     def _query(
