@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from recorder.queries import CaseSummary, list_cases, list_platforms
 from recorder.tui.actions import TICKETS_ACTIONS, UserAction, bindings
 from recorder.tui.widgets.columns import Column, fit_columns
+from recorder.tui.widgets.table import SizedTable
 from recorder.tui.workers import deliver
 from recorder.vocabulary import OPEN_STATUSES, CaseStatus
 
@@ -134,7 +135,7 @@ class TicketsScreen(Screen[None]):
                 id="status",
                 compact=True,
             )
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="cases")
+        yield SizedTable(cursor_type="row", zebra_stripes=True, id="cases")
         yield Static("", id="more", classes="hidden")
         yield Static(
             "No cases yet.\n\nPress [b]n[/b] to log your first contact with support: "
@@ -227,8 +228,11 @@ class TicketsScreen(Screen[None]):
         # first paints. A form that needs it first opens it itself.
         self.set_timer(OPEN_STORE_AFTER, self.recorder.open_store)
 
+    @on(SizedTable.Sized)
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(SizedTable)
+        if not table.is_sized:
+            return  # filled when it is (see SizedTable)
         selected = self._selected_id()
         table.clear()
         zone = self.recorder.zone
