@@ -190,6 +190,20 @@ NOT_DUPLICATE = act(
     "Case: not a duplicate",
     show=False,
 )
+MERGE = act(
+    "merge",
+    "M",
+    "Merge",
+    "Merge this case into the earlier case its duplicate warning names (U undoes it)",
+    "Case: merge into the earlier case",
+)
+UNMERGE = act(
+    "unmerge",
+    "U",
+    "Unmerge",
+    "Undo the merge of this case: its contacts come back",
+    "Case: undo the merge",
+)
 EXPORT_CASE = act(
     "export_case",
     "ctrl+e",
@@ -209,6 +223,8 @@ CASE_ACTIONS = (
     EDIT_CASE,
     DELETE_CONTACT,
     NOT_DUPLICATE,
+    MERGE,
+    UNMERGE,
     EXPORT_CASE,
 )
 

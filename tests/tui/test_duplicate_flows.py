@@ -159,6 +159,88 @@ async def test_a_merged_case_tells_its_story_from_both_ends(tmp_path: Path) -> N
         assert f"Merged into #{into}" in summary
 
 
+async def test_merge_a_repeat_into_the_earlier_case_and_undo_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    into = waiting_ticket(path)
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        repeat = open_case(tx, platform="Gemini", title="BTC withdrawal still pending")
+        assert repeat.id is not None
+        log_contact(
+            tx,
+            case_id=repeat.id,
+            channel="chat",
+            direction="outbound",
+            occurred_at=NOW,
+            text="Chat about the same withdrawal",
+        )
+    access.close()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the newest case, the repeat
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen) and screen.case_id == repeat.id
+        assert screen.check_action("merge", ()) and not screen.check_action("unmerge", ())
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press("n")  # asked first; no leaves it alone
+        await settle(pilot)
+        assert rows(path, "SELECT merged_into_id FROM cases WHERE id = 2") == [(None,)]
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+        summary = str(screen.query_one("#summary", Static).render())
+        assert f"Merged into #{into}" in summary
+        assert screen.query_one(DataTable).row_count == 0
+        assert rows(path, "SELECT case_id, merged_from_id FROM contacts WHERE id = 2") == [
+            (into, repeat.id)
+        ]
+        assert not screen.check_action("merge", ()) and screen.check_action("unmerge", ())
+        await pilot.press("U")
+        await settle(pilot)
+        assert screen.query_one(DataTable).row_count == 1
+        assert "Merged into" not in str(screen.query_one("#summary", Static).render())
+    assert rows(path, "SELECT status, merged_into_id FROM cases WHERE id = 2") == [("open", None)]
+    assert rows(path, "SELECT case_id, merged_from_id FROM contacts WHERE id = 2") == [
+        (repeat.id, None)
+    ]
+
+
+async def test_merge_needs_a_warning_that_names_the_earlier_case(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    case_id = waiting_ticket(path)
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:  # written again while the ticket is in its window
+        log_contact(
+            tx,
+            case_id=case_id,
+            channel="ticket",
+            direction="outbound",
+            occurred_at=NOW,
+            text="Second ticket: my BTC withdrawal is still pending.",
+        )
+    access.close()
+    assert rows(path, "SELECT kind, case_id, earlier_case_id FROM duplicate_flags") == [
+        ("still_waiting", case_id, case_id)
+    ]
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen)
+        assert not screen.check_action("merge", ())
+        screen.action_merge()  # as the command palette would
+        await settle(pilot)
+        assert app.screen is screen  # nothing to confirm
+    assert rows(path, "SELECT count(*) FROM cases WHERE merged_into_id IS NOT NULL") == [(0,)]
+
+
 def test_log_form_with_a_duplicate_warning(snap_compare: SnapCompare, tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     waiting_ticket(path)

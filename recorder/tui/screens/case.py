@@ -21,6 +21,7 @@ from recorder.tui.workers import deliver
 from recorder.vocabulary import CaseStatus
 
 if TYPE_CHECKING:
+    from recorder.flag_views import FlagView
     from recorder.tui.app import RecorderApp
 
 IDENTIFIER_LABELS = {
@@ -154,6 +155,15 @@ class CaseScreen(Screen[None]):
         """Read the case when shown, and again after a change."""
         self.load()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Merge shows only where a duplicate warning names an earlier case, unmerge only
+        on a merged case."""
+        if action == "merge":
+            return self._merge_target() is not None
+        if action == "unmerge":
+            return self.detail is not None and self.detail.merged_into is not None
+        return True
+
     @work(thread=True, exclusive=True, group="case")
     def load(self) -> None:
         """Read the case in a worker."""
@@ -163,6 +173,7 @@ class CaseScreen(Screen[None]):
 
     def _show(self, detail: CaseDetail) -> None:
         self.detail = detail
+        self.refresh_bindings()
         zone = self.recorder.zone
         now = self.recorder.access.clock.now()
         self.query_one("#summary", Static).update(summary(detail, now, zone))
@@ -280,6 +291,83 @@ class CaseScreen(Screen[None]):
             self._dismiss_flags(flags)
         else:
             self.notify("No open duplicate warnings on this case", timeout=3)
+
+    def _merge_target(self) -> FlagView | None:
+        """The open duplicate warning on this case that names the case to merge into."""
+        if self.detail is None or self.detail.merged_into is not None:
+            return None
+        return next(
+            (
+                f
+                for f in self.detail.flags
+                if f.case_id == self.case_id
+                and f.earlier_case_id != self.case_id  # "still waiting" within the case
+                and f.status.value == "open"
+            ),
+            None,
+        )
+
+    def action_merge(self) -> None:
+        """Merge this case into the earlier one its duplicate warning names, once confirmed."""
+        from recorder.tui.screens.confirm import ConfirmScreen
+
+        flag = self._merge_target()
+        if flag is None or self.detail is None:
+            self.notify(
+                "No open duplicate warning names an earlier case; "
+                "recorder case merge FROM INTO merges any two",
+                timeout=5,
+            )
+            return
+        into, count = flag.earlier_case_id, len(self.detail.contacts)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._merge(into)
+
+        question = (
+            f"Merge case #{self.case_id} into #{into} ({first_line(flag.earlier_title, 30)})?\n"
+            f"Its {count} contact(s) move there; this case is closed and points to it. "
+            "U undoes the merge."
+        )
+        self.app.push_screen(ConfirmScreen(question), confirmed)
+
+    @work(thread=True, group="write")
+    def _merge(self, into: int) -> None:
+        from recorder.flags import merge_cases
+
+        try:
+            with self.recorder.access.store().write() as tx:
+                merge_cases(tx, self.case_id, into)
+        except RecorderError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(
+            self.notify, f"Case #{self.case_id} merged into #{into}; U undoes it", timeout=5
+        )
+        self.app.call_from_thread(self.load)
+
+    def action_unmerge(self) -> None:
+        """Undo this case's merge: its contacts come back to it."""
+        if self.detail is None or self.detail.merged_into is None:
+            self.notify("This case is not merged into another", timeout=3)
+            return
+        self._unmerge()
+
+    @work(thread=True, group="write")
+    def _unmerge(self) -> None:
+        from recorder.flags import unmerge_case
+
+        try:
+            with self.recorder.access.store().write() as tx:
+                unmerge_case(tx, self.case_id)
+        except RecorderError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(
+            self.notify, f"Case #{self.case_id} has its contacts back", timeout=3
+        )
+        self.app.call_from_thread(self.load)
 
     @work(thread=True, group="write")
     def _dismiss_flags(self, flag_ids: list[int]) -> None:
