@@ -135,7 +135,7 @@ class TicketsScreen(Screen[None]):
                 id="status",
                 compact=True,
             )
-        yield SizedTable(cursor_type="row", zebra_stripes=True, id="cases")
+        yield SizedTable(fill=self._fill, cursor_type="row", zebra_stripes=True, id="cases")
         yield Static("", id="more", classes="hidden")
         yield Static(
             "No cases yet.\n\nPress [b]n[/b] to log your first contact with support: "
@@ -228,7 +228,6 @@ class TicketsScreen(Screen[None]):
         # first paints. A form that needs it first opens it itself.
         self.set_timer(OPEN_STORE_AFTER, self.recorder.open_store)
 
-    @on(SizedTable.Sized)
     def _fill(self) -> None:
         table = self.query_one(SizedTable)
         if not table.is_sized:
