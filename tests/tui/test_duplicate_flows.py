@@ -37,6 +37,24 @@ def waiting_ticket(path: Path) -> int:
     return case.id
 
 
+def chat_case(path: Path, title: str) -> int:
+    """Another Gemini case, opened now, with one chat about the withdrawal."""
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        case = open_case(tx, platform="Gemini", title=title)
+        assert case.id is not None
+        log_contact(
+            tx,
+            case_id=case.id,
+            channel="chat",
+            direction="outbound",
+            occurred_at=NOW,
+            text="Chat about the same withdrawal",
+        )
+    access.close()
+    return case.id
+
+
 async def _form_in_case(pilot: object) -> LogContactScreen:
     from textual.pilot import Pilot
 
@@ -123,19 +141,10 @@ async def test_dismissing_the_warnings_of_a_case(tmp_path: Path) -> None:
 async def test_a_merged_case_tells_its_story_from_both_ends(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     into = waiting_ticket(path)
+    source = chat_case(path, "Where are my bitcoins")
     access = StoreAccess(str(path), clock=FixedClock(NOW))
     with access.store().write() as tx:
-        source = open_case(tx, platform="Gemini", title="Where are my bitcoins")
-        assert source.id is not None
-        log_contact(
-            tx,
-            case_id=source.id,
-            channel="chat",
-            direction="outbound",
-            occurred_at=NOW,
-            text="Chat about the same withdrawal",
-        )
-        merge_cases(tx, source.id, into)
+        merge_cases(tx, source, into)
     access.close()
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
@@ -145,14 +154,14 @@ async def test_a_merged_case_tells_its_story_from_both_ends(tmp_path: Path) -> N
         screen = app.screen
         assert isinstance(screen, CaseScreen) and screen.case_id == into
         summary = str(screen.query_one("#summary", Static).render())
-        assert f"Merged into this case: #{source.id}" in summary
+        assert f"Merged into this case: #{source}" in summary
         table = screen.query_one(DataTable)
         assert table.row_count == 2
-        assert f"(from #{source.id})" in str(table.get_row_at(1)[-1])
+        assert f"(from #{source})" in str(table.get_row_at(1)[-1])
         await pilot.press("escape", "a")  # all cases: the merged one is closed
         await settle(pilot)
         table = app.screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(str(source.id)))
+        table.move_cursor(row=table.get_row_index(str(source)))
         await pilot.press("enter")
         await settle(pilot)
         summary = str(app.screen.query_one("#summary", Static).render())
@@ -162,26 +171,14 @@ async def test_a_merged_case_tells_its_story_from_both_ends(tmp_path: Path) -> N
 async def test_merge_a_repeat_into_the_earlier_case_and_undo_it(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     into = waiting_ticket(path)
-    access = StoreAccess(str(path), clock=FixedClock(NOW))
-    with access.store().write() as tx:
-        repeat = open_case(tx, platform="Gemini", title="BTC withdrawal still pending")
-        assert repeat.id is not None
-        log_contact(
-            tx,
-            case_id=repeat.id,
-            channel="chat",
-            direction="outbound",
-            occurred_at=NOW,
-            text="Chat about the same withdrawal",
-        )
-    access.close()
+    repeat = chat_case(path, "BTC withdrawal still pending")
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter")  # the newest case, the repeat
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, CaseScreen) and screen.case_id == repeat.id
+        assert isinstance(screen, CaseScreen) and screen.case_id == repeat
         assert screen.check_action("merge", ()) and not screen.check_action("unmerge", ())
         await pilot.press("M")
         await settle(pilot)
@@ -197,7 +194,7 @@ async def test_merge_a_repeat_into_the_earlier_case_and_undo_it(tmp_path: Path) 
         assert f"Merged into #{into}" in summary
         assert screen.query_one(DataTable).row_count == 0
         assert rows(path, "SELECT case_id, merged_from_id FROM contacts WHERE id = 2") == [
-            (into, repeat.id)
+            (into, repeat)
         ]
         assert not screen.check_action("merge", ()) and screen.check_action("unmerge", ())
         await pilot.press("U")
@@ -206,7 +203,7 @@ async def test_merge_a_repeat_into_the_earlier_case_and_undo_it(tmp_path: Path) 
         assert "Merged into" not in str(screen.query_one("#summary", Static).render())
     assert rows(path, "SELECT status, merged_into_id FROM cases WHERE id = 2") == [("open", None)]
     assert rows(path, "SELECT case_id, merged_from_id FROM contacts WHERE id = 2") == [
-        (repeat.id, None)
+        (repeat, None)
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,6 +23,7 @@ from recorder.vocabulary import CaseStatus
 
 if TYPE_CHECKING:
     from recorder.flag_views import FlagView
+    from recorder.store import Tx
     from recorder.tui.app import RecorderApp
 
 IDENTIFIER_LABELS = {
@@ -229,21 +231,24 @@ class CaseScreen(Screen[None]):
 
     def action_status(self, status: str) -> None:
         """Move the case to another status."""
-        self._write_status(CaseStatus(status))
-
-    @work(thread=True, group="write")
-    def _write_status(self, status: CaseStatus) -> None:
         from recorder.records import set_status
 
+        new = CaseStatus(status)
+        self._write(
+            lambda tx: set_status(tx, self.case_id, new),
+            f"Case #{self.case_id} is now {STATUS_LABELS[new]}",
+        )
+
+    @work(thread=True, group="write")
+    def _write(self, change: Callable[[Tx], object], done: str) -> None:
+        """Make a change in a worker, say how it went, and read the case again."""
         try:
             with self.recorder.access.store().write() as tx:
-                set_status(tx, self.case_id, status)
+                change(tx)
         except RecorderError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(
-            self.notify, f"Case #{self.case_id} is now {STATUS_LABELS[status]}", timeout=3
-        )
+        self.app.call_from_thread(self.notify, done, timeout=4)
         self.app.call_from_thread(self.load)
 
     def action_edit_case(self) -> None:
@@ -253,24 +258,30 @@ class CaseScreen(Screen[None]):
         if self.detail is not None:
             self.app.push_screen(EditCaseScreen(self.detail))
 
+    def _write_if_confirmed(self, question: str, change: Callable[[Tx], object], done: str) -> None:
+        """Ask `question`; on yes, make the change (see `_write`)."""
+        from recorder.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(change, done)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
     def action_delete_contact(self) -> None:
         """Delete the selected contact, once confirmed."""
-        from recorder.tui.screens.confirm import ConfirmScreen
+        from recorder.records import delete_contact
 
         contact = self._selected()
         if contact is None:
             return
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._delete(contact.id)
-
-        question = (
+        self._write_if_confirmed(
             f"Delete contact #{contact.id} ({contact.channel}, "
             f"{first_line(contact.text, 40) or 'no text'})?\n"
-            "The audit log keeps a copy of it."
+            "The audit log keeps a copy of it.",
+            lambda tx: delete_contact(tx, contact.id),
+            f"Contact #{contact.id} deleted",
         )
-        self.app.push_screen(ConfirmScreen(question), confirmed)
 
     def action_export_case(self) -> None:
         """Export this case as evidence (the dialog comes with the case filled in)."""
@@ -288,7 +299,13 @@ class CaseScreen(Screen[None]):
             if f.case_id == self.case_id and f.status.value == "open"
         ]
         if flags:
-            self._dismiss_flags(flags)
+            from recorder.flags import decide
+
+            def dismiss(tx: Tx) -> None:
+                for flag_id in flags:
+                    decide(tx, flag_id, "dismissed")
+
+            self._write(dismiss, f"{len(flags)} duplicate warning(s) dismissed")
         else:
             self.notify("No open duplicate warnings on this case", timeout=3)
 
@@ -309,7 +326,7 @@ class CaseScreen(Screen[None]):
 
     def action_merge(self) -> None:
         """Merge this case into the earlier one its duplicate warning names, once confirmed."""
-        from recorder.tui.screens.confirm import ConfirmScreen
+        from recorder.flags import merge_cases
 
         flag = self._merge_target()
         if flag is None or self.detail is None:
@@ -320,72 +337,22 @@ class CaseScreen(Screen[None]):
             )
             return
         into, count = flag.earlier_case_id, len(self.detail.contacts)
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._merge(into)
-
-        question = (
+        self._write_if_confirmed(
             f"Merge case #{self.case_id} into #{into} ({first_line(flag.earlier_title, 30)})?\n"
             f"Its {count} contact(s) move there; this case is closed and points to it. "
-            "U undoes the merge."
+            "U undoes the merge.",
+            lambda tx: merge_cases(tx, self.case_id, into),
+            f"Case #{self.case_id} merged into #{into}; U undoes it",
         )
-        self.app.push_screen(ConfirmScreen(question), confirmed)
-
-    @work(thread=True, group="write")
-    def _merge(self, into: int) -> None:
-        from recorder.flags import merge_cases
-
-        try:
-            with self.recorder.access.store().write() as tx:
-                merge_cases(tx, self.case_id, into)
-        except RecorderError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(
-            self.notify, f"Case #{self.case_id} merged into #{into}; U undoes it", timeout=5
-        )
-        self.app.call_from_thread(self.load)
 
     def action_unmerge(self) -> None:
         """Undo this case's merge: its contacts come back to it."""
         if self.detail is None or self.detail.merged_into is None:
             self.notify("This case is not merged into another", timeout=3)
             return
-        self._unmerge()
-
-    @work(thread=True, group="write")
-    def _unmerge(self) -> None:
         from recorder.flags import unmerge_case
 
-        try:
-            with self.recorder.access.store().write() as tx:
-                unmerge_case(tx, self.case_id)
-        except RecorderError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(
-            self.notify, f"Case #{self.case_id} has its contacts back", timeout=3
+        self._write(
+            lambda tx: unmerge_case(tx, self.case_id),
+            f"Case #{self.case_id} has its contacts back",
         )
-        self.app.call_from_thread(self.load)
-
-    @work(thread=True, group="write")
-    def _dismiss_flags(self, flag_ids: list[int]) -> None:
-        from recorder.flags import decide
-
-        with self.recorder.access.store().write() as tx:
-            for flag_id in flag_ids:
-                decide(tx, flag_id, "dismissed")
-        self.app.call_from_thread(
-            self.notify, f"{len(flag_ids)} duplicate warning(s) dismissed", timeout=3
-        )
-        self.app.call_from_thread(self.load)
-
-    @work(thread=True, group="write")
-    def _delete(self, contact_id: int) -> None:
-        from recorder.records import delete_contact
-
-        with self.recorder.access.store().write() as tx:
-            delete_contact(tx, contact_id)
-        self.app.call_from_thread(self.notify, f"Contact #{contact_id} deleted", timeout=3)
-        self.app.call_from_thread(self.load)
