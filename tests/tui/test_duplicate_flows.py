@@ -3,8 +3,9 @@ key away, dismissing, and a merged case's history."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import DataTable, Static
 
@@ -18,41 +19,32 @@ from tests.tui.conftest import NOW, SIZE, make_app, rows, settle, type_text
 from tests.tui.test_snapshots import SnapCompare, keys
 
 
-def waiting_ticket(path: Path) -> int:
-    """A Gemini case whose ticket, sent yesterday, is inside its 5-business-day window."""
-    access = StoreAccess(str(path), clock=FixedClock(NOW - timedelta(days=1)))
+def gemini_case(path: Path, title: str, at: datetime, **contact: Any) -> int:
+    """A Gemini case opened at `at` with one outbound contact sent then."""
+    access = StoreAccess(str(path), clock=FixedClock(at))
     with access.store().write() as tx:
-        case = open_case(tx, platform="Gemini", title="BTC withdrawal pending")
+        case = open_case(tx, platform="Gemini", title=title)
         assert case.id is not None
-        log_contact(
-            tx,
-            case_id=case.id,
-            channel="ticket",
-            direction="outbound",
-            occurred_at=NOW - timedelta(days=1),
-            reference="4815162",
-            text="My BTC withdrawal has been pending since Friday.",
-        )
+        log_contact(tx, case_id=case.id, direction="outbound", occurred_at=at, **contact)
     access.close()
     return case.id
+
+
+def waiting_ticket(path: Path) -> int:
+    """A Gemini case whose ticket, sent yesterday, is inside its 5-business-day window."""
+    return gemini_case(
+        path,
+        "BTC withdrawal pending",
+        NOW - timedelta(days=1),
+        channel="ticket",
+        reference="4815162",
+        text="My BTC withdrawal has been pending since Friday.",
+    )
 
 
 def chat_case(path: Path, title: str) -> int:
     """Another Gemini case, opened now, with one chat about the withdrawal."""
-    access = StoreAccess(str(path), clock=FixedClock(NOW))
-    with access.store().write() as tx:
-        case = open_case(tx, platform="Gemini", title=title)
-        assert case.id is not None
-        log_contact(
-            tx,
-            case_id=case.id,
-            channel="chat",
-            direction="outbound",
-            occurred_at=NOW,
-            text="Chat about the same withdrawal",
-        )
-    access.close()
-    return case.id
+    return gemini_case(path, title, NOW, channel="chat", text="Chat about the same withdrawal")
 
 
 async def _form_in_case(pilot: object) -> LogContactScreen:
