@@ -34,10 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import NOW, cached
 from sqlmodel import select
 
-from recorder.clock import FixedClock
-from recorder.flags import case_findings, contact_findings
-from recorder.models import Case, Channel, Contact, Direction
-from recorder.records import log_contact, open_store
+from recorder.domain.clock import FixedClock
+from recorder.store.models import Case, Channel, Contact, Direction
+from recorder.write.checks import case_findings, contact_findings
+from recorder.write.contacts import log_contact
+from recorder.write.opening import open_store
 
 
 def _median_ms(samples: list[float]) -> float:

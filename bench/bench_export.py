@@ -25,12 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import NOW, cached
 
-from recorder.clock import FixedClock
+from recorder.domain.clock import FixedClock
 from recorder.export.evidence import Filters
 from recorder.export.make import export
 from recorder.export.verify import verify
-from recorder.models import Contact
-from recorder.records import attach_file, open_store
+from recorder.store.models import Contact
+from recorder.write.contacts import attach_file
+from recorder.write.opening import open_store
 
 
 def _sha256sum(bag: Path) -> float:

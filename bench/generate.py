@@ -20,13 +20,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from recorder.audit import GENESIS_HASH, canonical_json, event_hash
-from recorder.calendars import platform_calendar
-from recorder.clock import FixedClock
-from recorder.db import SCHEMA_HEAD
-from recorder.duplicates import identifier_key, message_key
+from recorder.domain.calendars import platform_calendar
+from recorder.domain.chain import GENESIS_HASH, canonical_json, event_hash
+from recorder.domain.clock import FixedClock
+from recorder.domain.duplicates import identifier_key, message_key
+from recorder.domain.windows import ContactTimes, answers, expected_by, next_follow_up, parse_window
 from recorder.export.evidence import read_records
-from recorder.models import (
+from recorder.store.db import SCHEMA_HEAD
+from recorder.store.models import (
     OPEN_STATUSES,
     AuditAction,
     AuditEvent,
@@ -39,8 +40,8 @@ from recorder.models import (
     Source,
     table_of,
 )
-from recorder.records import add_platform, open_store
-from recorder.windows import ContactTimes, answers, expected_by, next_follow_up, parse_window
+from recorder.write.opening import open_store
+from recorder.write.platforms import add_platform
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 DATA = Path(__file__).resolve().parent / ".data"

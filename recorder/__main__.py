@@ -1,5 +1,5 @@
 """`python -m recorder`: the same as the `recorder` command."""
 
-from recorder.cli import main
+from recorder.main import main
 
 main()

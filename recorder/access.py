@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from recorder.clock import Clock, SystemClock
-from recorder.locations import Locations, resolve
-from recorder.reading import Reader, open_sqlite_reader
+from recorder.domain.clock import Clock, SystemClock
+from recorder.store.locations import Locations, resolve
+from recorder.store.readers import Reader, open_sqlite_reader
 
 if TYPE_CHECKING:
-    from recorder.store import Store
+    from recorder.store.session import Store
 
 
 class StoreAccess:
@@ -39,7 +39,7 @@ class StoreAccess:
         """The full store, opened (created, upgraded, given its presets) on first call."""
         with self._lock:
             if self._store is None:
-                from recorder.records import open_store
+                from recorder.write.opening import open_store
 
                 self._store = open_store(self.where, clock=self.clock)
             return self._store

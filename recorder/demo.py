@@ -13,11 +13,13 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from recorder.clock import FixedClock
-from recorder.flags import decide
-from recorder.records import add_platform, log_contact, open_case, set_status
-from recorder.store import Store, Tx
-from recorder.vocabulary import CaseStatus, DuplicateKind, FlagStatus, Source
+from recorder.domain.clock import FixedClock
+from recorder.domain.vocabulary import CaseStatus, DuplicateKind, FlagStatus, Source
+from recorder.store.session import Store, Tx
+from recorder.write.cases import open_case, set_status
+from recorder.write.contacts import log_contact
+from recorder.write.decisions import decide
+from recorder.write.platforms import add_platform
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Alembic environment for recorder's store.
 
-Run by `recorder.db.upgrade` with a connection in `config.attributes`, or by the
+Run by `recorder.store.db.upgrade` with a connection in `config.attributes`, or by the
 `alembic` command from this folder for development (`-x db=PATH_OR_URL`).
 """
 
@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from alembic import context
 from sqlmodel import SQLModel
 
-from recorder import models
-from recorder.db import make_engine
-from recorder.locations import resolve
+from recorder.store import models
+from recorder.store.db import make_engine
+from recorder.store.locations import resolve
 
 config = context.config
 target_metadata = SQLModel.metadata

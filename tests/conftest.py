@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from recorder.clock import FixedClock
-from recorder.records import open_store
-from recorder.store import Store
+from recorder.domain.clock import FixedClock
+from recorder.store.session import Store
+from recorder.write.opening import open_store
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 

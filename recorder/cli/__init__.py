@@ -3,6 +3,6 @@
 Each command's module is imported when the command runs (base.COMMAND_MODULES).
 """
 
-from recorder.cli.base import cli, main
+from recorder.cli.base import Setup, cli
 
-__all__ = ["cli", "main"]
+__all__ = ["Setup", "cli"]

@@ -8,21 +8,42 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import click
 
 from recorder.access import StoreAccess
-from recorder.errors import InputError, RecorderError
-from recorder.process import quick_start
+from recorder.domain.clock import Clock
+from recorder.domain.errors import InputError, RecorderError
 
 if TYPE_CHECKING:
-    from recorder.reading import Reader
-    from recorder.store import Store
+    from recorder.store.readers import Reader
+    from recorder.store.session import Store
 
 DEBUG_ENV = "RECORDER_DEBUG"
+SETUP_KEY = "recorder.setup"
+
+
+class TuiRunner(Protocol):
+    """Runs the terminal UI on a store until the user quits."""
+
+    def __call__(self, access: StoreAccess, *, subtitle: str = "") -> None: ...
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the program running the command line gives it, as click's `obj`.
+
+    The console script (`recorder.main`) gives the terminal UI; tests give a fixed
+    clock, or a stand-in for the UI. Without one, there is no UI to open and the clock
+    is the system's.
+    """
+
+    clock: Clock | None = None
+    run_tui: TuiRunner | None = None
 
 
 def _fail(message: str, status: int) -> NoReturn:
@@ -146,7 +167,7 @@ def warn_flags(store: Store, flag_ids: Sequence[int | None]) -> list[dict[str, A
     their JSON objects (for `duplicate_flags`)."""
     if not flag_ids:
         return []
-    from recorder.flag_views import list_flags
+    from recorder.read.flags import list_flags
 
     zone = local()
     with store.reader() as reader:
@@ -160,7 +181,7 @@ def warn_flags(store: Store, flag_ids: Sequence[int | None]) -> list[dict[str, A
 
 
 def local() -> tzinfo:
-    from recorder.dates import local_zone
+    from recorder.domain.dates import local_zone
 
     return local_zone()
 
@@ -168,7 +189,7 @@ def local() -> tzinfo:
 def parse_time(text: str | None, now: datetime) -> datetime:
     if text is None:
         return now
-    from recorder.dates import parse_when
+    from recorder.domain.dates import parse_when
 
     return parse_when(text, now=now, local=local())
 
@@ -198,6 +219,11 @@ def read_text(path: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+def given(**options: Any) -> dict[str, Any]:
+    """The options the user gave: None, and a repeatable option given no time, are not."""
+    return {key: value for key, value in options.items() if value is not None and value != ()}
+
+
 def case_id_of(value: str) -> int:
     cleaned = value.strip().lstrip("#")
     if not cleaned.isdigit():
@@ -219,19 +245,19 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
     With no command, on a terminal: open the terminal UI.
     """
-    ctx.obj = StoreAccess(db)
+    setup = ctx.obj if isinstance(ctx.obj, Setup) else Setup()
+    ctx.meta[SETUP_KEY] = setup
+    ctx.obj = StoreAccess(db, clock=setup.clock)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            from recorder.cli.interactive import run_tui
-
-            run_tui(ctx.obj)
+        if setup.run_tui is not None and sys.stdin.isatty() and sys.stdout.isatty():
+            setup.run_tui(ctx.obj)
         else:
             # Not on a terminal (a script, a pipe): there is nobody to drive a UI.
             click.echo(ctx.get_help())
 
 
-def main() -> NoReturn:
-    """The console script."""
-    quick_start()  # see recorder.process
-    cli.main(prog_name="recorder")
+def setup_of(ctx: click.Context) -> Setup:
+    """What the program running the command line gave it (see `Setup`)."""
+    found = ctx.meta.get(SETUP_KEY)
+    return found if isinstance(found, Setup) else Setup()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from recorder.cli.base import (
+    access,
     case_id_of,
     cli,
+    given,
     local,
     open_store_for,
     parse_time,
@@ -17,7 +19,7 @@ from recorder.cli.base import (
     read_text,
     warn_flags,
 )
-from recorder.errors import InputError
+from recorder.domain.errors import InputError
 
 
 @cli.group()
@@ -56,8 +58,8 @@ def case_new(
     **identifiers: str | None,
 ) -> None:
     """Open a case and print its id."""
-    from recorder.queries import case_detail
-    from recorder.records import open_case
+    from recorder.read.cases import case_detail
+    from recorder.write.cases import open_case
 
     with open_store_for(ctx) as store:
         with store.write() as tx:
@@ -81,7 +83,7 @@ def case_new(
 @click.pass_context
 def case_status(ctx: click.Context, case_id: str, status: str) -> None:
     """Set a case's STATUS: open, waiting_on_support, waiting_on_me, escalated, resolved, closed."""
-    from recorder.records import set_status
+    from recorder.write.cases import set_status
 
     with open_store_for(ctx) as store, store.write() as tx:
         changed = set_status(tx, case_id_of(case_id), status.strip().replace("-", "_"))
@@ -105,12 +107,11 @@ def case_edit(
     **identifiers: str | None,
 ) -> None:
     """Change a case's title, priority, platform or identifiers ('' clears one)."""
-    from recorder.records import edit_case
+    from recorder.write.cases import CaseEdit, edit_case
 
-    changes: dict[str, Any] = {k: v for k, v in identifiers.items() if v is not None}
-    for key, value in (("title", title), ("priority", priority), ("platform", platform_name)):
-        if value is not None:
-            changes[key] = value
+    changes = cast(
+        CaseEdit, given(title=title, priority=priority, platform=platform_name, **identifiers)
+    )
     if not changes:
         raise click.UsageError("nothing to change; give at least one option")
     with open_store_for(ctx) as store:
@@ -127,7 +128,7 @@ def case_edit(
 @click.pass_context
 def case_merge(ctx: click.Context, from_id: str, into_id: str) -> None:
     """Merge case FROM into case INTO: one problem, one case. Undo with `case unmerge FROM`."""
-    from recorder.flags import merge_cases
+    from recorder.write.decisions import merge_cases
 
     source, target = case_id_of(from_id), case_id_of(into_id)
     with open_store_for(ctx) as store, store.write() as tx:
@@ -141,7 +142,7 @@ def case_merge(ctx: click.Context, from_id: str, into_id: str) -> None:
 @click.pass_context
 def case_unmerge(ctx: click.Context, case_id: str) -> None:
     """Undo the merge of CASE_ID: its contacts and status come back."""
-    from recorder.flags import unmerge_case
+    from recorder.write.decisions import unmerge_case
 
     with open_store_for(ctx) as store, store.write() as tx:
         back = unmerge_case(tx, case_id_of(case_id))
@@ -204,48 +205,43 @@ def log(
     as_json: bool,
 ) -> None:
     """Record one contact in a case and print its id."""
-    from recorder.records import follow_up_time, log_contact
+    from recorder.write.entries import Entry, log_entry
 
-    body = _contact_text(text, text_file) or ""
+    entry = Entry(
+        case_id=case_id_of(case_id),
+        channel=channel.strip().lower(),
+        direction=_direction(direction),
+        occurred_at=parse_time(when, access(ctx).clock.now()),
+        reference=reference,
+        agent=agent,
+        address=address,
+        subject=subject,
+        text=_contact_text(text, text_file) or "",
+        auto_ack=auto_ack,
+        follow_up=follow_up,
+        local=local(),
+        attach=[Path(p).expanduser() for p in attach],
+    )
     with open_store_for(ctx) as store:
-        occurred = parse_time(when, store.clock.now())
         with store.write() as tx:
-            contact = log_contact(
-                tx,
-                follow_up_at=(
-                    None
-                    if follow_up is None
-                    else follow_up_time(tx, case_id_of(case_id), follow_up, local())
-                ),
-                case_id=case_id_of(case_id),
-                channel=channel.strip().lower(),
-                direction=_direction(direction),
-                occurred_at=occurred,
-                reference=reference,
-                agent=agent,
-                address=address,
-                subject=subject,
-                text=body,
-                auto_ack=auto_ack,
-                attach=[Path(p).expanduser() for p in attach],
-            )
-            raised = [f.id for f in tx.flags]
-            repeated = bool(tx.repeats)
-        if repeated:
+            logged = log_entry(tx, entry)
+        if logged.already_recorded:
             click.echo(
-                f"recorder: already recorded as contact #{contact.id} in case "
-                f"#{contact.case_id} (same text, same time); not stored again",
+                f"recorder: already recorded as contact #{logged.contact_id} in case "
+                f"#{logged.case_id} (same text, same time); not stored again",
                 err=True,
             )
-        flags = warn_flags(store, raised)
+        flags = warn_flags(store, logged.flag_ids)
         if as_json:
-            from recorder.queries import contact_views
+            from recorder.read.contacts import contact_views
 
             with store.reader() as reader:
-                document = contact_views(reader, contact_id=contact.id)[0].to_json()
-            print_json(document | {"duplicate_flags": flags, "already_recorded": repeated})
+                document = contact_views(reader, contact_id=logged.contact_id)[0].to_json()
+            print_json(
+                document | {"duplicate_flags": flags, "already_recorded": logged.already_recorded}
+            )
             return
-    click.echo(contact.id)
+    click.echo(logged.contact_id)
 
 
 @cli.group()
@@ -276,12 +272,9 @@ def contact_edit(
     **fields: str | None,
 ) -> None:
     """Correct a contact's fields; the audit log keeps what they were."""
-    from recorder.records import edit_contact
+    from recorder.write.contacts import ContactEdit, edit_contact
 
-    changes: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
-    body = _contact_text(text, text_file)
-    if body is not None:
-        changes["text"] = body
+    changes = cast(ContactEdit, given(**fields, text=_contact_text(text, text_file)))
     if direction is not None:
         changes["direction"] = _direction(direction)
     with open_store_for(ctx) as store:
@@ -300,7 +293,7 @@ def contact_edit(
 @click.pass_context
 def contact_delete(ctx: click.Context, contact_id: int, yes: bool) -> None:
     """Delete a contact (the audit log keeps a copy of it)."""
-    from recorder.records import delete_contact
+    from recorder.write.contacts import delete_contact
 
     if not yes:
         click.confirm(f"Delete contact #{contact_id}?", abort=True)

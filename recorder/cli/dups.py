@@ -15,7 +15,7 @@ def dups(ctx: click.Context, every: bool, as_json: bool) -> None:
     """List duplicate flags, newest first (open ones unless --all)."""
     if ctx.invoked_subcommand is not None:
         return
-    from recorder.flag_views import list_flags
+    from recorder.read.flags import list_flags
 
     zone, now = local(), access(ctx).clock.now()
     with reader_for(ctx) as reader:
@@ -36,7 +36,7 @@ def dups(ctx: click.Context, every: bool, as_json: bool) -> None:
 
 
 def _decide(ctx: click.Context, flag_id: int, status: str) -> None:
-    from recorder.flags import decide
+    from recorder.write.decisions import decide
 
     with open_store_for(ctx) as store, store.write() as tx:
         flag = decide(tx, flag_id, status)

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from recorder.cli.base import access, cli, print_json, reader_for, show_time
-from recorder.errors import InputError
+from recorder.domain.errors import InputError
 
 
 def _within(text: str) -> timedelta:
-    from recorder.windows import Unit, parse_window
+    from recorder.domain.windows import Unit, parse_window
 
     window = parse_window(text)
     if window.unit is Unit.business_days or window.elapsed is None:
@@ -26,7 +26,7 @@ def _within(text: str) -> timedelta:
 @click.pass_context
 def due(ctx: click.Context, within: str, as_json: bool) -> None:
     """Follow-ups that are overdue or due soon, earliest first, and what to do next."""
-    from recorder.reports import due_follow_ups
+    from recorder.read.reports import due_follow_ups
 
     now = access(ctx).clock.now()
     horizon = now + _within(within)
@@ -52,7 +52,7 @@ def due(ctx: click.Context, within: str, as_json: bool) -> None:
 @click.pass_context
 def stats(ctx: click.Context, platform_name: str | None, as_json: bool) -> None:
     """How fast each platform actually answered, per channel, against its promise."""
-    from recorder.reports import response_stats
+    from recorder.read.reports import response_stats
 
     with reader_for(ctx) as reader:
         found = response_stats(reader, platform=platform_name)
@@ -88,7 +88,7 @@ def calendar(ctx: click.Context, path: Path) -> None:
     from datetime import datetime
 
     from recorder.export.ical import follow_up_calendar, write_calendar
-    from recorder.reports import due_follow_ups
+    from recorder.read.reports import due_follow_ups
 
     now = access(ctx).clock.now()
     with reader_for(ctx) as reader:

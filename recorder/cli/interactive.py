@@ -1,4 +1,4 @@
-"""`recorder` on a terminal, and `recorder demo`: the terminal UI."""
+"""`recorder demo`: the terminal UI on a throw-away store of sample cases."""
 
 from __future__ import annotations
 
@@ -7,19 +7,12 @@ from pathlib import Path
 import click
 
 from recorder.access import StoreAccess
-from recorder.cli.base import cli
-
-
-def run_tui(store: StoreAccess, *, subtitle: str = "") -> None:
-    """Run the terminal UI on a store until the user quits."""
-    # Imported here: the rest of the command line never loads Textual.
-    from recorder.tui.app import RecorderApp
-
-    RecorderApp(store, subtitle=subtitle).run()
+from recorder.cli.base import cli, setup_of
 
 
 @cli.command()
-def demo() -> None:
+@click.pass_context
+def demo(ctx: click.Context) -> None:
     """Open recorder on a throw-away store filled with sample cases.
 
     Your own store is not touched; the sample store is deleted when you quit.
@@ -29,6 +22,9 @@ def demo() -> None:
 
     from recorder.demo import fill
 
+    run_tui = setup_of(ctx).run_tui
+    if run_tui is None:
+        raise click.UsageError("this recorder was started without its terminal UI")
     folder = Path(tempfile.mkdtemp(prefix="recorder-demo-"))
     try:
         store = StoreAccess(str(folder / "demo.sqlite3"))

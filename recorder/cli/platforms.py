@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import click
 
 from recorder.cli.base import (
     cli,
+    given,
     open_store_for,
     print_json,
     reader_for,
 )
-from recorder.errors import InputError
+from recorder.domain.errors import InputError
 
 
 @cli.group()
@@ -25,7 +27,7 @@ def platform() -> None:
 @click.pass_context
 def platform_list(ctx: click.Context, as_json: bool) -> None:
     """List the platforms."""
-    from recorder.queries import list_platforms
+    from recorder.read.platforms import list_platforms
 
     with reader_for(ctx) as reader:
         platforms = [p.to_json() for p in list_platforms(reader)]
@@ -43,7 +45,7 @@ def platform_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def platform_show(ctx: click.Context, name: str, as_json: bool) -> None:
     """Show one platform."""
-    from recorder.queries import platform_named
+    from recorder.read.platforms import platform_named
 
     with reader_for(ctx) as reader:
         doc = platform_named(reader, name).to_json()
@@ -109,8 +111,8 @@ def platform_add(
     as_json: bool,
 ) -> None:
     """Add a platform."""
-    from recorder.queries import platform_named
-    from recorder.records import add_platform
+    from recorder.read.platforms import platform_named
+    from recorder.write.platforms import add_platform
 
     parsed = _windows(windows)
     with open_store_for(ctx) as store:
@@ -164,23 +166,20 @@ def platform_edit(
     notes: str | None,
 ) -> None:
     """Change a platform; due times and follow-ups of its cases follow."""
-    from recorder.records import edit_platform
+    from recorder.write.platforms import PlatformEdit, edit_platform
 
-    changes: dict[str, object] = {}
-    if windows:
-        changes["windows"] = _windows(windows)
-    for key, value in (
-        ("timezone", timezone),
-        ("holidays", holidays),
-        ("jurisdiction", jurisdiction),
-        ("notes", notes),
-    ):
-        if value is not None:
-            changes[key] = value
-    if closed:
-        changes["closed"] = closed
-    if domains:
-        changes["domains"] = domains
+    changes = cast(
+        PlatformEdit,
+        given(
+            windows=_windows(windows) if windows else None,
+            timezone=timezone,
+            holidays=holidays,
+            jurisdiction=jurisdiction,
+            notes=notes,
+            closed=closed,
+            domains=domains,
+        ),
+    )
     if not changes:
         raise click.UsageError("nothing to change; give at least one option")
     with open_store_for(ctx) as store, store.write() as tx:

@@ -42,7 +42,7 @@ def db_group() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Bring the store's schema up to date (opening it does this too)."""
-    from recorder.db import SCHEMA_HEAD
+    from recorder.store.db import SCHEMA_HEAD
 
     with open_store_for(ctx):
         pass
@@ -54,7 +54,7 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def db_backup(ctx: click.Context, path: Path) -> None:
     """Write a consistent copy of the store to a new file PATH."""
-    from recorder.db import backup
+    from recorder.store.db import backup
 
     with open_store_for(ctx) as store:
         backup(store.engine, path)
@@ -66,8 +66,8 @@ def db_backup(ctx: click.Context, path: Path) -> None:
 @click.pass_context
 def db_verify(ctx: click.Context, as_json: bool) -> None:
     """Check the audit chain from the first event to the last."""
-    from recorder.audit import verify_store_chain
-    from recorder.records import count_rows
+    from recorder.store.lookups import count_rows
+    from recorder.write.audit import verify_store_chain
 
     with open_store_for(ctx) as store, store.read() as session:
         report = verify_store_chain(session)

@@ -31,8 +31,8 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List open cases, newest activity first."""
-    from recorder.queries import list_cases
-    from recorder.vocabulary import OPEN_STATUSES, CaseStatus, parse_choice
+    from recorder.domain.vocabulary import OPEN_STATUSES, CaseStatus, parse_choice
+    from recorder.read.cases import list_cases
 
     wanted: Sequence[CaseStatus] | None = OPEN_STATUSES
     if statuses:
@@ -70,7 +70,7 @@ def list_command(
 @click.pass_context
 def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
     """Show a case and its whole history in time order."""
-    from recorder.queries import case_detail
+    from recorder.read.cases import case_detail
 
     now = access(ctx).clock.now()
     with reader_for(ctx) as reader:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from recorder.errors import InputError
+from recorder.domain.errors import InputError
 from recorder.export.evidence import Evidence
 from recorder.export.timeline import contacts_csv, stories, timeline_html, timeline_md
 

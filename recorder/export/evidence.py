@@ -1,7 +1,7 @@
 """What an export holds: the chosen records, exactly as the audit log keeps them, and
 the audit chain that vouches for them.
 
-Records are the audited columns of each row (`recorder.models.record_fields`), so that
+Records are the audited columns of each row (`recorder.store.models.record_fields`), so that
 replaying the exported audit events gives back exactly the exported records; that is
 how `recorder verify` catches an edited record even when the manifests were rewritten.
 The chain is exported whole, in order: events about exported records in full, every
@@ -20,9 +20,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from recorder.audit import GENESIS_HASH
-from recorder.errors import InputError, unknown_case
-from recorder.models import (
+from recorder.domain.chain import GENESIS_HASH
+from recorder.domain.errors import InputError, unknown_case
+from recorder.store.models import (
     KEY_COLUMNS,
     Attachment,
     AuditEvent,
@@ -33,7 +33,7 @@ from recorder.models import (
     UTCDateTime,
     table_of,
 )
-from recorder.queries import stored_iso
+from recorder.store.times import stored_iso
 
 FORMAT = "recorder-export"
 VERSION = 1
@@ -181,7 +181,7 @@ def collect(session: Session, filters: Filters, *, now: datetime) -> Evidence:
             raise unknown_case(missing[0])
         where.append(_in(cases_t.c.id, filters.cases))
     if filters.platform is not None:
-        from recorder.records import find_platform
+        from recorder.store.lookups import find_platform
 
         where.append(cases_t.c.platform_id == find_platform(session, filters.platform).id)
     if filters.since and filters.until and filters.since > filters.until:

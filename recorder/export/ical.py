@@ -12,7 +12,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
-from recorder.reports import DueItem
+from recorder.read.reports import DueItem
 
 PRODID = "-//recorder//follow-ups//EN"
 

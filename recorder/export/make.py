@@ -6,7 +6,7 @@ from pathlib import Path
 
 from recorder.export.bag import Progress, Written, write_bag, write_single
 from recorder.export.evidence import Filters, collect
-from recorder.store import Store
+from recorder.store.session import Store
 
 
 def recorder_version() -> str:

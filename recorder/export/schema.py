@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel.sql.sqltypes import AutoString
 
 from recorder.export.evidence import FORMAT, KINDS, VERSION, audited_columns
-from recorder.models import UTCDateTime
+from recorder.store.models import UTCDateTime
 
 SCHEMA_ID = "https://recorder.invalid/schema/export-v1.schema.json"
 SCHEMA_NAME = "export-v1.schema.json"
@@ -107,7 +107,7 @@ def schema_text() -> str:
 
 def load_schema() -> dict[str, Any]:
     """The schema file shipped with recorder (inside the wheel, or in the checkout)."""
-    from recorder.db import migrations_dir
+    from recorder.store.db import migrations_dir
 
     loaded: dict[str, Any] = json.loads((migrations_dir() / SCHEMA_NAME).read_text("utf-8"))
     return loaded

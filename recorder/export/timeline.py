@@ -16,14 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from recorder.calendars import platform_calendar
-from recorder.escalation import Escalation, escalation
+from recorder.domain.calendars import calendar_of
+from recorder.domain.escalation import Escalation, escalation
+from recorder.domain.vocabulary import IDENTIFIER_LABELS
+from recorder.domain.windows import Calendar, answers
 from recorder.export.evidence import Evidence
-from recorder.windows import Calendar, ContactTimes, answers
-
-
-def _time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
+from recorder.store.times import contact_times
 
 
 @dataclass
@@ -100,17 +98,7 @@ def _stories(evidence: Evidence) -> Iterator[CaseStory]:
     for case in sorted(records["cases"], key=lambda c: (c["created_at"], c["id"])):
         platform = platforms[case["platform_id"]]
         contacts = sorted(by_case.get(case["id"], []), key=lambda c: (c["occurred_at"], c["id"]))
-        times = [
-            ContactTimes(
-                id=c["id"],
-                outbound=c["direction"] == "outbound",
-                occurred_at=datetime.fromisoformat(c["occurred_at"]),
-                auto_ack=c["auto_ack"],
-                expected_by=_time(c["expected_by"]),
-                follow_up_at=_time(c["follow_up_at"]),
-            )
-            for c in contacts
-        ]
+        times = [contact_times(c) for c in contacts]
         answered = answers(times)
         at = {t.id: t.occurred_at for t in times}
         lines = [
@@ -126,13 +114,8 @@ def _stories(evidence: Evidence) -> Iterator[CaseStory]:
         years = frozenset(t.occurred_at.year for t in times)
         calendar = calendars.get((platform["id"], years))
         if calendar is None:
-            calendar = calendars[platform["id"], years] = platform_calendar(
-                platform["timezone"],
-                platform["holiday_country"],
-                platform["holiday_subdivision"],
-                platform["holiday_dates"],
-                platform["closed_dates"],
-                years=years,
+            calendar = calendars[platform["id"], years] = calendar_of(
+                platform, (t.occurred_at for t in times)
             )
         rung = escalation(
             platform["jurisdiction"],
@@ -141,14 +124,6 @@ def _stories(evidence: Evidence) -> Iterator[CaseStory]:
         )
         yield CaseStory(case, platform, lines, flags.get(case["id"], []), rung)
 
-
-IDENTIFIERS = (
-    ("txid", "TxID"),
-    ("order_number", "Order"),
-    ("account_email", "Account"),
-    ("asset", "Asset"),
-    ("amount", "Amount"),
-)
 
 FLAG_WORDS = {
     "same_reference": "same reference as",
@@ -175,7 +150,7 @@ def _header_facts(story: CaseStory) -> list[tuple[str, str]]:
         ("Priority", case["priority"]),
         ("Opened", when_both(datetime.fromisoformat(case["created_at"]), story.zone)),
     ]
-    facts += [(label, case[key]) for key, label in IDENTIFIERS if case.get(key)]
+    facts += [(label, case[key]) for key, label in IDENTIFIER_LABELS.items() if case.get(key)]
     if case.get("merged_into_id"):
         facts.append(("Merged into", f"case #{case['merged_into_id']}"))
     if story.rung is not None:

@@ -27,8 +27,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from recorder.audit import GENESIS_HASH, event_hash
-from recorder.errors import InputError
+from recorder.domain.chain import GENESIS_HASH, event_hash
+from recorder.domain.errors import InputError
 from recorder.export.bag import attachment_path, fingerprint_of
 from recorder.export.evidence import FORMAT, KINDS, replay
 

@@ -1,4 +1,4 @@
-"""RecorderApp: the terminal UI over one store."""
+"""RecorderApp: the terminal UI over one store, and where its screens lead."""
 
 from __future__ import annotations
 
@@ -7,18 +7,32 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from recorder.access import StoreAccess
-from recorder.dates import local_zone
+from recorder.domain.dates import local_zone
 from recorder.process import long_running
 from recorder.tui.actions import APP_ACTIONS, UserAction, bindings
+from recorder.tui.context import Context, HasContext
+from recorder.tui.messages import (
+    ExportEvidence,
+    LogContact,
+    OpenCase,
+    OpenStore,
+    ReadContact,
+    ShowDue,
+    VerifyBag,
+)
 
 
-class RecorderApp(App[None]):
-    """recorder's terminal UI. It is given its store; it never finds one by itself."""
+class RecorderApp(HasContext, App[None]):
+    """recorder's terminal UI. It is given its store; it never finds one by itself.
+
+    Screens post the messages of `recorder.tui.messages`; the app opens the screen
+    each asks for, so that no screen imports another.
+    """
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "recorder"
@@ -27,11 +41,14 @@ class RecorderApp(App[None]):
 
     def __init__(self, access: StoreAccess, *, subtitle: str = "") -> None:
         super().__init__()
-        self.access = access
-        self.zone = local_zone()
-        """The user's time zone, in which times are shown and read."""
+        self.context = Context(access, local_zone())
         self.sub_title = subtitle or str(access.where.database or access.where.url)
         self._store_requested = False
+
+    @property
+    def access(self) -> StoreAccess:
+        """The store this app shows."""
+        return self.context.access
 
     def on_mount(self) -> None:
         """Show the open tickets."""
@@ -39,10 +56,11 @@ class RecorderApp(App[None]):
 
         self.push_screen(TicketsScreen())
 
+    @on(OpenStore)
     def open_store(self) -> None:
         """Open the full store (SQLAlchemy, the write path) in the background, once.
 
-        Called when the first screen has been painted: importing SQLAlchemy takes the
+        Asked for when the first screen has been painted: importing SQLAlchemy takes the
         interpreter for longer than Textual takes to start, so it must not come first.
         """
         if not self._store_requested:
@@ -53,6 +71,42 @@ class RecorderApp(App[None]):
     @work(thread=True, exit_on_error=False, group="store")
     def _open_store(self) -> None:
         self.access.store()
+
+    @on(OpenCase)
+    def _open_case(self, message: OpenCase) -> None:
+        from recorder.tui.screens.case import CaseScreen
+
+        self.push_screen(CaseScreen(message.case_id))
+
+    @on(LogContact)
+    def _log_contact(self, message: LogContact) -> None:
+        from recorder.tui.screens.log_contact import LogContactScreen
+
+        self.push_screen(LogContactScreen(platform=message.platform, case_id=message.case_id))
+
+    @on(ReadContact)
+    def _read_contact(self, message: ReadContact) -> None:
+        from recorder.tui.screens.contact import ContactScreen
+
+        self.push_screen(ContactScreen(message.contact))
+
+    @on(ShowDue)
+    def _show_due(self) -> None:
+        from recorder.tui.screens.due import DueScreen
+
+        self.push_screen(DueScreen())
+
+    @on(ExportEvidence)
+    def _export(self, message: ExportEvidence) -> None:
+        from recorder.tui.dialogs.export import ExportScreen
+
+        self.push_screen(ExportScreen(case_id=message.case_id))
+
+    @on(VerifyBag)
+    def _verify(self) -> None:
+        from recorder.tui.dialogs.export import VerifyScreen
+
+        self.push_screen(VerifyScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action of the screen below it, and the app's."""
@@ -68,7 +122,7 @@ class RecorderApp(App[None]):
 
     def action_help(self) -> None:
         """Show the keys of the current screen and of the app."""
-        from recorder.tui.screens.help import HelpScreen
+        from recorder.tui.dialogs.help import HelpScreen
 
         self.push_screen(HelpScreen(getattr(self.screen, "ACTIONS", ())))
 

@@ -1,28 +1,31 @@
-"""Handing what a worker read to the screen, unless a newer read has replaced it."""
+"""Worker results as messages, and why a late one is dropped."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from textual.app import App
-from textual.worker import get_current_worker
+from textual.message import Message
+from textual.worker import NoActiveWorker, Worker, get_current_worker
 
 
-def deliver(app: App[Any], show: Callable[..., object], *args: Any) -> None:
-    """From a worker thread, run `show(*args)` on the app's thread, unless the worker
-    has been cancelled by then.
+class WorkerResult(Message):
+    """What a thread worker read, posted to the screen that started it.
 
     A thread worker started with ``exclusive=True`` is cancelled when a newer one in
-    its group starts, but its thread runs to the end. Without this check an older read
+    its group starts, but its thread runs to the end. Without a check, an older read
     that finishes late (it began before a write committed) would paint over the newer
-    one. The check runs on the app's thread, where newer workers are started, so it
-    cannot be overtaken.
+    one. A handler therefore ignores a `stale` result: the check runs on the app's
+    thread, where newer workers are started, so it cannot be overtaken. Made in the
+    worker's thread, the message knows its worker.
     """
-    worker = get_current_worker()
 
-    def run() -> None:
-        if not worker.is_cancelled:
-            show(*args)
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.worker: Worker[object] | None = None
+        try:
+            self.worker = get_current_worker()
+        except NoActiveWorker:  # made outside a worker: never stale
+            self.worker = None
 
-    app.call_from_thread(run)
+    @property
+    def stale(self) -> bool:
+        """Whether a newer read has replaced the one that made this result."""
+        return self.worker is not None and self.worker.is_cancelled

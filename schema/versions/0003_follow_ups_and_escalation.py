@@ -1,6 +1,6 @@
 """follow ups and escalation: due times, follow-ups, jurisdictions, business calendars
 
-The values are derived by recorder after the upgrade (records.derive_all), not here,
+The values are derived by recorder after the upgrade (recorder.write.opening.derive_all), not here,
 so that this migration does not depend on rules that may change later.
 
 Revision ID: 0003

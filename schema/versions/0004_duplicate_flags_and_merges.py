@@ -1,7 +1,7 @@
 """duplicate flags and merges: flags, merge pointers, and the keys duplicates are found by
 
 The keys (cases.txid_key, cases.order_key, contacts.message_key) are filled in by
-recorder after the upgrade (records.derive_keys), not here, so that this migration
+recorder after the upgrade (recorder.write.opening.derive_keys), not here, so that this migration
 does not depend on normalisation rules that may change later.
 
 Revision ID: 0004

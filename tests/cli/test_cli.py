@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import ok, run
+from tests.helpers.cli import ok, run
 
 
 @pytest.fixture
@@ -321,12 +321,10 @@ def test_usage_errors_are_one_line_exit_2(db: Path, case_id: str, args: list[str
     assert counts(db) == before
 
 
-def test_demo_runs_on_a_throw_away_store_and_deletes_it(
-    db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import recorder.cli.interactive as interactive
+def test_demo_runs_on_a_throw_away_store_and_deletes_it(db: Path) -> None:
     from recorder.access import StoreAccess
-    from recorder.queries import list_cases
+    from recorder.cli import Setup
+    from recorder.read.cases import list_cases
 
     seen: dict[str, object] = {}
 
@@ -337,8 +335,7 @@ def test_demo_runs_on_a_throw_away_store_and_deletes_it(
             seen["cases"] = len(list_cases(reader, statuses=None))
         seen["subtitle"] = subtitle
 
-    monkeypatch.setattr(interactive, "run_tui", instead_of_the_ui)
-    result = run(db, "demo")
+    result = run(db, "demo", setup=Setup(run_tui=instead_of_the_ui))
     assert result.exit_code == 0, result.stderr
     assert seen["cases"] == 30
     assert "demo" in str(seen["subtitle"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.conftest import ok, run
+from tests.helpers.cli import ok, run
 
 
 def _case(db: Path, title: str, *more: str) -> str:

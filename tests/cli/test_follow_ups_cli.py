@@ -7,26 +7,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from icalendar import Calendar
 
-from recorder.access import StoreAccess
-from recorder.clock import FixedClock
-from tests.cli.conftest import ok, run
+from recorder.domain.clock import FixedClock
+from tests.helpers import cli
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 10:00 in New York
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A store whose clock stands at NOW for every command."""
-    path = tmp_path / "s.sqlite3"
-    real_init = StoreAccess.__init__
+def db(tmp_path: Path) -> Path:
+    """Where the store is; `ok` and `run` below run every command at NOW."""
+    return tmp_path / "s.sqlite3"
 
-    def fixed(self: StoreAccess, location: object = None, *, clock: object = None) -> None:
-        real_init(self, location, clock=FixedClock(NOW))  # type: ignore[arg-type]
 
-    monkeypatch.setattr(StoreAccess, "__init__", fixed)
-    return path
+def run(db: Path, *args: str, input: str | None = None) -> Result:
+    """A command at NOW."""
+    return cli.run(db, *args, input=input, setup=cli.at(FixedClock(NOW)))
+
+
+def ok(db: Path, *args: str) -> str:
+    """A command at NOW that must succeed; what it printed."""
+    return cli.ok(db, *args, setup=cli.at(FixedClock(NOW)))
 
 
 def log(db: Path, case: str, channel: str, direction: str, at: str, *more: str) -> str:

@@ -17,8 +17,8 @@ import pytest
 from jsonschema import Draft7Validator
 
 from recorder.export.schema import SCHEMA_NAME, load_schema, schema_text
-from tests.cli.conftest import ok
-from tests.export.conftest import export, verify
+from tests.helpers.cli import ok
+from tests.helpers.evidence import export, verify
 
 CHANGED = "its contents changed (SHA-256 does not match the manifest)"
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / SCHEMA_NAME

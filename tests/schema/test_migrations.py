@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 
-from recorder import db
-from recorder.records import open_store
+from recorder.store import db
+from recorder.write.opening import open_store
 
 
 def _script() -> ScriptDirectory:
@@ -188,7 +188,9 @@ def test_rebuilding_a_parent_table_keeps_the_rows_that_cascade_from_it(
     import shutil
     from datetime import UTC
 
-    from recorder.records import count_rows, log_contact, open_case
+    from recorder.store.lookups import count_rows
+    from recorder.write.cases import open_case
+    from recorder.write.contacts import log_contact
 
     shot = tmp_path / "evidence.png"
     shot.write_bytes(b"evidence")
@@ -224,8 +226,9 @@ def test_rebuilding_a_parent_table_keeps_the_rows_that_cascade_from_it(
 def test_0004_keys_of_existing_rows_are_derived_so_old_duplicates_are_found(
     tmp_path: Path,
 ) -> None:
-    from recorder.models import DuplicateKind
-    from recorder.records import log_contact, open_case
+    from recorder.store.models import DuplicateKind
+    from recorder.write.cases import open_case
+    from recorder.write.contacts import log_contact
 
     path = tmp_path / "at-0003.sqlite3"
     engine = db.make_engine(f"sqlite:///{path}")

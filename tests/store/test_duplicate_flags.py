@@ -8,12 +8,21 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from recorder.audit import verify_store_chain
-from recorder.errors import InputError, NotFoundError
-from recorder.flags import decide, merge_cases, unmerge_case
-from recorder.models import Case, CaseStatus, Contact, DuplicateFlag, DuplicateKind, FlagStatus
-from recorder.records import count_rows, delete_contact, edit_case, log_contact, open_case
-from recorder.store import Store
+from recorder.domain.errors import InputError, NotFoundError
+from recorder.store.lookups import count_rows
+from recorder.store.models import (
+    Case,
+    CaseStatus,
+    Contact,
+    DuplicateFlag,
+    DuplicateKind,
+    FlagStatus,
+)
+from recorder.store.session import Store
+from recorder.write.audit import verify_store_chain
+from recorder.write.cases import edit_case, open_case
+from recorder.write.contacts import delete_contact, log_contact
+from recorder.write.decisions import decide, merge_cases, unmerge_case
 
 AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday, 10:00 in New York
 

@@ -9,22 +9,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from recorder import db
-from recorder.audit import verify_store_chain
-from recorder.clock import FixedClock
-from recorder.errors import InputError
-from recorder.models import Case, Contact
-from recorder.records import (
-    add_platform,
-    delete_contact,
-    edit_contact,
-    edit_platform,
-    log_contact,
-    open_case,
-    open_store,
-    set_status,
-)
-from recorder.store import Store
+from recorder.domain.clock import FixedClock
+from recorder.domain.errors import InputError
+from recorder.store import db
+from recorder.store.models import Case, Contact
+from recorder.store.session import Store
+from recorder.write.audit import verify_store_chain
+from recorder.write.cases import open_case, set_status
+from recorder.write.contacts import delete_contact, edit_contact, log_contact
+from recorder.write.opening import open_store
+from recorder.write.platforms import add_platform, edit_platform
 
 NY = ZoneInfo("America/New_York")
 FRIDAY = datetime(2026, 3, 6, 10, 0, tzinfo=NY)
@@ -209,7 +203,7 @@ def test_a_store_from_0002_gets_its_due_times_derived(tmp_path: Path) -> None:
         assert contact is not None and case is not None
         assert contact.expected_by == datetime(2026, 3, 13, 14, 0, tzinfo=UTC)
         assert case.next_follow_up_at == contact.expected_by
-        from recorder.records import find_platform
+        from recorder.store.lookups import find_platform
 
         gemini = find_platform(session, "Gemini")
         assert gemini.jurisdiction == "US"

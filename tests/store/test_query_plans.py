@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from recorder.cli import cli
-from recorder.reading import SqliteReader
+from recorder.store.readers import SqliteReader
 
 FORBIDDEN = ("SCAN contacts", "SCAN attachments")
 

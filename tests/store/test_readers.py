@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from recorder.errors import NotFoundError
-from recorder.locations import resolve
-from recorder.queries import case_detail, contact_views, list_cases, list_platforms
-from recorder.reading import SqliteReader, open_sqlite_reader
-from recorder.records import delete_contact, edit_contact, log_contact, open_case, set_status
-from recorder.store import Store
-from recorder.vocabulary import CaseStatus
+from recorder.domain.errors import NotFoundError
+from recorder.domain.vocabulary import CaseStatus
+from recorder.read.cases import case_detail, list_cases
+from recorder.read.contacts import contact_views
+from recorder.read.platforms import list_platforms
+from recorder.store.locations import resolve
+from recorder.store.readers import SqliteReader, open_sqlite_reader
+from recorder.store.session import Store
+from recorder.write.cases import open_case, set_status
+from recorder.write.contacts import delete_contact, edit_contact, log_contact
 
 AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -134,7 +137,7 @@ def test_the_summary_always_equals_a_recount(store: Store) -> None:
 
     from sqlmodel import select
 
-    from recorder.models import Case, Contact
+    from recorder.store.models import Case, Contact
 
     rng = random.Random(7)
     with store.write() as tx:
@@ -179,7 +182,7 @@ def test_the_summary_always_equals_a_recount(store: Store) -> None:
 
 
 def test_the_light_reader_opens_paths_with_uri_characters(tmp_path: Path) -> None:
-    from recorder.records import open_store
+    from recorder.write.opening import open_store
 
     odd = tmp_path / "100% sure?#yes" / "store.sqlite3"
     opened = open_store(str(odd))

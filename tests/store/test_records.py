@@ -9,20 +9,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from recorder.audit import verify_store_chain
-from recorder.errors import InputError, NotFoundError
-from recorder.models import AuditEvent, Case, CaseStatus, Contact
-from recorder.records import (
-    add_platform,
-    count_rows,
-    delete_contact,
-    edit_case,
-    edit_contact,
-    log_contact,
-    open_case,
-    set_status,
-)
-from recorder.store import Store
+from recorder.domain.errors import InputError, NotFoundError
+from recorder.store.lookups import count_rows
+from recorder.store.models import AuditEvent, Case, CaseStatus, Contact
+from recorder.store.session import Store
+from recorder.write.audit import verify_store_chain
+from recorder.write.cases import edit_case, open_case, set_status
+from recorder.write.contacts import delete_contact, edit_contact, log_contact
+from recorder.write.platforms import add_platform
 
 AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 

@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from recorder import db
-from recorder.audit import verify_store_chain
-from recorder.clock import FixedClock
-from recorder.errors import StoreError
-from recorder.records import count_rows, log_contact, open_case, open_store
-from recorder.store import Store
+from recorder.domain.clock import FixedClock
+from recorder.domain.errors import StoreError
+from recorder.store import db
+from recorder.store.lookups import count_rows
+from recorder.store.session import Store
+from recorder.write.audit import verify_store_chain
+from recorder.write.cases import open_case
+from recorder.write.contacts import log_contact
+from recorder.write.opening import open_store
 
 AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -45,7 +48,7 @@ def _case(store: Store, title: str = "BTC withdrawal pending") -> int:
 def test_new_store_is_at_head_with_the_builtin_platforms(store: Store) -> None:
     assert db.current_revision(store.engine) == db.SCHEMA_HEAD
     with store.read() as session:
-        from recorder.records import find_platform
+        from recorder.store.lookups import find_platform
 
         gemini = find_platform(session, "gemini")
         assert gemini.domains == ["gemini.com"]

@@ -10,13 +10,13 @@ from typing import Any
 from textual.widgets import DataTable, Static
 
 from recorder.access import StoreAccess
-from recorder.clock import FixedClock
-from recorder.flags import merge_cases
-from recorder.records import log_contact, open_case
+from recorder.domain.clock import FixedClock
 from recorder.tui.screens.case import CaseScreen
 from recorder.tui.screens.log_contact import LogContactScreen
-from tests.tui.conftest import NOW, SIZE, make_app, rows, settle, type_text
-from tests.tui.test_snapshots import SnapCompare, keys
+from recorder.write.cases import open_case
+from recorder.write.contacts import log_contact
+from recorder.write.decisions import merge_cases
+from tests.helpers.tui import NOW, SIZE, SnapCompare, keys, make_app, rows, settle, type_text
 
 
 def gemini_case(path: Path, title: str, at: datetime, **contact: Any) -> int:

@@ -8,9 +8,8 @@ import bagit
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from recorder.tui.screens.export import ExportScreen, VerifyScreen
-from tests.tui.conftest import SIZE, make_app, settle
-from tests.tui.test_snapshots import SnapCompare, keys
+from recorder.tui.dialogs.export import ExportScreen, VerifyScreen
+from tests.helpers.tui import SIZE, SnapCompare, keys, make_app, settle
 
 
 def _shown(screen: object) -> str:

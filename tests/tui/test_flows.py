@@ -9,13 +9,14 @@ from textual import events
 from textual.widgets import DataTable, Select, Static, TextArea
 
 from recorder.access import StoreAccess
-from recorder.clock import FixedClock
-from recorder.records import log_contact, open_case
+from recorder.domain.clock import FixedClock
 from recorder.tui.screens.case import CaseScreen
 from recorder.tui.screens.contact import ContactScreen
 from recorder.tui.screens.log_contact import LogContactScreen
 from recorder.tui.screens.tickets import TicketsScreen
-from tests.tui.conftest import NOW, SIZE, make_app, rows, settle, tab_to, type_text
+from recorder.write.cases import open_case
+from recorder.write.contacts import log_contact
+from tests.helpers.tui import NOW, SIZE, make_app, rows, settle, tab_to, type_text
 
 TRANSCRIPT = (
     "You: My BTC withdrawal has been pending since Friday.\n"

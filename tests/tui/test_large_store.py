@@ -11,9 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from textual.widgets import DataTable, Static
 
-from recorder.reading import SqliteReader
+from recorder.store.readers import SqliteReader
 from recorder.tui.screens.tickets import PAGE
-from tests.tui.conftest import SIZE, make_app, settle
+from tests.helpers.tui import SIZE, make_app, settle
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 

@@ -6,27 +6,11 @@ deliberate change, and look at the report before committing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tests.tui.conftest import SIZE, make_app, settle, still, type_text
-
-SnapCompare = Callable[..., bool]
-
-
-def keys(*pressed: str) -> Callable[[Pilot[object]], object]:
-    """Settle, press the keys one by one (settling after each), then hold still."""
-
-    async def run(pilot: Pilot[object]) -> None:
-        await settle(pilot)
-        for key in pressed:
-            await pilot.press(key)
-            await settle(pilot)
-        await still(pilot)
-
-    return run
+from tests.helpers.tui import SIZE, SnapCompare, keys, make_app, settle, still, type_text
 
 
 def test_open_tickets(snap_compare: SnapCompare, demo_store: Path) -> None:

@@ -6,8 +6,8 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from recorder.audit import GENESIS_HASH, canonical_json, event_body, event_hash, verify_chain
-from recorder.models import AuditAction, AuditEvent
+from recorder.domain.chain import GENESIS_HASH, canonical_json, event_body, event_hash, verify_chain
+from recorder.store.models import AuditAction, AuditEvent
 
 AT = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recorder.dates import local_zone, parse_when, zone
-from recorder.errors import InputError
+from recorder.domain.dates import local_zone, parse_when, zone
+from recorder.domain.errors import InputError
 
 NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)

@@ -1,5 +1,5 @@
 """The pure duplicate logic: normalisation, keys, and the similar-case score on the
-labelled pairs of shared/samples."""
+labelled pairs of tests/data/duplicates.jsonl."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from recorder.duplicates import (
+from recorder.domain.duplicates import (
     SIMILAR_THRESHOLD,
     Finding,
     case_similarity,
@@ -21,9 +21,10 @@ from recorder.duplicates import (
     problem,
     similarity,
 )
-from recorder.vocabulary import DuplicateKind
+from recorder.domain.vocabulary import DuplicateKind
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "duplicates.jsonl"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "duplicates.jsonl"
+"""A copy of the shared labelled pairs (tests/data/README.md)."""
 
 
 def _pairs() -> list[dict[str, object]]:

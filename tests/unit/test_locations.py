@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recorder.locations import resolve, sqlite_path, sqlite_url
+from recorder.store.locations import resolve, sqlite_path, sqlite_url
 
 
 @pytest.mark.parametrize("name", ["plain", "100% sure", "what?", "#1", "a%3Fb", "中文 目录"])

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recorder.queries import stored_iso, stored_time
-from recorder.reports import db_time
+from recorder.store.times import db_time, stored_iso, stored_time
 
 moments = st.datetimes(
     min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31), timezones=st.just(UTC)

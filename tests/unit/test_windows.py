@@ -9,9 +9,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from recorder.errors import InputError
-from recorder.vocabulary import CaseStatus
-from recorder.windows import (
+from recorder.domain.errors import InputError
+from recorder.domain.vocabulary import CaseStatus
+from recorder.domain.windows import (
     Calendar,
     ContactTimes,
     Unit,

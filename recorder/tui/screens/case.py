@@ -3,42 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from recorder.errors import RecorderError
-from recorder.escalation import next_step
-from recorder.queries import CaseDetail, ContactView, case_detail
+from recorder.domain.errors import RecorderError
+from recorder.domain.vocabulary import IDENTIFIER_LABELS, CaseStatus
+from recorder.read.cases import CaseDetail, case_detail
+from recorder.read.contacts import ContactView
 from recorder.tui.actions import CASE_ACTIONS, UserAction, bindings
-from recorder.tui.screens.tickets import STATUS_LABELS, short_time
+from recorder.tui.context import RecorderScreen
+from recorder.tui.formatting import STATUS_LABELS, first_line, short_time
+from recorder.tui.messages import ExportEvidence, LogContact, ReadContact
 from recorder.tui.widgets.columns import Column, fit_columns
-from recorder.tui.workers import deliver
-from recorder.vocabulary import CaseStatus
+from recorder.tui.workers import WorkerResult
 
 if TYPE_CHECKING:
-    from recorder.flag_views import FlagView
-    from recorder.store import Tx
-    from recorder.tui.app import RecorderApp
-
-IDENTIFIER_LABELS = {
-    "txid": "TxID",
-    "order_number": "Order",
-    "account_email": "Account",
-    "asset": "Asset",
-    "amount": "Amount",
-}
-
-
-def first_line(text: str, width: int = 60) -> str:
-    """The first non-empty line of a text, cut to `width`."""
-    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    return line if len(line) <= width else line[: width - 1] + "…"
+    from recorder.read.flags import FlagView
+    from recorder.store.session import Tx
 
 
 TIMELINE = (
@@ -92,24 +79,16 @@ def summary(detail: CaseDetail, now: datetime, zone: tzinfo) -> str:
     rung = detail.escalation
     if rung is not None:
         lines.append(f"Escalation: {rung.rung} since {short_time(rung.since, zone)}")
-    if detail.next_follow_up_at is not None:
+    step = detail.next_step(now)
+    if detail.next_follow_up_at is not None and step is not None:
         late = detail.next_follow_up_at <= now
         when = short_time(detail.next_follow_up_at, zone)
         head = f"[b red]Overdue since {when}[/]" if late else f"Follow up {when}"
-        waits_on = next((c for c in detail.contacts if c.id == detail.follow_up_contact_id), None)
-        step = next_step(
-            channel=waits_on.channel if waits_on else None,
-            reference=waits_on.reference if waits_on else None,
-            unanswered=detail.unanswered,
-            overdue=late,
-            rung=rung,
-            now=now,
-        )
         lines.append(f"{head}: {escape(step)}")
     return "\n".join(lines)
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(RecorderScreen[None]):
     """A case's fields above the timeline of its contacts, oldest first."""
 
     DEFAULT_CSS = """
@@ -120,16 +99,24 @@ class CaseScreen(Screen[None]):
     ACTIONS: ClassVar[tuple[UserAction, ...]] = CASE_ACTIONS
     BINDINGS = bindings(CASE_ACTIONS)  # type: ignore[assignment]
 
+    @dataclass
+    class Read(WorkerResult):
+        """The case as read from the store."""
+
+        detail: CaseDetail
+
+    @dataclass
+    class Written(WorkerResult):
+        """A change made (`done` says what), or refused (`error` says why)."""
+
+        done: str
+        error: str | None = None
+
     def __init__(self, case_id: int) -> None:
         super().__init__()
         self.case_id = case_id
         self.detail: CaseDetail | None = None
         self.columns_shown: tuple[Column, ...] = ()
-
-    @property
-    def recorder(self) -> RecorderApp:
-        """The app, with its store."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         """The case's summary, then its contacts."""
@@ -169,15 +156,20 @@ class CaseScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="case")
     def load(self) -> None:
         """Read the case in a worker."""
-        with self.recorder.access.reader() as reader:
+        with self.context.access.reader() as reader:
             detail = case_detail(reader, self.case_id)
-        deliver(self.app, self._show, detail)
+        self.post_message(self.Read(detail))
+
+    @on(Read)
+    def _read_done(self, message: Read) -> None:
+        if not message.stale:
+            self._show(message.detail)
 
     def _show(self, detail: CaseDetail) -> None:
         self.detail = detail
         self.refresh_bindings()
-        zone = self.recorder.zone
-        now = self.recorder.access.clock.now()
+        zone = self.context.zone
+        now = self.context.now()
         self.query_one("#summary", Static).update(summary(detail, now, zone))
         table = self.query_one(DataTable)
         row = table.cursor_row
@@ -214,24 +206,18 @@ class CaseScreen(Screen[None]):
 
     def action_read_contact(self) -> None:
         """Read the selected contact in full."""
-        from recorder.tui.screens.contact import ContactScreen
-
         contact = self._selected()
         if contact is not None:
-            self.app.push_screen(ContactScreen(contact, self.recorder.zone))
+            self.post_message(ReadContact(contact))
 
     def action_add_contact(self) -> None:
         """Log a contact in this case."""
-        from recorder.tui.screens.log_contact import LogContactScreen
-
         if self.detail is not None:
-            self.app.push_screen(
-                LogContactScreen(platform=self.detail.platform, case_id=self.case_id)
-            )
+            self.post_message(LogContact(platform=self.detail.platform, case_id=self.case_id))
 
     def action_status(self, status: str) -> None:
         """Move the case to another status."""
-        from recorder.records import set_status
+        from recorder.write.cases import set_status
 
         new = CaseStatus(status)
         self._write(
@@ -243,24 +229,31 @@ class CaseScreen(Screen[None]):
     def _write(self, change: Callable[[Tx], object], done: str) -> None:
         """Make a change in a worker, say how it went, and read the case again."""
         try:
-            with self.recorder.access.store().write() as tx:
+            with self.context.access.store().write() as tx:
                 change(tx)
         except RecorderError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.post_message(self.Written(done, str(exc)))
             return
-        self.app.call_from_thread(self.notify, done, timeout=4)
-        self.app.call_from_thread(self.load)
+        self.post_message(self.Written(done))
+
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        if message.error is not None:
+            self.notify(message.error, severity="error")
+            return
+        self.notify(message.done, timeout=4)
+        self.load()
 
     def action_edit_case(self) -> None:
         """Edit the case's title, priority and identifiers."""
-        from recorder.tui.screens.edit_case import EditCaseScreen
+        from recorder.tui.dialogs.edit_case import EditCaseScreen
 
         if self.detail is not None:
             self.app.push_screen(EditCaseScreen(self.detail))
 
     def _write_if_confirmed(self, question: str, change: Callable[[Tx], object], done: str) -> None:
         """Ask `question`; on yes, make the change (see `_write`)."""
-        from recorder.tui.screens.confirm import ConfirmScreen
+        from recorder.tui.dialogs.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -270,7 +263,7 @@ class CaseScreen(Screen[None]):
 
     def action_delete_contact(self) -> None:
         """Delete the selected contact, once confirmed."""
-        from recorder.records import delete_contact
+        from recorder.write.contacts import delete_contact
 
         contact = self._selected()
         if contact is None:
@@ -285,9 +278,7 @@ class CaseScreen(Screen[None]):
 
     def action_export_case(self) -> None:
         """Export this case as evidence (the dialog comes with the case filled in)."""
-        from recorder.tui.screens.export import ExportScreen
-
-        self.app.push_screen(ExportScreen(case_id=self.case_id))
+        self.post_message(ExportEvidence(case_id=self.case_id))
 
     def action_not_duplicate(self) -> None:
         """Dismiss the open duplicate flags raised on this case: it is not a repeat."""
@@ -299,7 +290,7 @@ class CaseScreen(Screen[None]):
             if f.case_id == self.case_id and f.status.value == "open"
         ]
         if flags:
-            from recorder.flags import decide
+            from recorder.write.decisions import decide
 
             def dismiss(tx: Tx) -> None:
                 for flag_id in flags:
@@ -326,7 +317,7 @@ class CaseScreen(Screen[None]):
 
     def action_merge(self) -> None:
         """Merge this case into the earlier one its duplicate warning names, once confirmed."""
-        from recorder.flags import merge_cases
+        from recorder.write.decisions import merge_cases
 
         flag = self._merge_target()
         if flag is None or self.detail is None:
@@ -350,7 +341,7 @@ class CaseScreen(Screen[None]):
         if self.detail is None or self.detail.merged_into is None:
             self.notify("This case is not merged into another", timeout=3)
             return
-        from recorder.flags import unmerge_case
+        from recorder.write.decisions import unmerge_case
 
         self._write(
             lambda tx: unmerge_case(tx, self.case_id),

@@ -6,11 +6,11 @@ from datetime import tzinfo
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
-from recorder.queries import ContactView
+from recorder.read.contacts import ContactView
 from recorder.tui.actions import CLOSE, UserAction, bindings
+from recorder.tui.context import RecorderScreen
 
 
 def describe(contact: ContactView, zone: tzinfo) -> str:
@@ -35,7 +35,7 @@ def describe(contact: ContactView, zone: tzinfo) -> str:
     return "\n".join(line for line in lines if line)
 
 
-class ContactScreen(Screen[None]):
+class ContactScreen(RecorderScreen[None]):
     """The full text of a contact (a long transcript scrolls) and its attachments."""
 
     DEFAULT_CSS = """
@@ -47,15 +47,14 @@ class ContactScreen(Screen[None]):
     ACTIONS: ClassVar[tuple[UserAction, ...]] = (CLOSE,)
     BINDINGS = bindings((CLOSE,))  # type: ignore[assignment]
 
-    def __init__(self, contact: ContactView, zone: tzinfo) -> None:
+    def __init__(self, contact: ContactView) -> None:
         super().__init__()
         self.contact = contact
-        self.zone = zone
 
     def compose(self) -> ComposeResult:
         """Header lines, the text, the attachments."""
         yield Header()
-        yield Static(describe(self.contact, self.zone), id="head")
+        yield Static(describe(self.contact, self.context.zone), id="head")
         yield TextArea(self.contact.text or "(no text)", read_only=True, soft_wrap=True, id="text")
         files = self.contact.attachments
         yield Static(

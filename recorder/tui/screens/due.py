@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from recorder.reports import DueItem, due_follow_ups
+from recorder.read.reports import DueItem, due_follow_ups
 from recorder.tui.actions import DUE_ACTIONS, UserAction, bindings
-from recorder.tui.screens.tickets import short_time
-from recorder.tui.workers import deliver
-
-if TYPE_CHECKING:
-    from recorder.tui.app import RecorderApp
+from recorder.tui.context import RecorderScreen
+from recorder.tui.formatting import short_time
+from recorder.tui.messages import OpenCase
+from recorder.tui.workers import WorkerResult
 
 AHEAD = timedelta(days=7)
 """How far ahead the screen looks."""
 
 
-class DueScreen(Screen[None]):
+class DueScreen(RecorderScreen[None]):
     """The follow-ups to act on; the selected one's next step below the table."""
 
     DEFAULT_CSS = """
@@ -34,14 +33,15 @@ class DueScreen(Screen[None]):
     ACTIONS: ClassVar[tuple[UserAction, ...]] = DUE_ACTIONS
     BINDINGS = bindings(DUE_ACTIONS)  # type: ignore[assignment]
 
+    @dataclass
+    class Read(WorkerResult):
+        """The follow-ups due, earliest first."""
+
+        items: list[DueItem]
+
     def __init__(self) -> None:
         super().__init__()
         self.items: list[DueItem] = []
-
-    @property
-    def recorder(self) -> RecorderApp:
-        """The app, with its store."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         """The table, then the selected follow-up's next step."""
@@ -64,16 +64,19 @@ class DueScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="due")
     def load(self) -> None:
         """Read the follow-ups in a worker."""
-        now = self.recorder.access.clock.now()
-        with self.recorder.access.reader() as reader:
+        now = self.context.now()
+        with self.context.access.reader() as reader:
             items = due_follow_ups(reader, now=now, until=now + AHEAD)
-        deliver(self.app, self._show, items)
+        self.post_message(self.Read(items))
 
-    def _show(self, items: list[DueItem]) -> None:
-        self.items = items
+    @on(Read)
+    def _show(self, message: Read) -> None:
+        if message.stale:
+            return
+        items = self.items = message.items
         table = self.query_one(DataTable)
         table.clear()
-        zone = self.recorder.zone
+        zone = self.context.zone
         for item in items:
             when = short_time(item.expected_by, zone)
             table.add_row(
@@ -108,11 +111,9 @@ class DueScreen(Screen[None]):
 
     def action_open_case(self) -> None:
         """Open the selected case."""
-        from recorder.tui.screens.case import CaseScreen
-
         table = self.query_one(DataTable)
         if table.row_count:
-            self.app.push_screen(CaseScreen(self.items[table.cursor_row].case_id))
+            self.post_message(OpenCase(self.items[table.cursor_row].case_id))
 
     def action_back(self) -> None:
         """Back to the open tickets."""

@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Header, Input, Select, Static, TextArea
 
-from recorder.attachments import check_source
-from recorder.dates import parse_when, zone
-from recorder.duplicates import Finding
-from recorder.errors import RecorderError
-from recorder.queries import list_cases, list_platforms
+from recorder.domain.dates import parse_when, zone
+from recorder.domain.duplicates import Finding
+from recorder.domain.errors import RecorderError
+from recorder.domain.vocabulary import IDENTIFIERS, OPEN_STATUSES, Channel, Direction
+from recorder.read.cases import list_cases
+from recorder.read.platforms import list_platforms
+from recorder.store.attachments import check_source
 from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
-from recorder.tui.workers import deliver
-from recorder.vocabulary import OPEN_STATUSES, Channel, Direction
-
-if TYPE_CHECKING:
-    from recorder.tui.app import RecorderApp
-
-NEW = "__new__"
-"""The choice that makes a new platform or case."""
+from recorder.tui.context import RecorderScreen
+from recorder.tui.messages import OpenCase
+from recorder.tui.widgets.contact_fields import NEW, ContactFields
+from recorder.tui.workers import WorkerResult
+from recorder.write.entries import Entry, Logged, NewCase, NewPlatform
 
 CHECK_DELAY = 0.4
 """Seconds of quiet typing after which the form is checked for duplicates."""
@@ -36,51 +32,38 @@ CASES_SHOWN = 50
 """How many open cases of a platform the case choice lists, the most recent first."""
 
 
-@dataclass
-class Entry:
-    """What the form holds once every field is valid: all the write path needs."""
-
-    platform: str
-    new_platform_tz: str | None
-    case_id: int | None
-    title: str
-    identifiers: dict[str, str | None]
-    priority: str
-    contact: dict[str, Any]
-    follow_up: str | None = None
-    """A follow-up the user typed; read in the transaction, on the platform's calendar."""
-    attach: list[Path] = field(default_factory=list)
-
-
-def row(label: str, *widgets: Widget, name: str) -> ComposeResult:
-    """A labelled line of the form, with the line below it for its error."""
-    with Horizontal(classes="row", id=f"{name}-row"):
-        yield Label(label, classes="label")
-        yield from widgets
-    yield Static("", classes="error hidden", id=f"{name}-error")
-
-
-class LogContactScreen(Screen[int | None]):
+class LogContactScreen(RecorderScreen[int | None]):
     """The form; ctrl+s saves once every field is valid, escape leaves without a trace."""
 
     DEFAULT_CSS = """
-    LogContactScreen VerticalScroll { padding: 0 1; }
-    LogContactScreen .row { height: auto; }
-    LogContactScreen .label { width: 12; color: $text-muted; }
-    LogContactScreen .label.wide { width: 1fr; }
-    LogContactScreen .row Input, LogContactScreen .row Select { width: 1fr; }
-    LogContactScreen #when-parsed { width: 1fr; padding: 0 1; color: $text-muted; }
-    LogContactScreen #when { width: 24; }
-    LogContactScreen TextArea { height: 7; }
-    LogContactScreen .error { padding: 0 0 0 12; }
     LogContactScreen #warnings {
         color: $warning; height: auto; max-height: 6; padding: 0 1; background: $boost;
     }
-    LogContactScreen #form-error { padding: 0; }
     """
 
     ACTIONS: ClassVar[tuple[UserAction, ...]] = FORM_ACTIONS
     BINDINGS = bindings(FORM_ACTIONS)  # type: ignore[assignment]
+
+    @dataclass
+    class Choices(WorkerResult):
+        """The platforms and their open cases to choose from, and the one to preselect."""
+
+        platforms: list[str]
+        cases: dict[str, list[tuple[str, int]]]
+        usual: str | None
+
+    @dataclass
+    class Checked(WorkerResult):
+        """What the form would be flagged for if saved now."""
+
+        findings: list[Finding]
+
+    @dataclass
+    class Saved(WorkerResult):
+        """What saving wrote, or (`error`) why nothing was."""
+
+        logged: Logged | None
+        error: str | None = None
 
     def __init__(self, *, platform: str | None = None, case_id: int | None = None) -> None:
         super().__init__()
@@ -90,117 +73,15 @@ class LogContactScreen(Screen[int | None]):
         self.attachments: list[Path] = []
         self.saving = False
         self.findings: list[Finding] = []
-        """What the form would be flagged for if saved now (recorder.flags.draft_findings)."""
+        """What the form would be flagged for if saved now (write.checks.draft_findings)."""
         self._check_timer: Any = None
         self.check_pending = False
         """Whether a duplicate check is waiting for the typing to stop."""
 
-    @property
-    def recorder(self) -> RecorderApp:
-        """The app, with its store and the user's zone."""
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         """The fields, top to bottom in the order a contact is usually told."""
         yield Header()
-        with VerticalScroll():
-            yield from row(
-                "Platform", Select[str]([], id="platform", compact=True), name="platform"
-            )
-            yield from row(
-                "New platform",
-                Input(placeholder="Name, e.g. Kraken", id="new-platform", compact=True),
-                Input("UTC", placeholder="Time zone", id="new-tz", compact=True),
-                name="new-platform",
-            )
-            yield from row("Case", Select[str]([], id="case", compact=True), name="case")
-            yield from row(
-                "Title",
-                Input(placeholder="The problem in a few words", id="title", compact=True),
-                name="title",
-            )
-            yield from row(
-                "TxID",
-                Input(placeholder="Transaction id", id="txid", compact=True),
-                Input(placeholder="Order number", id="order_number", compact=True),
-                name="ids",
-            )
-            yield from row(
-                "Account",
-                Input(placeholder="Account email", id="account_email", compact=True),
-                Input(placeholder="Asset", id="asset", compact=True),
-                Input(placeholder="Amount", id="amount", compact=True),
-                name="account",
-            )
-            yield from row(
-                "Priority",
-                Select[str](
-                    [("Normal", "normal"), ("Urgent", "urgent")],
-                    value="normal",
-                    allow_blank=False,
-                    id="priority",
-                    compact=True,
-                ),
-                name="priority",
-            )
-            yield from row(
-                "Channel",
-                Select[str](
-                    [(c.value.replace("_", " "), c.value) for c in Channel],
-                    value=Channel.chat.value,
-                    allow_blank=False,
-                    id="channel",
-                    compact=True,
-                ),
-                Select[str](
-                    [
-                        ("I wrote", Direction.outbound.value),
-                        ("Support wrote", Direction.inbound.value),
-                    ],
-                    value=Direction.outbound.value,
-                    allow_blank=False,
-                    id="direction",
-                    compact=True,
-                ),
-                name="channel",
-            )
-            yield from row(
-                "When",
-                Input("now", id="when", compact=True),
-                Static("", id="when-parsed"),
-                name="when",
-            )
-            yield from row(
-                "Follow up",
-                Input(
-                    placeholder="the platform's promise; or in 3 business days, tomorrow 9am",
-                    id="follow-up",
-                    compact=True,
-                ),
-                name="follow-up",
-            )
-            yield from row(
-                "Reference",
-                Input(placeholder="Ticket or case number they gave", id="reference", compact=True),
-                name="reference",
-            )
-            yield from row(
-                "Agent",
-                Input(placeholder="Agent's name", id="agent", compact=True),
-                Input(placeholder="Their address", id="address", compact=True),
-                name="agent",
-            )
-            yield from row("Subject", Input(id="subject", compact=True), name="subject")
-            yield Label("Text or transcript (paste it here)", classes="label wide")
-            yield TextArea(id="text", soft_wrap=True, tab_behavior="focus")
-            yield Static("", classes="error hidden", id="text-error")
-            yield from row(
-                "Attach",
-                Input(placeholder="Path of a file, then enter", id="attach", compact=True),
-                name="attach",
-            )
-            yield Static("", id="attached", classes="hint")
-            yield Static("", id="form-error", classes="error hidden")
+        yield ContactFields()
         # Below the fields, always in view: the user sees them before saving.
         yield Static("", id="warnings", classes="hidden")
         yield Footer(compact=True)
@@ -212,7 +93,7 @@ class LogContactScreen(Screen[int | None]):
 
     @work(thread=True, exclusive=True, group="form")
     def _load(self) -> None:
-        with self.recorder.access.reader() as reader:
+        with self.context.access.reader() as reader:
             platforms = [p.name for p in list_platforms(reader)]
             latest = list_cases(reader, statuses=None, limit=1)
             cases = {
@@ -225,12 +106,12 @@ class LogContactScreen(Screen[int | None]):
                 for name in platforms
             }
         usual = latest[0].platform if latest else None
-        self.app.call_from_thread(self._loaded, platforms, cases, self.preset_platform or usual)
+        self.post_message(self.Choices(platforms, cases, self.preset_platform or usual))
 
-    def _loaded(
-        self, platforms: list[str], cases: dict[str, list[tuple[str, int]]], usual: str | None
-    ) -> None:
-        self.cases_by_platform = cases
+    @on(Choices)
+    def _loaded(self, message: Choices) -> None:
+        platforms, usual = message.platforms, message.usual
+        self.cases_by_platform = message.cases
         choose = self.query_one("#platform", Select)
         choose.set_options([(name, name) for name in platforms] + [("+ New platform", NEW)])
         if usual in platforms:
@@ -277,15 +158,13 @@ class LogContactScreen(Screen[int | None]):
         text = self.query_one("#when", Input).value
         parsed = self.query_one("#when-parsed", Static)
         try:
-            moment = parse_when(
-                text, now=self.recorder.access.clock.now(), local=self.recorder.zone
-            )
+            moment = parse_when(text, now=self.context.now(), local=self.context.zone)
         except RecorderError as exc:
             parsed.update("")
             self._error("when", str(exc))
             return
         self._error("when", None)
-        parsed.update(f"= {moment.astimezone(self.recorder.zone):%a %d %b %Y %H:%M %Z}")
+        parsed.update(f"= {moment.astimezone(self.context.zone):%a %d %b %Y %H:%M %Z}")
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -311,7 +190,7 @@ class LogContactScreen(Screen[int | None]):
             return None
         try:
             moment = parse_when(
-                self._value("when"), now=self.recorder.access.clock.now(), local=self.recorder.zone
+                self._value("when"), now=self.context.now(), local=self.context.zone
             )
         except RecorderError:
             return None
@@ -334,19 +213,22 @@ class LogContactScreen(Screen[int | None]):
 
     @work(thread=True, exclusive=True, group="check")
     def _check(self, about: dict[str, Any], fields: dict[str, Any]) -> None:
-        from recorder.flags import draft_findings
+        from recorder.write.checks import draft_findings
 
         try:
-            with self.recorder.access.store().read() as session:
+            with self.context.access.store().read() as session:
                 found = draft_findings(session, fields=fields, **about)
         except RecorderError:
             found = []
-        deliver(self.app, self._show_findings, found)
+        self.post_message(self.Checked(found))
 
-    def _show_findings(self, found: list[Finding]) -> None:
-        self.findings = found
+    @on(Checked)
+    def _show_findings(self, message: Checked) -> None:
+        if message.stale:
+            return
+        found = self.findings = message.findings
         warnings = self.query_one("#warnings", Static)
-        lines = ["⚠ " + escape(f.message(self.recorder.zone)) for f in found]
+        lines = ["⚠ " + escape(f.message(self.context.zone)) for f in found]
         if found:
             lines.append(
                 f"[dim]ctrl+o opens case #{found[0].earlier_case_id}; "
@@ -357,10 +239,8 @@ class LogContactScreen(Screen[int | None]):
 
     def action_earlier_case(self) -> None:
         """Open the case the first duplicate warning names (escape comes back here)."""
-        from recorder.tui.screens.case import CaseScreen
-
         if self.findings:
-            self.app.push_screen(CaseScreen(self.findings[0].earlier_case_id))
+            self.post_message(OpenCase(self.findings[0].earlier_case_id))
         else:
             self.notify("No duplicate warnings: nothing earlier to open", timeout=3)
 
@@ -410,7 +290,7 @@ class LogContactScreen(Screen[int | None]):
             problems["title"] = "A new case needs a title: the problem in a few words."
         try:
             moment = parse_when(
-                self._value("when"), now=self.recorder.access.clock.now(), local=self.recorder.zone
+                self._value("when"), now=self.context.now(), local=self.context.zone
             )
         except RecorderError as exc:
             problems["when"] = str(exc)
@@ -425,28 +305,29 @@ class LogContactScreen(Screen[int | None]):
             self._error(name, problems.get(name))
         if problems:
             return None
-        text_area = self.query_one("#text", TextArea)
+        new_platform = None if new_tz is None else NewPlatform(platform, new_tz)
+        new_case = None
+        if case_value == NEW:
+            new_case = NewCase(
+                platform=platform,
+                title=title,
+                priority=str(self.query_one("#priority", Select).value),
+                identifiers={name: self._value(name) or None for name in IDENTIFIERS},
+            )
         return Entry(
-            platform=platform,
-            new_platform_tz=new_tz,
-            case_id=None if case_value == NEW else int(case_value),
-            title=title,
-            identifiers={
-                name: self._value(name) or None
-                for name in ("txid", "order_number", "account_email", "asset", "amount")
-            },
-            priority=str(self.query_one("#priority", Select).value),
-            contact={
-                "channel": str(self.query_one("#channel", Select).value),
-                "direction": str(self.query_one("#direction", Select).value),
-                "occurred_at": moment,
-                "reference": self._value("reference") or None,
-                "agent": self._value("agent") or None,
-                "address": self._value("address") or None,
-                "subject": self._value("subject") or None,
-                "text": text_area.text,
-            },
+            case_id=None if new_case is not None else int(case_value),
+            new_case=new_case,
+            new_platform=new_platform,
+            channel=str(self.query_one("#channel", Select).value),
+            direction=str(self.query_one("#direction", Select).value),
+            occurred_at=moment,
+            reference=self._value("reference") or None,
+            agent=self._value("agent") or None,
+            address=self._value("address") or None,
+            subject=self._value("subject") or None,
+            text=self.query_one("#text", TextArea).text,
             follow_up=self._value("follow-up") or None,
+            local=self.context.zone,
             attach=list(self.attachments),
         )
 
@@ -467,60 +348,40 @@ class LogContactScreen(Screen[int | None]):
         error.update(message or "")
         error.set_class(message is None, "hidden")
         if message:
-            self.query_one(VerticalScroll).scroll_end(animate=False)
+            self.query_one(ContactFields).scroll_end(animate=False)
 
     @work(thread=True, exclusive=True, group="write")
     def _save(self, entry: Entry) -> None:
-        from recorder.records import add_platform, follow_up_time, log_contact, open_case
+        from recorder.write.entries import log_entry
 
         try:
-            with self.recorder.access.store().write() as tx:
-                if entry.new_platform_tz is not None:
-                    add_platform(tx, name=entry.platform, timezone=entry.new_platform_tz)
-                case_id = entry.case_id
-                if case_id is None:
-                    case = open_case(
-                        tx,
-                        platform=entry.platform,
-                        title=entry.title,
-                        priority=entry.priority,
-                        **entry.identifiers,
-                    )
-                    assert case.id is not None
-                    case_id = case.id
-                follow_up_at = (
-                    None
-                    if entry.follow_up is None
-                    else follow_up_time(tx, case_id, entry.follow_up, self.recorder.zone)
-                )
-                contact = log_contact(
-                    tx,
-                    case_id=case_id,
-                    attach=entry.attach,
-                    follow_up_at=follow_up_at,
-                    **entry.contact,
-                )
-                flagged, repeated = len(tx.flags), bool(tx.repeats)
+            with self.context.access.store().write() as tx:
+                logged = log_entry(tx, entry)
         except RecorderError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.post_message(self.Saved(None, str(exc)))
             return
-        self.app.call_from_thread(self._saved, contact.case_id, contact.id, flagged, repeated)
+        self.post_message(self.Saved(logged))
 
-    def _failed(self, message: str) -> None:
-        self.saving = False
-        self._form_error(f"Nothing was saved: {message}")
-
-    def _saved(self, case_id: int, contact_id: int | None, flagged: int, repeated: bool) -> None:
-        if repeated:
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        logged = message.logged
+        if logged is None:
+            self.saving = False
+            self._form_error(f"Nothing was saved: {message.error}")
+            return
+        if logged.already_recorded:
             self.notify(
-                f"Already recorded as contact #{contact_id} in case #{case_id} "
+                f"Already recorded as contact #{logged.contact_id} in case #{logged.case_id} "
                 "(same text, same time): not stored again",
                 timeout=6,
             )
         else:
+            flagged = len(logged.flag_ids)
             more = f"; {flagged} possible duplicate(s) flagged" if flagged else ""
-            self.notify(f"Logged contact #{contact_id} in case #{case_id}{more}", timeout=4)
-        self.dismiss(case_id)
+            self.notify(
+                f"Logged contact #{logged.contact_id} in case #{logged.case_id}{more}", timeout=4
+            )
+        self.dismiss(logged.case_id)
 
     def action_cancel(self) -> None:
         """Leave without saving anything."""

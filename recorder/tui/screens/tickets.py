@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
@@ -9,19 +10,28 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from recorder.queries import CaseSummary, list_cases, list_platforms
+from recorder.domain.vocabulary import OPEN_STATUSES, CaseStatus
+from recorder.read.cases import CaseSummary, list_cases
+from recorder.read.platforms import list_platforms
 from recorder.tui.actions import TICKETS_ACTIONS, UserAction, bindings
+from recorder.tui.context import RecorderScreen
+from recorder.tui.formatting import STATUS_LABELS, short_time
+from recorder.tui.messages import (
+    ExportEvidence,
+    LogContact,
+    OpenCase,
+    OpenStore,
+    ShowDue,
+    VerifyBag,
+)
 from recorder.tui.widgets.columns import Column, fit_columns
 from recorder.tui.widgets.table import SizedTable
-from recorder.tui.workers import deliver
-from recorder.vocabulary import OPEN_STATUSES, CaseStatus
+from recorder.tui.workers import WorkerResult
 
 if TYPE_CHECKING:
-    from recorder.reading import Reader
-    from recorder.tui.app import RecorderApp
+    from recorder.store.readers import Reader
 
 OPEN_STORE_AFTER = 0.5
 """Seconds after the first cases are shown that the full store is opened in the background."""
@@ -29,24 +39,10 @@ OPEN_STORE_AFTER = 0.5
 PAGE = 100
 """How many cases the table shows; typing narrows them down."""
 
-STATUS_LABELS = {
-    CaseStatus.open: "open",
-    CaseStatus.waiting_on_support: "wait support",
-    CaseStatus.waiting_on_me: "wait me",
-    CaseStatus.escalated: "escalated",
-    CaseStatus.resolved: "resolved",
-    CaseStatus.closed: "closed",
-}
-
 NEVER = datetime.min.replace(tzinfo=UTC)
 FOREVER = datetime.max.replace(tzinfo=UTC)
 ALL_OPEN = "open"
 EVERYTHING = "all"
-
-
-def short_time(value: datetime | None, zone: tzinfo) -> str:
-    """`24 Nov 14:05` in the user's zone, or a dash."""
-    return "-" if value is None else value.astimezone(zone).strftime("%d %b %H:%M")
 
 
 COLUMNS = (
@@ -88,7 +84,7 @@ def case_cells(case: CaseSummary, now: datetime, zone: tzinfo) -> dict[str, Text
     }
 
 
-class TicketsScreen(Screen[None]):
+class TicketsScreen(RecorderScreen[None]):
     """The first screen: a table of open cases, filtered as the user types."""
 
     DEFAULT_CSS = """
@@ -104,6 +100,15 @@ class TicketsScreen(Screen[None]):
     BINDINGS = bindings(TICKETS_ACTIONS)  # type: ignore[assignment]
     AUTO_FOCUS = "#cases"
 
+    @dataclass
+    class Read(WorkerResult):
+        """What a read of the store found for the filters."""
+
+        platforms: list[str]
+        cases: list[CaseSummary]
+        anything: bool
+        """Whether the store holds any case at all."""
+
     def __init__(self) -> None:
         super().__init__()
         self.cases: list[CaseSummary] = []
@@ -115,11 +120,6 @@ class TicketsScreen(Screen[None]):
         """Whether cases were read and shown once."""
         self.read_with: tuple[list[CaseStatus] | None, str | None, str] | None = None
         """The filters of the last read."""
-
-    @property
-    def recorder(self) -> RecorderApp:
-        """The app, with its store."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         """A filter line, the table, and a welcome for an empty store."""
@@ -187,7 +187,7 @@ class TicketsScreen(Screen[None]):
         """
         statuses, platform, text = self.read_with = self._filters()
         if not self.shown:
-            with self.recorder.access.light_reader() as light:
+            with self.context.access.light_reader() as light:
                 if light is not None:
                     self._show(*self._query(light, statuses, platform, text))
                     return
@@ -195,9 +195,14 @@ class TicketsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="tickets")
     def _read(self, statuses: list[CaseStatus] | None, platform: str | None, text: str) -> None:
-        with self.recorder.access.reader() as reader:
+        with self.context.access.reader() as reader:
             found = self._query(reader, statuses, platform, text)
-        deliver(self.app, self._show, *found)
+        self.post_message(self.Read(*found))
+
+    @on(Read)
+    def _read_done(self, message: Read) -> None:
+        if not message.stale:
+            self._show(message.platforms, message.cases, message.anything)
 
     @staticmethod
     def _query(
@@ -226,7 +231,10 @@ class TicketsScreen(Screen[None]):
         # The write path (SQLAlchemy) loads in the background once the screen has
         # settled: started at once, its import held the interpreter during the
         # first paints. A form that needs it first opens it itself.
-        self.set_timer(OPEN_STORE_AFTER, self.recorder.open_store)
+        self.set_timer(OPEN_STORE_AFTER, self._open_store)
+
+    def _open_store(self) -> None:
+        self.post_message(OpenStore())
 
     def _fill(self) -> None:
         table = self.query_one(SizedTable)
@@ -234,8 +242,8 @@ class TicketsScreen(Screen[None]):
             return  # filled when it is (see SizedTable)
         selected = self._selected_id()
         table.clear()
-        zone = self.recorder.zone
-        now = self.recorder.access.clock.now()
+        zone = self.context.zone
+        now = self.context.now()
         for case in self._sorted(self.cases):
             cells = case_cells(case, now, zone)
             table.add_row(*(cells[c.key] for c in self.columns_shown), key=str(case.id))
@@ -287,35 +295,25 @@ class TicketsScreen(Screen[None]):
 
     def action_log_contact(self) -> None:
         """Open the form to log a contact."""
-        from recorder.tui.screens.log_contact import LogContactScreen
-
-        self.app.push_screen(LogContactScreen())
+        self.post_message(LogContact())
 
     def action_open_case(self) -> None:
         """Open the selected case."""
-        from recorder.tui.screens.case import CaseScreen
-
         case_id = self._selected_id()
         if case_id is not None:
-            self.app.push_screen(CaseScreen(case_id))
+            self.post_message(OpenCase(case_id))
 
     def action_due(self) -> None:
         """Show what is overdue or due soon."""
-        from recorder.tui.screens.due import DueScreen
-
-        self.app.push_screen(DueScreen())
+        self.post_message(ShowDue())
 
     def action_export(self) -> None:
         """Export the history as evidence."""
-        from recorder.tui.screens.export import ExportScreen
-
-        self.app.push_screen(ExportScreen())
+        self.post_message(ExportEvidence())
 
     def action_verify(self) -> None:
         """Verify an exported bag."""
-        from recorder.tui.screens.export import VerifyScreen
-
-        self.app.push_screen(VerifyScreen())
+        self.post_message(VerifyBag())
 
     def action_filter(self) -> None:
         """Put the cursor in the filter."""

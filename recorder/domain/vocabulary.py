@@ -1,0 +1,124 @@
+"""The vocabulary of DESIGN.md as enums: plain Python, importable without the database."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from recorder.domain.errors import InputError
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands."""
+
+    open = "open"
+    waiting_on_support = "waiting_on_support"
+    waiting_on_me = "waiting_on_me"
+    escalated = "escalated"
+    resolved = "resolved"
+    closed = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the case still needs something to happen ("open tickets")."""
+        return self not in (CaseStatus.resolved, CaseStatus.closed)
+
+
+OPEN_STATUSES: tuple[CaseStatus, ...] = tuple(s for s in CaseStatus if s.is_open)
+
+
+class Priority(StrEnum):
+    """How pressing a case is."""
+
+    normal = "normal"
+    urgent = "urgent"
+
+
+class Channel(StrEnum):
+    """The way a contact reached the platform, or came from it."""
+
+    help_center = "help_center"
+    chat = "chat"
+    ticket = "ticket"
+    email = "email"
+    phone = "phone"
+    social = "social"
+    complaint = "complaint"
+    regulator = "regulator"
+
+
+class Direction(StrEnum):
+    """Who spoke: the user (outbound) or support (inbound)."""
+
+    outbound = "outbound"
+    inbound = "inbound"
+
+
+class Source(StrEnum):
+    """Where a contact's record came from."""
+
+    typed = "typed"
+    imported = "imported"
+    demo = "demo"
+
+
+class AuditAction(StrEnum):
+    """What an audit event records."""
+
+    create = "create"
+    update = "update"
+    delete = "delete"
+
+
+class DuplicateKind(StrEnum):
+    """Why a submission looks like a repeat of an earlier one."""
+
+    same_reference = "same_reference"
+    """The reference number is already in another case."""
+    same_identifier = "same_identifier"
+    """The TxID or order number is already in another open case."""
+    same_message = "same_message"
+    """The same message was already sent."""
+    still_waiting = "still_waiting"
+    """An earlier message in the case is still inside its response window."""
+    similar_case = "similar_case"
+    """The problem reads like an open case of the same platform."""
+
+
+class FlagStatus(StrEnum):
+    """What the user decided about a duplicate flag."""
+
+    open = "open"
+    dismissed = "dismissed"
+    """Not a duplicate."""
+    confirmed = "confirmed"
+    """A duplicate indeed."""
+
+
+IDENTIFIERS = ("txid", "order_number", "account_email", "asset", "amount")
+"""The identifier fields of a case, in the order they are shown."""
+
+IDENTIFIER_LABELS = {
+    "txid": "TxID",
+    "order_number": "Order",
+    "account_email": "Account",
+    "asset": "Asset",
+    "amount": "Amount",
+}
+"""How each identifier field is named to people (screens, errors, the evidence)."""
+
+
+def platform_key(name: str) -> str:
+    """The form a platform's name is compared in: names are unique whatever their case."""
+    return name.strip().casefold()
+
+
+def parse_choice(enum: type[E], value: Any, what: str) -> E:
+    """The member of `enum` with this value; refuse others, listing the allowed ones."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise InputError(f"unknown {what} {value!r}; expected one of: {allowed}") from None

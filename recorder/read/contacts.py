@@ -1,0 +1,150 @@
+"""Contacts as shown, with their attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from recorder.store.readers import Reader
+from recorder.store.times import iso, stored_time, stored_time_or_none
+
+if TYPE_CHECKING:
+    from recorder.domain.windows import ContactTimes
+
+
+@dataclass(slots=True)
+class AttachmentView:
+    """An attachment as shown with its contact."""
+
+    id: int
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of an attachment in `recorder show --json`."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "sha256": self.sha256,
+            "size": self.size,
+            "media_type": self.media_type,
+        }
+
+
+@dataclass(slots=True)
+class ContactView:
+    """A contact with its attachments."""
+
+    id: int
+    case_id: int
+    channel: str
+    direction: str
+    occurred_at: datetime
+    reference: str | None
+    agent: str | None
+    address: str | None
+    subject: str | None
+    text: str
+    auto_ack: bool
+    source: str
+    source_name: str | None
+    attachments: list[AttachmentView] = field(default_factory=list)
+    expected_by: datetime | None = None
+    follow_up_at: datetime | None = None
+    answered_by: int | None = None
+    merged_from: int | None = None
+    """The case this contact was in before that case was merged into this one."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of a contact in `recorder show --json` and `log --json`."""
+        return {
+            "id": self.id,
+            "case_id": self.case_id,
+            "channel": self.channel,
+            "direction": self.direction,
+            "occurred_at": iso(self.occurred_at),
+            "reference": self.reference,
+            "agent": self.agent,
+            "address": self.address,
+            "subject": self.subject,
+            "text": self.text,
+            "auto_ack": self.auto_ack,
+            "source": self.source,
+            "source_name": self.source_name,
+            "attachments": [a.to_json() for a in self.attachments],
+            "expected_by": iso(self.follow_up_at or self.expected_by),
+            "answered_by": self.answered_by,
+            "merged_from": self.merged_from,
+        }
+
+    def times(self) -> ContactTimes:
+        """What the follow-up rules need of this contact."""
+        from recorder.domain.windows import ContactTimes
+
+        return ContactTimes(
+            id=self.id,
+            outbound=self.direction == "outbound",
+            occurred_at=self.occurred_at,
+            auto_ack=self.auto_ack,
+            expected_by=self.expected_by,
+            follow_up_at=self.follow_up_at,
+        )
+
+
+_CONTACT_COLUMNS = (
+    "contacts.id, contacts.case_id, contacts.channel, contacts.direction,"
+    " contacts.occurred_at, contacts.reference, contacts.agent, contacts.address,"
+    " contacts.subject, contacts.text, contacts.auto_ack, contacts.source, contacts.source_name,"
+    " contacts.expected_by, contacts.follow_up_at, contacts.merged_from_id"
+)
+
+
+def contact_views(
+    reader: Reader, *, case_id: int | None = None, contact_id: int | None = None
+) -> list[ContactView]:
+    """The contacts of a case, or one contact, in time order, with their attachments."""
+    if (case_id is None) == (contact_id is None):
+        raise TypeError("give case_id or contact_id")
+    where, params = (
+        ("contacts.case_id = :id", {"id": case_id})
+        if case_id is not None
+        else ("contacts.id = :id", {"id": contact_id})
+    )
+    files: dict[int, list[AttachmentView]] = {}
+    for a in reader.rows(
+        "SELECT attachments.contact_id, attachments.id, attachments.name, attachments.sha256,"
+        " attachments.size, attachments.media_type"
+        " FROM attachments JOIN contacts ON contacts.id = attachments.contact_id"
+        f" WHERE {where} ORDER BY attachments.id",
+        params,
+    ):
+        files.setdefault(a[0], []).append(AttachmentView(*a[1:]))
+    return [
+        ContactView(
+            id=r[0],
+            case_id=r[1],
+            channel=r[2],
+            direction=r[3],
+            occurred_at=stored_time(r[4]),
+            reference=r[5],
+            agent=r[6],
+            address=r[7],
+            subject=r[8],
+            text=r[9],
+            auto_ack=bool(r[10]),
+            source=r[11],
+            source_name=r[12],
+            attachments=files.get(r[0], []),
+            expected_by=stored_time_or_none(r[13]),
+            follow_up_at=stored_time_or_none(r[14]),
+            merged_from=r[15],
+        )
+        for r in reader.rows(
+            f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE {where}"
+            " ORDER BY contacts.occurred_at, contacts.id",
+            params,
+        )
+    ]

@@ -1,0 +1,187 @@
+"""Reports over many cases: what is due and what to do next, how fast support answers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from recorder.domain.escalation import Escalation, next_step
+from recorder.domain.vocabulary import CaseStatus
+from recorder.domain.windows import ContactTimes, answers
+from recorder.read.cases import STATUS_BY_VALUE, case_detail
+from recorder.read.platforms import platform_named
+from recorder.store.readers import Reader
+from recorder.store.times import contact_times, db_time, iso, stored_time
+
+
+@dataclass(slots=True)
+class DueItem:
+    """A follow-up that is overdue or due soon, and what to do about it."""
+
+    case_id: int
+    platform: str
+    title: str
+    status: CaseStatus
+    contact_id: int
+    channel: str | None
+    reference: str | None
+    expected_by: datetime
+    overdue: bool
+    unanswered: int
+    escalation: Escalation | None
+    next_step: str
+
+    def to_json(self) -> dict[str, Any]:
+        """One item of `recorder due --json`."""
+        return {
+            "case_id": self.case_id,
+            "platform": self.platform,
+            "title": self.title,
+            "status": self.status.value,
+            "contact_id": self.contact_id,
+            "channel": self.channel,
+            "reference": self.reference,
+            "expected_by": iso(self.expected_by),
+            "overdue": self.overdue,
+            "unanswered": self.unanswered,
+            "escalation": None if self.escalation is None else self.escalation.to_json(),
+            "next_step": self.next_step,
+        }
+
+
+def due_follow_ups(reader: Reader, *, now: datetime, until: datetime) -> list[DueItem]:
+    """Follow-ups overdue or due by `until`, earliest first. One query, plus one case
+    detail for each case that has a complaint (its escalation needs its contacts)."""
+    rows = reader.rows(
+        "SELECT cases.id, platforms.name, cases.title, cases.status, cases.follow_up_contact_id,"
+        " contacts.channel, contacts.reference, cases.next_follow_up_at, cases.unanswered,"
+        " cases.complaint_at"
+        " FROM cases JOIN platforms ON platforms.id = cases.platform_id"
+        " LEFT JOIN contacts ON contacts.id = cases.follow_up_contact_id"
+        " WHERE cases.next_follow_up_at IS NOT NULL AND cases.next_follow_up_at <= :until"
+        " ORDER BY cases.next_follow_up_at, cases.id",
+        {"until": db_time(until)},
+    )
+    items = []
+    for row in rows:
+        expected = stored_time(row[7])
+        rung = case_detail(reader, row[0]).escalation if row[9] is not None else None
+        overdue = expected <= now
+        items.append(
+            DueItem(
+                case_id=row[0],
+                platform=row[1],
+                title=row[2],
+                status=STATUS_BY_VALUE[row[3]],
+                contact_id=row[4],
+                channel=row[5],
+                reference=row[6],
+                expected_by=expected,
+                overdue=overdue,
+                unanswered=row[8],
+                escalation=rung,
+                next_step=next_step(
+                    channel=row[5],
+                    reference=row[6],
+                    unanswered=row[8],
+                    overdue=overdue,
+                    rung=rung,
+                    now=now,
+                ),
+            )
+        )
+    return items
+
+
+@dataclass(slots=True)
+class ResponseStats:
+    """How fast a platform answered on a channel, against what it promised."""
+
+    platform: str
+    channel: str
+    count: int
+    answered: int
+    median: timedelta | None
+    p90: timedelta | None
+    within_window: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        """One item of `recorder stats --json`."""
+        return {
+            "platform": self.platform,
+            "channel": self.channel,
+            "count": self.count,
+            "answered": self.answered,
+            "median_hours": _hours(self.median),
+            "p90_hours": _hours(self.p90),
+            "within_window": self.within_window,
+        }
+
+
+def _hours(value: timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 3600, 2)
+
+
+def response_stats(reader: Reader, *, platform: str | None = None) -> list[ResponseStats]:
+    """Per platform and channel: outbound contacts, how many were answered, the median
+    and 90th percentile of the time to the answer, and the share answered in the window.
+
+    Reads every contact of the platforms asked for: it sums up the whole history.
+    """
+    params: dict[str, Any] = {}
+    where = ""
+    if platform is not None:
+        where = " WHERE cases.platform_id = :platform"
+        params["platform"] = platform_named(reader, platform).id
+    rows = reader.rows(
+        "SELECT platforms.name, contacts.case_id, contacts.id, contacts.channel,"
+        " contacts.direction, contacts.occurred_at, contacts.auto_ack, contacts.expected_by,"
+        " contacts.follow_up_at"
+        " FROM contacts JOIN cases ON cases.id = contacts.case_id"
+        " JOIN platforms ON platforms.id = cases.platform_id" + where,
+        params,
+    )
+    by_case: dict[int, list[tuple[str, str, ContactTimes]]] = {}
+    columns = ("id", "direction", "occurred_at", "auto_ack", "expected_by", "follow_up_at")
+    for name, case_id, contact_id, channel, *rest in rows:
+        times = contact_times(dict(zip(columns, (contact_id, *rest), strict=True)))
+        by_case.setdefault(case_id, []).append((name, channel, times))
+    waits: dict[tuple[str, str], list[tuple[timedelta | None, bool | None]]] = {}
+    for contacts in by_case.values():
+        when = {t.id: t.occurred_at for _, _, t in contacts}
+        answered = answers([t for _, _, t in contacts])
+        for name, channel, t in contacts:
+            if not t.outbound:
+                continue
+            by = answered.get(t.id)
+            wait = None if by is None else when[by] - t.occurred_at
+            kept = None if t.expected_by is None or by is None else when[by] <= t.expected_by
+            waits.setdefault((name, channel), []).append((wait, kept))
+    out = []
+    for (name, channel), found in sorted(waits.items()):
+        waited = sorted(w for w, _ in found if w is not None)
+        promised = [k for _, k in found if k is not None]
+        out.append(
+            ResponseStats(
+                platform=name,
+                channel=channel,
+                count=len(found),
+                answered=len(waited),
+                median=_quantile(waited, 0.5),
+                p90=_quantile(waited, 0.9),
+                within_window=(
+                    round(sum(1 for k in promised if k) / len(promised), 3) if promised else None
+                ),
+            )
+        )
+    return out
+
+
+def _quantile(values: list[timedelta], q: float) -> timedelta | None:
+    """The q-quantile of sorted values (nearest rank)."""
+    if not values:
+        return None
+    rank = max(1, math.ceil(q * len(values)))
+    return values[rank - 1]

@@ -1,0 +1,95 @@
+"""The attachment store on disk: files named by their SHA-256, each stored once."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from recorder.domain.errors import InputError
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file copied into the attachment store.
+
+    Attributes:
+        sha256: hex digest of the content, which is also its name in the store.
+        size: size in bytes.
+        name: the original file name, as data only.
+        media_type: guessed from the name.
+        created: whether this copy put the file into the store (False: it was there).
+    """
+
+    sha256: str
+    size: int
+    name: str
+    media_type: str
+    created: bool
+
+
+def check_source(path: Path) -> Path:
+    """Refuse, with one clear line, a path that is not a readable regular file."""
+    if not path.exists():
+        raise InputError(f"attachment {str(path)!r} does not exist; expected a file")
+    if path.is_dir():
+        raise InputError(f"attachment {str(path)!r} is a directory; expected a file")
+    if not path.is_file():
+        raise InputError(f"attachment {str(path)!r} is not a regular file")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"attachment {str(path)!r} cannot be read")
+    return path
+
+
+class AttachmentStore:
+    """A directory (mode 0700) of files (mode 0600) named `<aa>/<sha256>`.
+
+    Nothing a user supplies becomes a path here: names are the digests of content.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_of(self, sha256: str) -> Path:
+        """Where the file with this digest is kept."""
+        if not _SHA256.fullmatch(sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256
+
+    def add(self, source: Path) -> StoredFile:
+        """Copy `source` into the store, hashing as it copies, and return what was stored."""
+        check_source(source)
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.root.chmod(0o700)
+        digest = hashlib.sha256()
+        size = 0
+        partial = self.root / f".incoming-{os.getpid()}-{os.urandom(6).hex()}"
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
+                while chunk := src.read(_CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    dst.write(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+            sha = digest.hexdigest()
+            final = self.path_of(sha)
+            final.parent.mkdir(exist_ok=True, mode=0o700)
+            created = not final.exists()
+            if created:
+                partial.replace(final)
+        finally:
+            partial.unlink(missing_ok=True)
+        media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+        return StoredFile(sha, size, source.name, media_type, created)
+
+    def remove(self, sha256: str) -> None:
+        """Delete a stored file (used only to undo a copy whose transaction failed)."""
+        self.path_of(sha256).unlink(missing_ok=True)

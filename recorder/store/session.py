@@ -1,0 +1,156 @@
+"""Store(engine, clock): the only code that opens database sessions."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, select
+
+from recorder.domain.clock import Clock, SystemClock
+from recorder.domain.errors import StoreError
+from recorder.store import db
+from recorder.store.attachments import AttachmentStore, StoredFile
+from recorder.store.locations import Locations, resolve
+from recorder.store.models import Attachment, Contact, DuplicateFlag
+
+
+@dataclass
+class Tx:
+    """One write transaction: a session, the moment it started, and the file store.
+
+    Attributes:
+        session: the database session, inside a transaction that commits when the
+            `Store.write()` block ends without an error and rolls back otherwise.
+        now: the time of this change; every audit event of the transaction carries it.
+        files: the attachment store.
+        last_hash: the head of the audit chain as this transaction sees it, once read.
+        new_files: attachment files this transaction put into the store, to take out
+            again if it rolls back.
+        flags: the duplicate flags this transaction raised, for the interface to show.
+        repeats: stored contacts that a `log_contact` of this transaction matched
+            exactly (same text, same time) and therefore did not store again.
+    """
+
+    session: Session
+    now: datetime
+    files: AttachmentStore
+    last_hash: str | None = None
+    new_files: list[StoredFile] = field(default_factory=list)
+    flags: list[DuplicateFlag] = field(default_factory=list)
+    repeats: list[Contact] = field(default_factory=list)
+
+
+class AlchemyReader:
+    """Runs the read side's SQL text through a SQLAlchemy connection (any backend)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The rows of `sql`."""
+        return list(self.connection.execute(text(sql), dict(params or {})))
+
+
+class Store:
+    """An open store: an engine that is at the schema's head, a clock, attachments."""
+
+    def __init__(self, engine: Engine, *, attachments: Path, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.clock: Clock = clock or SystemClock()
+        self.files = AttachmentStore(attachments)
+        self.created = False
+        """Whether opening this store created its schema (it was empty)."""
+        self.upgraded_from: str | None = None
+        """The revision an existing store was migrated from when it was opened."""
+        self._writer = db.write_engine(engine)
+
+    @classmethod
+    def open(cls, location: str | Locations | None = None, *, clock: Clock | None = None) -> Store:
+        """Open the store at `location` (path, URL, or the default), upgrading it to head.
+
+        A store that already is at head costs one query and never imports Alembic. A
+        SQLite store with data in it is backed up beside itself before it is migrated.
+        """
+        where = location if isinstance(location, Locations) else resolve(location)
+        engine = db.make_engine(where.url)
+        revision = db.current_revision(engine)
+        store = cls(engine, attachments=where.attachments, clock=clock)
+        if revision == db.SCHEMA_HEAD:
+            return store
+        _check_known(revision)
+        if revision is not None and where.database is not None:
+            stamp = store.clock.now().strftime("%Y%m%dT%H%M%SZ")
+            name = f"{where.database.name}.before-{db.SCHEMA_HEAD}-{stamp}.bak"
+            db.backup(engine, where.database.with_name(name))
+        db.upgrade(engine)
+        store.created = revision is None
+        store.upgraded_from = revision
+        return store
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; it writes nothing."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A write transaction: all of it is committed at the end of the block, or none.
+
+        On SQLite it begins with `BEGIN IMMEDIATE`, so it waits for another writer
+        instead of failing half-way. Attachment files it copied in are removed again
+        if it rolls back and nothing else refers to them.
+        """
+        with Session(self._writer, expire_on_commit=False) as session:
+            tx = Tx(session=session, now=self.clock.now(), files=self.files)
+            try:
+                with session.begin():
+                    yield tx
+            except BaseException:
+                self._forget_files(tx.new_files)
+                raise
+
+    def _forget_files(self, stored: list[StoredFile]) -> None:
+        if not stored:
+            return
+        with self.read() as session:
+            for item in stored:
+                used = session.exec(
+                    select(func.count()).where(Attachment.sha256 == item.sha256)
+                ).one()
+                if not used:
+                    self.files.remove(item.sha256)
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[AlchemyReader]:
+        """A reader for the read side's queries, on one snapshot of the store."""
+        with self.engine.connect() as conn, conn.begin():
+            yield AlchemyReader(conn)
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
+
+
+def _check_known(revision: str | None) -> None:
+    if revision is None:
+        return
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(db.alembic_config())
+    try:
+        known = script.get_revision(revision) is not None
+    except Exception:
+        known = False
+    if not known:
+        raise StoreError(
+            f"the store is at schema revision {revision!r}, which this recorder does not "
+            f"know (newest here: {db.SCHEMA_HEAD}); upgrade recorder to open it"
+        )

@@ -1,0 +1,58 @@
+"""What every screen and dialog is given by the app: the store and the user's zone, and
+the typed way to reach them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any, TypeVar
+
+from textual.app import App
+from textual.screen import ModalScreen, Screen
+
+from recorder.access import StoreAccess
+
+ResultT = TypeVar("ResultT")
+
+
+@dataclass(frozen=True)
+class Context:
+    """The app's store and the user's time zone, in which times are shown and read."""
+
+    access: StoreAccess
+    zone: tzinfo
+
+    def now(self) -> datetime:
+        """The store's clock (a fixed one in tests and snapshots)."""
+        return self.access.clock.now()
+
+
+class HasContext:
+    """An app that hands its screens a Context (RecorderApp is one)."""
+
+    context: Context
+
+
+def context_of(app: App[Any]) -> Context:
+    """The Context of the app a screen is on."""
+    if not isinstance(app, HasContext):
+        raise TypeError(f"{type(app).__name__} gives its screens no Context")
+    return app.context
+
+
+class RecorderScreen(Screen[ResultT]):
+    """A screen of recorder's: it reads and writes through `self.context`."""
+
+    @property
+    def context(self) -> Context:
+        """The store and the user's zone."""
+        return context_of(self.app)
+
+
+class RecorderDialog(ModalScreen[ResultT]):
+    """A dialog of recorder's: it reads and writes through `self.context`."""
+
+    @property
+    def context(self) -> Context:
+        """The store and the user's zone."""
+        return context_of(self.app)

@@ -1,0 +1,286 @@
+"""ExportScreen and VerifyScreen: the evidence export and its check, over recorder.export.
+
+The export runs in a worker with a progress bar; the screen stays responsive and, at
+the end, shows the fingerprint to keep or send separately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, ProgressBar, Select, Static
+
+from recorder.domain.dates import parse_when
+from recorder.domain.errors import InputError, RecorderError
+from recorder.read.platforms import list_platforms
+from recorder.tui.context import Context, RecorderDialog
+from recorder.tui.workers import WorkerResult
+
+if TYPE_CHECKING:
+    from recorder.export.evidence import Filters
+
+ANY = "__any__"
+
+
+def default_destination(context: Context) -> str:
+    """A new folder in the home directory, named by the time."""
+    now = context.now().astimezone(context.zone)
+    return f"~/recorder-export-{now:%Y%m%d-%H%M}"
+
+
+def _ids(text: str) -> tuple[int, ...]:
+    cleaned = text.replace(",", " ").replace("#", " ").split()
+    if not all(part.isdigit() for part in cleaned):
+        raise InputError(f"cannot read cases {text!r}; expected case ids such as 3, 7")
+    return tuple(int(part) for part in cleaned)
+
+
+class _Dialog(RecorderDialog[None]):
+    DEFAULT_CSS = """
+    _Dialog { align: center middle; }
+    _Dialog > Vertical { width: 76; height: auto; max-height: 22; border: round $accent;
+        background: $surface; padding: 0 1; }
+    _Dialog .row { height: auto; }
+    _Dialog .label { width: 12; color: $text-muted; }
+    _Dialog Input, _Dialog Select { width: 1fr; }
+    _Dialog #result { height: auto; max-height: 8; }
+    _Dialog .error { color: $error; }
+    _Dialog ProgressBar { margin: 0 0 0 12; }
+    """
+
+    @dataclass
+    class Said(WorkerResult):
+        """What the dialog's work came to, to show under it."""
+
+        text: str
+        error: bool = False
+
+    @on(Said)
+    def _said(self, message: Said) -> None:
+        self._say(message.text, error=message.error)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        result = self.query_one("#result", Static)
+        result.update(text)
+        result.set_class(error, "error")
+
+    def action_close(self) -> None:
+        """Close the dialog (a running export goes on to its end; nothing is half-written)."""
+        self.dismiss(None)
+
+
+class ExportScreen(_Dialog):
+    """Which cases, which filters, redact or not, zip or not, and where to."""
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("ctrl+s", "run", "Export", id="export_run", tooltip="Start the export"),
+        Binding("escape", "close", "Close", id="export_close", tooltip="Close"),
+    ]
+
+    @dataclass
+    class Platforms(WorkerResult):
+        """The platforms to choose from."""
+
+        names: list[str]
+
+    @dataclass
+    class Progress(WorkerResult):
+        """How far the export is."""
+
+        what: str
+        done: int
+        total: int
+
+    @dataclass
+    class Exported(WorkerResult):
+        """Where the export went and its fingerprint, or (`error`) why nothing was."""
+
+        path: str
+        fingerprint: str
+        error: str | None = None
+
+    def __init__(self, case_id: int | None = None) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        """The choices, the progress bar, and the outcome."""
+        with Vertical():
+            yield Static("[b]Export the history as evidence[/b] (a BagIt bag)")
+            with Horizontal(classes="row"):
+                yield Label("Cases", classes="label")
+                yield Input(
+                    "" if self.case_id is None else str(self.case_id),
+                    placeholder="all; or ids, e.g. 3, 7",
+                    id="cases",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Platform", classes="label")
+                yield Select[str]([], prompt="Any platform", id="platform", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Contacts", classes="label")
+                yield Input(placeholder="since (any)", id="since", compact=True)
+                yield Input(placeholder="until (any)", id="until", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("", classes="label")
+                yield Checkbox("Redact emails, card and bank numbers", id="redact", compact=True)
+                yield Checkbox("One zip file", id="zip", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Save to", classes="label")
+                yield Input(default_destination(self.context), id="dest", compact=True)
+            yield ProgressBar(total=1, show_eta=False, id="progress")
+            yield Static("ctrl+s exports · escape closes", id="result")
+
+    def on_mount(self) -> None:
+        """List the platforms."""
+        self._platforms()
+
+    @work(thread=True, group="export-form")
+    def _platforms(self) -> None:
+        with self.context.access.reader() as reader:
+            names = [p.name for p in list_platforms(reader)]
+        self.post_message(self.Platforms(names))
+
+    @on(Platforms)
+    def _platforms_read(self, message: Platforms) -> None:
+        self.query_one("#platform", Select).set_options([(n, n) for n in message.names])
+
+    def _filters(self, zone: tzinfo) -> Filters:
+        from recorder.export.evidence import Filters
+
+        now = self.context.now()
+        choose = self.query_one("#platform", Select)
+        times = {}
+        for name in ("since", "until"):
+            text = self.query_one(f"#{name}", Input).value.strip()
+            times[name] = parse_when(text, now=now, local=zone) if text else None
+        return Filters(
+            cases=_ids(self.query_one("#cases", Input).value),
+            platform=None if choose.is_blank() else str(choose.value),
+            since=times["since"],
+            until=times["until"],
+        )
+
+    def action_run(self) -> None:
+        """Check the choices and start the export in a worker."""
+        if self.running:
+            return
+        try:
+            filters = self._filters(self.context.zone)
+            dest = Path(self.query_one("#dest", Input).value.strip()).expanduser()
+            if not str(dest) or dest == Path():
+                raise InputError("where to save it is empty; expected a new folder or file")
+        except RecorderError as exc:
+            self._say(f"Nothing was exported: {escape(str(exc))}", error=True)
+            return
+        self.running = True
+        self._say("Exporting…")
+        self._export(
+            filters,
+            dest,
+            self.query_one("#redact", Checkbox).value,
+            self.query_one("#zip", Checkbox).value,
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, filters: Filters, dest: Path, redact: bool, as_zip: bool) -> None:
+        from recorder.export.make import export
+
+        def tell(what: str, done: int, total: int) -> None:
+            self.post_message(self.Progress(what, done, total))
+
+        try:
+            written = export(
+                self.context.access.store(),
+                dest,
+                filters,
+                redact=redact,
+                as_zip=as_zip,
+                progress=tell,
+            )
+        except RecorderError as exc:
+            self.post_message(self.Exported("", "", str(exc)))
+            return
+        self.post_message(self.Exported(str(written.path), written.fingerprint or ""))
+
+    @on(Progress)
+    def _progress(self, message: Progress) -> None:
+        self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
+        self._say(f"{message.what.capitalize()}…")
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self.running = False
+        if message.error is not None:
+            self._say(f"Nothing was exported: {escape(message.error)}", error=True)
+            return
+        path, fingerprint = message.path, message.fingerprint
+        bar = self.query_one(ProgressBar)
+        bar.update(progress=bar.total or 1)
+        self._say(
+            f"[b]Exported[/b] to {escape(path)}\n"
+            f"Fingerprint (keep it, or send it separately):\n[b]{fingerprint}[/b]"
+        )
+        self.notify(f"Exported to {path}", timeout=5)
+
+
+class VerifyScreen(_Dialog):
+    """Check a bag (or its zip): what, if anything, was changed since it was made."""
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("ctrl+s", "run", "Verify", id="verify_run", tooltip="Verify the bag"),
+        Binding("escape", "close", "Close", id="verify_close", tooltip="Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """The bag, its fingerprint, and what verifying found."""
+        with Vertical():
+            yield Static("[b]Verify an exported bag[/b]")
+            with Horizontal(classes="row"):
+                yield Label("Bag", classes="label")
+                yield Input(placeholder="folder or zip", id="path", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Fingerprint", classes="label")
+                yield Input(placeholder="optional", id="fingerprint", compact=True)
+            yield Static("ctrl+s verifies · escape closes", id="result")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_run()
+
+    def action_run(self) -> None:
+        """Verify in a worker."""
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self._say("Name the bag: its folder or its zip file.", error=True)
+            return
+        fingerprint = self.query_one("#fingerprint", Input).value.strip() or None
+        self._say("Verifying…")
+        self._verify(Path(path).expanduser(), fingerprint)
+
+    @work(thread=True, exclusive=True, group="verify")
+    def _verify(self, path: Path, fingerprint: str | None) -> None:
+        from recorder.export.verify import verify
+
+        try:
+            report = verify(path, fingerprint=fingerprint, processes=1)
+        except RecorderError as exc:
+            self.post_message(self.Said(escape(str(exc)), error=True))
+            return
+        if report.ok:
+            self.post_message(self.Said(f"[b]OK[/b]: {escape(report.summary()[4:])}"))
+        else:
+            shown = report.problems[:6]
+            more = len(report.problems) - len(shown)
+            text = "\n".join(escape(p) for p in shown) + (f"\n… and {more} more" if more else "")
+            self.post_message(self.Said(text, error=True))

@@ -1,0 +1,140 @@
+"""ContactFields: the fields of the log form, laid out in the order a contact is told.
+
+Layout only: the screen around it reads the fields by their ids, checks them and saves.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from recorder.domain.vocabulary import Channel, Direction
+
+NEW = "__new__"
+"""The choice that makes a new platform or case."""
+
+
+def row(label: str, *widgets: Widget, name: str) -> ComposeResult:
+    """A labelled line of the form, with the line below it for its error."""
+    with Horizontal(classes="row", id=f"{name}-row"):
+        yield Label(label, classes="label")
+        yield from widgets
+    yield Static("", classes="error hidden", id=f"{name}-error")
+
+
+class ContactFields(VerticalScroll):
+    """Platform, case, its identifiers, then the contact: channel, time, reference, agent,
+    subject, text and attachments; each with the line for its error below it."""
+
+    DEFAULT_CSS = """
+    ContactFields { padding: 0 1; }
+    ContactFields .row { height: auto; }
+    ContactFields .label { width: 12; color: $text-muted; }
+    ContactFields .label.wide { width: 1fr; }
+    ContactFields .row Input, ContactFields .row Select { width: 1fr; }
+    ContactFields #when-parsed { width: 1fr; padding: 0 1; color: $text-muted; }
+    ContactFields #when { width: 24; }
+    ContactFields TextArea { height: 7; }
+    ContactFields .error { padding: 0 0 0 12; }
+    ContactFields #form-error { padding: 0; }
+    """
+
+    def compose(self) -> ComposeResult:
+        """The fields, top to bottom."""
+        yield from row("Platform", Select[str]([], id="platform", compact=True), name="platform")
+        yield from row(
+            "New platform",
+            Input(placeholder="Name, e.g. Kraken", id="new-platform", compact=True),
+            Input("UTC", placeholder="Time zone", id="new-tz", compact=True),
+            name="new-platform",
+        )
+        yield from row("Case", Select[str]([], id="case", compact=True), name="case")
+        yield from row(
+            "Title",
+            Input(placeholder="The problem in a few words", id="title", compact=True),
+            name="title",
+        )
+        yield from row(
+            "TxID",
+            Input(placeholder="Transaction id", id="txid", compact=True),
+            Input(placeholder="Order number", id="order_number", compact=True),
+            name="ids",
+        )
+        yield from row(
+            "Account",
+            Input(placeholder="Account email", id="account_email", compact=True),
+            Input(placeholder="Asset", id="asset", compact=True),
+            Input(placeholder="Amount", id="amount", compact=True),
+            name="account",
+        )
+        yield from row(
+            "Priority",
+            Select[str](
+                [("Normal", "normal"), ("Urgent", "urgent")],
+                value="normal",
+                allow_blank=False,
+                id="priority",
+                compact=True,
+            ),
+            name="priority",
+        )
+        yield from row(
+            "Channel",
+            Select[str](
+                [(c.value.replace("_", " "), c.value) for c in Channel],
+                value=Channel.chat.value,
+                allow_blank=False,
+                id="channel",
+                compact=True,
+            ),
+            Select[str](
+                [
+                    ("I wrote", Direction.outbound.value),
+                    ("Support wrote", Direction.inbound.value),
+                ],
+                value=Direction.outbound.value,
+                allow_blank=False,
+                id="direction",
+                compact=True,
+            ),
+            name="channel",
+        )
+        yield from row(
+            "When",
+            Input("now", id="when", compact=True),
+            Static("", id="when-parsed"),
+            name="when",
+        )
+        yield from row(
+            "Follow up",
+            Input(
+                placeholder="the platform's promise; or in 3 business days, tomorrow 9am",
+                id="follow-up",
+                compact=True,
+            ),
+            name="follow-up",
+        )
+        yield from row(
+            "Reference",
+            Input(placeholder="Ticket or case number they gave", id="reference", compact=True),
+            name="reference",
+        )
+        yield from row(
+            "Agent",
+            Input(placeholder="Agent's name", id="agent", compact=True),
+            Input(placeholder="Their address", id="address", compact=True),
+            name="agent",
+        )
+        yield from row("Subject", Input(id="subject", compact=True), name="subject")
+        yield Label("Text or transcript (paste it here)", classes="label wide")
+        yield TextArea(id="text", soft_wrap=True, tab_behavior="focus")
+        yield Static("", classes="error hidden", id="text-error")
+        yield from row(
+            "Attach",
+            Input(placeholder="Path of a file, then enter", id="attach", compact=True),
+            name="attach",
+        )
+        yield Static("", id="attached", classes="hint")
+        yield Static("", id="form-error", classes="error hidden")

@@ -1,0 +1,109 @@
+"""Appending to the audit log: every create, update and delete in a write transaction
+adds an event whose hash covers the one before (`recorder.domain.chain`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, SQLModel, col, select
+
+from recorder.domain.chain import (
+    GENESIS_HASH,
+    ChainReport,
+    canonical_json,
+    event_body,
+    event_hash,
+    verify_chain,
+)
+from recorder.store.models import AuditAction, AuditEvent, record_fields
+from recorder.store.session import Tx
+
+
+def append_event(
+    tx: Tx,
+    action: AuditAction,
+    row: SQLModel,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    """Append one event to the chain for a change to `row`, in the write transaction.
+
+    Reads the head of the chain once per transaction; on SQLite the transaction
+    holds the write lock from its start, so no other writer can move the head.
+    """
+    session = tx.session
+    session.flush()
+    if tx.last_hash is None:
+        head = session.exec(
+            select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1).with_for_update()
+        ).first()
+        tx.last_hash = head or GENESIS_HASH
+    entity = type(row).__tablename__
+    assert isinstance(entity, str)
+    row_id = getattr(row, "id")  # noqa: B009 - every table has an integer id
+    change = {"before": dict(before) if before else None, "after": dict(after) if after else None}
+    event = AuditEvent(
+        at=tx.now,
+        action=action,
+        entity=entity,
+        entity_id=row_id,
+        change=canonical_json(change),
+        prev_hash=tx.last_hash,
+        hash="",
+    )
+    event.hash = event_hash(tx.last_hash, event_body(event))
+    session.add(event)
+    tx.last_hash = event.hash
+
+
+def verify_store_chain(session: Session) -> ChainReport:
+    """Check the whole audit chain of a store, first event to last."""
+    rows = session.exec(
+        select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
+    )
+    return verify_chain(rows)
+
+
+def create(tx: Tx, row: SQLModel) -> None:
+    """Add a row and audit its creation."""
+    tx.session.add(row)
+    tx.session.flush()
+    append_event(tx, AuditAction.create, row, after=record_fields(row))
+
+
+def update(tx: Tx, row: SQLModel, changes: Mapping[str, Any], *, touch: bool = False) -> bool:
+    """Apply `changes` to `row` and audit the fields that really changed.
+
+    With `touch`, a row that changed also gets `updated_at` set to the transaction's time.
+    """
+    before = record_fields(row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    after = record_fields(row)
+    changed = [k for k in after if after[k] != before[k]]
+    if not changed:
+        return False
+    if touch:
+        row.updated_at = tx.now
+        after = record_fields(row)
+        changed = [k for k in after if after[k] != before[k]]
+    tx.session.add(row)
+    tx.session.flush()
+    append_event(
+        tx,
+        AuditAction.update,
+        row,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return True
+
+
+def delete(tx: Tx, row: SQLModel) -> None:
+    """Audit a row's deletion, with all it held, and delete it."""
+    before = record_fields(row)
+    append_event(tx, AuditAction.delete, row, before=before)
+    tx.session.delete(row)
+    tx.session.flush()

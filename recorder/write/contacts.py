@@ -1,0 +1,177 @@
+"""Contacts in the write path: logging one in a case (checked for repeats, with its
+attachments, due time and the case's follow-up), correcting and deleting one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TypedDict
+
+from sqlmodel import select
+
+from recorder.domain.calendars import calendar_of
+from recorder.domain.duplicates import message_key
+from recorder.domain.vocabulary import Channel, Direction, Source
+from recorder.domain.windows import parse_follow_up
+from recorder.store.lookups import get_case, get_contact
+from recorder.store.models import Attachment, Contact, Platform
+from recorder.store.session import Tx
+from recorder.write.audit import create, delete, update
+from recorder.write.checks import contact_findings, find_repeat, keep_findings
+from recorder.write.decisions import drop_contact_flags
+from recorder.write.derived import due_time, refresh_case, set_due_time
+from recorder.write.fields import contact_fields
+
+
+def log_contact(
+    tx: Tx,
+    *,
+    case_id: int,
+    channel: Channel | str,
+    direction: Direction | str,
+    occurred_at: datetime,
+    reference: str | None = None,
+    agent: str | None = None,
+    address: str | None = None,
+    subject: str | None = None,
+    text: str = "",
+    auto_ack: bool = False,
+    source: Source = Source.typed,
+    source_name: str | None = None,
+    follow_up_at: datetime | None = None,
+    attach: Sequence[Path] = (),
+) -> Contact:
+    """Record one contact in a case, with its attachments; the case's summary and
+    follow-up follow. An outbound contact is due an answer by its platform's window
+    for its channel, or by `follow_up_at` if the user set one.
+
+    What it repeats is flagged (`tx.flags`), never refused. A contact already stored
+    with exactly this text at exactly this time is not stored again: that one is
+    returned (and listed in `tx.repeats`), with any new attachments added to it.
+    """
+    case = get_case(tx.session, case_id)
+    fields = contact_fields(
+        {
+            "channel": channel,
+            "direction": direction,
+            "occurred_at": occurred_at,
+            "reference": reference,
+            "agent": agent,
+            "address": address,
+            "subject": subject,
+            "text": text,
+            "auto_ack": auto_ack,
+            "follow_up_at": follow_up_at,
+        }
+    )
+    # Check every file before anything is written, so that one bad path writes nothing.
+    if attach:
+        from recorder.store.attachments import check_source
+
+        for path in attach:
+            check_source(path)
+    key = message_key(fields["text"])
+    repeat = find_repeat(tx.session, fields, key)
+    if repeat is not None:
+        tx.repeats.append(repeat)
+        for path in attach:
+            attach_file(tx, repeat, path)
+        return repeat
+    findings = contact_findings(tx.session, case, fields, key)
+    contact = Contact(
+        case_id=case_id,
+        source=source,
+        source_name=source_name,
+        created_at=tx.now,
+        message_key=key,
+        **fields,
+    )
+    platform = tx.session.get(Platform, case.platform_id)
+    assert platform is not None
+    contact.expected_by = due_time(platform, contact)
+    create(tx, contact)
+    for path in attach:
+        attach_file(tx, contact, path)
+    refresh_case(tx, case)
+    keep_findings(tx, findings, case_id=case_id, contact_id=contact.id)
+    return contact
+
+
+def follow_up_time(tx: Tx, case_id: int, text: str, local: tzinfo) -> datetime:
+    """Read a follow-up the user typed ("in 3 business days", "tomorrow 9am") for a case:
+    business days are its platform's."""
+    case = get_case(tx.session, case_id)
+    platform = tx.session.get(Platform, case.platform_id)
+    assert platform is not None
+    return parse_follow_up(text, now=tx.now, local=local, calendar=calendar_of(platform, [tx.now]))
+
+
+def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:
+    """Copy a file into the attachment store and attach it (once per contact)."""
+    stored = tx.files.add(path)
+    if stored.created:
+        tx.new_files.append(stored)
+    assert contact.id is not None
+    existing = tx.session.exec(
+        select(Attachment).where(
+            Attachment.contact_id == contact.id, Attachment.sha256 == stored.sha256
+        )
+    ).first()
+    if existing is not None:
+        return None
+    attachment = Attachment(
+        contact_id=contact.id,
+        name=stored.name[:255],
+        media_type=stored.media_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        created_at=tx.now,
+    )
+    create(tx, attachment)
+    return attachment
+
+
+class ContactEdit(TypedDict, total=False):
+    """A correction of a contact: only the fields given change (None clears the short
+    texts and the follow-up)."""
+
+    channel: Channel | str
+    direction: Direction | str
+    occurred_at: datetime
+    reference: str | None
+    agent: str | None
+    address: str | None
+    subject: str | None
+    text: str
+    auto_ack: bool
+    follow_up_at: datetime | None
+
+
+def edit_contact(tx: Tx, contact_id: int, changes: ContactEdit) -> Contact:
+    """Correct a contact's fields; the audit chain keeps what they were."""
+    contact = get_contact(tx.session, contact_id)
+    fields = contact_fields(changes)
+    if "text" in fields:
+        contact.message_key = message_key(fields["text"])
+    if update(tx, contact, fields):
+        case = get_case(tx.session, contact.case_id)
+        platform = tx.session.get(Platform, case.platform_id)
+        assert platform is not None
+        set_due_time(tx, platform, contact)
+        refresh_case(tx, case)
+    return contact
+
+
+def delete_contact(tx: Tx, contact_id: int) -> None:
+    """Delete a contact and its attachment records; the files stay, as evidence."""
+    contact = get_contact(tx.session, contact_id)
+    attachments = tx.session.exec(
+        select(Attachment).where(Attachment.contact_id == contact_id)
+    ).all()
+    for attachment in attachments:
+        delete(tx, attachment)
+    drop_contact_flags(tx, contact_id)
+    case = get_case(tx.session, contact.case_id)
+    delete(tx, contact)
+    refresh_case(tx, case)

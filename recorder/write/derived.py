@@ -1,0 +1,105 @@
+"""What the write path derives from contacts: due times, case summaries and follow-ups.
+
+Derived values are kept in the store, so that the lists and `recorder due` read one row
+per case, and recomputed (never adjusted) from the contacts whenever those change.
+Every change to them is audited like any other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from recorder.domain.calendars import calendar_of
+from recorder.domain.vocabulary import Channel, Direction
+from recorder.domain.windows import answers, expected_by, next_follow_up, parse_window
+from recorder.store.models import Case, Contact, Platform, table_of
+from recorder.store.session import Tx
+from recorder.store.times import contact_times
+from recorder.write.audit import update
+
+
+def due_time(platform: Platform, contact: Contact) -> datetime | None:
+    """When an answer to an outbound contact is due under the platform's promise."""
+    if contact.direction is not Direction.outbound:
+        return None
+    window = platform.windows.get(contact.channel.value)
+    if window is None:
+        return None
+    return expected_by(
+        contact.occurred_at, parse_window(window), calendar_of(platform, [contact.occurred_at])
+    )
+
+
+def set_due_time(tx: Tx, platform: Platform, contact: Contact) -> None:
+    """Recompute one contact's expected-by time."""
+    update(tx, contact, {"expected_by": due_time(platform, contact)})
+
+
+def refresh_case(tx: Tx, case: Case, *, activity: bool = True) -> None:
+    """Recompute everything a case derives from its contacts; with `activity` (something
+    happened in the case), mark it updated now, which puts it first in the case list.
+
+    One query for the columns it needs of the case's contacts (not their texts): the
+    count, the last contact, the references in
+    the order they appeared, the next follow-up, how many outbound contacts wait for
+    an answer, and when a complaint was first made.
+    """
+    table = table_of(Contact)
+    rows = (
+        tx.session.connection()
+        .execute(
+            sa.select(
+                table.c.id,
+                table.c.direction,
+                table.c.channel,
+                table.c.occurred_at,
+                table.c.auto_ack,
+                table.c.expected_by,
+                table.c.follow_up_at,
+                table.c.reference,
+            )
+            .where(table.c.case_id == case.id)
+            .order_by(table.c.occurred_at, table.c.id)
+        )
+        .all()
+    )
+    refs: list[str] = []
+    for row in rows:
+        if row.reference is not None and row.reference not in refs:
+            refs.append(row.reference)
+    times = [contact_times(row._mapping) for row in rows]
+    follow = next_follow_up(times, case.status)
+    answered = answers(times)
+    complaints = [row.occurred_at for row in rows if row.channel is Channel.complaint]
+    update(
+        tx,
+        case,
+        {
+            "contact_count": len(rows),
+            "last_contact_at": rows[-1].occurred_at if rows else None,
+            "refs": refs,
+            "next_follow_up_at": None if follow is None else follow.expected_by,
+            "follow_up_contact_id": None if follow is None else follow.contact_id,
+            "unanswered": sum(1 for by in answered.values() if by is None),
+            "complaint_at": min(complaints, default=None),
+            **({"updated_at": tx.now} if activity else {}),
+        },
+    )
+
+
+def rederive_platform(tx: Tx, platform: Platform) -> None:
+    """After a platform's windows or calendar changed: its contacts' due times, its cases."""
+    cases = tx.session.exec(select(Case).where(Case.platform_id == platform.id)).all()
+    for case in cases:
+        outbound = tx.session.exec(
+            select(Contact).where(
+                Contact.case_id == case.id, Contact.direction == Direction.outbound
+            )
+        ).all()
+        for contact in outbound:
+            set_due_time(tx, platform, contact)
+        # The platform changed, not the case: no activity, its place in the list stays.
+        refresh_case(tx, case, activity=False)

@@ -1,0 +1,97 @@
+"""Opening a store for writing: created or upgraded to head, the built-in platforms in a
+new one, and what an upgrade from an older revision must fill in (due times, duplicate
+keys)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from recorder.domain.calendars import HOLIDAY_YEARS, holiday_dates
+from recorder.domain.clock import Clock
+from recorder.domain.duplicates import identifier_key, message_key
+from recorder.domain.errors import RecorderError
+from recorder.store.locations import Locations
+from recorder.store.models import Case, Contact, Platform
+from recorder.store.session import Store, Tx
+from recorder.write.audit import update
+from recorder.write.derived import rederive_platform
+from recorder.write.platforms import load_presets, presets
+
+
+def open_store(location: str | Locations | None = None, *, clock: Clock | None = None) -> Store:
+    """Open a store (creating and upgrading it as needed); a new one gets the presets."""
+    store = Store.open(location, clock=clock)
+    if store.created:
+        with store.write() as tx:
+            load_presets(tx)
+    elif store.upgraded_from is not None:
+        with store.write() as tx:
+            if store.upgraded_from < "0003":
+                # Stores from before 0003 kept no due times: derive them all, once, audited.
+                jurisdictions = {
+                    p["name"].casefold(): p["jurisdiction"]
+                    for p in presets()
+                    if p.get("jurisdiction")
+                }
+                derive_all(tx, jurisdictions)
+            if store.upgraded_from < "0004":
+                derive_keys(tx)
+    return store
+
+
+def keep_holidays(tx: Tx, platform: Platform) -> None:
+    """Store the platform's public holidays for HOLIDAY_YEARS (none without a country)."""
+    days = (
+        holiday_dates(platform.holiday_country, platform.holiday_subdivision, HOLIDAY_YEARS)
+        if platform.holiday_country
+        else []
+    )
+    update(tx, platform, {"holiday_dates": days})
+
+
+def derive_all(tx: Tx, jurisdictions: dict[str, str]) -> list[str]:
+    """Derive every platform's holidays, every due time and every follow-up.
+
+    Run once after a store is upgraded from a revision that did not keep them;
+    `jurisdictions` gives the built-in platforms theirs where they have none. A
+    platform whose stored calendar cannot be read (only data written outside recorder
+    looks like that) keeps no due times until it is edited; opening the store must
+    not fail over derived values. Returns the names of those platforms.
+    """
+    skipped: list[str] = []
+    for platform in tx.session.exec(select(Platform)).all():
+        if platform.jurisdiction is None and platform.name_key in jurisdictions:
+            update(tx, platform, {"jurisdiction": jurisdictions[platform.name_key]})
+        head = tx.last_hash
+        try:
+            with tx.session.begin_nested():
+                keep_holidays(tx, platform)
+                rederive_platform(tx, platform)
+        except (RecorderError, ValueError, LookupError):
+            tx.last_hash = head  # the events appended in the savepoint are gone with it
+            skipped.append(platform.name)
+    return skipped
+
+
+def derive_keys(tx: Tx) -> None:
+    """Fill in the keys duplicates are found by, for a store upgraded from before 0004.
+
+    They are derived from audited fields and are not part of any record, so setting
+    them is not audited.
+    """
+    session = tx.session
+    for case_id, txid, order_number in session.exec(
+        select(Case.id, Case.txid, Case.order_number)
+    ).all():
+        session.execute(
+            sa.update(Case)
+            .where(col(Case.id) == case_id)
+            .values(txid_key=identifier_key(txid), order_key=identifier_key(order_number))
+        )
+    for contact_id, text in session.exec(select(Contact.id, Contact.text)).all():
+        key = message_key(text)
+        if key is not None:
+            session.execute(
+                sa.update(Contact).where(col(Contact.id) == contact_id).values(message_key=key)
+            )
