@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from recorder.domain.clock import FixedClock
 from recorder.domain.vocabulary import CaseStatus, DuplicateKind, FlagStatus, Source
 from recorder.store.session import Store, Tx
-from recorder.write.cases import open_case, set_status
-from recorder.write.contacts import log_contact
+from recorder.write.cases import set_status
 from recorder.write.decisions import decide
+from recorder.write.entries import Entry, NewCase, log_entry
 from recorder.write.platforms import add_platform
 
 
@@ -275,16 +275,7 @@ def _tell(tx: Tx, story: Story, start: datetime, now: datetime, rng: random.Rand
         "ref": str(rng.randint(1_000_000, 9_999_999)),
         "txid": f"0x{rng.getrandbits(64):016x}",
     }
-    case = open_case(
-        tx,
-        platform=story.platform,
-        title=story.title.format(**values),
-        priority="urgent" if rng.random() < 0.2 else "normal",
-        txid=values["txid"] if story.asset else None,
-        asset=story.asset,
-        amount=values["amount"] if story.asset else None,
-    )
-    assert case.id is not None
+    case_id: int | None = None
     at = start
     reference: str | None = None
     for step in story.steps:
@@ -293,38 +284,56 @@ def _tell(tx: Tx, story: Story, start: datetime, now: datetime, rng: random.Rand
             break
         if step.gives_reference:
             reference = values["ref"]
-        log_contact(
+        new_case = None
+        if case_id is None:
+            new_case = NewCase(
+                platform=story.platform,
+                title=story.title.format(**values),
+                priority="urgent" if rng.random() < 0.2 else "normal",
+                identifiers={
+                    "txid": values["txid"] if story.asset else None,
+                    "asset": story.asset,
+                    "amount": values["amount"] if story.asset else None,
+                },
+            )
+        case_id = log_entry(
             tx,
-            case_id=case.id,
-            channel=step.channel,
-            direction=step.direction,
-            occurred_at=at,
-            reference=reference,
-            agent=step.agent,
-            subject=step.subject.format(**values) if step.subject else None,
-            text=step.text.format(**values),
-            auto_ack=step.auto_ack,
-            source=Source.demo,
-        )
+            Entry(
+                case_id=case_id,
+                new_case=new_case,
+                channel=step.channel,
+                direction=step.direction,
+                occurred_at=at,
+                reference=reference,
+                agent=step.agent,
+                subject=step.subject.format(**values) if step.subject else None,
+                text=step.text.format(**values),
+                auto_ack=step.auto_ack,
+                source=Source.demo,
+            ),
+        ).case_id
         if step.channel == "chat" and step.direction == "outbound" and step.agent:
             # The agent answered in the chat: its last line, logged as their answer.
             chinese = any("\u4e00" <= ch <= "\u9fff" for ch in step.text)
             goodbye = (
                 "还有其他可以帮您的吗？" if chinese else "Is there anything else I can help with?"
             )
-            log_contact(
+            log_entry(
                 tx,
-                case_id=case.id,
-                channel="chat",
-                direction="inbound",
-                occurred_at=at + timedelta(minutes=4),
-                reference=reference,
-                agent=step.agent,
-                text=f"{step.agent}: {goodbye}",
-                source=Source.demo,
+                Entry(
+                    case_id=case_id,
+                    channel="chat",
+                    direction="inbound",
+                    occurred_at=at + timedelta(minutes=4),
+                    reference=reference,
+                    agent=step.agent,
+                    text=f"{step.agent}: {goodbye}",
+                    source=Source.demo,
+                ),
             )
+    assert case_id is not None
     if story.status is not CaseStatus.open:
-        set_status(tx, case.id, story.status)
+        set_status(tx, case_id, story.status)
     # The demo tells seven stories over and over, so each retelling reads like the
     # earlier ones; a real person would have dismissed those warnings. The warnings
     # of the story itself (writing again while a ticket is inside its window) stay.

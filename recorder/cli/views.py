@@ -92,6 +92,9 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
     if detail.next_follow_up_at is not None:
         late = "overdue since" if detail.next_follow_up_at <= now else "due"
         click.echo(f"  next follow-up {late} {show_time(detail.next_follow_up_at)}")
+    step = detail.next_step(now)
+    if step is not None:
+        click.echo(f"  next step: {step}")
     if detail.escalation is not None:
         esc = detail.escalation
         click.echo(f"  escalation: {esc.rung} since {show_time(esc.since)}")

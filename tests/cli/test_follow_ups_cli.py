@@ -129,6 +129,19 @@ def test_after_unanswered_follow_ups_due_suggests_a_complaint(db: Path) -> None:
     )
 
 
+def test_show_and_due_give_the_same_next_step(db: Path) -> None:
+    case = gemini_case(db)
+    log(db, case, "ticket", "out", "2026-11-20 11:00", "--ref", "4815162", "--text", "Again")
+    shown = json.loads(ok(db, "show", case, "--json"))
+    (item,) = json.loads(ok(db, "due", "--json"))
+    assert shown["next_step"] == item["next_step"]
+    assert shown["next_step"].startswith("Wait: ticket 4815162 is inside its promised window")
+    assert f"next step: {shown['next_step']}" in ok(db, "show", case)
+    log(db, case, "email", "in", "2026-11-23 09:00", "--agent", "Sam", "--text", "On it")
+    assert json.loads(ok(db, "show", case, "--json"))["next_step"] is None
+    assert "next step" not in ok(db, "show", case)
+
+
 def test_a_complaint_puts_the_case_on_its_ladder(db: Path) -> None:
     ok(
         db,
