@@ -12,6 +12,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check recorder tests bench schema
 	$(BIN)/ruff format --check recorder tests bench schema
 	$(BIN)/mypy recorder
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-test
@@ -21,17 +22,21 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_export.py
 
 $(VENV)/bin/python:
-	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "recorder needs Python 3.11 or newer")'
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "recorder needs Python 3.11 or newer")'
+	@echo "Creating $(VENV) (once)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# pip prints each package it fetches: the first install takes a minute or so.
 $(VENV)/.installed: pyproject.toml $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e .
+	@echo "Installing recorder and what it needs into $(VENV)..."
+	$(BIN)/python -m pip install --progress-bar on -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@echo "Installing recorder with its test tools into $(VENV)..."
+	$(BIN)/python -m pip install --progress-bar on -e '.[test]'
 	touch $(VENV)/.installed $@
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .import_linter_cache
