@@ -42,10 +42,10 @@ def bare() -> None:
 
 def recorder(db: str) -> None:
     """recorder's app, until the open tickets are on the screen; started as the
-    `recorder` command starts it (recorder.cli.main, then run_tui)."""
+    `recorder` command starts it (recorder.main.main, then run_tui)."""
     from recorder.process import quick_start
 
-    quick_start()  # as recorder.cli.main does
+    quick_start()  # as recorder.main.main does
     from textual.widgets import DataTable
 
     from recorder.access import StoreAccess

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from recorder.domain.windows import ContactTimes
+if TYPE_CHECKING:
+    # Only the follow-up rules need it; the lists, which must start fast, do not.
+    from recorder.domain.windows import ContactTimes
 
 
 def iso(value: datetime | None) -> str | None:
@@ -69,8 +71,9 @@ def db_time(value: datetime) -> str:
 def any_time(value: Any) -> datetime | None:
     """A time from the store or from an export's records (ISO 8601 with its offset), as
     aware UTC; None stays None."""
-    if isinstance(value, str) and ("+" in value[19:] or value.endswith("Z")):
-        return datetime.fromisoformat(value).astimezone(UTC)
+    if isinstance(value, str):
+        moment = datetime.fromisoformat(value)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return stored_time_or_none(value)
 
 
@@ -78,6 +81,8 @@ def contact_times(row: Mapping[Any, Any]) -> ContactTimes:
     """What the follow-up rules need of a contact, from its stored columns (`id`,
     `direction`, `occurred_at`, `auto_ack`, `expected_by`, `follow_up_at`) as a row
     mapping or an exported record."""
+    from recorder.domain.windows import ContactTimes
+
     occurred = any_time(row["occurred_at"])
     assert occurred is not None
     return ContactTimes(
