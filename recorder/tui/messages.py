@@ -7,10 +7,12 @@ A screen never imports another screen; it posts one of these, which bubbles up t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from recorder.read.contacts import ContactView
+if TYPE_CHECKING:
+    from recorder.read.contacts import ContactView
 
 
 @dataclass
