@@ -53,6 +53,7 @@ def test_the_wheel_carries_its_migrations(installed: Path) -> None:
     assert (installed / "recorder" / "_schema" / "env.py").is_file()
     assert list((installed / "recorder" / "_schema" / "versions").glob("0001_*.py"))
     assert (installed / "recorder" / "platforms.toml").is_file()
+    assert (installed / "recorder" / "domain" / "escalation.toml").is_file()
     assert (installed / "recorder" / "_schema" / "export-v1.schema.json").is_file()
 
 
