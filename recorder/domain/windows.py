@@ -219,7 +219,9 @@ _RELATIVE = re.compile(
 def parse_follow_up(text: str, *, now: datetime, local: tzinfo, calendar: Calendar) -> datetime:
     """Read a follow-up time as a user types it; business days are the platform's.
 
-    Relative times count from now in the user's zone; a bare day is taken at 09:00.
+    Relative times count from `now` (the moment the follow-up is counted from: the
+    write path gives the contact's time) in the user's zone; a bare day is taken at
+    09:00.
     Returns an aware datetime in UTC.
     """
     from dateutil import parser as dateparser

@@ -98,13 +98,14 @@ def log_contact(
     return contact
 
 
-def follow_up_time(tx: Tx, case_id: int, text: str, local: tzinfo) -> datetime:
+def follow_up_time(tx: Tx, case_id: int, text: str, local: tzinfo, *, since: datetime) -> datetime:
     """Read a follow-up the user typed ("in 3 business days", "tomorrow 9am") for a case:
-    business days are its platform's."""
+    relative forms count from `since` (the contact's time), business days are its
+    platform's."""
     case = get_case(tx.session, case_id)
     platform = tx.session.get(Platform, case.platform_id)
     assert platform is not None
-    return parse_follow_up(text, now=tx.now, local=local, calendar=calendar_of(platform, [tx.now]))
+    return parse_follow_up(text, now=since, local=local, calendar=calendar_of(platform, [since]))
 
 
 def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:

@@ -47,9 +47,9 @@ class Entry:
     """One contact as a user (or an importer) tells it.
 
     Exactly one of `case_id` (an existing case) and `new_case` names the case. A
-    follow-up is either `follow_up` as typed ("in 3 business days"), read on the
-    platform's calendar in the zone `local`, or `follow_up_at`; without either the
-    platform's window for the channel decides.
+    follow-up is either `follow_up` as typed ("in 3 business days", counted from the
+    contact's time), read on the platform's calendar in the zone `local`, or
+    `follow_up_at`; without either the platform's window for the channel decides.
     """
 
     channel: Channel | str
@@ -115,7 +115,9 @@ def log_entry(tx: Tx, entry: Entry) -> Logged:
     assert case_id is not None
     follow_up_at = entry.follow_up_at
     if entry.follow_up is not None:
-        follow_up_at = follow_up_time(tx, case_id, entry.follow_up, entry.local)
+        follow_up_at = follow_up_time(
+            tx, case_id, entry.follow_up, entry.local, since=entry.occurred_at
+        )
     contact = log_contact(
         tx,
         case_id=case_id,

@@ -142,6 +142,23 @@ def test_show_and_due_give_the_same_next_step(db: Path) -> None:
     assert "next step" not in ok(db, "show", case)
 
 
+def test_a_follow_up_counts_from_the_contacts_time_not_from_now(db: Path) -> None:
+    case = ok(db, "case", "new", "--platform", "Gemini", "--title", "BTC withdrawal").strip()
+    # Logged on Tuesday 24 Nov about a ticket sent on Friday 20 Nov at 10:00 New York:
+    # three business days from then are Mon, Tue, Wed (from now it would be after
+    # Thanksgiving).
+    contact = log(
+        db, case, "ticket", "out", "2026-11-20 10:00", "--follow-up", "in 3 business days"
+    )
+    shown = json.loads(ok(db, "show", case, "--json"))
+    (ticket,) = [c for c in shown["contacts"] if c["id"] == int(contact)]
+    assert ticket["expected_by"] == "2026-11-25T15:00:00+00:00"
+    later = log(db, case, "email", "out", "2026-11-23 08:00", "--follow-up", "+2d")
+    shown = json.loads(ok(db, "show", case, "--json"))
+    (email,) = [c for c in shown["contacts"] if c["id"] == int(later)]
+    assert email["expected_by"] == "2026-11-25T13:00:00+00:00"
+
+
 def test_a_complaint_puts_the_case_on_its_ladder(db: Path) -> None:
     ok(
         db,
