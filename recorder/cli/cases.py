@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -20,6 +20,9 @@ from recorder.cli.base import (
     warn_flags,
 )
 from recorder.domain.errors import InputError
+
+if TYPE_CHECKING:
+    from recorder.read.contacts import ContactView
 
 
 @cli.group()
@@ -160,6 +163,24 @@ def _direction(value: str) -> str:
     return found
 
 
+def warn_contact(contact: ContactView) -> None:
+    """Say on stderr what recorder made of an inbound contact: an automatic
+    acknowledgement, or a sender it cannot trust."""
+    if contact.auto_ack_reason:
+        click.echo(
+            f"recorder: contact #{contact.id} is taken for an automatic acknowledgement "
+            f"({contact.auto_ack_reason}): it answers nothing; "
+            f"'recorder contact edit {contact.id} --no-auto-ack' if it is a real answer",
+            err=True,
+        )
+    if contact.sender_findings and not contact.sender_trusted:
+        click.echo(
+            f"recorder: warning: contact #{contact.id} is {contact.sender_warning()}; "
+            f"'recorder contact edit {contact.id} --trust-sender' if you are sure",
+            err=True,
+        )
+
+
 def _contact_text(text: str | None, text_file: str | None) -> str | None:
     if text is not None and text_file is not None:
         raise click.UsageError("give --text or --text-file, not both")
@@ -178,7 +199,16 @@ def _contact_text(text: str | None, text_file: str | None) -> str | None:
 @click.option("--text", help="The message or transcript.")
 @click.option("--text-file", metavar="PATH|-", help="Read the text from a UTF-8 file, or stdin.")
 @click.option("--attach", "attach", multiple=True, help="Attach a file (repeatable).")
-@click.option("--auto-ack", is_flag=True, help="An automatic acknowledgement.")
+@click.option(
+    "--auto-ack/--no-auto-ack",
+    default=None,
+    help="An automatic acknowledgement, or a real answer (default: its wording and sender decide).",
+)
+@click.option(
+    "--trust-sender",
+    is_flag=True,
+    help="Let this message answer although its address is not the platform's.",
+)
 @click.option(
     "--follow-up",
     metavar="WHEN",
@@ -200,7 +230,8 @@ def log(
     text: str | None,
     text_file: str | None,
     attach: tuple[str, ...],
-    auto_ack: bool,
+    auto_ack: bool | None,
+    trust_sender: bool,
     follow_up: str | None,
     as_json: bool,
 ) -> None:
@@ -218,6 +249,7 @@ def log(
         subject=subject,
         text=_contact_text(text, text_file) or "",
         auto_ack=auto_ack,
+        sender_trusted=trust_sender,
         follow_up=follow_up,
         local=local(),
         attach=[Path(p).expanduser() for p in attach],
@@ -232,11 +264,13 @@ def log(
                 err=True,
             )
         flags = warn_flags(store, logged.flag_ids)
-        if as_json:
-            from recorder.read.contacts import contact_views
+        from recorder.read.contacts import contact_views
 
-            with store.reader() as reader:
-                document = contact_views(reader, contact_id=logged.contact_id)[0].to_json()
+        with store.reader() as reader:
+            logged_view = contact_views(reader, contact_id=logged.contact_id)[0]
+        warn_contact(logged_view)
+        if as_json:
+            document = logged_view.to_json()
             print_json(
                 document | {"duplicate_flags": flags, "already_recorded": logged.already_recorded}
             )
@@ -260,6 +294,18 @@ def contact() -> None:
 @click.option("--subject", help="The subject line.")
 @click.option("--text", help="The message or transcript.")
 @click.option("--text-file", metavar="PATH|-", help="Read the text from a UTF-8 file, or stdin.")
+@click.option(
+    "--auto-ack/--no-auto-ack",
+    "auto_ack",
+    default=None,
+    help="It is an automatic acknowledgement (it answers nothing), or a real answer.",
+)
+@click.option(
+    "--trust-sender/--distrust-sender",
+    "sender_trusted",
+    default=None,
+    help="Whether this message may answer although its address is not the platform's.",
+)
 @click.pass_context
 def contact_edit(
     ctx: click.Context,
@@ -269,7 +315,7 @@ def contact_edit(
     text: str | None,
     text_file: str | None,
     direction: str | None,
-    **fields: str | None,
+    **fields: str | bool | None,
 ) -> None:
     """Correct a contact's fields; the audit log keeps what they were."""
     from recorder.write.contacts import ContactEdit, edit_contact

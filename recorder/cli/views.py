@@ -117,6 +117,10 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
             head += [f"expected by {show_time(c.follow_up_at or c.expected_by)}, {answer}"]
         click.echo("")
         click.echo(f"  [{c.id}] " + "  ".join(head))
+        if c.distrusted:
+            click.echo(f"      ⚠ {c.sender_warning()}")
+        if c.auto_ack_reason:
+            click.echo(f"      taken for an automatic acknowledgement: {c.auto_ack_reason}")
         if c.subject:
             click.echo(f"      {c.subject}")
         for line in c.text.splitlines():

@@ -107,11 +107,7 @@ def escalation(
         return None
     rung, since = current
     answer = min(
-        (
-            c.occurred_at
-            for _, c in contacts
-            if not c.outbound and not c.auto_ack and c.occurred_at > since
-        ),
+        (c.occurred_at for _, c in contacts if c.is_answer and c.occurred_at > since),
         default=None,
     )
     earliest = (

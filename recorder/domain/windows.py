@@ -7,8 +7,9 @@ Pure logic on plain values: no database, no UI. The rules (issue 4):
   business day after D, skipping Saturdays, Sundays, the platform's public holidays
   and the user's closed dates (a contact on a Saturday counts Monday as day 1).
 - An outbound contact is expected to be answered by its time plus its window; a time
-  the user set by hand wins. An inbound contact that is not an automatic
-  acknowledgement answers every earlier outbound contact of its case.
+  the user set by hand wins. An answer (an inbound contact that is not an automatic
+  acknowledgement, from a sender the user may trust) answers every earlier outbound
+  contact of its case.
 - A case's next follow-up is the earliest expected-by among its unanswered outbound
   contacts, overdue once passed; a case waiting on the user, resolved or closed has none.
 """
@@ -149,6 +150,15 @@ class ContactTimes:
     expected_by: datetime | None = None
     follow_up_at: datetime | None = None
     """A time the user set by hand; it wins over `expected_by`."""
+    trusted: bool = True
+    """For an inbound contact: whether its sender may speak for the platform (no sender
+    finding, or the user trusts it)."""
+
+    @property
+    def is_answer(self) -> bool:
+        """Whether this is support's answer: inbound, not automatic, from a trusted
+        sender. Only an answer meets a window."""
+        return not self.outbound and not self.auto_ack and self.trusted
 
     @property
     def due(self) -> datetime | None:
@@ -174,8 +184,8 @@ NO_FOLLOW_UP = (CaseStatus.waiting_on_me, CaseStatus.resolved, CaseStatus.closed
 def answers(contacts: Sequence[ContactTimes]) -> dict[int, int | None]:
     """For each outbound contact, the inbound contact that answered it (or None).
 
-    An inbound contact that is not an automatic acknowledgement answers every earlier
-    outbound contact not yet answered. Ties in time go by id (the order of logging).
+    An answer (`ContactTimes.is_answer`) answers every earlier outbound contact not yet
+    answered. Ties in time go by id (the order of logging).
     """
     answered: dict[int, int | None] = {}
     waiting: list[int] = []
@@ -183,7 +193,7 @@ def answers(contacts: Sequence[ContactTimes]) -> dict[int, int | None]:
         if contact.outbound:
             answered[contact.id] = None
             waiting.append(contact.id)
-        elif not contact.auto_ack:
+        elif contact.is_answer:
             for contact_id in waiting:
                 answered[contact_id] = contact.id
             waiting.clear()
@@ -278,3 +288,22 @@ def parse_follow_up(text: str, *, now: datetime, local: tzinfo, calendar: Calend
 
 def _unreadable(text: str) -> InputError:
     return InputError(f"cannot read the follow-up {text!r}; expected {FOLLOW_UP_FORMS}")
+
+
+ESCALATING_CHANNELS = ("complaint", "regulator")
+"""Channels whose contact takes a case beyond support's desk."""
+
+
+def status_of(contacts: Sequence[tuple[str, ContactTimes]]) -> CaseStatus:
+    """What a case waits for, from its contacts as (channel, times) pairs: after the
+    user's last message, on support (escalated once a complaint or a regulator is
+    involved); after support's answer, on the user. Automatic acknowledgements and
+    messages from untrusted senders say nothing; no contact at all: open."""
+    ordered = sorted(contacts, key=lambda pair: (pair[1].occurred_at, pair[1].id))
+    escalated = any(channel in ESCALATING_CHANNELS for channel, _ in ordered)
+    for _, contact in reversed(ordered):
+        if contact.outbound:
+            return CaseStatus.escalated if escalated else CaseStatus.waiting_on_support
+        if contact.is_answer:
+            return CaseStatus.waiting_on_me
+    return CaseStatus.open

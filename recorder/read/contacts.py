@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from recorder.store.readers import Reader
-from recorder.store.times import iso, stored_time, stored_time_or_none
+from recorder.store.times import iso, stored_json, stored_time, stored_time_or_none
 
 if TYPE_CHECKING:
     from recorder.domain.windows import ContactTimes
@@ -57,6 +57,23 @@ class ContactView:
     answered_by: int | None = None
     merged_from: int | None = None
     """The case this contact was in before that case was merged into this one."""
+    auto_ack_reason: str | None = None
+    """Why recorder took it for an automatic acknowledgement (None: the user said)."""
+    sender_findings: list[dict[str, str]] = field(default_factory=list)
+    """Reasons to distrust its sender (recorder.domain.senders)."""
+    sender_trusted: bool = False
+    """The user trusts its sender despite the findings."""
+
+    @property
+    def distrusted(self) -> bool:
+        """Whether its sender cannot speak for the platform, so it answers nothing."""
+        return bool(self.sender_findings) and not self.sender_trusted
+
+    def sender_warning(self) -> str:
+        """One line: why its sender is not trusted, and what that means."""
+        from recorder.domain.senders import SenderFinding, describe
+
+        return describe([SenderFinding.from_json(f) for f in self.sender_findings])
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of a contact in `recorder show --json` and `log --json`."""
@@ -78,6 +95,9 @@ class ContactView:
             "expected_by": iso(self.follow_up_at or self.expected_by),
             "answered_by": self.answered_by,
             "merged_from": self.merged_from,
+            "auto_ack_reason": self.auto_ack_reason,
+            "sender_findings": self.sender_findings,
+            "sender_trusted": self.sender_trusted,
         }
 
     def times(self) -> ContactTimes:
@@ -91,6 +111,7 @@ class ContactView:
             auto_ack=self.auto_ack,
             expected_by=self.expected_by,
             follow_up_at=self.follow_up_at,
+            trusted=not self.distrusted,
         )
 
 
@@ -98,7 +119,8 @@ _CONTACT_COLUMNS = (
     "contacts.id, contacts.case_id, contacts.channel, contacts.direction,"
     " contacts.occurred_at, contacts.reference, contacts.agent, contacts.address,"
     " contacts.subject, contacts.text, contacts.auto_ack, contacts.source, contacts.source_name,"
-    " contacts.expected_by, contacts.follow_up_at, contacts.merged_from_id"
+    " contacts.expected_by, contacts.follow_up_at, contacts.merged_from_id,"
+    " contacts.auto_ack_reason, contacts.sender_findings, contacts.sender_trusted"
 )
 
 
@@ -141,6 +163,9 @@ def contact_views(
             expected_by=stored_time_or_none(r[13]),
             follow_up_at=stored_time_or_none(r[14]),
             merged_from=r[15],
+            auto_ack_reason=r[16],
+            sender_findings=stored_json(r[17]) or [],
+            sender_trusted=bool(r[18]),
         )
         for r in reader.rows(
             f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE {where}"

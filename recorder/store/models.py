@@ -168,6 +168,9 @@ class Case(_Table, table=True):
     """The TxID and order number as compared (recorder.domain.duplicates.identifier_key)."""
     merged_into_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
     """The case this one was merged into: its contacts are there now."""
+    status_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """When the user last set the status by hand: until a newer fact (a contact logged
+    after it), their word stands over what the facts say."""
 
 
 class Contact(_Table, table=True):
@@ -195,6 +198,13 @@ class Contact(_Table, table=True):
     """The message, the email body or the whole transcript."""
     auto_ack: bool = False
     """An automatic acknowledgement ("we received your request"), which answers nothing."""
+    auto_ack_reason: str | None = Field(default=None, max_length=300)
+    """Why recorder took the contact for an automatic acknowledgement; None when the user
+    said so themselves, or it is not one."""
+    sender_findings: list[dict[str, str]] = Field(default_factory=list, sa_type=sa.JSON)
+    """Reasons to distrust an inbound message's sender (recorder.domain.senders)."""
+    sender_trusted: bool = False
+    """The user trusts the sender despite the findings: the message may answer."""
     source: Source = Field(default=Source.typed, sa_type=_enum(Source))
     source_name: str | None = Field(default=None, max_length=500)
     """The file an imported contact came from."""

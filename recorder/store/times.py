@@ -80,7 +80,8 @@ def any_time(value: Any) -> datetime | None:
 def contact_times(row: Mapping[Any, Any]) -> ContactTimes:
     """What the follow-up rules need of a contact, from its stored columns (`id`,
     `direction`, `occurred_at`, `auto_ack`, `expected_by`, `follow_up_at`) as a row
-    mapping or an exported record."""
+    mapping or an exported record; `sender_findings` and `sender_trusted`, where given,
+    say whether an inbound contact may answer."""
     from recorder.domain.windows import ContactTimes
 
     occurred = any_time(row["occurred_at"])
@@ -92,4 +93,6 @@ def contact_times(row: Mapping[Any, Any]) -> ContactTimes:
         auto_ack=bool(row["auto_ack"]),
         expected_by=any_time(row["expected_by"]),
         follow_up_at=any_time(row["follow_up_at"]),
+        trusted=not stored_json(row.get("sender_findings") or [])
+        or bool(row.get("sender_trusted")),
     )

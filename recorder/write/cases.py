@@ -102,9 +102,15 @@ def edit_case(tx: Tx, case_id: int, changes: CaseEdit) -> Case:
         case.txid_key = identifier_key(clean["txid"])
     if "order_number" in clean:
         case.order_key = identifier_key(clean["order_number"])
+    reopened = clean.get("status") is CaseStatus.open
+    if "status" in clean:
+        # The user's word stands until a newer fact; reopening gives the word back to
+        # the facts.
+        clean["status_set_at"] = None if reopened else tx.now
     identifiers_before = (case.txid, case.order_number)
     if update(tx, case, clean, touch=True):
-        refresh_case(tx, case)  # the status decides whether a follow-up is due
+        # The status decides whether a follow-up is due; reopened, the facts decide it.
+        refresh_case(tx, case, facts=reopened)
         if (case.txid, case.order_number) != identifiers_before:
             changed = {
                 name: value if value != before else None
@@ -122,5 +128,6 @@ def edit_case(tx: Tx, case_id: int, changes: CaseEdit) -> Case:
 
 
 def set_status(tx: Tx, case_id: int, status: CaseStatus | str) -> Case:
-    """Move a case to another status (reopen: back to `open`)."""
+    """Move a case to another status, which stands until a newer contact is logged;
+    `open` reopens it: back to what its contacts say it waits for."""
     return edit_case(tx, case_id, {"status": status})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from sqlmodel import select
 
@@ -36,7 +36,8 @@ def log_contact(
     address: str | None = None,
     subject: str | None = None,
     text: str = "",
-    auto_ack: bool = False,
+    auto_ack: bool | None = None,
+    sender_trusted: bool = False,
     source: Source = Source.typed,
     source_name: str | None = None,
     follow_up_at: datetime | None = None,
@@ -45,6 +46,11 @@ def log_contact(
     """Record one contact in a case, with its attachments; the case's summary and
     follow-up follow. An outbound contact is due an answer by its platform's window
     for its channel, or by `follow_up_at` if the user set one.
+
+    An inbound contact's sender is checked against the platform's official domains
+    (`sender_findings`); with a finding it answers nothing unless `sender_trusted`.
+    With `auto_ack` None, its wording and sender decide whether it is an automatic
+    acknowledgement (and `auto_ack_reason` says why).
 
     What it repeats is flagged (`tx.flags`), never refused. A contact already stored
     with exactly this text at exactly this time is not stored again: that one is
@@ -61,10 +67,13 @@ def log_contact(
             "address": address,
             "subject": subject,
             "text": text,
-            "auto_ack": auto_ack,
+            "sender_trusted": sender_trusted,
             "follow_up_at": follow_up_at,
         }
     )
+    platform = tx.session.get(Platform, case.platform_id)
+    assert platform is not None
+    fields.update(who_spoke(platform, fields, auto_ack))
     # Check every file before anything is written, so that one bad path writes nothing.
     if attach:
         from recorder.store.attachments import check_source
@@ -87,15 +96,41 @@ def log_contact(
         message_key=key,
         **fields,
     )
-    platform = tx.session.get(Platform, case.platform_id)
-    assert platform is not None
     contact.expected_by = due_time(platform, contact)
     create(tx, contact)
     for path in attach:
         attach_file(tx, contact, path)
-    refresh_case(tx, case)
+    refresh_case(tx, case, facts=True)
     keep_findings(tx, findings, case_id=case_id, contact_id=contact.id)
     return contact
+
+
+def who_spoke(platform: Platform, fields: dict[str, Any], auto_ack: bool | None) -> dict[str, Any]:
+    """What the write path makes of a contact's sender: for an inbound one, the reasons
+    to distrust its address, and (unless the user said) whether it reads as an
+    automatic acknowledgement, and why."""
+    if fields["direction"] is not Direction.inbound:
+        return {"auto_ack": bool(auto_ack), "auto_ack_reason": None, "sender_findings": []}
+    address = fields.get("address")
+    findings = []
+    if address:
+        from recorder.domain.senders import check_sender
+
+        findings = check_sender(
+            address, platform=platform.name, domains=platform.domains, addresses=platform.addresses
+        )
+    reason = None
+    if auto_ack is None:
+        from recorder.domain.acknowledgements import automatic_reason
+
+        reason = automatic_reason(
+            text=fields["text"], subject=fields.get("subject"), address=address
+        )
+    return {
+        "auto_ack": reason is not None if auto_ack is None else auto_ack,
+        "auto_ack_reason": reason,
+        "sender_findings": [f.to_json() for f in findings],
+    }
 
 
 def follow_up_time(tx: Tx, case_id: int, text: str, local: tzinfo, *, since: datetime) -> datetime:
@@ -146,21 +181,35 @@ class ContactEdit(TypedDict, total=False):
     subject: str | None
     text: str
     auto_ack: bool
+    sender_trusted: bool
     follow_up_at: datetime | None
 
 
 def edit_contact(tx: Tx, contact_id: int, changes: ContactEdit) -> Contact:
-    """Correct a contact's fields; the audit chain keeps what they were."""
+    """Correct a contact's fields; the audit chain keeps what they were.
+
+    The user's word on `auto_ack` replaces recorder's guess; a new address or direction
+    has its sender checked again."""
     contact = get_contact(tx.session, contact_id)
+    case = get_case(tx.session, contact.case_id)
+    platform = tx.session.get(Platform, case.platform_id)
+    assert platform is not None
     fields = contact_fields(changes)
     if "text" in fields:
         contact.message_key = message_key(fields["text"])
+    if "auto_ack" in fields:
+        fields["auto_ack_reason"] = None
+    if {"address", "direction"} & set(fields):
+        now = {
+            "direction": fields.get("direction", contact.direction),
+            "address": fields.get("address", contact.address),
+            "text": fields.get("text", contact.text),
+            "subject": fields.get("subject", contact.subject),
+        }
+        fields["sender_findings"] = who_spoke(platform, now, contact.auto_ack)["sender_findings"]
     if update(tx, contact, fields):
-        case = get_case(tx.session, contact.case_id)
-        platform = tx.session.get(Platform, case.platform_id)
-        assert platform is not None
         set_due_time(tx, platform, contact)
-        refresh_case(tx, case)
+        refresh_case(tx, case, facts=True)
     return contact
 
 
@@ -175,4 +224,4 @@ def delete_contact(tx: Tx, contact_id: int) -> None:
     drop_contact_flags(tx, contact_id)
     case = get_case(tx.session, contact.case_id)
     delete(tx, contact)
-    refresh_case(tx, case)
+    refresh_case(tx, case, facts=True)

@@ -84,7 +84,7 @@ def merge_cases(tx: Tx, from_id: int, into_id: int) -> Case:
         update(tx, flag, {"status": FlagStatus.confirmed, "decided_at": tx.now})
     update(tx, source, {"merged_into_id": into_id, "status": CaseStatus.closed}, touch=True)
     refresh_case(tx, source)
-    refresh_case(tx, target)
+    refresh_case(tx, target, facts=True)
     return target
 
 
@@ -113,6 +113,6 @@ def unmerge_case(tx: Tx, case_id: int) -> Case:
     for contact in back:
         update(tx, contact, {"case_id": case_id, "merged_from_id": None})
     update(tx, source, {"merged_into_id": None, "status": status}, touch=True)
-    refresh_case(tx, source)
-    refresh_case(tx, target)
+    refresh_case(tx, source)  # its status as it was, from the audit log
+    refresh_case(tx, target, facts=True)
     return source

@@ -14,7 +14,13 @@ from sqlmodel import select
 
 from recorder.domain.calendars import calendar_of
 from recorder.domain.vocabulary import Channel, Direction
-from recorder.domain.windows import answers, expected_by, next_follow_up, parse_window
+from recorder.domain.windows import (
+    answers,
+    expected_by,
+    next_follow_up,
+    parse_window,
+    status_of,
+)
 from recorder.store.models import Case, Contact, Platform, table_of
 from recorder.store.session import Tx
 from recorder.store.times import contact_times
@@ -38,9 +44,13 @@ def set_due_time(tx: Tx, platform: Platform, contact: Contact) -> None:
     update(tx, contact, {"expected_by": due_time(platform, contact)})
 
 
-def refresh_case(tx: Tx, case: Case, *, activity: bool = True) -> None:
+def refresh_case(tx: Tx, case: Case, *, activity: bool = True, facts: bool = False) -> None:
     """Recompute everything a case derives from its contacts; with `activity` (something
     happened in the case), mark it updated now, which puts it first in the case list.
+
+    With `facts` (its contacts changed, or it was reopened) its status follows them too
+    (recorder.domain.windows.status_of), unless the user set the status by hand after
+    the last contact was logged, or the case was merged into another.
 
     One query for the columns it needs of the case's contacts (not their texts): the
     count, the last contact, the references in
@@ -60,6 +70,9 @@ def refresh_case(tx: Tx, case: Case, *, activity: bool = True) -> None:
                 table.c.expected_by,
                 table.c.follow_up_at,
                 table.c.reference,
+                table.c.created_at,
+                table.c.sender_findings,
+                table.c.sender_trusted,
             )
             .where(table.c.case_id == case.id)
             .order_by(table.c.occurred_at, table.c.id)
@@ -71,13 +84,20 @@ def refresh_case(tx: Tx, case: Case, *, activity: bool = True) -> None:
         if row.reference is not None and row.reference not in refs:
             refs.append(row.reference)
     times = [contact_times(row._mapping) for row in rows]
-    follow = next_follow_up(times, case.status)
+    status = case.status
+    if facts and case.merged_into_id is None:
+        last_fact = max((row.created_at for row in rows), default=None)
+        user_said = case.status_set_at
+        if user_said is None or (last_fact is not None and user_said < last_fact):
+            status = status_of([(row.channel.value, t) for row, t in zip(rows, times, strict=True)])
+    follow = next_follow_up(times, status)
     answered = answers(times)
     complaints = [row.occurred_at for row in rows if row.channel is Channel.complaint]
     update(
         tx,
         case,
         {
+            "status": status,
             "contact_count": len(rows),
             "last_contact_at": rows[-1].occurred_at if rows else None,
             "refs": refs,

@@ -63,7 +63,10 @@ class Entry:
     address: str | None = None
     subject: str | None = None
     text: str = ""
-    auto_ack: bool = False
+    auto_ack: bool | None = None
+    """Whether it is an automatic acknowledgement; None: its wording and sender decide."""
+    sender_trusted: bool = False
+    """The user trusts the sender of an inbound message despite any sender finding."""
     source: Source = Source.typed
     source_name: str | None = None
     follow_up: str | None = None
@@ -130,6 +133,7 @@ def log_entry(tx: Tx, entry: Entry) -> Logged:
         subject=entry.subject,
         text=entry.text,
         auto_ack=entry.auto_ack,
+        sender_trusted=entry.sender_trusted,
         source=entry.source,
         source_name=entry.source_name,
         follow_up_at=follow_up_at,

@@ -153,6 +153,7 @@ CONTACT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "subject": lambda v: short_text(v, "subject", max_len=500),
     "text": _text_body,
     "auto_ack": bool,
+    "sender_trusted": bool,
 }
 """How each field of a contact is checked and cleaned, by its name."""
 

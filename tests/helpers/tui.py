@@ -79,6 +79,9 @@ async def still(pilot: Pilot[object]) -> None:
         widget.cursor_blink = False
     for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
+        # Turning blinking off repaints the cursor's line only when the blink was in its
+        # hidden phase; repaint it in either phase, or the snapshot depends on the moment.
+        area.refresh()
     await settle(pilot)
 
 

@@ -49,6 +49,8 @@ def _sample_value(column: sa.Column[Any], row: int) -> Any:
         return row % 2 == 0
     if isinstance(kind, sa.Integer):
         return row
+    if isinstance(kind, sa.Float):
+        return row + 0.5
     if isinstance(kind, sa.DateTime):
         return datetime(2026, 1, row, 12, 0)
     if isinstance(kind, sa.JSON):

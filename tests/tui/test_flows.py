@@ -84,7 +84,7 @@ async def test_log_a_first_contact_in_an_empty_store(empty_store: Path) -> None:
         assert not visible(app.screen.query_one("#welcome", Static))
 
     assert rows(empty_store, "SELECT title, status FROM cases") == [
-        ("BTC withdrawal pending", "open")
+        ("BTC withdrawal pending", "waiting_on_support")
     ]
     assert rows(empty_store, "SELECT channel, direction, reference, text FROM contacts") == [
         ("ticket", "outbound", "4815162", TRANSCRIPT)

@@ -1,0 +1,213 @@
+"""Who answered, and when: stories from a crypto exchange's support, at fixed times.
+
+Only the platform answers (a phishing reply does not clear an overdue ticket), an
+automatic acknowledgement answers nothing, and a case's status follows the facts
+unless the user has set it since.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from recorder.domain.clock import FixedClock
+from tests.helpers import cli
+
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # Tuesday 10:00 in New York
+
+
+CLOCK = FixedClock(NOW, step=timedelta(seconds=1))
+"""One clock for every command of a test, moving a second a reading, as time does."""
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    CLOCK.at = NOW
+    return tmp_path / "s.sqlite3"
+
+
+def run(db: Path, *args: str) -> Result:
+    return cli.run(db, *args, setup=cli.at(CLOCK))
+
+
+def ok(db: Path, *args: str) -> str:
+    return cli.ok(db, *args, setup=cli.at(CLOCK))
+
+
+def ticket_case(db: Path) -> str:
+    """A Gemini case whose ticket of Monday 23 Nov (5 business days) is overdue."""
+    case = ok(db, "case", "new", "--platform", "Gemini", "--title", "BTC withdrawal").strip()
+    ok(
+        db,
+        "log",
+        "--case",
+        case,
+        "--channel",
+        "ticket",
+        "--direction",
+        "out",
+        "--at",
+        "2026-11-23 10:00",
+        "--ref",
+        "4815162",
+        "--text",
+        "Withdrawal pending",
+    )
+    return case
+
+
+def inbound(db: Path, case: str, *more: str) -> Result:
+    return run(
+        db,
+        "log",
+        "--case",
+        case,
+        "--channel",
+        "email",
+        "--direction",
+        "in",
+        "--at",
+        "2026-12-01 09:00",
+        *more,
+    )
+
+
+def test_a_phishing_reply_does_not_answer_an_overdue_ticket(db: Path) -> None:
+    case = ticket_case(db)
+    (due,) = json.loads(ok(db, "due", "--json"))
+    assert due["overdue"] is True
+    result = inbound(
+        db,
+        case,
+        "--address",
+        "Gemini Security <security@gemini-support.com>",
+        "--text",
+        "Your withdrawal is on hold: verify at https://gemini.com.security-check.io",
+    )
+    assert result.exit_code == 0, result.stderr
+    warning = result.stderr.strip()
+    assert "warning" in warning and "\n" not in warning
+    assert "gemini-support.com is not one of Gemini's official domains" in warning
+    assert "--trust-sender" in warning
+
+    (still_due,) = json.loads(ok(db, "due", "--json"))
+    assert still_due["case_id"] == int(case) and still_due["overdue"] is True
+    shown = json.loads(ok(db, "show", case, "--json"))
+    ticket, phish = shown["contacts"]
+    assert ticket["answered_by"] is None
+    assert {f["kind"] for f in phish["sender_findings"]} >= {
+        "not_official",
+        "official_name_elsewhere",
+        "display_name",
+    }
+    assert phish["sender_trusted"] is False
+    assert shown["status"] == "waiting_on_support"
+    assert "⚠ not from the platform's official domains" in ok(db, "show", case)
+
+    # The user knows better: trusted, it answers the ticket.
+    ok(db, "contact", "edit", str(phish["id"]), "--trust-sender")
+    shown = json.loads(ok(db, "show", case, "--json"))
+    assert shown["contacts"][0]["answered_by"] == phish["id"]
+    assert shown["status"] == "waiting_on_me"
+    assert json.loads(ok(db, "due", "--json")) == []
+
+
+def test_an_answer_from_the_official_domain_answers(db: Path) -> None:
+    case = ticket_case(db)
+    result = inbound(db, case, "--address", "Sam <support@gemini.com>", "--text", "Released.")
+    assert result.stderr == ""
+    shown = json.loads(ok(db, "show", case, "--json"))
+    assert shown["contacts"][0]["answered_by"] == shown["contacts"][1]["id"]
+    assert shown["status"] == "waiting_on_me"
+
+
+def test_an_acknowledgement_is_recognised_and_can_be_corrected(db: Path) -> None:
+    case = ticket_case(db)
+    result = inbound(
+        db,
+        case,
+        "--ref",
+        "4815162",
+        "--json",
+        "--text",
+        "We have received your request (4815162). We will get back to you soon.",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "taken for an automatic acknowledgement" in result.stderr
+    assert "--no-auto-ack" in result.stderr
+    logged = json.loads(result.stdout)
+    assert logged["auto_ack"] is True
+    assert "we have received your request" in logged["auto_ack_reason"]
+    shown = json.loads(ok(db, "show", case, "--json"))
+    assert shown["contacts"][0]["answered_by"] is None
+    assert shown["status"] == "waiting_on_support"
+
+    ok(db, "contact", "edit", str(logged["id"]), "--no-auto-ack")
+    shown = json.loads(ok(db, "show", case, "--json"))
+    ack = shown["contacts"][1]
+    assert (ack["auto_ack"], ack["auto_ack_reason"]) == (False, None)
+    assert shown["contacts"][0]["answered_by"] == ack["id"]
+    ok(db, "contact", "edit", str(ack["id"]), "--auto-ack")
+    assert json.loads(ok(db, "show", case, "--json"))["contacts"][0]["answered_by"] is None
+
+
+def test_the_users_word_on_an_acknowledgement_wins(db: Path) -> None:
+    case = ticket_case(db)
+    result = inbound(
+        db, case, "--no-auto-ack", "--json", "--text", "We have received your request."
+    )
+    assert json.loads(result.stdout)["auto_ack"] is False
+    assert "automatic" not in result.stderr
+
+
+def status(db: Path, case: str) -> str:
+    return str(json.loads(ok(db, "show", case, "--json"))["status"])
+
+
+def test_the_status_follows_the_facts_unless_the_user_set_it_since(db: Path) -> None:
+    case = ok(db, "case", "new", "--platform", "Gemini", "--title", "Account frozen").strip()
+    assert status(db, case) == "open"
+
+    def log(channel: str, direction: str, at: str, text: str) -> None:
+        ok(
+            db,
+            "log",
+            "--case",
+            case,
+            "--channel",
+            channel,
+            "--direction",
+            direction,
+            "--at",
+            at,
+            "--text",
+            text,
+        )
+
+    log("ticket", "out", "2026-11-23 10:00", "My account is frozen")
+    assert status(db, case) == "waiting_on_support"
+    log("email", "in", "2026-11-24 10:00", "Please send a statement")
+    assert status(db, case) == "waiting_on_me"
+    log("ticket", "out", "2026-11-24 12:00", "Statement attached")
+    assert status(db, case) == "waiting_on_support"
+    log("complaint", "out", "2026-11-30 10:00", "Formal complaint about ticket 4815162")
+    assert status(db, case) == "escalated"
+
+    # The user's word stands over the facts...
+    ok(db, "case", "status", case, "resolved")
+    ok(db, "case", "edit", case, "--title", "Account frozen since 20 Nov")
+    assert status(db, case) == "resolved"
+    # ...until a newer fact,
+    log("email", "in", "2026-12-01 09:00", "We have unfrozen your account")
+    assert status(db, case) == "waiting_on_me"
+    # and reopening gives the word back to the facts.
+    ok(db, "case", "status", case, "closed")
+    ok(db, "case", "status", case, "open")
+    assert status(db, case) == "waiting_on_me"
+
+    shown = json.loads(ok(db, "show", case, "--json"))
+    assert shown["contacts"][-1]["auto_ack"] is False
