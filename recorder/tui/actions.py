@@ -204,6 +204,14 @@ UNMERGE = act(
     "Undo the merge of this case: its contacts come back",
     "Case: undo the merge",
 )
+TRUST_SENDER = act(
+    "trust_sender",
+    "t",
+    "Trust sender",
+    "Trust the sender of the selected message although its address is not the platform's",
+    "Case: trust the sender",
+    show=False,
+)
 EXPORT_CASE = act(
     "export_case",
     "ctrl+e",
@@ -225,6 +233,7 @@ CASE_ACTIONS = (
     NOT_DUPLICATE,
     MERGE,
     UNMERGE,
+    TRUST_SENDER,
     EXPORT_CASE,
 )
 

@@ -261,6 +261,30 @@ def draft_findings(
     return found + contact_findings(session, None, fields)
 
 
+def draft_sender_warning(
+    session: Session, *, platform: str, case_id: int | None, fields: Mapping[str, Any]
+) -> str | None:
+    """The warning an inbound message being filled in would carry once saved (its
+    address is not the platform's), or None."""
+    address = fields.get("address")
+    if fields["direction"] is not Direction.inbound or not address:
+        return None
+    case = None if case_id is None else session.get(Case, case_id)
+    found = (
+        platform_by_name(session, platform)
+        if case is None
+        else session.get(Platform, case.platform_id)
+    )
+    if found is None:
+        return None
+    from recorder.domain.senders import check_sender, describe
+
+    findings = check_sender(
+        address, platform=found.name, domains=found.domains, addresses=found.addresses
+    )
+    return describe(findings) if findings else None
+
+
 def keep_findings(
     tx: Tx, findings: Sequence[Finding], *, case_id: int, contact_id: int | None = None
 ) -> list[DuplicateFlag]:

@@ -183,7 +183,8 @@ class CaseScreen(RecorderScreen[None]):
                 "ref": escape(contact.reference or ""),
                 "due": answer_cell(contact, now, zone),
                 "agent": escape(contact.agent or ""),
-                "text": (f"[dim](from #{contact.merged_from})[/] " if contact.merged_from else "")
+                "text": ("[b $warning]⚠[/] " if contact.distrusted else "")
+                + (f"[dim](from #{contact.merged_from})[/] " if contact.merged_from else "")
                 + escape(first_line(contact.subject or contact.text or "(no text)", 200)),
             }
             table.add_row(*(cells[c.key] for c in self.columns_shown), key=str(contact.id))
@@ -274,6 +275,21 @@ class CaseScreen(RecorderScreen[None]):
             "The audit log keeps a copy of it.",
             lambda tx: delete_contact(tx, contact.id),
             f"Contact #{contact.id} deleted",
+        )
+
+    def action_trust_sender(self) -> None:
+        """Let the selected message answer although its address is not the platform's."""
+        from recorder.write.contacts import edit_contact
+
+        contact = self._selected()
+        if contact is None or not contact.distrusted:
+            self.notify("The selected message's sender needs no trust", timeout=3)
+            return
+        self._write_if_confirmed(
+            f"Trust the sender of contact #{contact.id} ({contact.address})?\n"
+            f"It is {contact.sender_warning()}.",
+            lambda tx: edit_contact(tx, contact.id, {"sender_trusted": True}),
+            f"Contact #{contact.id} now answers as the platform's",
         )
 
     def action_export_case(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Static, TextArea
 
@@ -17,6 +18,8 @@ def describe(contact: ContactView, zone: tzinfo) -> str:
     """The contact's header lines."""
     local = contact.occurred_at.astimezone(zone)
     who = "You wrote" if contact.direction == "outbound" else "Support answered"
+    if contact.distrusted:
+        who = "Received"
     lines = [f"[b]{who} by {contact.channel}[/b] · {local:%a %d %b %Y %H:%M %Z}"]
     details = [
         ("Ref", contact.reference),
@@ -26,7 +29,10 @@ def describe(contact: ContactView, zone: tzinfo) -> str:
     ]
     lines.append("  ".join(f"{label}: {value}" for label, value in details if value) or "")
     if contact.auto_ack:
-        lines.append("An automatic acknowledgement: it answers nothing.")
+        why = f" ({escape(contact.auto_ack_reason)})" if contact.auto_ack_reason else ""
+        lines.append(f"An automatic acknowledgement{why}: it answers nothing.")
+    if contact.distrusted:
+        lines.append(f"[b $warning]⚠[/] The sender is {escape(contact.sender_warning())}.")
     due = contact.follow_up_at or contact.expected_by
     if contact.direction == "outbound" and contact.answered_by is not None:
         lines.append(f"Answered by contact #{contact.answered_by}.")

@@ -57,6 +57,8 @@ class LogContactScreen(RecorderScreen[int | None]):
         """What the form would be flagged for if saved now."""
 
         findings: list[Finding]
+        sender: str | None = None
+        """Why the sender of the inbound message cannot be trusted, if it cannot."""
 
     @dataclass
     class Saved(WorkerResult):
@@ -207,20 +209,25 @@ class LogContactScreen(RecorderScreen[int | None]):
             "direction": Direction(str(self.query_one("#direction", Select).value)),
             "occurred_at": moment,
             "reference": self._value("reference") or None,
+            "address": self._value("address") or None,
             "text": self.query_one("#text", TextArea).text,
         }
         return about, fields
 
     @work(thread=True, exclusive=True, group="check")
     def _check(self, about: dict[str, Any], fields: dict[str, Any]) -> None:
-        from recorder.write.checks import draft_findings
+        from recorder.write.checks import draft_findings, draft_sender_warning
 
+        sender = None
         try:
             with self.context.access.store().read() as session:
                 found = draft_findings(session, fields=fields, **about)
+                sender = draft_sender_warning(
+                    session, platform=about["platform"], case_id=about["case_id"], fields=fields
+                )
         except RecorderError:
             found = []
-        self.post_message(self.Checked(found))
+        self.post_message(self.Checked(found, sender))
 
     @on(Checked)
     def _show_findings(self, message: Checked) -> None:
@@ -228,14 +235,15 @@ class LogContactScreen(RecorderScreen[int | None]):
             return
         found = self.findings = message.findings
         warnings = self.query_one("#warnings", Static)
-        lines = ["⚠ " + escape(f.message(self.context.zone)) for f in found]
+        lines = [] if message.sender is None else ["⚠ The sender is " + escape(message.sender)]
+        lines += ["⚠ " + escape(f.message(self.context.zone)) for f in found]
         if found:
             lines.append(
                 f"[dim]ctrl+o opens case #{found[0].earlier_case_id}; "
                 "saving still works: these are warnings[/]"
             )
         warnings.update("\n".join(lines))
-        warnings.set_class(not found, "hidden")
+        warnings.set_class(not lines, "hidden")
 
     def action_earlier_case(self) -> None:
         """Open the case the first duplicate warning names (escape comes back here)."""

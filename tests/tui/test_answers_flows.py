@@ -1,0 +1,92 @@
+"""Who answered, in the terminal UI: a reply from outside the platform's domains is
+flagged before it is saved, marked in the case, and answers only once trusted."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from recorder.access import StoreAccess
+from recorder.domain.clock import FixedClock
+from recorder.tui.dialogs.confirm import ConfirmScreen
+from recorder.tui.screens.case import CaseScreen
+from recorder.tui.screens.contact import ContactScreen
+from recorder.tui.screens.log_contact import LogContactScreen
+from recorder.write.entries import Entry, NewCase, log_entry
+from tests.helpers.tui import NOW, SIZE, make_app, rows, settle, type_text
+
+PHISH = "Gemini Security <security@gemini-support.com>"
+
+
+def overdue_ticket(path: Path) -> int:
+    """A Gemini case whose ticket, sent ten days ago, is overdue."""
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        logged = log_entry(
+            tx,
+            Entry(
+                new_case=NewCase(platform="Gemini", title="BTC withdrawal pending"),
+                channel="ticket",
+                direction="outbound",
+                occurred_at=NOW - timedelta(days=10),
+                reference="4815162",
+                text="My BTC withdrawal has been pending since Friday.",
+            ),
+        )
+    access.close()
+    return logged.case_id
+
+
+async def test_a_reply_from_a_lookalike_domain_is_flagged_and_answers_only_once_trusted(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    case_id = overdue_ticket(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LogContactScreen)
+        form.query_one("#channel", Select).value = "email"
+        form.query_one("#direction", Select).value = "inbound"
+        form.query_one("#address", Input).value = PHISH
+        form.query_one("#text").focus()
+        await type_text(pilot, "Verify your account now")
+        await settle(pilot)
+        warnings = str(form.query_one("#warnings", Static).render())
+        # Seen before saving, in words that say what it means.
+        assert "The sender is not from the platform's official domains" in warnings
+        assert "gemini-support.com is not one of Gemini's official domains" in warnings
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        screen = app.screen
+        assert isinstance(screen, CaseScreen) and screen.case_id == case_id
+        table = screen.query_one(DataTable)
+        assert table.row_count == 2
+        assert "⚠" in str(table.get_row_at(1)[-1])
+        summary = str(screen.query_one("#summary", Static).render())
+        assert "Overdue since" in summary  # the phishing reply answered nothing
+
+        table.move_cursor(row=1)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        head = str(app.screen.query_one("#head", Static).render())
+        assert head.startswith("Received by email")
+        assert "not from the platform's official domains" in head
+        await pilot.press("escape")
+        await settle(pilot)
+
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Overdue" not in str(screen.query_one("#summary", Static).render())
+    assert rows(path, "SELECT sender_trusted FROM contacts ORDER BY id") == [(0,), (1,)]
+    assert rows(path, f"SELECT status FROM cases WHERE id = {case_id}") == [("waiting_on_me",)]
