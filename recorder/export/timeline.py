@@ -181,8 +181,17 @@ def _make_contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> lis
     ):
         if c.get(key):
             facts.append((label, c[key]))
+    distrusted = bool(c.get("sender_findings")) and not c.get("sender_trusted")
+    if c["direction"] != "outbound" and distrusted:
+        facts[2] = ("Direction", "received, not from the platform's official domains")
+        reasons = "; ".join(f["message"] for f in c["sender_findings"])
+        facts.append(("Sender", f"not trusted: {reasons}; it answers nothing"))
+    elif c.get("sender_findings"):
+        reasons = "; ".join(f["message"] for f in c["sender_findings"])
+        facts.append(("Sender", f"trusted by me, although {reasons}"))
     if c["auto_ack"]:
-        facts.append(("Note", "automatic acknowledgement"))
+        why = f" ({c['auto_ack_reason']})" if c.get("auto_ack_reason") else ""
+        facts.append(("Note", f"automatic acknowledgement{why}"))
     if line.due is not None and c["direction"] == "outbound":
         facts.append(("Expected by", when_both(line.due, zone)))
         facts.append(("Answer", line.met(now, zone)))

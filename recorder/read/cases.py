@@ -214,9 +214,12 @@ class CaseDetail:
         from recorder.domain.escalation import next_step
 
         waits_on = self.waits_on
+        known = list(dict.fromkeys(c.reference for c in self.contacts if c.reference))
+        reference = waits_on.reference if waits_on and waits_on.reference else None
         return next_step(
             channel=waits_on.channel if waits_on else None,
-            reference=waits_on.reference if waits_on else None,
+            # A ticket number first given by an acknowledgement is the one to quote.
+            reference=reference or (known[-1] if known else None),
             unanswered=self.unanswered,
             overdue=self.next_follow_up_at <= now,
             rung=self.escalation,

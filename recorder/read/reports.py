@@ -13,7 +13,7 @@ from recorder.domain.windows import ContactTimes, answers
 from recorder.read.cases import STATUS_BY_VALUE, case_detail
 from recorder.read.platforms import platform_named
 from recorder.store.readers import Reader
-from recorder.store.times import contact_times, db_time, iso, stored_time
+from recorder.store.times import contact_times, db_time, iso, stored_json_column, stored_time
 
 
 @dataclass(slots=True)
@@ -57,15 +57,18 @@ def due_follow_ups(reader: Reader, *, now: datetime, until: datetime) -> list[Du
     rows = reader.rows(
         "SELECT cases.id, platforms.name, cases.title, cases.status, cases.follow_up_contact_id,"
         " contacts.channel, contacts.reference, cases.next_follow_up_at, cases.unanswered,"
-        " cases.complaint_at"
+        " cases.complaint_at, cases.refs"
         " FROM cases JOIN platforms ON platforms.id = cases.platform_id"
         " LEFT JOIN contacts ON contacts.id = cases.follow_up_contact_id"
         " WHERE cases.next_follow_up_at IS NOT NULL AND cases.next_follow_up_at <= :until"
-        " ORDER BY cases.next_follow_up_at, cases.id",
+        # Urgent cases first among equal follow-up times.
+        " ORDER BY cases.next_follow_up_at, cases.priority = 'urgent' DESC, cases.id",
         {"until": db_time(until)},
     )
     items = []
-    for row in rows:
+    for row, refs in zip(rows, stored_json_column([row[10] for row in rows]), strict=True):
+        # A ticket number first given by an acknowledgement is the one to quote.
+        reference = row[6] or (refs[-1] if refs else None)
         expected = stored_time(row[7])
         rung = case_detail(reader, row[0]).escalation if row[9] is not None else None
         overdue = expected <= now
@@ -77,14 +80,14 @@ def due_follow_ups(reader: Reader, *, now: datetime, until: datetime) -> list[Du
                 status=STATUS_BY_VALUE[row[3]],
                 contact_id=row[4],
                 channel=row[5],
-                reference=row[6],
+                reference=reference,
                 expected_by=expected,
                 overdue=overdue,
                 unanswered=row[8],
                 escalation=rung,
                 next_step=next_step(
                     channel=row[5],
-                    reference=row[6],
+                    reference=reference,
                     unanswered=row[8],
                     overdue=overdue,
                     rung=rung,

@@ -211,3 +211,68 @@ def test_the_status_follows_the_facts_unless_the_user_set_it_since(db: Path) -> 
 
     shown = json.loads(ok(db, "show", case, "--json"))
     assert shown["contacts"][-1]["auto_ack"] is False
+
+
+def test_the_advice_quotes_the_ticket_number_an_acknowledgement_gave(db: Path) -> None:
+    case = ok(db, "case", "new", "--platform", "Gemini", "--title", "Login fails").strip()
+    ok(
+        db,
+        "log",
+        "--case",
+        case,
+        "--channel",
+        "help_center",
+        "--direction",
+        "out",
+        "--at",
+        "2026-11-23 10:00",
+        "--follow-up",
+        "2026-11-25 10:00",
+        "--text",
+        "I cannot log in",
+    )
+    inbound(db, case, "--ref", "7001234", "--text", "Your request (7001234) has been received.")
+    (item,) = json.loads(ok(db, "due", "--json"))
+    assert item["reference"] == "7001234"
+    assert item["next_step"] == "Follow up on ticket 7001234; do not open a new ticket"
+    assert json.loads(ok(db, "show", case, "--json"))["next_step"] == item["next_step"]
+
+
+def test_urgent_cases_come_first_among_equal_follow_up_times(db: Path) -> None:
+    cases = []
+    for title, priority in (("Card declined", "normal"), ("Account frozen", "urgent")):
+        case = ok(
+            db, "case", "new", "--platform", "Gemini", "--title", title, "--priority", priority
+        ).strip()
+        ok(
+            db,
+            "log",
+            "--case",
+            case,
+            "--channel",
+            "ticket",
+            "--direction",
+            "out",
+            "--at",
+            "2026-11-23 10:00",
+            "--text",
+            f"About: {title}",
+        )
+        cases.append(int(case))
+    due = json.loads(ok(db, "due", "--within", "30d", "--json"))
+    assert [item["case_id"] for item in due] == [cases[1], cases[0]]
+
+
+def test_the_evidence_says_who_was_not_trusted_and_what_was_automatic(
+    db: Path, tmp_path: Path
+) -> None:
+    case = ticket_case(db)
+    inbound(db, case, "--address", "security@gemini-support.com", "--text", "Verify now")
+    inbound(db, case, "--text", "We have received your request.")
+    ok(db, "export", str(tmp_path / "timeline.md"), "--format", "md")
+    timeline = (tmp_path / "timeline.md").read_text("utf-8")
+    assert "received, not from the platform's official domains" in timeline
+    assert "not trusted: gemini-support.com is not one of Gemini's official domains" in timeline
+    # Markdown escapes the parentheses of the reason.
+    assert "automatic acknowledgement \\(its text reads as an automatic" in timeline
+    assert '"we have received your request"' in timeline
