@@ -264,6 +264,9 @@ def log(
                 err=True,
             )
         flags = warn_flags(store, logged.flag_ids)
+        if not as_json and entry.direction != "inbound":
+            click.echo(logged.contact_id)  # nothing to warn of: no second read
+            return
         from recorder.read.contacts import contact_views
 
         with store.reader() as reader:
