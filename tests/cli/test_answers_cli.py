@@ -38,19 +38,22 @@ def ok(db: Path, *args: str) -> str:
     return cli.ok(db, *args, setup=cli.at(CLOCK))
 
 
+def log(db: Path, case: str, channel: str, direction: str, at: str, *more: str) -> Result:
+    """`recorder log` of one contact in `case`, which must succeed (warnings aside)."""
+    found = ["--case", case, "--channel", channel, "--direction", direction, "--at", at]
+    result = run(db, "log", *found, *more)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
 def ticket_case(db: Path) -> str:
     """A Gemini case whose ticket of Monday 23 Nov (5 business days) is overdue."""
     case = ok(db, "case", "new", "--platform", "Gemini", "--title", "BTC withdrawal").strip()
-    ok(
+    log(
         db,
-        "log",
-        "--case",
         case,
-        "--channel",
         "ticket",
-        "--direction",
         "out",
-        "--at",
         "2026-11-23 10:00",
         "--ref",
         "4815162",
@@ -61,19 +64,7 @@ def ticket_case(db: Path) -> str:
 
 
 def inbound(db: Path, case: str, *more: str) -> Result:
-    return run(
-        db,
-        "log",
-        "--case",
-        case,
-        "--channel",
-        "email",
-        "--direction",
-        "in",
-        "--at",
-        "2026-12-01 09:00",
-        *more,
-    )
+    return log(db, case, "email", "in", "2026-12-01 09:00", *more)
 
 
 def test_a_phishing_reply_does_not_answer_an_overdue_ticket(db: Path) -> None:
@@ -172,29 +163,16 @@ def test_the_status_follows_the_facts_unless_the_user_set_it_since(db: Path) -> 
     case = ok(db, "case", "new", "--platform", "Gemini", "--title", "Account frozen").strip()
     assert status(db, case) == "open"
 
-    def log(channel: str, direction: str, at: str, text: str) -> None:
-        ok(
-            db,
-            "log",
-            "--case",
-            case,
-            "--channel",
-            channel,
-            "--direction",
-            direction,
-            "--at",
-            at,
-            "--text",
-            text,
-        )
+    def fact(channel: str, direction: str, at: str, text: str) -> None:
+        log(db, case, channel, direction, at, "--text", text)
 
-    log("ticket", "out", "2026-11-23 10:00", "My account is frozen")
+    fact("ticket", "out", "2026-11-23 10:00", "My account is frozen")
     assert status(db, case) == "waiting_on_support"
-    log("email", "in", "2026-11-24 10:00", "Please send a statement")
+    fact("email", "in", "2026-11-24 10:00", "Please send a statement")
     assert status(db, case) == "waiting_on_me"
-    log("ticket", "out", "2026-11-24 12:00", "Statement attached")
+    fact("ticket", "out", "2026-11-24 12:00", "Statement attached")
     assert status(db, case) == "waiting_on_support"
-    log("complaint", "out", "2026-11-30 10:00", "Formal complaint about ticket 4815162")
+    fact("complaint", "out", "2026-11-30 10:00", "Formal complaint about ticket 4815162")
     assert status(db, case) == "escalated"
 
     # The user's word stands over the facts...
@@ -202,7 +180,7 @@ def test_the_status_follows_the_facts_unless_the_user_set_it_since(db: Path) -> 
     ok(db, "case", "edit", case, "--title", "Account frozen since 20 Nov")
     assert status(db, case) == "resolved"
     # ...until a newer fact,
-    log("email", "in", "2026-12-01 09:00", "We have unfrozen your account")
+    fact("email", "in", "2026-12-01 09:00", "We have unfrozen your account")
     assert status(db, case) == "waiting_on_me"
     # and reopening gives the word back to the facts.
     ok(db, "case", "status", case, "closed")
@@ -215,16 +193,11 @@ def test_the_status_follows_the_facts_unless_the_user_set_it_since(db: Path) -> 
 
 def test_the_advice_quotes_the_ticket_number_an_acknowledgement_gave(db: Path) -> None:
     case = ok(db, "case", "new", "--platform", "Gemini", "--title", "Login fails").strip()
-    ok(
+    log(
         db,
-        "log",
-        "--case",
         case,
-        "--channel",
         "help_center",
-        "--direction",
         "out",
-        "--at",
         "2026-11-23 10:00",
         "--follow-up",
         "2026-11-25 10:00",
@@ -244,20 +217,7 @@ def test_urgent_cases_come_first_among_equal_follow_up_times(db: Path) -> None:
         case = ok(
             db, "case", "new", "--platform", "Gemini", "--title", title, "--priority", priority
         ).strip()
-        ok(
-            db,
-            "log",
-            "--case",
-            case,
-            "--channel",
-            "ticket",
-            "--direction",
-            "out",
-            "--at",
-            "2026-11-23 10:00",
-            "--text",
-            f"About: {title}",
-        )
+        log(db, case, "ticket", "out", "2026-11-23 10:00", "--text", f"About: {title}")
         cases.append(int(case))
     due = json.loads(ok(db, "due", "--within", "30d", "--json"))
     assert [item["case_id"] for item in due] == [cases[1], cases[0]]
