@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -30,6 +30,9 @@ from recorder.store.lookups import platform_by_name
 from recorder.store.models import Case, Contact, DuplicateFlag, Platform, table_of
 from recorder.store.session import Tx
 from recorder.write.audit import create
+
+if TYPE_CHECKING:
+    from recorder.domain.senders import SenderFinding
 
 WAITING_CHANNELS = frozenset({Channel.ticket, Channel.email, Channel.complaint})
 """Channels on which a second message while the first is still inside its window only
@@ -261,6 +264,15 @@ def draft_findings(
     return found + contact_findings(session, None, fields)
 
 
+def sender_findings(platform: Platform, address: str) -> list[SenderFinding]:
+    """Reasons to distrust `address` as the platform's (recorder.domain.senders)."""
+    from recorder.domain.senders import check_sender
+
+    return check_sender(
+        address, platform=platform.name, domains=platform.domains, addresses=platform.addresses
+    )
+
+
 def draft_sender_warning(
     session: Session, *, platform: str, case_id: int | None, fields: Mapping[str, Any]
 ) -> str | None:
@@ -277,11 +289,9 @@ def draft_sender_warning(
     )
     if found is None:
         return None
-    from recorder.domain.senders import check_sender, describe
+    from recorder.domain.senders import describe
 
-    findings = check_sender(
-        address, platform=found.name, domains=found.domains, addresses=found.addresses
-    )
+    findings = sender_findings(found, address)
     return describe(findings) if findings else None
 
 

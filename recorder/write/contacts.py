@@ -18,7 +18,12 @@ from recorder.store.lookups import get_case, get_contact
 from recorder.store.models import Attachment, Contact, Platform
 from recorder.store.session import Tx
 from recorder.write.audit import create, delete, update
-from recorder.write.checks import contact_findings, find_repeat, keep_findings
+from recorder.write.checks import (
+    contact_findings,
+    find_repeat,
+    keep_findings,
+    sender_findings,
+)
 from recorder.write.decisions import drop_contact_flags
 from recorder.write.derived import due_time, refresh_case, set_due_time
 from recorder.write.fields import contact_fields
@@ -112,13 +117,7 @@ def who_spoke(platform: Platform, fields: dict[str, Any], auto_ack: bool | None)
     if fields["direction"] is not Direction.inbound:
         return {"auto_ack": bool(auto_ack), "auto_ack_reason": None, "sender_findings": []}
     address = fields.get("address")
-    findings = []
-    if address:
-        from recorder.domain.senders import check_sender
-
-        findings = check_sender(
-            address, platform=platform.name, domains=platform.domains, addresses=platform.addresses
-        )
+    findings = sender_findings(platform, address) if address else []
     reason = None
     if auto_ack is None:
         from recorder.domain.acknowledgements import automatic_reason
