@@ -198,9 +198,11 @@ COMPLAINT = Story(
             "The withdrawal of {amount} {asset} has been held for two weeks without explanation.",
             gives_reference=True,
         ),
-        Step(120, "ticket", "outbound", "Second follow-up on ticket {ref}; no answer yet."),
+        # Each after the earlier message's window of 5 business days has run out: a
+        # follow-up or complaint sent inside it only restarts the wait (and is flagged).
+        Step(192, "ticket", "outbound", "Second follow-up on ticket {ref}; no answer yet."),
         Step(
-            96,
+            192,
             "complaint",
             "outbound",
             "Formal complaint about ticket {ref}: funds held for "

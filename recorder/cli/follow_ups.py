@@ -25,8 +25,10 @@ def _within(text: str) -> timedelta:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context
 def due(ctx: click.Context, within: str, as_json: bool) -> None:
-    """Follow-ups that are overdue or due soon, earliest first, and what to do next."""
-    from recorder.read.reports import due_follow_ups
+    """Follow-ups overdue or due soon, and escalation dates (from when a complaint may go
+    to the ombudsman or regulator, the last day it may), earliest first; urgent cases
+    (marked !) first among equal times."""
+    from recorder.read.reports import DueKind, due_follow_ups
 
     now = access(ctx).clock.now()
     horizon = now + _within(within)
@@ -39,10 +41,18 @@ def due(ctx: click.Context, within: str, as_json: bool) -> None:
         click.echo(f"Nothing is due within {within}.")
         return
     for item in items:
-        state = "OVERDUE since" if item.overdue else "due"
-        ref = f" ref {item.reference}" if item.reference else ""
-        click.echo(f"#{item.case_id} {item.platform}: {item.title}")
-        click.echo(f"    {state} {show_time(item.expected_by)} ({item.channel}{ref})")
+        urgent = "! " if item.urgent else ""
+        click.echo(f"{urgent}#{item.case_id} {item.platform}: {item.title}")
+        when = show_time(item.at)
+        if item.kind is DueKind.follow_up:
+            state = "OVERDUE since" if item.overdue else "due"
+            ref = f" ref {item.reference}" if item.reference else ""
+            basis = f"; {item.basis}" if item.basis else ""
+            click.echo(f"    {state} {when} ({item.channel}{ref}{basis})")
+        elif item.kind is DueKind.may_escalate:
+            click.echo(f"    may escalate from {when}")
+        else:
+            click.echo(f"    {'LAST DAY PASSED' if item.overdue else 'last day'} {when}")
         click.echo(f"    → {item.next_step}")
 
 
@@ -96,4 +106,4 @@ def calendar(ctx: click.Context, path: Path) -> None:
     if not path.parent.is_dir():
         raise InputError(f"{path.parent} is not a directory")
     write_calendar(path, follow_up_calendar(items, now=now))
-    click.echo(f"wrote {len(items)} follow-ups to {path}")
+    click.echo(f"wrote {len(items)} follow-up and escalation dates to {path}")

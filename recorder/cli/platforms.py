@@ -16,6 +16,8 @@ from recorder.cli.base import (
 )
 from recorder.domain.errors import InputError
 
+JURISDICTION_HELP = "Whose complaint rules apply: US, US-NY (chartered in New York), UK, EU or AU."
+
 
 @cli.group()
 def platform() -> None:
@@ -90,7 +92,10 @@ def _windows(values: Sequence[str]) -> dict[str, str]:
     metavar="CHANNEL=DURATION",
     help="A promised response window, e.g. email=72h or ticket='5 business days' (repeatable).",
 )
-@click.option("--jurisdiction", help="Whose complaint rules apply: US, UK, EU or AU.")
+@click.option(
+    "--jurisdiction",
+    help="Whose complaint rules apply: US, US-NY (chartered in New York), UK, EU or AU.",
+)
 @click.option(
     "--closed", multiple=True, metavar="DATE", help="A day it is closed, YYYY-MM-DD (repeatable)."
 )
@@ -147,7 +152,10 @@ def platform_add(
 )
 @click.option("--tz", "timezone", help="IANA time zone.")
 @click.option("--holidays", help="Public holidays: COUNTRY or COUNTRY-SUBDIVISION; '' for none.")
-@click.option("--jurisdiction", help="Whose complaint rules apply: US, UK, EU or AU.")
+@click.option(
+    "--jurisdiction",
+    help="Whose complaint rules apply: US, US-NY (chartered in New York), UK, EU or AU.",
+)
 @click.option(
     "--closed", multiple=True, metavar="DATE", help="Your closed days (replaces them; repeatable)."
 )

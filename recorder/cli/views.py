@@ -91,7 +91,9 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
             click.echo(f"  possible duplicate (flag #{flag.id}): {flag.message(zone, now)}")
     if detail.next_follow_up_at is not None:
         late = "overdue since" if detail.next_follow_up_at <= now else "due"
-        click.echo(f"  next follow-up {late} {show_time(detail.next_follow_up_at)}")
+        waits_on = detail.waits_on
+        basis = f" ({waits_on.due_label()})" if waits_on and waits_on.due_label() else ""
+        click.echo(f"  next follow-up {late} {show_time(detail.next_follow_up_at)}{basis}")
     step = detail.next_step(now)
     if step is not None:
         click.echo(f"  next step: {step}")
@@ -102,6 +104,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
             click.echo(f"    may go to {esc.next} from {show_time(esc.earliest)}")
         if esc.latest:
             click.echo(f"    must go there by {show_time(esc.latest)}")
+        click.echo(f"    source: {esc.source}")
     for key, value in detail.identifiers.items():
         if value:
             click.echo(f"  {key.replace('_', ' ')}: {value}")
@@ -112,9 +115,11 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         head += [c.agent] if c.agent else []
         head += ["(automatic)"] if c.auto_ack else []
         head += [f"(from case #{c.merged_from})"] if c.merged_from else []
-        if c.direction == "outbound" and (c.follow_up_at or c.expected_by):
+        if c.direction == "outbound" and c.due is not None:
             answer = f"answered by [{c.answered_by}]" if c.answered_by else "unanswered"
-            head += [f"expected by {show_time(c.follow_up_at or c.expected_by)}, {answer}"]
+            head += [f"expected by {show_time(c.due)} ({c.due_label()}), {answer}"]
+        elif c.due is not None:
+            head += [f"promised an answer by {show_time(c.due)}"]
         click.echo("")
         click.echo(f"  [{c.id}] " + "  ".join(head))
         if c.distrusted:

@@ -45,6 +45,17 @@ def ladders() -> dict[str, tuple[str, tuple[Rung, ...]]]:
     return out
 
 
+def rule_window(jurisdiction: str | None, channel: str) -> tuple[str, str] | None:
+    """The time the jurisdiction's rules give a firm to answer a contact on this
+    channel (a complaint, a regulator's case), with the rule's source; None if none."""
+    if jurisdiction is None or jurisdiction not in ladders():
+        return None
+    for rung in ladders()[jurisdiction][1]:
+        if rung.channel == channel and rung.answer_within:
+            return rung.answer_within, rung.source
+    return None
+
+
 def check_jurisdiction(value: str | None) -> str | None:
     """A known jurisdiction key, upper-cased; refuse others."""
     if value is None or not value.strip():
@@ -135,11 +146,14 @@ def next_step(
     overdue: bool,
     rung: Escalation | None,
     now: datetime,
+    promised: bool = False,
 ) -> str:
     """What the user should do next about a case that waits on support.
 
-    Follow up on the same ticket first, never open a second one; after follow-ups
-    have gone unanswered, complain; after a complaint, the ladder says what is next.
+    The clock is the latest message's own (`overdue`): while it runs, wait, whatever
+    earlier messages went unanswered. Then follow up on the same ticket, never open a
+    second one; after follow-ups have gone unanswered, complain; after a complaint, the
+    ladder says what is next. `promised`: the wait is for an answer support promised.
     """
     ticket = f"ticket {reference}" if reference else f"the same {channel or 'thread'}"
     if rung is not None:
@@ -156,9 +170,13 @@ def next_step(
             step += f" (by {rung.latest:%d %b %Y} at the latest)"
         return step
     if not overdue:
+        if promised:
+            return f"Wait: support promised an answer; add to {ticket} if you must write"
         return (
             f"Wait: {ticket} is inside its promised window; add to it rather than opening a new one"
         )
+    if promised:
+        return f"Support's promised answer is late: follow up on {ticket}, quoting its promise"
     if unanswered <= 1:
         return f"Follow up on {ticket}; do not open a new ticket"
     return f"{unanswered} messages unanswered: file a formal complaint, quoting {ticket}"

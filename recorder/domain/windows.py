@@ -10,8 +10,13 @@ Pure logic on plain values: no database, no UI. The rules (issue 4):
   the user set by hand wins. An answer (an inbound contact that is not an automatic
   acknowledgement, from a sender the user may trust) answers every earlier outbound
   contact of its case.
-- A case's next follow-up is the earliest expected-by among its unanswered outbound
-  contacts, overdue once passed; a case waiting on the user, resolved or closed has none.
+- An inbound contact may carry a promise ("we will update you within 3 business
+  days"): its expected-by is when support said it would come back, kept until a later
+  answer.
+- Each message has its own clock. A case's next follow-up is the due time of the
+  latest message still waiting (an unanswered outbound contact or an unkept promise):
+  writing again restarts the wait. It is overdue once passed; a case waiting on the
+  user, resolved or closed has none.
 """
 
 from __future__ import annotations
@@ -56,6 +61,48 @@ _UNIT_WORDS = {
     "business days": Unit.business_days,
 }
 _WINDOW = re.compile(r"(\d{1,4})\s*([a-z]+(?: [a-z]+)?)")
+
+DEFAULT_WINDOWS = {
+    "help_center": "10 business days",
+    "chat": "1h",
+    "ticket": "10 business days",
+    "email": "5 business days",
+    "phone": "2 business days",
+    "social": "3d",
+    "complaint": "30d",
+    "regulator": "30d",
+}
+"""The wait recorder assumes on a channel for which the platform states no window and
+no rule gives one: the conservative windows of the built-in "Generic" platform, and a
+month for a complaint. Every date from them is labelled a default."""
+
+
+class DueBasis(StrEnum):
+    """Where a contact's due time comes from; shown beside the date."""
+
+    window = "window"
+    """The platform's promised window for the channel."""
+    rule = "rule"
+    """The jurisdiction's rule for complaints (recorder/domain/escalation.toml)."""
+    default = "default"
+    """recorder's default for a channel without a window (`DEFAULT_WINDOWS`)."""
+    promise = "promise"
+    """Support's own words in an inbound message ("within 3 business days")."""
+
+
+def describe_basis(basis: str | None, window: str | None, *, user_set: bool = False) -> str:
+    """How a due time was reached, for people: "set by you", "platform's window: 72h"."""
+    if user_set:
+        return "set by you"
+    if basis is None or window is None:
+        return ""
+    return {
+        "window": f"the platform's window: {window}",
+        "rule": f"the rules' time to answer a complaint: {window}",
+        "default": f"default wait, the platform states none: {window}",
+        "promise": f"support promised an answer within {window}",
+    }.get(basis, window)
+
 
 WINDOW_FORMS = "'10m', '72h', '3d' or '5 business days' ('5bd')"
 
@@ -148,6 +195,7 @@ class ContactTimes:
     occurred_at: datetime
     auto_ack: bool = False
     expected_by: datetime | None = None
+    """Outbound: when its answer is due. Inbound: when support promised to come back."""
     follow_up_at: datetime | None = None
     """A time the user set by hand; it wins over `expected_by`."""
     trusted: bool = True
@@ -164,6 +212,12 @@ class ContactTimes:
     def due(self) -> datetime | None:
         """When the user should act if no answer came."""
         return self.follow_up_at or self.expected_by
+
+    @property
+    def promises(self) -> bool:
+        """Whether this is support promising to come back by a time (`expected_by`):
+        inbound, from a trusted sender, automatic or not."""
+        return not self.outbound and self.trusted and self.due is not None
 
 
 @dataclass(frozen=True)
@@ -200,17 +254,29 @@ def answers(contacts: Sequence[ContactTimes]) -> dict[int, int | None]:
     return answered
 
 
+def waiting(contacts: Sequence[ContactTimes]) -> list[ContactTimes]:
+    """The messages still waiting on support, in time order: outbound contacts not yet
+    answered, and promises no answer has come after."""
+    answered = answers(contacts)
+    ordered = sorted(contacts, key=lambda c: (c.occurred_at, c.id))
+    last_answer = max((c.occurred_at for c in ordered if c.is_answer), default=None)
+    return [
+        c
+        for c in ordered
+        if (c.outbound and answered.get(c.id) is None)
+        or (c.promises and (last_answer is None or last_answer <= c.occurred_at))
+    ]
+
+
 def next_follow_up(contacts: Sequence[ContactTimes], status: CaseStatus) -> FollowUp | None:
-    """The earliest due time among the case's unanswered outbound contacts."""
+    """The due time of the latest message still waiting (`waiting`) that has one: each
+    message has its own clock, and writing again restarts the wait."""
     if status in NO_FOLLOW_UP:
         return None
-    answered = answers(contacts)
-    pending = [
-        FollowUp(c.id, c.due)
-        for c in contacts
-        if c.outbound and answered.get(c.id) is None and c.due is not None
-    ]
-    return min(pending, key=lambda f: (f.expected_by, f.contact_id), default=None)
+    for contact in reversed(waiting(contacts)):
+        if contact.due is not None:
+            return FollowUp(contact.id, contact.due)
+    return None
 
 
 FOLLOW_UP_FORMS = (
@@ -296,14 +362,16 @@ ESCALATING_CHANNELS = ("complaint", "regulator")
 
 def status_of(contacts: Sequence[tuple[str, ContactTimes]]) -> CaseStatus:
     """What a case waits for, from its contacts as (channel, times) pairs: after the
-    user's last message, on support (escalated once a complaint or a regulator is
-    involved); after support's answer, on the user. Automatic acknowledgements and
-    messages from untrusted senders say nothing; no contact at all: open."""
+    user's last message, or support's promise to come back, on support (escalated once
+    a complaint or a regulator is involved); after support's answer, on the user.
+    Automatic acknowledgements without a promise and messages from untrusted senders
+    say nothing; no contact at all: open."""
     ordered = sorted(contacts, key=lambda pair: (pair[1].occurred_at, pair[1].id))
     escalated = any(channel in ESCALATING_CHANNELS for channel, _ in ordered)
+    on_support = CaseStatus.escalated if escalated else CaseStatus.waiting_on_support
     for _, contact in reversed(ordered):
-        if contact.outbound:
-            return CaseStatus.escalated if escalated else CaseStatus.waiting_on_support
+        if contact.outbound or contact.promises:
+            return on_support
         if contact.is_answer:
             return CaseStatus.waiting_on_me
     return CaseStatus.open

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
-from recorder.read.reports import DueItem
+from recorder.read.reports import DueItem, DueKind
 
 PRODID = "-//recorder//follow-ups//EN"
 
@@ -25,32 +25,24 @@ def follow_up_calendar(items: list[DueItem], *, now: datetime) -> bytes:
     calendar.add("x-wr-calname", "recorder: follow-ups")
     for item in items:
         ref = f" (ref {item.reference})" if item.reference else ""
-        calendar.add_component(
-            _event(
-                uid=f"follow-up-case-{item.case_id}@recorder",
-                at=item.expected_by,
-                summary=f"Follow up: {item.platform} {item.title}{ref}",
-                description=item.next_step,
-                now=now,
-            )
-        )
         rung = item.escalation
-        if rung is None:
-            continue
-        for kind, at, what in (
-            ("earliest", rung.earliest, f"May take case #{item.case_id} to {rung.next}"),
-            ("latest", rung.latest, f"Last day to take case #{item.case_id} to {rung.next}"),
-        ):
-            if at is not None:
-                calendar.add_component(
-                    _event(
-                        uid=f"escalation-case-{item.case_id}-{kind}@recorder",
-                        at=at,
-                        summary=what,
-                        description=f"{rung.rung} since {rung.since:%d %b %Y}. {rung.source}",
-                        now=now,
-                    )
-                )
+        if item.kind is DueKind.follow_up:
+            uid = f"follow-up-case-{item.case_id}@recorder"
+            summary = f"Follow up: {item.platform} {item.title}{ref}"
+            description = item.next_step + (f" ({item.basis})" if item.basis else "")
+        else:
+            assert rung is not None
+            kind = "earliest" if item.kind is DueKind.may_escalate else "latest"
+            uid = f"escalation-case-{item.case_id}-{kind}@recorder"
+            summary = (
+                f"May take case #{item.case_id} to {rung.next}"
+                if item.kind is DueKind.may_escalate
+                else f"Last day to take case #{item.case_id} to {rung.next}"
+            )
+            description = f"{rung.rung} since {rung.since:%d %b %Y}. {rung.source}"
+        calendar.add_component(
+            _event(uid=uid, at=item.at, summary=summary, description=description, now=now)
+        )
     data: bytes = calendar.to_ical()
     return data
 

@@ -204,7 +204,8 @@ class CaseDetail:
 
     @property
     def waits_on(self) -> ContactView | None:
-        """The outbound contact the next follow-up waits on."""
+        """The contact the next follow-up waits on: the user's latest unanswered
+        message, or support's promise to come back."""
         return next((c for c in self.contacts if c.id == self.follow_up_contact_id), None)
 
     def next_step(self, now: datetime) -> str | None:
@@ -224,6 +225,7 @@ class CaseDetail:
             overdue=self.next_follow_up_at <= now,
             rung=self.escalation,
             now=now,
+            promised=waits_on is not None and waits_on.direction == "inbound",
         )
 
     def to_json(self, now: datetime, local: tzinfo = UTC) -> dict[str, Any]:

@@ -63,6 +63,24 @@ class ContactView:
     """Reasons to distrust its sender (recorder.domain.senders)."""
     sender_trusted: bool = False
     """The user trusts its sender despite the findings."""
+    due_basis: str | None = None
+    due_window: str | None = None
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    """A conversation's turns (recorder.domain.transcripts.Turn.to_json); empty for a
+    single message."""
+
+    @property
+    def due(self) -> datetime | None:
+        """When its answer is due (outbound) or support promised one (inbound)."""
+        return self.follow_up_at or self.expected_by
+
+    def due_label(self) -> str:
+        """How its due time was reached: "set by you", "the platform's window: 72h"."""
+        from recorder.domain.windows import describe_basis
+
+        return describe_basis(
+            self.due_basis, self.due_window, user_set=self.follow_up_at is not None
+        )
 
     @property
     def distrusted(self) -> bool:
@@ -93,6 +111,9 @@ class ContactView:
             "source_name": self.source_name,
             "attachments": [a.to_json() for a in self.attachments],
             "expected_by": iso(self.follow_up_at or self.expected_by),
+            "due_basis": "user" if self.follow_up_at is not None else self.due_basis,
+            "due_window": None if self.follow_up_at is not None else self.due_window,
+            "turns": self.turns,
             "answered_by": self.answered_by,
             "merged_from": self.merged_from,
             "auto_ack_reason": self.auto_ack_reason,
@@ -120,7 +141,8 @@ _CONTACT_COLUMNS = (
     " contacts.occurred_at, contacts.reference, contacts.agent, contacts.address,"
     " contacts.subject, contacts.text, contacts.auto_ack, contacts.source, contacts.source_name,"
     " contacts.expected_by, contacts.follow_up_at, contacts.merged_from_id,"
-    " contacts.auto_ack_reason, contacts.sender_findings, contacts.sender_trusted"
+    " contacts.auto_ack_reason, contacts.sender_findings, contacts.sender_trusted,"
+    " contacts.due_basis, contacts.due_window, contacts.turns"
 )
 
 
@@ -166,6 +188,9 @@ def contact_views(
             auto_ack_reason=r[16],
             sender_findings=stored_json(r[17]) or [],
             sender_trusted=bool(r[18]),
+            due_basis=r[19],
+            due_window=r[20],
+            turns=stored_json(r[21]) or [],
         )
         for r in reader.rows(
             f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE {where}"

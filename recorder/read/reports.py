@@ -5,45 +5,70 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from recorder.domain.escalation import Escalation, next_step
 from recorder.domain.vocabulary import CaseStatus
-from recorder.domain.windows import ContactTimes, answers
-from recorder.read.cases import STATUS_BY_VALUE, case_detail
+from recorder.domain.windows import ContactTimes, answers, describe_basis
+from recorder.read.cases import STATUS_BY_VALUE, CaseDetail, case_detail
 from recorder.read.platforms import platform_named
 from recorder.store.readers import Reader
 from recorder.store.times import contact_times, db_time, iso, stored_json_column, stored_time
 
 
+class DueKind(StrEnum):
+    """What a date in `recorder due` is."""
+
+    follow_up = "follow_up"
+    """Support's time to answer (or its promise) runs out: follow up, or complain."""
+    may_escalate = "may_escalate"
+    """From this day the case may go to the next rung (the ombudsman, the regulator)."""
+    last_day = "last_day"
+    """The last day the rules allow for taking the case to the next rung."""
+
+
 @dataclass(slots=True)
 class DueItem:
-    """A follow-up that is overdue or due soon, and what to do about it."""
+    """A date that is passed or near in an open case, and what to do about it."""
 
+    kind: DueKind
     case_id: int
     platform: str
     title: str
     status: CaseStatus
-    contact_id: int
-    channel: str | None
-    reference: str | None
-    expected_by: datetime
+    priority: str
+    at: datetime
     overdue: bool
-    unanswered: int
-    escalation: Escalation | None
     next_step: str
+    contact_id: int | None = None
+    channel: str | None = None
+    reference: str | None = None
+    unanswered: int = 0
+    escalation: Escalation | None = None
+    basis: str = ""
+    """How a follow-up's date was reached ("the platform's window: 72h", "default ...")."""
+
+    @property
+    def urgent(self) -> bool:
+        """Whether the user marked the case urgent."""
+        return self.priority == "urgent"
 
     def to_json(self) -> dict[str, Any]:
         """One item of `recorder due --json`."""
         return {
+            "kind": self.kind.value,
             "case_id": self.case_id,
             "platform": self.platform,
             "title": self.title,
             "status": self.status.value,
+            "priority": self.priority,
+            "at": iso(self.at),
+            "expected_by": iso(self.at) if self.kind is DueKind.follow_up else None,
+            "basis": self.basis or None,
             "contact_id": self.contact_id,
             "channel": self.channel,
             "reference": self.reference,
-            "expected_by": iso(self.expected_by),
             "overdue": self.overdue,
             "unanswered": self.unanswered,
             "escalation": None if self.escalation is None else self.escalation.to_json(),
@@ -52,39 +77,47 @@ class DueItem:
 
 
 def due_follow_ups(reader: Reader, *, now: datetime, until: datetime) -> list[DueItem]:
-    """Follow-ups overdue or due by `until`, earliest first. One query, plus one case
-    detail for each case that has a complaint (its escalation needs its contacts)."""
+    """Follow-ups overdue or due by `until`, and the escalation dates (from when the
+    case may go to the ombudsman or regulator, the last day it may) up to `until`,
+    earliest first, urgent cases first among equal times.
+
+    One query for the follow-ups, one for the cases with a complaint, plus one case
+    detail for each of those (its escalation needs its contacts).
+    """
     rows = reader.rows(
         "SELECT cases.id, platforms.name, cases.title, cases.status, cases.follow_up_contact_id,"
         " contacts.channel, contacts.reference, cases.next_follow_up_at, cases.unanswered,"
-        " cases.complaint_at, cases.refs"
+        " cases.complaint_at, cases.refs, cases.priority, contacts.direction,"
+        " contacts.due_basis, contacts.due_window, contacts.follow_up_at"
         " FROM cases JOIN platforms ON platforms.id = cases.platform_id"
         " LEFT JOIN contacts ON contacts.id = cases.follow_up_contact_id"
-        " WHERE cases.next_follow_up_at IS NOT NULL AND cases.next_follow_up_at <= :until"
-        # Urgent cases first among equal follow-up times.
-        " ORDER BY cases.next_follow_up_at, cases.priority = 'urgent' DESC, cases.id",
+        " WHERE cases.next_follow_up_at IS NOT NULL AND cases.next_follow_up_at <= :until",
         {"until": db_time(until)},
     )
+    rungs = _escalations(reader)
     items = []
     for row, refs in zip(rows, stored_json_column([row[10] for row in rows]), strict=True):
         # A ticket number first given by an acknowledgement is the one to quote.
         reference = row[6] or (refs[-1] if refs else None)
         expected = stored_time(row[7])
-        rung = case_detail(reader, row[0]).escalation if row[9] is not None else None
+        rung = rungs[row[0]][1] if row[0] in rungs else None
         overdue = expected <= now
         items.append(
             DueItem(
+                kind=DueKind.follow_up,
                 case_id=row[0],
                 platform=row[1],
                 title=row[2],
                 status=STATUS_BY_VALUE[row[3]],
+                priority=row[11],
+                at=expected,
+                overdue=overdue,
                 contact_id=row[4],
                 channel=row[5],
                 reference=reference,
-                expected_by=expected,
-                overdue=overdue,
                 unanswered=row[8],
                 escalation=rung,
+                basis=describe_basis(row[13], row[14], user_set=row[15] is not None),
                 next_step=next_step(
                     channel=row[5],
                     reference=reference,
@@ -92,10 +125,48 @@ def due_follow_ups(reader: Reader, *, now: datetime, until: datetime) -> list[Du
                     overdue=overdue,
                     rung=rung,
                     now=now,
+                    promised=row[12] == "inbound",
                 ),
             )
         )
+    for case_id, (summary, rung) in rungs.items():
+        for kind, at in ((DueKind.may_escalate, rung.earliest), (DueKind.last_day, rung.latest)):
+            if at is None or at > until:
+                continue
+            if kind is DueKind.last_day:
+                step = f"Last day to take it to {rung.next} ({rung.source})"
+            else:
+                step = f"From {at:%d %b %Y} you may take it to {rung.next} ({rung.source})"
+            items.append(
+                DueItem(
+                    kind=kind,
+                    case_id=case_id,
+                    platform=summary.platform,
+                    title=summary.title,
+                    status=summary.status,
+                    priority=summary.priority,
+                    at=at,
+                    overdue=kind is DueKind.last_day and at <= now,
+                    escalation=rung,
+                    next_step=step,
+                )
+            )
+    items.sort(key=lambda i: (i.at, not i.urgent, i.case_id, i.kind is not DueKind.follow_up))
     return items
+
+
+def _escalations(reader: Reader) -> dict[int, tuple[CaseDetail, Escalation]]:
+    """The open cases that have a complaint, each with its summary and escalation."""
+    rows = reader.rows(
+        "SELECT id FROM cases WHERE complaint_at IS NOT NULL AND merged_into_id IS NULL"
+        " AND status NOT IN ('resolved', 'closed') ORDER BY id"
+    )
+    out: dict[int, tuple[CaseDetail, Escalation]] = {}
+    for (case_id,) in rows:
+        detail = case_detail(reader, case_id)
+        if detail.escalation is not None:
+            out[case_id] = (detail, detail.escalation)
+    return out
 
 
 @dataclass(slots=True)

@@ -36,6 +36,7 @@ __all__ = [
     "DuplicateFlag",
     "DuplicateKind",
     "FlagStatus",
+    "MessageIdentifier",
     "Platform",
     "Priority",
     "Source",
@@ -209,7 +210,16 @@ class Contact(_Table, table=True):
     source_name: str | None = Field(default=None, max_length=500)
     """The file an imported contact came from."""
     expected_by: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    """For an outbound contact: its time plus the platform's window for its channel."""
+    """For an outbound contact: its time plus the window for its channel (the
+    platform's, the rules', or the default). For an inbound one: when support promised
+    in it to come back."""
+    due_basis: str | None = Field(default=None, max_length=16)
+    """Where `expected_by` comes from (recorder.domain.windows.DueBasis)."""
+    due_window: str | None = Field(default=None, max_length=40)
+    """The window `expected_by` was counted with, as written ("72h", "3 business days")."""
+    turns: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+    """A conversation's turns (recorder.domain.transcripts.Turn.to_json), in order; empty
+    for a single message. Together they are the text, whole."""
     follow_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     """A follow-up time the user set by hand; it wins over `expected_by`."""
     message_key: str | None = Field(default=None, max_length=64, index=True)
@@ -257,6 +267,23 @@ class DuplicateFlag(_Table, table=True):
     status: FlagStatus = Field(default=FlagStatus.open, sa_type=_enum(FlagStatus))
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class MessageIdentifier(_Table, table=True):
+    """An identifier (TxID, order or ticket number, address) found in a contact's text:
+    an index that finds the cases naming it, as the cases' own key columns do. It is
+    derived from the audited text, so it is not audited itself."""
+
+    __tablename__ = "message_identifiers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contacts.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)
+    """txid, order, address or reference (recorder.domain.identifiers.Kind)."""
+    key: str = Field(max_length=128, index=True)
+    """The identifier as compared (recorder.domain.duplicates.identifier_key)."""
+    value: str = Field(max_length=128)
+    """The identifier as written."""
 
 
 class AuditEvent(_Table, table=True):

@@ -14,9 +14,10 @@ from recorder.store.lookups import find_platform, get_case
 from recorder.store.models import Case
 from recorder.store.session import Tx
 from recorder.write.audit import create, update
-from recorder.write.checks import case_findings, identifier_findings, keep_findings
+from recorder.write.checks import case_findings, keep_findings
 from recorder.write.derived import refresh_case
 from recorder.write.fields import identifier, short_text
+from recorder.write.identifiers import case_identifiers, sharing_cases
 
 
 def open_case(
@@ -122,7 +123,8 @@ def edit_case(tx: Tx, case_id: int, changes: CaseEdit) -> Case:
                 )
             }
             assert case.id is not None
-            found = identifier_findings(tx.session, **changed, exclude_id=case.id)
+            named = case_identifiers(changed["txid"], changed["order_number"], "")
+            found = sharing_cases(tx.session, named, exclude_id=case.id)
             keep_findings(tx, found, case_id=case.id)
     return case
 

@@ -20,16 +20,17 @@ from recorder.domain.duplicates import (
     TEXT_HEAD,
     Finding,
     case_similarity,
-    identifier_key,
     message_key,
     problem,
     similarity,
 )
+from recorder.domain.identifiers import find_identifiers
 from recorder.domain.vocabulary import OPEN_STATUSES, Channel, Direction, DuplicateKind
 from recorder.store.lookups import platform_by_name
 from recorder.store.models import Case, Contact, DuplicateFlag, Platform, table_of
 from recorder.store.session import Tx
 from recorder.write.audit import create
+from recorder.write.identifiers import case_identifiers, sharing_cases
 
 if TYPE_CHECKING:
     from recorder.domain.senders import SenderFinding
@@ -40,36 +41,6 @@ sends the user to the back of the queue."""
 
 SIMILAR_SHOWN = 3
 """At most this many similar cases are flagged for one new case, the most alike first."""
-
-
-def identifier_findings(
-    session: Session, *, txid: str | None, order_number: str | None, exclude_id: int | None
-) -> list[Finding]:
-    """Other open cases with the same TxID or order number (compared normalised)."""
-    found: list[Finding] = []
-    for label, column, value in (
-        ("TxID", Case.txid_key, txid),
-        ("order", Case.order_key, order_number),
-    ):
-        key = identifier_key(value)
-        if key is None:
-            continue
-        rows = session.exec(
-            select(Case.id, Case.title)
-            .where(
-                column == key,
-                col(Case.status).in_(OPEN_STATUSES),
-                col(Case.merged_into_id).is_(None),
-                Case.id != exclude_id,
-            )
-            .order_by(col(Case.id))
-        ).all()
-        found += [
-            Finding(DuplicateKind.same_identifier, case_id, title, matched=f"{label} {value}")
-            for case_id, title in rows
-            if case_id is not None
-        ]
-    return found
 
 
 SIMILAR_CHECKED = 20
@@ -142,9 +113,8 @@ def case_findings(
     exclude_id: int | None = None,
 ) -> list[Finding]:
     """What a new case (its title, identifiers and first message) repeats."""
-    return identifier_findings(
-        session, txid=txid, order_number=order_number, exclude_id=exclude_id
-    ) + similar_findings(
+    named = case_identifiers(txid, order_number, text)
+    return sharing_cases(session, named, exclude_id=exclude_id) + similar_findings(
         session, platform_id=platform_id, title=title, text=text, exclude_id=exclude_id
     )
 
@@ -189,6 +159,9 @@ def contact_findings(
             )
     if case is None:
         return found
+    named = find_identifiers(fields.get("text") or "")
+    if named:
+        found += sharing_cases(session, named, exclude_id=case.id)
     waiting = _still_waiting(session, case, fields)
     if waiting is not None:
         found.append(waiting)

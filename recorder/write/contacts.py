@@ -8,14 +8,15 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypedDict
 
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import col, select
 
 from recorder.domain.calendars import calendar_of
 from recorder.domain.duplicates import message_key
 from recorder.domain.vocabulary import Channel, Direction, Source
 from recorder.domain.windows import parse_follow_up
 from recorder.store.lookups import get_case, get_contact
-from recorder.store.models import Attachment, Contact, Platform
+from recorder.store.models import Attachment, Contact, MessageIdentifier, Platform
 from recorder.store.session import Tx
 from recorder.write.audit import create, delete, update
 from recorder.write.checks import (
@@ -27,6 +28,7 @@ from recorder.write.checks import (
 from recorder.write.decisions import drop_contact_flags
 from recorder.write.derived import due_time, refresh_case, set_due_time
 from recorder.write.fields import contact_fields
+from recorder.write.identifiers import index_identifiers
 
 
 def log_contact(
@@ -101,8 +103,10 @@ def log_contact(
         message_key=key,
         **fields,
     )
-    contact.expected_by = due_time(platform, contact)
+    for key, value in due_time(platform, contact).items():
+        setattr(contact, key, value)
     create(tx, contact)
+    index_identifiers(tx.session, contact.id, contact.text)
     for path in attach:
         attach_file(tx, contact, path)
     refresh_case(tx, case, facts=True)
@@ -207,6 +211,8 @@ def edit_contact(tx: Tx, contact_id: int, changes: ContactEdit) -> Contact:
         }
         fields["sender_findings"] = who_spoke(platform, now, contact.auto_ack)["sender_findings"]
     if update(tx, contact, fields):
+        if "text" in fields:
+            index_identifiers(tx.session, contact.id, contact.text)
         set_due_time(tx, platform, contact)
         refresh_case(tx, case, facts=True)
     return contact
@@ -221,6 +227,9 @@ def delete_contact(tx: Tx, contact_id: int) -> None:
     for attachment in attachments:
         delete(tx, attachment)
     drop_contact_flags(tx, contact_id)
+    tx.session.execute(
+        sa.delete(MessageIdentifier).where(col(MessageIdentifier.contact_id) == contact_id)
+    )
     case = get_case(tx.session, contact.case_id)
     delete(tx, contact)
     refresh_case(tx, case, facts=True)

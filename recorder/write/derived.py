@@ -7,14 +7,17 @@ Every change to them is audited like any other.
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import select
 
 from recorder.domain.calendars import calendar_of
+from recorder.domain.escalation import rule_window
 from recorder.domain.vocabulary import Channel, Direction
 from recorder.domain.windows import (
+    DEFAULT_WINDOWS,
+    DueBasis,
     answers,
     expected_by,
     next_follow_up,
@@ -27,21 +30,43 @@ from recorder.store.times import contact_times
 from recorder.write.audit import update
 
 
-def due_time(platform: Platform, contact: Contact) -> datetime | None:
-    """When an answer to an outbound contact is due under the platform's promise."""
-    if contact.direction is not Direction.outbound:
-        return None
-    window = platform.windows.get(contact.channel.value)
-    if window is None:
-        return None
-    return expected_by(
-        contact.occurred_at, parse_window(window), calendar_of(platform, [contact.occurred_at])
-    )
+def due_time(platform: Platform, contact: Contact) -> dict[str, Any]:
+    """A contact's `expected_by`, `due_basis` and `due_window`.
+
+    Outbound: its time plus the platform's window for the channel, else the window the
+    jurisdiction's rules give (complaints), else recorder's labelled default; every
+    message the user sends has a chase date. Inbound: the end of a promise support made
+    in it ("within 3 business days"), if any.
+    """
+    window: str | None
+    if contact.direction is Direction.outbound:
+        channel = contact.channel.value
+        window, basis = platform.windows.get(channel), DueBasis.window
+        if window is None:
+            rule = rule_window(platform.jurisdiction, channel)
+            window, basis = (rule[0], DueBasis.rule) if rule else (None, basis)
+        if window is None:
+            window, basis = DEFAULT_WINDOWS[channel], DueBasis.default
+        parsed = parse_window(window)
+    else:
+        from recorder.domain.duplicates import normalise_message
+        from recorder.domain.promises import find_promise
+
+        promise = find_promise(normalise_message(contact.text))
+        if promise is None:
+            return {"expected_by": None, "due_basis": None, "due_window": None}
+        parsed, basis, window = promise, DueBasis.promise, str(promise)
+    at = contact.occurred_at
+    return {
+        "expected_by": expected_by(at, parsed, calendar_of(platform, [at])),
+        "due_basis": basis.value,
+        "due_window": window,
+    }
 
 
 def set_due_time(tx: Tx, platform: Platform, contact: Contact) -> None:
-    """Recompute one contact's expected-by time."""
-    update(tx, contact, {"expected_by": due_time(platform, contact)})
+    """Recompute one contact's due time and its basis."""
+    update(tx, contact, due_time(platform, contact))
 
 
 def refresh_case(tx: Tx, case: Case, *, activity: bool = True, facts: bool = False) -> None:
@@ -111,15 +136,12 @@ def refresh_case(tx: Tx, case: Case, *, activity: bool = True, facts: bool = Fal
 
 
 def rederive_platform(tx: Tx, platform: Platform) -> None:
-    """After a platform's windows or calendar changed: its contacts' due times, its cases."""
+    """After a platform's windows, calendar or jurisdiction changed: its contacts' due
+    times, its cases."""
     cases = tx.session.exec(select(Case).where(Case.platform_id == platform.id)).all()
     for case in cases:
-        outbound = tx.session.exec(
-            select(Contact).where(
-                Contact.case_id == case.id, Contact.direction == Direction.outbound
-            )
-        ).all()
-        for contact in outbound:
+        contacts = tx.session.exec(select(Contact).where(Contact.case_id == case.id)).all()
+        for contact in contacts:
             set_due_time(tx, platform, contact)
         # The platform changed, not the case: no activity, its place in the list stays.
         refresh_case(tx, case, activity=False)

@@ -37,6 +37,10 @@ def open_store(location: str | Locations | None = None, *, clock: Clock | None =
                 derive_all(tx, jurisdictions)
             if store.upgraded_from < "0004":
                 derive_keys(tx)
+            if store.upgraded_from < "0006":
+                charters(tx)
+                derive_all(tx, {})
+                index_all_identifiers(tx)
     return store
 
 
@@ -72,6 +76,29 @@ def derive_all(tx: Tx, jurisdictions: dict[str, str]) -> list[str]:
             tx.last_hash = head  # the events appended in the savepoint are gone with it
             skipped.append(platform.name)
     return skipped
+
+
+def charters(tx: Tx) -> None:
+    """Give the built-in platforms the jurisdiction of their charter where a store still
+    has the older, wider one (Gemini: "US" became "US-NY" in 0006)."""
+    wider = {"US-NY": "US"}
+    for preset in presets():
+        target = preset.get("jurisdiction")
+        if target not in wider:
+            continue
+        platform = tx.session.exec(
+            select(Platform).where(Platform.name_key == preset["name"].casefold())
+        ).first()
+        if platform is not None and platform.jurisdiction == wider[target]:
+            update(tx, platform, {"jurisdiction": target})
+
+
+def index_all_identifiers(tx: Tx) -> None:
+    """Index the identifiers named in every contact's text (not audited: an index)."""
+    from recorder.write.identifiers import index_identifiers
+
+    for contact_id, text in tx.session.exec(select(Contact.id, Contact.text)).all():
+        index_identifiers(tx.session, contact_id, text or "")
 
 
 def derive_keys(tx: Tx) -> None:

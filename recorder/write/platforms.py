@@ -111,7 +111,9 @@ _PLATFORM_EDITS: dict[str, Callable[[Platform, Any], dict[str, Any]]] = {
 }
 """The columns each field of a PlatformEdit sets, checked."""
 
-_CALENDAR_COLUMNS = frozenset({"windows", "timezone", "holiday_dates", "closed_dates"})
+_CALENDAR_COLUMNS = frozenset(
+    {"windows", "timezone", "holiday_dates", "closed_dates", "jurisdiction"}
+)
 
 
 def edit_platform(tx: Tx, name: str, changes: PlatformEdit) -> Platform:

@@ -220,7 +220,7 @@ def test_platform_edit_moves_due_times(db: Path) -> None:
     assert json.loads(ok(db, "show", case, "--json"))["next_follow_up"]["overdue"] is True
     shown = json.loads(ok(db, "platform", "show", "gemini", "--json"))
     assert shown["windows"]["ticket"] == "1 business day"
-    assert shown["jurisdiction"] == "US"
+    assert shown["jurisdiction"] == "US-NY"
 
 
 @pytest.mark.parametrize(

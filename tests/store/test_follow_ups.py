@@ -12,7 +12,7 @@ from sqlalchemy import text
 from recorder.domain.clock import FixedClock
 from recorder.domain.errors import InputError
 from recorder.store import db
-from recorder.store.models import Case, Contact
+from recorder.store.models import Case, CaseStatus, Contact
 from recorder.store.session import Store
 from recorder.write.audit import verify_store_chain
 from recorder.write.cases import open_case, set_status
@@ -69,10 +69,35 @@ def test_an_email_is_due_in_72_hours_and_chat_in_ten_minutes(store: Store) -> No
     assert _case_row(store, case_id).next_follow_up_at == chat.expected_by
 
 
-def test_a_phone_call_and_an_inbound_contact_have_no_due_time(store: Store) -> None:
+def test_a_channel_without_a_window_gets_the_labelled_default(store: Store) -> None:
     case_id = _case(store)
-    assert _log(store, case_id, channel="phone").expected_by is None
-    assert _log(store, case_id, direction="inbound").expected_by is None
+    call = _log(store, case_id, channel="phone")
+    assert (call.due_basis, call.due_window) == ("default", "2 business days")
+    # Friday 2026-03-06 10:00 New York: two business days later is Tuesday, in summer time.
+    assert call.expected_by == datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
+    answer = _log(store, case_id, direction="inbound")
+    assert (answer.expected_by, answer.due_basis) == (None, None)
+
+
+def test_a_promise_in_an_answer_keeps_the_case_waiting_on_support(store: Store) -> None:
+    case_id = _case(store)
+    _log(store, case_id)
+    promise = _log(
+        store,
+        case_id,
+        direction="inbound",
+        occurred_at=FRIDAY + timedelta(hours=2),
+        text="We are looking into it and will update you within 3 business days.",
+    )
+    assert (promise.due_basis, promise.due_window) == ("promise", "3 business days")
+    case = _case_row(store, case_id)
+    assert case.status is CaseStatus.waiting_on_support
+    assert (case.follow_up_contact_id, case.unanswered) == (promise.id, 0)
+    # Friday 12:00 New York plus three business days: Wednesday 12:00 (16:00 UTC).
+    assert case.next_follow_up_at == datetime(2026, 3, 11, 16, 0, tzinfo=UTC)
+    _log(store, case_id, direction="inbound", occurred_at=FRIDAY + timedelta(days=3))
+    case = _case_row(store, case_id)
+    assert (case.status, case.next_follow_up_at) == (CaseStatus.waiting_on_me, None)
 
 
 def test_an_answer_clears_the_follow_up_but_an_acknowledgement_does_not(store: Store) -> None:
@@ -144,7 +169,14 @@ def test_changing_a_platforms_window_or_calendar_moves_its_due_times(store: Stor
     assert moved is not None and moved.expected_by == datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
     with store.write() as tx:
         edit_platform(tx, "gemini", {"windows": {"ticket": "none"}})
-    assert _case_row(store, case_id).next_follow_up_at is None
+    with store.read() as session:
+        moved = session.get(Contact, contact.id)
+    # Without the platform's window, the default's ten business days (labelled so).
+    assert moved is not None and (moved.due_basis, moved.due_window) == (
+        "default",
+        "10 business days",
+    )
+    assert _case_row(store, case_id).next_follow_up_at == moved.expected_by
     with store.read() as session:
         assert verify_store_chain(session).ok
 
@@ -206,7 +238,7 @@ def test_a_store_from_0002_gets_its_due_times_derived(tmp_path: Path) -> None:
         from recorder.store.lookups import find_platform
 
         gemini = find_platform(session, "Gemini")
-        assert gemini.jurisdiction == "US"
+        assert gemini.jurisdiction == "US-NY"
         assert "2026-12-25" in gemini.holiday_dates
     store.close()
 

@@ -165,15 +165,24 @@ def test_an_answer_answers_every_earlier_outbound_contact() -> None:
     assert not follow.overdue(datetime(2026, 11, 6, tzinfo=UTC))
 
 
-def test_the_earliest_unanswered_due_time_is_next_and_a_hand_set_time_wins() -> None:
-    contacts = [_contact(1, 0, True, due=72), _contact(2, 2, True, due=10)]
+def test_the_latest_unanswered_message_sets_the_clock_and_a_hand_set_time_wins() -> None:
+    # Each message has its own window; writing again restarts the wait, so the next
+    # follow-up is the latest message's, even when an earlier one is due sooner.
+    contacts = [_contact(1, 0, True, due=10), _contact(2, 2, True, due=72)]
     follow = next_follow_up(contacts, CaseStatus.open)
     assert follow is not None and follow.contact_id == 2
+    assert follow.expected_by == contacts[1].expected_by
+    later = contacts[1].occurred_at + timedelta(hours=1)
     by_hand = ContactTimes(
-        3, True, contacts[0].occurred_at, follow_up_at=contacts[0].occurred_at + timedelta(hours=1)
+        3,
+        True,
+        later,
+        expected_by=later + timedelta(hours=72),
+        follow_up_at=later + timedelta(hours=1),
     )
     follow = next_follow_up([*contacts, by_hand], CaseStatus.open)
     assert follow is not None and follow.contact_id == 3
+    assert follow.expected_by == later + timedelta(hours=1)
 
 
 def test_no_follow_up_while_waiting_on_me_resolved_or_closed() -> None:

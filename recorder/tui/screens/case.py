@@ -41,11 +41,12 @@ TIMELINE = (
 
 def answer_cell(contact: ContactView, now: datetime, zone: tzinfo) -> str:
     """For an outbound contact: answered, or by when an answer is due (late stands out)."""
+    due = contact.due
     if contact.direction != "outbound":
-        return ""
+        # Support's promise to come back by a date.
+        return "" if due is None else f"promise {short_time(due, zone)[:6]}"
     if contact.answered_by is not None:
         return "answered"
-    due = contact.follow_up_at or contact.expected_by
     if due is None:
         return "-"
     day = short_time(due, zone)[:6]
@@ -78,13 +79,20 @@ def summary(detail: CaseDetail, now: datetime, zone: tzinfo) -> str:
         lines.append(f"[b $warning]⚑[/] and {len(raised) - 2} more possible duplicates")
     rung = detail.escalation
     if rung is not None:
-        lines.append(f"Escalation: {rung.rung} since {short_time(rung.since, zone)}")
+        dates = [f"Escalation: {rung.rung} since {short_time(rung.since, zone)}"]
+        if rung.earliest is not None:
+            dates.append(f"{escape(rung.next)} from {short_time(rung.earliest, zone)}")
+        if rung.latest is not None:
+            dates.append(f"[b]last day {short_time(rung.latest, zone)}[/b]")
+        lines.append("; ".join(dates))
     step = detail.next_step(now)
     if detail.next_follow_up_at is not None and step is not None:
         late = detail.next_follow_up_at <= now
         when = short_time(detail.next_follow_up_at, zone)
         head = f"[b red]Overdue since {when}[/]" if late else f"Follow up {when}"
-        lines.append(f"{head}: {escape(step)}")
+        waits_on = detail.waits_on
+        basis = f" ({escape(waits_on.due_label())})" if waits_on and waits_on.due_label() else ""
+        lines.append(f"{head}{basis}: {escape(step)}")
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
-from recorder.read.reports import DueItem, due_follow_ups
+from recorder.read.reports import DueItem, DueKind, due_follow_ups
 from recorder.tui.actions import DUE_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
 from recorder.tui.formatting import short_time
@@ -77,13 +77,20 @@ class DueScreen(RecorderScreen[None]):
         table = self.query_one(DataTable)
         table.clear()
         zone = self.context.zone
-        for item in items:
-            when = short_time(item.expected_by, zone)
+        for n, item in enumerate(items):
+            when = short_time(item.at, zone)
+            if item.kind is DueKind.follow_up:
+                cell = f"[b red]late {when}[/]" if item.overdue else f"by {when}"
+            elif item.kind is DueKind.may_escalate:
+                cell = f"escalate {when}"
+            else:
+                cell = f"[b red]last day {when}[/]" if item.overdue else f"[b]last day {when}[/]"
+            urgent = "[b $warning]![/] " if item.urgent else ""
             table.add_row(
-                f"[b red]late {when}[/]" if item.overdue else f"by {when}",
+                cell,
                 escape(item.platform),
-                escape(f"#{item.case_id} {item.title}"),
-                key=str(item.case_id),
+                urgent + escape(f"#{item.case_id} {item.title}"),
+                key=f"{item.case_id}-{item.kind.value}-{n}",
             )
         if not items:
             self.query_one("#step", Static).update(
@@ -94,10 +101,15 @@ class DueScreen(RecorderScreen[None]):
 
     def _describe(self, row: int) -> None:
         item = self.items[row]
-        ref = f" ref {item.reference}" if item.reference else ""
+        urgent = " ([b]urgent[/b])" if item.urgent else ""
+        if item.kind is DueKind.follow_up:
+            ref = f" ref {item.reference}" if item.reference else ""
+            basis = f" ({item.basis})" if item.basis else ""
+            what = f"waits on {item.channel}{ref}{basis}"
+        else:
+            what = "may go further" if item.kind is DueKind.may_escalate else "has a last day"
         self.query_one("#step", Static).update(
-            f"[b]{escape(item.title)}[/b] waits on {item.channel}{escape(ref)}\n"
-            f"→ {escape(item.next_step)}"
+            f"[b]{escape(item.title)}[/b]{urgent} {escape(what)}\n→ {escape(item.next_step)}"
         )
 
     @on(DataTable.RowHighlighted)
