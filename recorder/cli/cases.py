@@ -215,6 +215,13 @@ def _contact_text(text: str | None, text_file: str | None) -> str | None:
     help="Follow up then if no answer came: 'in 3 business days', '+2d', 'tomorrow 9am', "
     "'next monday', or a date (default: the platform's window for the channel).",
 )
+@click.option(
+    "--me",
+    "me",
+    multiple=True,
+    metavar="NAME",
+    help="Your name in a chat transcript (repeatable); You, Me and 我 are known already.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
 @click.pass_context
 def log(
@@ -233,9 +240,15 @@ def log(
     auto_ack: bool | None,
     trust_sender: bool,
     follow_up: str | None,
+    me: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    """Record one contact in a case and print its id."""
+    """Record one contact in a case and print its id.
+
+    A chat (or a call, or a social thread) pasted with both sides, one line a turn
+    ("[10:32] Anna: ...", "Anna (10:32 AM): ...", "You: ...", "客服：..."), is kept as a
+    conversation: support's answer in it answers you, and is never late.
+    """
     from recorder.write.entries import Entry, log_entry
 
     entry = Entry(
@@ -250,6 +263,7 @@ def log(
         text=_contact_text(text, text_file) or "",
         auto_ack=auto_ack,
         sender_trusted=trust_sender,
+        me=me,
         follow_up=follow_up,
         local=local(),
         attach=[Path(p).expanduser() for p in attach],

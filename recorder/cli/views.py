@@ -61,6 +61,7 @@ def list_command(
             f"#{c.id:<5} {c.status.value:<18} {c.platform:<10.10} {c.title:<36.36} "
             f"ref {refs:<12} last {show_time(c.last_contact_at)}{due}"
             + (f"  {c.open_flags} possible duplicate(s)" if c.open_flags else "")
+            + ("  URGENT" if c.priority == "urgent" else "")
         )
 
 
@@ -70,6 +71,7 @@ def list_command(
 @click.pass_context
 def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
     """Show a case and its whole history in time order."""
+    from recorder.domain.transcripts import describe_turns, summary
     from recorder.read.cases import case_detail
 
     now = access(ctx).clock.now()
@@ -86,9 +88,8 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
     if detail.merged_cases:
         merged = ", ".join(f"#{i}" for i in detail.merged_cases)
         click.echo(f"  cases merged into this one: {merged}")
-    for flag in detail.flags:
-        if flag.status.value == "open" and flag.case_id == detail.id:
-            click.echo(f"  possible duplicate (flag #{flag.id}): {flag.message(zone, now)}")
+    for flag in detail.warnings():
+        click.echo(f"  possible duplicate (flag #{flag.id}): {flag.message(zone, now)}")
     if detail.next_follow_up_at is not None:
         late = "overdue since" if detail.next_follow_up_at <= now else "due"
         waits_on = detail.waits_on
@@ -109,17 +110,19 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         if value:
             click.echo(f"  {key.replace('_', ' ')}: {value}")
     for c in detail.contacts:
-        arrow = "→" if c.direction == "outbound" else "←"
+        arrow = "⇄" if c.turns else "→" if c.direction == "outbound" else "←"
         head = [show_time(c.occurred_at), arrow, c.channel]
         head += [f"ref {c.reference}"] if c.reference else []
         head += [c.agent] if c.agent else []
         head += ["(automatic)"] if c.auto_ack else []
         head += [f"(from case #{c.merged_from})"] if c.merged_from else []
-        if c.direction == "outbound" and c.due is not None:
+        if c.answered_by == c.id:
+            head += ["answered in the conversation"]
+        elif c.direction == "outbound" and c.due is not None and c.due_basis != "promise":
             answer = f"answered by [{c.answered_by}]" if c.answered_by else "unanswered"
             head += [f"expected by {show_time(c.due)} ({c.due_label()}), {answer}"]
-        elif c.due is not None:
-            head += [f"promised an answer by {show_time(c.due)}"]
+        if c.due is not None and c.due_basis == "promise":
+            head += [f"support promised an answer by {show_time(c.due)}"]
         click.echo("")
         click.echo(f"  [{c.id}] " + "  ".join(head))
         if c.distrusted:
@@ -128,7 +131,9 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
             click.echo(f"      taken for an automatic acknowledgement: {c.auto_ack_reason}")
         if c.subject:
             click.echo(f"      {c.subject}")
-        for line in c.text.splitlines():
+        if c.turns:
+            click.echo(f"      ({summary(c.turns)})")
+        for line in (describe_turns(c.turns) if c.turns else c.text).splitlines():
             click.echo(f"      {line}")
         for a in c.attachments:
             click.echo(f"      📎 {a.name} ({a.size} bytes, sha256 {a.sha256[:12]}…)")

@@ -144,7 +144,27 @@ WORDS: dict[str, str] = {
 
 # Terms of one kind: two texts that both name terms of a kind, but not the same ones,
 # are about different problems however alike the rest of them reads.
+ASSETS = frozenset(
+    {
+        "btc", "eth", "usdt", "usdc", "dai", "sol", "xrp", "bnb", "ada", "doge", "trx", "ltc",
+        "dot", "matic", "pol", "avax", "link", "xlm", "atom", "shib", "ton", "arb", "op",
+        "gusd", "pyusd", "usd", "eur", "gbp", "cny", "rmb", "jpy", "aud", "hkd", "sgd",
+    }
+)  # fmt: skip
+"""Assets and currencies: two problems about different ones are different problems."""
+
+VAGUE = frozenset(
+    {
+        "missing", "lost", "funds", "fund", "money", "balance", "issue", "problem", "help",
+        "question", "account", "support", "urgent", "please", "pending", "error", "wrong",
+        "fail", "not_received", "delay",
+    }
+)  # fmt: skip
+"""Terms that say something is wrong without saying what: a title made only of these
+("Missing funds", "Account problem") names no problem to compare."""
+
 KINDS: dict[str, frozenset[str]] = {
+    "asset": ASSETS,
     "direction of money": frozenset({"deposit", "withdrawal"}),
     "what happened to a payment": frozenset({"declined", "charged"}),
     "account state": frozenset({"lock", "close", "reopen"}),

@@ -85,6 +85,8 @@ class DuplicateKind(StrEnum):
     """An earlier message in the case is still inside its response window."""
     similar_case = "similar_case"
     """The problem reads like an open case of the same platform."""
+    second_ticket = "second_ticket"
+    """A new ticket number in a case whose first ticket is still unanswered."""
 
 
 class FlagStatus(StrEnum):
@@ -95,6 +97,8 @@ class FlagStatus(StrEnum):
     """Not a duplicate."""
     confirmed = "confirmed"
     """A duplicate indeed."""
+    closed = "closed"
+    """Moot: its case was merged into another (an unmerge opens it again)."""
 
 
 IDENTIFIERS = ("txid", "order_number", "account_email", "asset", "amount")

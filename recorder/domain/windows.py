@@ -10,7 +10,10 @@ Pure logic on plain values: no database, no UI. The rules (issue 4):
   the user set by hand wins. An answer (an inbound contact that is not an automatic
   acknowledgement, from a sender the user may trust) answers every earlier outbound
   contact of its case.
-- An inbound contact may carry a promise ("we will update you within 3 business
+- A conversation (a chat split into turns, recorder.domain.transcripts) is answered
+  in itself when support spoke after the user's last turn: never late, and an answer to
+  the user's earlier messages; when the user spoke last it waits like a message sent.
+- An inbound contact (or a conversation) may carry a promise ("we will update you within 3 business
   days"): its expected-by is when support said it would come back, kept until a later
   answer.
 - Each message has its own clock. A case's next follow-up is the due time of the
@@ -201,12 +204,27 @@ class ContactTimes:
     trusted: bool = True
     """For an inbound contact: whether its sender may speak for the platform (no sender
     finding, or the user trusts it)."""
+    conversation: bool = False
+    """A conversation (a chat split into turns): its own turns say who spoke last."""
+    answered_in_session: bool = False
+    """For a conversation: support answered the user's last turn in it."""
+
+    @property
+    def waits(self) -> bool:
+        """Whether it is the user's word waiting for support's: an outbound message, or
+        a conversation in which the user spoke last."""
+        if self.conversation:
+            return not self.answered_in_session
+        return self.outbound
 
     @property
     def is_answer(self) -> bool:
-        """Whether this is support's answer: inbound, not automatic, from a trusted
-        sender. Only an answer meets a window."""
-        return not self.outbound and not self.auto_ack and self.trusted
+        """Whether this is support's answer: inbound (or a conversation support
+        answered in), not automatic, from a trusted sender. Only an answer meets a
+        window."""
+        if self.auto_ack or not self.trusted:
+            return False
+        return self.answered_in_session if self.conversation else not self.outbound
 
     @property
     def due(self) -> datetime | None:
@@ -216,8 +234,13 @@ class ContactTimes:
     @property
     def promises(self) -> bool:
         """Whether this is support promising to come back by a time (`expected_by`):
-        inbound, from a trusted sender, automatic or not."""
-        return not self.outbound and self.trusted and self.due is not None
+        support's word (automatic or not, or in a conversation), from a trusted sender."""
+        return (
+            not self.waits
+            and self.trusted
+            and self.due is not None
+            and (self.conversation or not self.outbound)
+        )
 
 
 @dataclass(frozen=True)
@@ -244,13 +267,15 @@ def answers(contacts: Sequence[ContactTimes]) -> dict[int, int | None]:
     answered: dict[int, int | None] = {}
     waiting: list[int] = []
     for contact in sorted(contacts, key=lambda c: (c.occurred_at, c.id)):
-        if contact.outbound:
+        if contact.waits:
             answered[contact.id] = None
             waiting.append(contact.id)
         elif contact.is_answer:
             for contact_id in waiting:
                 answered[contact_id] = contact.id
             waiting.clear()
+            if contact.outbound:  # a conversation: answered in itself
+                answered[contact.id] = contact.id
     return answered
 
 
@@ -263,7 +288,7 @@ def waiting(contacts: Sequence[ContactTimes]) -> list[ContactTimes]:
     return [
         c
         for c in ordered
-        if (c.outbound and answered.get(c.id) is None)
+        if (c.waits and answered.get(c.id) is None)
         or (c.promises and (last_answer is None or last_answer <= c.occurred_at))
     ]
 
@@ -370,7 +395,7 @@ def status_of(contacts: Sequence[tuple[str, ContactTimes]]) -> CaseStatus:
     escalated = any(channel in ESCALATING_CHANNELS for channel, _ in ordered)
     on_support = CaseStatus.escalated if escalated else CaseStatus.waiting_on_support
     for _, contact in reversed(ordered):
-        if contact.outbound or contact.promises:
+        if contact.waits or contact.promises:
             return on_support
         if contact.is_answer:
             return CaseStatus.waiting_on_me

@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 
 from recorder.domain.calendars import calendar_of
 from recorder.domain.escalation import Escalation, escalation
+from recorder.domain.transcripts import describe_turns, summary
 from recorder.domain.vocabulary import IDENTIFIER_LABELS
-from recorder.domain.windows import Calendar, answers
+from recorder.domain.windows import Calendar, answers, describe_basis
 from recorder.export.evidence import Evidence
 from recorder.store.times import contact_times
 
@@ -38,7 +39,11 @@ class ContactLine:
 
     def met(self, now: datetime, zone: ZoneInfo) -> str:
         """Whether the answer came by the time it was due, in words."""
+        if self.answered_by == self.record["id"]:
+            return "met: answered in the conversation itself"
         if self.record["direction"] != "outbound" or self.due is None:
+            return ""
+        if self.record.get("due_basis") == "promise":
             return ""
         if self.answered_at is not None:
             when = (
@@ -125,12 +130,20 @@ def _stories(evidence: Evidence) -> Iterator[CaseStory]:
         yield CaseStory(case, platform, lines, flags.get(case["id"], []), rung)
 
 
+def shown_text(contact: dict[str, Any]) -> str:
+    """A contact's text as the timeline shows it: a conversation turn by turn, saying
+    who spoke (records.json keeps the text exactly as given, and the turns)."""
+    turns = contact.get("turns") or []
+    return describe_turns(turns) if turns else str(contact["text"])
+
+
 FLAG_WORDS = {
     "same_reference": "same reference as",
     "same_identifier": "same TxID or order number as",
     "same_message": "same message as in",
     "still_waiting": "sent while an earlier message was inside its window, in",
     "similar_case": "reads like",
+    "second_ticket": "a new ticket number while the first was unanswered, in",
 }
 
 
@@ -192,8 +205,17 @@ def _make_contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> lis
     if c["auto_ack"]:
         why = f" ({c['auto_ack_reason']})" if c.get("auto_ack_reason") else ""
         facts.append(("Note", f"automatic acknowledgement{why}"))
-    if line.due is not None and c["direction"] == "outbound":
-        facts.append(("Expected by", when_both(line.due, zone)))
+    turns = c.get("turns") or []
+    if turns:
+        facts[2] = ("Direction", summary(turns))
+    basis = describe_basis(
+        c.get("due_basis"), c.get("due_window"), user_set=c.get("follow_up_at") is not None
+    )
+    if line.due is not None and c.get("due_basis") == "promise":
+        facts.append(("Promised", f"{basis}: by {when_both(line.due, zone)}"))
+    elif line.due is not None and (c["direction"] == "outbound" or turns):
+        facts.append(("Expected by", when_both(line.due, zone) + (f" ({basis})" if basis else "")))
+    if line.met(now, zone):
         facts.append(("Answer", line.met(now, zone)))
     if c.get("merged_from_id"):
         facts.append(("Moved from", f"case #{c['merged_from_id']}"))
@@ -259,7 +281,7 @@ def timeline_html(evidence: Evidence, *, version: str) -> str:
             )
             out.append(_facts_html(_contact_facts(line, story.zone, now)))
             if c["text"]:
-                out.append(f'<pre class="text">{html.escape(c["text"])}</pre>')
+                out.append(f'<pre class="text">{html.escape(shown_text(c))}</pre>')
             if line.attachments:
                 out.append('<ul class="files">')
                 out += [
@@ -323,7 +345,7 @@ def timeline_md(evidence: Evidence, *, version: str) -> str:
             out += ["", f"### {arrow} Contact #{c['id']}", ""]
             out += [f"- **{k}:** {_md(v)}" for k, v in _contact_facts(line, story.zone, now)]
             if c["text"]:
-                out += ["", _fence(c["text"])]
+                out += ["", _fence(shown_text(c))]
             for a in line.attachments:
                 out.append(
                     f"- Attachment: {_md(a['name'])} ({a['size']} bytes), SHA-256 `{a['sha256']}`"

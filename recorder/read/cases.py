@@ -202,6 +202,18 @@ class CaseDetail:
     flags: list[FlagView] = field(default_factory=list)
     """Duplicate flags raised on this case or pointing at it, newest first."""
 
+    def warnings(self) -> list[FlagView]:
+        """The open duplicate flags raised on this case, newest first, each warning
+        once (the same repeat flagged on two contacts reads as one line)."""
+        seen: set[tuple[str, int, str]] = set()
+        out = []
+        for flag in self.flags:
+            key = (flag.kind.value, flag.earlier_case_id, flag.matched)
+            if flag.case_id == self.id and flag.status.value == "open" and key not in seen:
+                seen.add(key)
+                out.append(flag)
+        return out
+
     @property
     def waits_on(self) -> ContactView | None:
         """The contact the next follow-up waits on: the user's latest unanswered
@@ -225,7 +237,7 @@ class CaseDetail:
             overdue=self.next_follow_up_at <= now,
             rung=self.escalation,
             now=now,
-            promised=waits_on is not None and waits_on.direction == "inbound",
+            promised=waits_on is not None and waits_on.due_basis == "promise",
         )
 
     def to_json(self, now: datetime, local: tzinfo = UTC) -> dict[str, Any]:

@@ -123,6 +123,7 @@ class ContactView:
 
     def times(self) -> ContactTimes:
         """What the follow-up rules need of this contact."""
+        from recorder.domain.transcripts import answered_in_session
         from recorder.domain.windows import ContactTimes
 
         return ContactTimes(
@@ -133,6 +134,8 @@ class ContactView:
             expected_by=self.expected_by,
             follow_up_at=self.follow_up_at,
             trusted=not self.distrusted,
+            conversation=bool(self.turns),
+            answered_in_session=bool(self.turns) and answered_in_session(self.turns),
         )
 
 

@@ -87,7 +87,7 @@ def due_follow_ups(reader: Reader, *, now: datetime, until: datetime) -> list[Du
     rows = reader.rows(
         "SELECT cases.id, platforms.name, cases.title, cases.status, cases.follow_up_contact_id,"
         " contacts.channel, contacts.reference, cases.next_follow_up_at, cases.unanswered,"
-        " cases.complaint_at, cases.refs, cases.priority, contacts.direction,"
+        " cases.complaint_at, cases.refs, cases.priority,"
         " contacts.due_basis, contacts.due_window, contacts.follow_up_at"
         " FROM cases JOIN platforms ON platforms.id = cases.platform_id"
         " LEFT JOIN contacts ON contacts.id = cases.follow_up_contact_id"
@@ -117,7 +117,7 @@ def due_follow_ups(reader: Reader, *, now: datetime, until: datetime) -> list[Du
                 reference=reference,
                 unanswered=row[8],
                 escalation=rung,
-                basis=describe_basis(row[13], row[14], user_set=row[15] is not None),
+                basis=describe_basis(row[12], row[13], user_set=row[14] is not None),
                 next_step=next_step(
                     channel=row[5],
                     reference=reference,
@@ -125,7 +125,7 @@ def due_follow_ups(reader: Reader, *, now: datetime, until: datetime) -> list[Du
                     overdue=overdue,
                     rung=rung,
                     now=now,
-                    promised=row[12] == "inbound",
+                    promised=row[12] == "promise",
                 ),
             )
         )
@@ -212,13 +212,13 @@ def response_stats(reader: Reader, *, platform: str | None = None) -> list[Respo
     rows = reader.rows(
         "SELECT platforms.name, contacts.case_id, contacts.id, contacts.channel,"
         " contacts.direction, contacts.occurred_at, contacts.auto_ack, contacts.expected_by,"
-        " contacts.follow_up_at"
+        " contacts.follow_up_at, contacts.turns"
         " FROM contacts JOIN cases ON cases.id = contacts.case_id"
         " JOIN platforms ON platforms.id = cases.platform_id" + where,
         params,
     )
     by_case: dict[int, list[tuple[str, str, ContactTimes]]] = {}
-    columns = ("id", "direction", "occurred_at", "auto_ack", "expected_by", "follow_up_at")
+    columns = ("id", "direction", "occurred_at", "auto_ack", "expected_by", "follow_up_at", "turns")
     for name, case_id, contact_id, channel, *rest in rows:
         times = contact_times(dict(zip(columns, (contact_id, *rest), strict=True)))
         by_case.setdefault(case_id, []).append((name, channel, times))

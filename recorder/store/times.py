@@ -81,11 +81,14 @@ def contact_times(row: Mapping[Any, Any]) -> ContactTimes:
     """What the follow-up rules need of a contact, from its stored columns (`id`,
     `direction`, `occurred_at`, `auto_ack`, `expected_by`, `follow_up_at`) as a row
     mapping or an exported record; `sender_findings` and `sender_trusted`, where given,
-    say whether an inbound contact may answer."""
+    say whether an inbound contact may answer, and `turns` whether support answered in
+    a conversation."""
+    from recorder.domain.transcripts import answered_in_session
     from recorder.domain.windows import ContactTimes
 
     occurred = any_time(row["occurred_at"])
     assert occurred is not None
+    turns = stored_json(row.get("turns") or [])
     return ContactTimes(
         id=row["id"],
         outbound=row["direction"] == "outbound",
@@ -95,4 +98,6 @@ def contact_times(row: Mapping[Any, Any]) -> ContactTimes:
         follow_up_at=any_time(row["follow_up_at"]),
         trusted=not stored_json(row.get("sender_findings") or [])
         or bool(row.get("sender_trusted")),
+        conversation=bool(turns),
+        answered_in_session=bool(turns) and answered_in_session(turns),
     )

@@ -25,7 +25,13 @@ from recorder.domain.duplicates import (
     similarity,
 )
 from recorder.domain.identifiers import find_identifiers
-from recorder.domain.vocabulary import OPEN_STATUSES, Channel, Direction, DuplicateKind
+from recorder.domain.vocabulary import (
+    OPEN_STATUSES,
+    Channel,
+    Direction,
+    DuplicateKind,
+    FlagStatus,
+)
 from recorder.store.lookups import platform_by_name
 from recorder.store.models import Case, Contact, DuplicateFlag, Platform, table_of
 from recorder.store.session import Tx
@@ -165,6 +171,9 @@ def contact_findings(
     waiting = _still_waiting(session, case, fields)
     if waiting is not None:
         found.append(waiting)
+    second = _second_ticket(session, case, fields)
+    if second is not None:
+        found.append(second)
     if case.contact_count == 0 and case.id is not None:
         found += similar_findings(
             session,
@@ -203,6 +212,58 @@ def _still_waiting(session: Session, case: Case, fields: Mapping[str, Any]) -> F
         earlier_contact_id=earlier.id,
         matched=f"{named} ({window})" if window else named,
         due_at=due,
+    )
+
+
+def _second_ticket(session: Session, case: Case, fields: Mapping[str, Any]) -> Finding | None:
+    """The case's first ticket, if it is unanswered and the new message gives another
+    ticket number: the user is opening a second ticket for one problem."""
+    from recorder.domain.windows import answers
+    from recorder.store.times import contact_times
+
+    reference = fields.get("reference")
+    if not reference or case.id is None:
+        return None
+    table = table_of(Contact)
+    rows = (
+        session.connection()
+        .execute(
+            sa.select(
+                table.c.id,
+                table.c.direction,
+                table.c.occurred_at,
+                table.c.auto_ack,
+                table.c.expected_by,
+                table.c.follow_up_at,
+                table.c.sender_findings,
+                table.c.sender_trusted,
+                table.c.reference,
+            ).where(table.c.case_id == case.id)
+        )
+        .all()
+    )
+    times = [contact_times(row._mapping) for row in rows]
+    answered = answers(times)
+    moment: datetime = fields["occurred_at"]
+    first = min(
+        (
+            (t.occurred_at, t.id, row.reference)
+            for row, t in zip(rows, times, strict=True)
+            if t.outbound
+            and row.reference
+            and row.reference != reference
+            and t.occurred_at < moment
+        ),
+        default=None,
+    )
+    if first is None or answered.get(first[1]) is not None:
+        return None
+    return Finding(
+        DuplicateKind.second_ticket,
+        case.id,
+        case.title,
+        earlier_contact_id=first[1],
+        matched=f"ticket {first[2]}",
     )
 
 
@@ -280,7 +341,11 @@ def keep_findings(
             DuplicateFlag.case_id == case_id,
             DuplicateFlag.earlier_case_id == finding.earlier_case_id,
         )
-        if finding.kind not in (DuplicateKind.similar_case, DuplicateKind.same_identifier):
+        if finding.kind in (DuplicateKind.still_waiting, DuplicateKind.second_ticket):
+            # One open warning of each of these kinds per case, however often the user
+            # writes again before deciding about it.
+            same = same.where(DuplicateFlag.status == FlagStatus.open)
+        elif finding.kind not in (DuplicateKind.similar_case, DuplicateKind.same_identifier):
             same = same.where(DuplicateFlag.contact_id == contact_id)
         if tx.session.exec(same).first() is not None:
             continue

@@ -45,6 +45,7 @@ def log_contact(
     text: str = "",
     auto_ack: bool | None = None,
     sender_trusted: bool = False,
+    me: Sequence[str] = (),
     source: Source = Source.typed,
     source_name: str | None = None,
     follow_up_at: datetime | None = None,
@@ -58,6 +59,9 @@ def log_contact(
     (`sender_findings`); with a finding it answers nothing unless `sender_trusted`.
     With `auto_ack` None, its wording and sender decide whether it is an automatic
     acknowledgement (and `auto_ack_reason` says why).
+
+    A chat or call whose text reads as a transcript is kept with its turns as well
+    (`conversation_turns`; `me`: the user's names in it).
 
     What it repeats is flagged (`tx.flags`), never refused. A contact already stored
     with exactly this text at exactly this time is not stored again: that one is
@@ -78,6 +82,7 @@ def log_contact(
             "follow_up_at": follow_up_at,
         }
     )
+    fields["turns"] = conversation_turns(fields["channel"], fields["text"], me)
     platform = tx.session.get(Platform, case.platform_id)
     assert platform is not None
     fields.update(who_spoke(platform, fields, auto_ack))
@@ -112,6 +117,21 @@ def log_contact(
     refresh_case(tx, case, facts=True)
     keep_findings(tx, findings, case_id=case_id, contact_id=contact.id)
     return contact
+
+
+CONVERSATION_CHANNELS = frozenset({Channel.chat, Channel.phone, Channel.social})
+"""Channels whose text may be a conversation of turns rather than one message."""
+
+
+def conversation_turns(channel: Channel, text: str, me: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The turns of a chat, call or social thread whose text reads as a transcript;
+    nothing for one message (it is kept whole, and its direction says who wrote it)."""
+    if channel not in CONVERSATION_CHANNELS or not text.strip():
+        return []
+    from recorder.domain.transcripts import split_transcript
+
+    turns = split_transcript(text, me=me)
+    return [] if turns is None else [t.to_json() for t in turns]
 
 
 def who_spoke(platform: Platform, fields: dict[str, Any], auto_ack: bool | None) -> dict[str, Any]:
@@ -200,6 +220,12 @@ def edit_contact(tx: Tx, contact_id: int, changes: ContactEdit) -> Contact:
     fields = contact_fields(changes)
     if "text" in fields:
         contact.message_key = message_key(fields["text"])
+    if {"text", "channel"} & set(fields):
+        # Split again, knowing the user by the names they had in the old turns.
+        mine = [t["name"] for t in contact.turns if t.get("speaker") == "me"]
+        fields["turns"] = conversation_turns(
+            fields.get("channel", contact.channel), fields.get("text", contact.text), mine
+        )
     if "auto_ack" in fields:
         fields["auto_ack_reason"] = None
     if {"address", "direction"} & set(fields):

@@ -82,6 +82,14 @@ def merge_cases(tx: Tx, from_id: int, into_id: int) -> Case:
     ).all()
     for flag in flags:
         update(tx, flag, {"status": FlagStatus.confirmed, "decided_at": tx.now})
+    # The merged case's other warnings are moot now: its contacts are in the target.
+    moot = tx.session.exec(
+        select(DuplicateFlag).where(
+            col(DuplicateFlag.status) == FlagStatus.open, DuplicateFlag.case_id == from_id
+        )
+    ).all()
+    for flag in moot:
+        update(tx, flag, {"status": FlagStatus.closed, "decided_at": tx.now})
     update(tx, source, {"merged_into_id": into_id, "status": CaseStatus.closed}, touch=True)
     refresh_case(tx, source)
     refresh_case(tx, target, facts=True)
@@ -112,6 +120,13 @@ def unmerge_case(tx: Tx, case_id: int) -> Case:
     ).all()
     for contact in back:
         update(tx, contact, {"case_id": case_id, "merged_from_id": None})
+    # The warnings the merge closed as moot are open again.
+    for flag in tx.session.exec(
+        select(DuplicateFlag).where(
+            col(DuplicateFlag.status) == FlagStatus.closed, DuplicateFlag.case_id == case_id
+        )
+    ).all():
+        update(tx, flag, {"status": FlagStatus.open, "decided_at": None})
     update(tx, source, {"merged_into_id": None, "status": status}, touch=True)
     refresh_case(tx, source)  # its status as it was, from the audit log
     refresh_case(tx, target, facts=True)

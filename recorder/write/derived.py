@@ -33,13 +33,22 @@ from recorder.write.audit import update
 def due_time(platform: Platform, contact: Contact) -> dict[str, Any]:
     """A contact's `expected_by`, `due_basis` and `due_window`.
 
-    Outbound: its time plus the platform's window for the channel, else the window the
-    jurisdiction's rules give (complaints), else recorder's labelled default; every
-    message the user sends has a chase date. Inbound: the end of a promise support made
-    in it ("within 3 business days"), if any.
+    Outbound (or a conversation in which the user spoke last): its time plus the
+    platform's window for the channel, else the window the jurisdiction's rules give
+    (complaints), else recorder's labelled default; every message the user sends has a
+    chase date. Inbound (or a conversation support answered in): the end of a promise
+    support made in it ("within 3 business days"), if any.
     """
     window: str | None
-    if contact.direction is Direction.outbound:
+    said = None  # what support said in the contact, for a promise
+    if contact.turns:
+        from recorder.domain.transcripts import agent_text, answered_in_session
+
+        if answered_in_session(contact.turns):
+            said = agent_text(contact.turns)
+    elif contact.direction is Direction.inbound:
+        said = contact.text
+    if said is None and (contact.turns or contact.direction is Direction.outbound):
         channel = contact.channel.value
         window, basis = platform.windows.get(channel), DueBasis.window
         if window is None:
@@ -52,7 +61,7 @@ def due_time(platform: Platform, contact: Contact) -> dict[str, Any]:
         from recorder.domain.duplicates import normalise_message
         from recorder.domain.promises import find_promise
 
-        promise = find_promise(normalise_message(contact.text))
+        promise = find_promise(normalise_message(said or ""))
         if promise is None:
             return {"expected_by": None, "due_basis": None, "due_window": None}
         parsed, basis, window = promise, DueBasis.promise, str(promise)
@@ -98,6 +107,7 @@ def refresh_case(tx: Tx, case: Case, *, activity: bool = True, facts: bool = Fal
                 table.c.created_at,
                 table.c.sender_findings,
                 table.c.sender_trusted,
+                table.c.turns,
             )
             .where(table.c.case_id == case.id)
             .order_by(table.c.occurred_at, table.c.id)

@@ -67,6 +67,8 @@ class Entry:
     """Whether it is an automatic acknowledgement; None: its wording and sender decide."""
     sender_trusted: bool = False
     """The user trusts the sender of an inbound message despite any sender finding."""
+    me: Sequence[str] = ()
+    """The names the user goes by in a chat transcript, besides You, Me and 我."""
     source: Source = Source.typed
     source_name: str | None = None
     follow_up: str | None = None
@@ -134,6 +136,7 @@ def log_entry(tx: Tx, entry: Entry) -> Logged:
         text=entry.text,
         auto_ack=entry.auto_ack,
         sender_trusted=entry.sender_trusted,
+        me=entry.me,
         source=entry.source,
         source_name=entry.source_name,
         follow_up_at=follow_up_at,

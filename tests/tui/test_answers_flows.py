@@ -90,3 +90,78 @@ async def test_a_reply_from_a_lookalike_domain_is_flagged_and_answers_only_once_
         assert "Overdue" not in str(screen.query_one("#summary", Static).render())
     assert rows(path, "SELECT sender_trusted FROM contacts ORDER BY id") == [(0,), (1,)]
     assert rows(path, f"SELECT status FROM cases WHERE id = {case_id}") == [("waiting_on_me",)]
+
+
+async def test_the_form_says_a_reply_is_automatic_and_the_user_can_say_otherwise(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    case_id = overdue_ticket(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LogContactScreen)
+        # Only a reply from support has the field.
+        assert form.query_one("#auto-ack-row").has_class("hidden")
+        form.query_one("#channel", Select).value = "email"
+        form.query_one("#direction", Select).value = "inbound"
+        await settle(pilot)
+        assert not form.query_one("#auto-ack-row").has_class("hidden")
+        form.query_one("#text").focus()
+        await type_text(pilot, "We have received your request and will reply soon.")
+        await settle(pilot)
+        warnings = str(form.query_one("#warnings", Static).render())
+        assert "Taken for an automatic acknowledgement, which answers nothing" in warnings
+        # The user knows better: it is the answer.
+        form.query_one("#auto-ack", Select).value = "no"
+        await settle(pilot)
+        assert "automatic" not in str(form.query_one("#warnings", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen) and screen.case_id == case_id
+        summary = str(screen.query_one("#summary", Static).render())
+        assert "Overdue" not in summary  # it answered the ticket
+        assert screen.detail is not None
+        assert [c.auto_ack for c in screen.detail.contacts] == [False, False]
+        assert screen.detail.status.value == "waiting_on_me"
+
+
+async def test_urgent_is_marked_explained_and_first_among_equal_follow_ups(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        for title, priority in (("Card declined", "normal"), ("Account frozen", "urgent")):
+            log_entry(
+                tx,
+                Entry(
+                    new_case=NewCase(platform="Gemini", title=title, priority=priority),
+                    channel="ticket",
+                    direction="outbound",
+                    occurred_at=NOW - timedelta(days=1),
+                    text=f"About: {title}",
+                ),
+            )
+    access.close()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        legend = str(app.screen.query_one("#legend", Static).render())
+        assert "! urgent, first among equal follow-ups" in legend
+        # Sorted by the follow-up column: equal times, the urgent case first.
+        for _ in range(5):
+            await pilot.press("s")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        titles = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert titles == ["! Account frozen", "Card declined"]
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "urgent (sorted first among equal follow-up times)" in "".join(
+            str(s.render()) for s in app.screen.query(Static)
+        )

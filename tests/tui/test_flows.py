@@ -132,7 +132,14 @@ async def test_open_a_case_and_read_the_transcript(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ContactScreen)
-        assert app.screen.query_one(TextArea).text == TRANSCRIPT
+        # The pasted chat reads as a conversation: each turn says who spoke.
+        head = str(app.screen.query_one("#head", Static).render())
+        assert "A conversation of 3 turns; support answered in it." in head
+        assert app.screen.query_one(TextArea).text == (
+            "You (you): My BTC withdrawal has been pending since Friday.\n"
+            "Agent Sam (support): I have opened ticket 4815162 for the wallet team.\n"
+            "客服 (support): 请耐心等待，我们会尽快处理。"
+        )
         await pilot.press("escape")
         assert isinstance(app.screen, CaseScreen)
 

@@ -28,7 +28,14 @@ SAMPLES = Path(__file__).resolve().parents[1] / "data" / "duplicates.jsonl"
 
 
 def _pairs() -> list[dict[str, object]]:
-    return [json.loads(line) for line in SAMPLES.read_text("utf-8").splitlines() if line.strip()]
+    """The shared labelled pairs, and recorder's own: amount-only, asset-only and
+    vague-title look-alikes, and the same amount or asset written two ways."""
+    return [
+        json.loads(line)
+        for path in (SAMPLES, SAMPLES.with_name("duplicates_more.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 def _same(earlier: str, later: str) -> bool:
@@ -37,7 +44,7 @@ def _same(earlier: str, later: str) -> bool:
 
 def test_similar_case_precision_and_recall_on_the_labelled_pairs() -> None:
     pairs = _pairs()
-    assert len(pairs) >= 30, "the labelled set went missing"
+    assert len(pairs) >= 45, "a labelled set went missing"
     outcomes = [(bool(p["dup"]), _same(str(p["earlier"]), str(p["later"]))) for p in pairs]
     true_pos = sum(1 for label, found in outcomes if label and found)
     false_pos = sum(1 for label, found in outcomes if not label and found)
@@ -56,6 +63,9 @@ def test_similar_case_precision_and_recall_on_the_labelled_pairs() -> None:
         ("ETH withdrawal pending for 48 hours", "ETH deposit pending for 48 hours"),
         ("Staking rewards not paid for October", "Staking rewards not paid for November"),
         ("充值USDT未到账", "提现USDT未到账"),
+        ("ETH withdrawal of 0.3 ETH", "ETH withdrawal of 1.5 ETH"),
+        ("USDC 充值未到账", "ETH deposit of 2.0 ETH"),
+        ("Missing funds", "BTC withdrawal missing"),
     ],
 )
 def test_a_difference_that_matters_vetoes_however_alike_the_rest(earlier: str, later: str) -> None:

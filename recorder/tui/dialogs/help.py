@@ -12,6 +12,11 @@ from textual.widgets import DataTable, Static
 
 from recorder.tui.actions import APP_ACTIONS, CLOSE, UserAction, bindings
 
+MARKS = (
+    "Marks: [b magenta]![/] urgent (sorted first among equal follow-up times) · "
+    "[b yellow]⚑[/] possible duplicate · [b red]late[/] overdue"
+)
+
 KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "esc", "enter": "enter"}
 
 
@@ -42,6 +47,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Static("[b]Keys[/b]  (every action is also in the command palette: ^p)")
             yield DataTable(show_cursor=False)
+            yield Static(MARKS)
             yield Static("esc closes this", classes="hint")
 
     def on_mount(self) -> None:

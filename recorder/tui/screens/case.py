@@ -42,6 +42,8 @@ TIMELINE = (
 def answer_cell(contact: ContactView, now: datetime, zone: tzinfo) -> str:
     """For an outbound contact: answered, or by when an answer is due (late stands out)."""
     due = contact.due
+    if contact.answered_by == contact.id:
+        return "in session"  # a conversation support answered in: never late
     if contact.direction != "outbound":
         # Support's promise to come back by a date.
         return "" if due is None else f"promise {short_time(due, zone)[:6]}"
@@ -72,7 +74,7 @@ def summary(detail: CaseDetail, now: datetime, zone: tzinfo) -> str:
     if detail.merged_cases:
         merged = ", ".join(f"#{i}" for i in detail.merged_cases)
         lines.append(f"Merged into this case: {merged} (their contacts are marked)")
-    raised = [f for f in detail.flags if f.case_id == detail.id and f.status.value == "open"]
+    raised = detail.warnings()
     for flag in raised[:2]:
         lines.append(f"[b $warning]⚑[/] {escape(flag.message(zone, now))}")
     if len(raised) > 2:
@@ -186,13 +188,14 @@ class CaseScreen(RecorderScreen[None]):
             auto = " (auto)" if contact.auto_ack else ""
             cells = {
                 "when": short_time(contact.occurred_at, zone),
-                "dir": "→" if contact.direction == "outbound" else "←",
+                "dir": "⇄" if contact.turns else "→" if contact.direction == "outbound" else "←",
                 "channel": contact.channel + auto,
                 "ref": escape(contact.reference or ""),
                 "due": answer_cell(contact, now, zone),
                 "agent": escape(contact.agent or ""),
                 "text": ("[b $warning]⚠[/] " if contact.distrusted else "")
                 + (f"[dim](from #{contact.merged_from})[/] " if contact.merged_from else "")
+                + (f"[dim]{len(contact.turns)} turns:[/] " if contact.turns else "")
                 + escape(first_line(contact.subject or contact.text or "(no text)", 200)),
             }
             table.add_row(*(cells[c.key] for c in self.columns_shown), key=str(contact.id))

@@ -9,6 +9,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Static, TextArea
 
+from recorder.domain.transcripts import describe_turns, summary
 from recorder.read.contacts import ContactView
 from recorder.tui.actions import CLOSE, UserAction, bindings
 from recorder.tui.context import RecorderScreen
@@ -33,11 +34,20 @@ def describe(contact: ContactView, zone: tzinfo) -> str:
         lines.append(f"An automatic acknowledgement{why}: it answers nothing.")
     if contact.distrusted:
         lines.append(f"[b $warning]⚠[/] The sender is {escape(contact.sender_warning())}.")
-    due = contact.follow_up_at or contact.expected_by
-    if contact.direction == "outbound" and contact.answered_by is not None:
+    if contact.turns:
+        lines.append(summary(contact.turns).capitalize() + ".")
+    due = contact.due
+    if contact.answered_by == contact.id:
+        lines.append("Answered in the conversation itself: never late.")
+    elif contact.direction == "outbound" and contact.answered_by is not None:
         lines.append(f"Answered by contact #{contact.answered_by}.")
-    elif contact.direction == "outbound" and due is not None:
+    elif contact.direction == "outbound" and due is not None and contact.due_basis != "promise":
         lines.append(f"An answer is due by {due.astimezone(zone):%a %d %b %Y %H:%M %Z}.")
+    if due is not None and contact.due_basis == "promise":
+        lines.append(
+            f"Support promised an answer within {contact.due_window}: "
+            f"by {due.astimezone(zone):%a %d %b %Y %H:%M %Z}."
+        )
     return "\n".join(line for line in lines if line)
 
 
@@ -61,7 +71,8 @@ class ContactScreen(RecorderScreen[None]):
         """Header lines, the text, the attachments."""
         yield Header()
         yield Static(describe(self.contact, self.context.zone), id="head")
-        yield TextArea(self.contact.text or "(no text)", read_only=True, soft_wrap=True, id="text")
+        shown = describe_turns(self.contact.turns) if self.contact.turns else self.contact.text
+        yield TextArea(shown or "(no text)", read_only=True, soft_wrap=True, id="text")
         files = self.contact.attachments
         yield Static(
             "\n".join(f"📎 {a.name}  {a.size:,} bytes  sha256 {a.sha256[:16]}…" for a in files)

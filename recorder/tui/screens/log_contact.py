@@ -21,7 +21,7 @@ from recorder.store.attachments import check_source
 from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
 from recorder.tui.messages import OpenCase
-from recorder.tui.widgets.contact_fields import NEW, ContactFields
+from recorder.tui.widgets.contact_fields import AUTO_ACK, NEW, ContactFields
 from recorder.tui.workers import WorkerResult
 from recorder.write.entries import Entry, Logged, NewCase, NewPlatform
 
@@ -59,6 +59,8 @@ class LogContactScreen(RecorderScreen[int | None]):
         findings: list[Finding]
         sender: str | None = None
         """Why the sender of the inbound message cannot be trusted, if it cannot."""
+        automatic: str | None = None
+        """Why the inbound message reads as an automatic acknowledgement, if it does."""
 
     @dataclass
     class Saved(WorkerResult):
@@ -91,7 +93,14 @@ class LogContactScreen(RecorderScreen[int | None]):
     def on_mount(self) -> None:
         """Read the platforms and their open cases; show how "now" reads."""
         self._show_when()
+        self._direction_changed()
         self._load()
+
+    @on(Select.Changed, "#direction")
+    def _direction_changed(self) -> None:
+        """Whether a reply is automatic, and its sender trusted, matter for support's."""
+        inbound = self.query_one("#direction", Select).value == Direction.inbound.value
+        self._show("auto-ack", inbound)
 
     @work(thread=True, exclusive=True, group="form")
     def _load(self) -> None:
@@ -210,15 +219,18 @@ class LogContactScreen(RecorderScreen[int | None]):
             "occurred_at": moment,
             "reference": self._value("reference") or None,
             "address": self._value("address") or None,
+            "subject": self._value("subject") or None,
             "text": self.query_one("#text", TextArea).text,
+            "auto_ack": AUTO_ACK[str(self.query_one("#auto-ack", Select).value)],
         }
         return about, fields
 
     @work(thread=True, exclusive=True, group="check")
     def _check(self, about: dict[str, Any], fields: dict[str, Any]) -> None:
+        from recorder.domain.acknowledgements import automatic_reason
         from recorder.write.checks import draft_findings, draft_sender_warning
 
-        sender = None
+        sender = automatic = None
         try:
             with self.context.access.store().read() as session:
                 found = draft_findings(session, fields=fields, **about)
@@ -227,7 +239,11 @@ class LogContactScreen(RecorderScreen[int | None]):
                 )
         except RecorderError:
             found = []
-        self.post_message(self.Checked(found, sender))
+        if fields["direction"] is Direction.inbound and fields["auto_ack"] is None:
+            automatic = automatic_reason(
+                text=fields["text"], subject=fields["subject"], address=fields["address"]
+            )
+        self.post_message(self.Checked(found, sender, automatic))
 
     @on(Checked)
     def _show_findings(self, message: Checked) -> None:
@@ -236,6 +252,11 @@ class LogContactScreen(RecorderScreen[int | None]):
         found = self.findings = message.findings
         warnings = self.query_one("#warnings", Static)
         lines = [] if message.sender is None else ["⚠ The sender is " + escape(message.sender)]
+        if message.automatic is not None:
+            lines.append(
+                "ⓘ Taken for an automatic acknowledgement, which answers nothing: "
+                f"{escape(message.automatic)}. If it is an answer, say so in Their reply."
+            )
         lines += ["⚠ " + escape(f.message(self.context.zone)) for f in found]
         if found:
             lines.append(
@@ -314,6 +335,7 @@ class LogContactScreen(RecorderScreen[int | None]):
         if problems:
             return None
         new_platform = None if new_tz is None else NewPlatform(platform, new_tz)
+        inbound = self.query_one("#direction", Select).value == Direction.inbound.value
         new_case = None
         if case_value == NEW:
             new_case = NewCase(
@@ -334,6 +356,8 @@ class LogContactScreen(RecorderScreen[int | None]):
             address=self._value("address") or None,
             subject=self._value("subject") or None,
             text=self.query_one("#text", TextArea).text,
+            auto_ack=AUTO_ACK[str(self.query_one("#auto-ack", Select).value)] if inbound else None,
+            sender_trusted=inbound and self.query_one("#trust", Select).value == "trust",
             follow_up=self._value("follow-up") or None,
             local=self.context.zone,
             attach=list(self.attachments),

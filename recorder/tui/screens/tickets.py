@@ -45,6 +45,12 @@ ALL_OPEN = "open"
 EVERYTHING = "all"
 
 
+MARKS = (
+    "[b magenta]![/] urgent, first among equal follow-ups   "
+    "[b yellow]⚑[/] possible duplicate   [b red]late[/] overdue"
+)
+"""The legend of the marks in the case list, shown under it when a mark is."""
+
 COLUMNS = (
     Column("platform", "Platform", 8),
     Column("title", "Title", None),
@@ -68,12 +74,12 @@ def case_cells(case: CaseSummary, now: datetime, zone: tzinfo) -> dict[str, Text
     every cell of every row when it is filled), and nothing in a title or a reference
     number can be mistaken for markup."""
     title = Text()
+    if case.priority == "urgent":
+        title.append("!", style="bold magenta").append(" ")
     if case.open_flags:
         title.append("⚑", style="bold yellow").append(" ")
     title.append(case.title, style="bold red" if case.overdue(now) else "")
     status = Text(STATUS_LABELS[case.status])
-    if case.priority == "urgent":
-        status = Text(f"{status}!", style="bold")
     return {
         "platform": Text(case.platform),
         "title": title,
@@ -92,7 +98,7 @@ class TicketsScreen(RecorderScreen[None]):
     TicketsScreen #filters Input { width: 1fr; }
     TicketsScreen #filters Select { width: 18; }
     TicketsScreen #welcome { padding: 1 2; }
-    TicketsScreen #more { color: $text-muted; height: 1; padding: 0 1; }
+    TicketsScreen #more, TicketsScreen #legend { color: $text-muted; height: 1; padding: 0 1; }
     TicketsScreen DataTable { height: 1fr; }
     """
 
@@ -137,6 +143,7 @@ class TicketsScreen(RecorderScreen[None]):
             )
         yield SizedTable(fill=self._fill, cursor_type="row", zebra_stripes=True, id="cases")
         yield Static("", id="more", classes="hidden")
+        yield Static(MARKS, id="legend", classes="hidden")
         yield Static(
             "No cases yet.\n\nPress [b]n[/b] to log your first contact with support: "
             "a chat, a ticket, an email. recorder keeps the ticket numbers, the "
@@ -226,6 +233,8 @@ class TicketsScreen(RecorderScreen[None]):
         note = self.query_one("#more", Static)
         note.update(f"Showing the {PAGE} most recent cases; type to narrow them down.")
         note.set_class(not more, "hidden")
+        marked = any(c.priority == "urgent" or c.open_flags for c in self.cases)
+        self.query_one("#legend").set_class(not marked, "hidden")
         self.query_one("#welcome").set_class(anything, "hidden")
         self.query_one(DataTable).set_class(not anything, "hidden")
         # The write path (SQLAlchemy) loads in the background once the screen has
@@ -257,10 +266,11 @@ class TicketsScreen(RecorderScreen[None]):
         keys = {
             "platform": lambda c: c.platform.casefold(),
             "title": lambda c: c.title.casefold(),
-            "status": lambda c: list(CaseStatus).index(c.status),
+            "status": lambda c: (list(CaseStatus).index(c.status), c.priority != "urgent"),
             "ref": lambda c: c.references[-1] if c.references else "",
             "last": lambda c: c.last_contact_at or NEVER,
-            "next": lambda c: c.next_follow_up_at or FOREVER,
+            # Urgent cases first among equal follow-up times, as in `recorder due`.
+            "next": lambda c: (c.next_follow_up_at or FOREVER, c.priority != "urgent"),
         }
         return sorted(cases, key=keys[key], reverse=key == "last")
 

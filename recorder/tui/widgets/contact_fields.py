@@ -16,6 +16,13 @@ NEW = "__new__"
 """The choice that makes a new platform or case."""
 
 
+AUTO_DETECT, AUTO_YES, AUTO_NO = "detect", "yes", "no"
+"""The choices of the form's "Their reply" field (an inbound message only)."""
+
+AUTO_ACK = {AUTO_DETECT: None, AUTO_YES: True, AUTO_NO: False}
+"""What each choice tells the write path: None lets it recognise an acknowledgement."""
+
+
 def row(label: str, *widgets: Widget, name: str) -> ComposeResult:
     """A labelled line of the form, with the line below it for its error."""
     with Horizontal(classes="row", id=f"{name}-row"):
@@ -100,6 +107,31 @@ class ContactFields(VerticalScroll):
                 compact=True,
             ),
             name="channel",
+        )
+        yield from row(
+            "Their reply",
+            Select[str](
+                [
+                    ("recorder tells an automatic reply from an answer", AUTO_DETECT),
+                    ("automatic acknowledgement: answers nothing", AUTO_YES),
+                    ("a real answer", AUTO_NO),
+                ],
+                value=AUTO_DETECT,
+                allow_blank=False,
+                id="auto-ack",
+                compact=True,
+            ),
+            Select[str](
+                [
+                    ("sender checked against the platform", "check"),
+                    ("I trust this sender", "trust"),
+                ],
+                value="check",
+                allow_blank=False,
+                id="trust",
+                compact=True,
+            ),
+            name="auto-ack",
         )
         yield from row(
             "When",
