@@ -24,7 +24,15 @@ from recorder.domain.calendars import platform_calendar
 from recorder.domain.chain import GENESIS_HASH, canonical_json, event_hash
 from recorder.domain.clock import FixedClock
 from recorder.domain.duplicates import identifier_key, message_key
-from recorder.domain.windows import ContactTimes, answers, expected_by, next_follow_up, parse_window
+from recorder.domain.identifiers import find_identifiers
+from recorder.domain.windows import (
+    DEFAULT_WINDOWS,
+    ContactTimes,
+    answers,
+    expected_by,
+    next_follow_up,
+    parse_window,
+)
 from recorder.export.evidence import read_records
 from recorder.store.db import SCHEMA_HEAD
 from recorder.store.models import (
@@ -35,6 +43,7 @@ from recorder.store.models import (
     Channel,
     Contact,
     Direction,
+    MessageIdentifier,
     Platform,
     Priority,
     Source,
@@ -160,9 +169,12 @@ def generate(
     for case, count in zip(case_rows, per_case, strict=True):
         at = case["created_at"]
         reference = str(rng.randint(1000000, 9999999))
+        txid = "0x" + rng.randbytes(32).hex()
         for n in range(count):
             at = at + timedelta(hours=rng.uniform(0.2, 60))
             text = _text(rng, text_bytes)
+            if rng.random() < 0.3:  # messages that name the case's TxID, as people write
+                text += f" The TxID is {txid}."
             contact_rows.append(
                 {
                     "id": len(contact_rows) + 1,
@@ -181,17 +193,23 @@ def generate(
                     "source_name": None,
                     "created_at": at,
                     "expected_by": None,
+                    "due_basis": None,
+                    "due_window": None,
                 }
             )
         # What the write path derives: due times, the summary, the next follow-up.
         mine = contact_rows[-count:]
         platform = platforms[case["platform_id"]]
         for contact in mine:
-            window = platform.windows.get(contact["channel"].value)
-            if contact["direction"] is Direction.outbound and window:
+            channel = contact["channel"].value
+            window = platform.windows.get(channel)
+            if contact["direction"] is Direction.outbound:
+                basis = "window" if window else "default"
+                window = window or DEFAULT_WINDOWS[channel]
                 contact["expected_by"] = expected_by(
                     contact["occurred_at"], parse_window(window), calendars[platform.id]
                 )
+                contact["due_basis"], contact["due_window"] = basis, window
         times = [
             ContactTimes(
                 id=c["id"],
@@ -209,10 +227,16 @@ def generate(
         case["next_follow_up_at"] = follow.expected_by if follow else None
         case["follow_up_contact_id"] = follow.contact_id if follow else None
         case["unanswered"] = sum(1 for by in answers(times).values() if by is None)
+    named = [
+        {"contact_id": c["id"], "kind": n.kind.value, "key": n.key, "value": n.value}
+        for c in contact_rows
+        for n in find_identifiers(c["text"])
+    ]
     with store.engine.begin() as conn:
         conn.execute(table_of(Case).insert(), case_rows)
         for start in range(0, len(contact_rows), 5000):
             conn.execute(table_of(Contact).insert(), contact_rows[start : start + 5000])
+        conn.execute(table_of(MessageIdentifier).insert(), named)
     with store.read() as session:
         head = session.execute(
             sa.select(table_of(AuditEvent).c.hash).order_by(table_of(AuditEvent).c.id.desc())
@@ -273,9 +297,14 @@ def compile_package() -> None:
     compileall.compile_dir(str(Path(recorder.__file__).parent), quiet=1)
 
 
+GENERATION = 2
+"""Bumped when what the generator writes changes (2: texts that name a TxID, indexed;
+default windows), so that a cached store of the same schema is made again."""
+
+
 def cached(cases: int = 10_000, contacts: int = 100_000) -> Path:
     """The bench store of this size for the current schema, generated once."""
-    path = DATA / f"store-{SCHEMA_HEAD}-{cases}-{contacts}.sqlite3"
+    path = DATA / f"store-{SCHEMA_HEAD}-g{GENERATION}-{cases}-{contacts}.sqlite3"
     if not path.exists():
         partial = path.with_name(path.name + ".partial")
         for leftover in DATA.glob(partial.name + "*"):

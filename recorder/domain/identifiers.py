@@ -38,7 +38,7 @@ class Named:
 
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
-_NUMBER = r"\s*[#:：]?\s*(?i:number|no\.?|id|#)?\s*[#:：]?\s*"
+_NUMBER = r"\s*[#:：(]?\s*(?i:number|no\.?|id|#)?\s*[#:：]?\s*"
 _SHAPES: tuple[tuple[Kind, str], ...] = (
     # A transaction hash: 64 hex digits (Ethereum with 0x, Bitcoin and most others without).
     (Kind.txid, r"\b(?:0x)?[0-9a-fA-F]{64}\b"),
@@ -60,6 +60,13 @@ _SHAPES: tuple[tuple[Kind, str], ...] = (
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[tuple[Kind, re.Pattern[str]], ...]:
     return tuple((kind, re.compile(shape)) for kind, shape in _SHAPES)
+
+
+def named_reference(text: str) -> str | None:
+    """The one ticket or case number a message names ("Your request (7001234) has been
+    received"), or None when it names none or several."""
+    found = [n.value for n in find_identifiers(text) if n.kind is Kind.reference]
+    return found[0] if len(found) == 1 else None
 
 
 def find_identifiers(text: str) -> list[Named]:

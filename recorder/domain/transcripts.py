@@ -109,6 +109,20 @@ def split_transcript(text: str, *, me: Iterable[str] = ()) -> list[Turn] | None:
     return turns
 
 
+CONVERSATION_CHANNELS = frozenset({"chat", "phone", "social"})
+"""Channels whose text may be a conversation of turns rather than one message."""
+
+
+def conversation_turns(channel: str, text: str, me: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The turns (as kept) of a chat, call or social thread whose text reads as a
+    transcript; nothing for one message, which is kept whole (its direction says who
+    wrote it)."""
+    if str(channel) not in CONVERSATION_CHANNELS or not text.strip():
+        return []
+    turns = split_transcript(text, me=me)
+    return [] if turns is None else [t.to_json() for t in turns]
+
+
 def answered_in_session(turns: list[dict[str, Any]]) -> bool:
     """Whether support answered the user in the conversation itself: an agent's turn
     came after the user's last one (or the user never spoke)."""

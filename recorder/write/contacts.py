@@ -13,6 +13,8 @@ from sqlmodel import col, select
 
 from recorder.domain.calendars import calendar_of
 from recorder.domain.duplicates import message_key
+from recorder.domain.identifiers import named_reference
+from recorder.domain.transcripts import conversation_turns
 from recorder.domain.vocabulary import Channel, Direction, Source
 from recorder.domain.windows import parse_follow_up
 from recorder.store.lookups import get_case, get_contact
@@ -60,8 +62,9 @@ def log_contact(
     With `auto_ack` None, its wording and sender decide whether it is an automatic
     acknowledgement (and `auto_ack_reason` says why).
 
-    A chat or call whose text reads as a transcript is kept with its turns as well
-    (`conversation_turns`; `me`: the user's names in it).
+    An inbound message logged without a reference gets the one ticket number its
+    text names, if it names one. A chat or call whose text reads as a transcript is
+    kept with its turns as well (`conversation_turns`; `me`: the user's names in it).
 
     What it repeats is flagged (`tx.flags`), never refused. A contact already stored
     with exactly this text at exactly this time is not stored again: that one is
@@ -83,6 +86,10 @@ def log_contact(
         }
     )
     fields["turns"] = conversation_turns(fields["channel"], fields["text"], me)
+    if fields["direction"] is Direction.inbound and not fields.get("reference"):
+        # The ticket number support's message gives ("Your request (7001234) has
+        # been received") is the one the advice quotes from now on.
+        fields["reference"] = named_reference(fields["text"])
     platform = tx.session.get(Platform, case.platform_id)
     assert platform is not None
     fields.update(who_spoke(platform, fields, auto_ack))
@@ -117,21 +124,6 @@ def log_contact(
     refresh_case(tx, case, facts=True)
     keep_findings(tx, findings, case_id=case_id, contact_id=contact.id)
     return contact
-
-
-CONVERSATION_CHANNELS = frozenset({Channel.chat, Channel.phone, Channel.social})
-"""Channels whose text may be a conversation of turns rather than one message."""
-
-
-def conversation_turns(channel: Channel, text: str, me: Sequence[str] = ()) -> list[dict[str, Any]]:
-    """The turns of a chat, call or social thread whose text reads as a transcript;
-    nothing for one message (it is kept whole, and its direction says who wrote it)."""
-    if channel not in CONVERSATION_CHANNELS or not text.strip():
-        return []
-    from recorder.domain.transcripts import split_transcript
-
-    turns = split_transcript(text, me=me)
-    return [] if turns is None else [t.to_json() for t in turns]
 
 
 def who_spoke(platform: Platform, fields: dict[str, Any], auto_ack: bool | None) -> dict[str, Any]:

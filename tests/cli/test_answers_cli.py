@@ -236,3 +236,14 @@ def test_the_evidence_says_who_was_not_trusted_and_what_was_automatic(
     # Markdown escapes the parentheses of the reason.
     assert "automatic acknowledgement \\(its text reads as an automatic" in timeline
     assert '"we have received your request"' in timeline
+
+
+def test_the_ticket_number_an_acknowledgement_names_is_kept_and_quoted(db: Path) -> None:
+    case = ok(db, "case", "new", "--platform", "Gemini", "--title", "Card declined").strip()
+    log(db, case, "help_center", "out", "2026-11-23 10:00", "--text", "My card is declined")
+    inbound(db, case, "--text", "Your request (7001234) has been received.")
+    shown = json.loads(ok(db, "show", case, "--json"))
+    assert shown["contacts"][-1]["reference"] == "7001234"
+    (item,) = json.loads(ok(db, "due", "--json"))
+    assert item["reference"] == "7001234"
+    assert item["next_step"] == "Follow up on ticket 7001234; do not open a new ticket"

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input, Select, Static, TextArea
 from recorder.domain.dates import parse_when, zone
 from recorder.domain.duplicates import Finding
 from recorder.domain.errors import RecorderError
+from recorder.domain.transcripts import CONVERSATION_CHANNELS, conversation_turns
 from recorder.domain.vocabulary import IDENTIFIERS, OPEN_STATUSES, Channel, Direction
 from recorder.read.cases import list_cases
 from recorder.read.platforms import list_platforms
@@ -61,6 +62,8 @@ class LogContactScreen(RecorderScreen[int | None]):
         """Why the sender of the inbound message cannot be trusted, if it cannot."""
         automatic: str | None = None
         """Why the inbound message reads as an automatic acknowledgement, if it does."""
+        conversation: str | None = None
+        """How a chat's text reads: as a conversation of turns, or kept whole."""
 
     @dataclass
     class Saved(WorkerResult):
@@ -97,10 +100,14 @@ class LogContactScreen(RecorderScreen[int | None]):
         self._load()
 
     @on(Select.Changed, "#direction")
+    @on(Select.Changed, "#channel")
     def _direction_changed(self) -> None:
-        """Whether a reply is automatic, and its sender trusted, matter for support's."""
+        """Whether a reply is automatic, and its sender trusted, matter for support's;
+        the user's name in a transcript, for a chat or a call."""
         inbound = self.query_one("#direction", Select).value == Direction.inbound.value
         self._show("auto-ack", inbound)
+        channel = Channel(str(self.query_one("#channel", Select).value))
+        self._show("me", channel in CONVERSATION_CHANNELS)
 
     @work(thread=True, exclusive=True, group="form")
     def _load(self) -> None:
@@ -222,6 +229,7 @@ class LogContactScreen(RecorderScreen[int | None]):
             "subject": self._value("subject") or None,
             "text": self.query_one("#text", TextArea).text,
             "auto_ack": AUTO_ACK[str(self.query_one("#auto-ack", Select).value)],
+            "me": [self._value("me")] if self._value("me") else [],
         }
         return about, fields
 
@@ -243,7 +251,18 @@ class LogContactScreen(RecorderScreen[int | None]):
             automatic = automatic_reason(
                 text=fields["text"], subject=fields["subject"], address=fields["address"]
             )
-        self.post_message(self.Checked(found, sender, automatic))
+        conversation = None
+        if fields["channel"] in CONVERSATION_CHANNELS and fields["text"].strip():
+            from recorder.domain.transcripts import summary
+
+            turns = conversation_turns(fields["channel"], fields["text"], fields["me"])
+            conversation = (
+                f"Reads as {summary(turns)}."
+                if turns
+                else "Not a transcript of turns: kept whole, as written by "
+                + ("you." if fields["direction"] is Direction.outbound else "support.")
+            )
+        self.post_message(self.Checked(found, sender, automatic, conversation))
 
     @on(Checked)
     def _show_findings(self, message: Checked) -> None:
@@ -252,6 +271,8 @@ class LogContactScreen(RecorderScreen[int | None]):
         found = self.findings = message.findings
         warnings = self.query_one("#warnings", Static)
         lines = [] if message.sender is None else ["⚠ The sender is " + escape(message.sender)]
+        if message.conversation is not None:
+            lines.append("ⓘ " + escape(message.conversation))
         if message.automatic is not None:
             lines.append(
                 "ⓘ Taken for an automatic acknowledgement, which answers nothing: "
@@ -358,6 +379,7 @@ class LogContactScreen(RecorderScreen[int | None]):
             text=self.query_one("#text", TextArea).text,
             auto_ack=AUTO_ACK[str(self.query_one("#auto-ack", Select).value)] if inbound else None,
             sender_trusted=inbound and self.query_one("#trust", Select).value == "trust",
+            me=[self._value("me")] if self._value("me") else [],
             follow_up=self._value("follow-up") or None,
             local=self.context.zone,
             attach=list(self.attachments),

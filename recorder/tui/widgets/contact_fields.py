@@ -160,6 +160,15 @@ class ContactFields(VerticalScroll):
             name="agent",
         )
         yield from row("Subject", Input(id="subject", compact=True), name="subject")
+        yield from row(
+            "You are",
+            Input(
+                placeholder="your name in a pasted chat (You, Me and 我 are known)",
+                id="me",
+                compact=True,
+            ),
+            name="me",
+        )
         yield Label("Text or transcript (paste it here)", classes="label wide")
         yield TextArea(id="text", soft_wrap=True, tab_behavior="focus")
         yield Static("", classes="error hidden", id="text-error")
