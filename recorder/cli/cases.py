@@ -323,6 +323,13 @@ def contact() -> None:
     default=None,
     help="Whether this message may answer although its address is not the platform's.",
 )
+@click.option(
+    "--me",
+    "me",
+    multiple=True,
+    metavar="NAME",
+    help="Your name in the chat transcript (repeatable): its turns are split again.",
+)
 @click.pass_context
 def contact_edit(
     ctx: click.Context,
@@ -332,6 +339,7 @@ def contact_edit(
     text: str | None,
     text_file: str | None,
     direction: str | None,
+    me: tuple[str, ...],
     **fields: str | bool | None,
 ) -> None:
     """Correct a contact's fields; the audit log keeps what they were."""
@@ -343,10 +351,10 @@ def contact_edit(
     with open_store_for(ctx) as store:
         if when is not None:
             changes["occurred_at"] = parse_time(when, store.clock.now())
-        if not changes:
+        if not changes and not me:
             raise click.UsageError("nothing to change; give at least one option")
         with store.write() as tx:
-            edit_contact(tx, contact_id, changes)
+            edit_contact(tx, contact_id, changes, me=me)
     click.echo(f"contact #{contact_id} updated")
 
 

@@ -200,11 +200,14 @@ class ContactEdit(TypedDict, total=False):
     follow_up_at: datetime | None
 
 
-def edit_contact(tx: Tx, contact_id: int, changes: ContactEdit) -> Contact:
+def edit_contact(
+    tx: Tx, contact_id: int, changes: ContactEdit, *, me: Sequence[str] = ()
+) -> Contact:
     """Correct a contact's fields; the audit chain keeps what they were.
 
     The user's word on `auto_ack` replaces recorder's guess; a new address or direction
-    has its sender checked again."""
+    has its sender checked again; a new text or channel, or `me` (the user's names in
+    a transcript), has a chat split into turns again."""
     contact = get_contact(tx.session, contact_id)
     case = get_case(tx.session, contact.case_id)
     platform = tx.session.get(Platform, case.platform_id)
@@ -212,9 +215,9 @@ def edit_contact(tx: Tx, contact_id: int, changes: ContactEdit) -> Contact:
     fields = contact_fields(changes)
     if "text" in fields:
         contact.message_key = message_key(fields["text"])
-    if {"text", "channel"} & set(fields):
-        # Split again, knowing the user by the names they had in the old turns.
-        mine = [t["name"] for t in contact.turns if t.get("speaker") == "me"]
+    if {"text", "channel"} & set(fields) or me:
+        # Split again, knowing the user by the names given and those of the old turns.
+        mine = [*me, *(t["name"] for t in contact.turns if t.get("speaker") == "me")]
         fields["turns"] = conversation_turns(
             fields.get("channel", contact.channel), fields.get("text", contact.text), mine
         )

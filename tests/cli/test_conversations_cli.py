@@ -106,3 +106,14 @@ def test_a_text_that_is_no_transcript_is_kept_whole(db: Path) -> None:
     case, contact = chat(db, "Asked about my withdrawal; the agent said to wait.")
     assert contact["turns"] == []
     assert show(db, case)["status"] == "waiting_on_support"  # the user said: I wrote
+
+
+def test_contact_edit_me_names_the_user_of_a_logged_chat(db: Path) -> None:
+    named = "Anna (10:32 AM): How can I help?\nLi Wei (10:33 AM): My deposit is missing\n"
+    case, contact = chat(db, named)
+    assert contact["turns"] == []
+    assert cli.run(db, "contact", "edit", str(contact["id"]), setup=cli.at(CLOCK)).exit_code == 2
+    ok(db, "contact", "edit", str(contact["id"]), "--me", "Li Wei")
+    shown = show(db, case)
+    assert [t["speaker"] for t in shown["contacts"][0]["turns"]] == ["agent", "me"]
+    assert shown["status"] == "waiting_on_support"  # Li Wei spoke last
