@@ -11,18 +11,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from recorder.domain.support_terms import NUMBER_WORDS
 from recorder.domain.windows import Unit, Window
 
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "ten": 10,
-    "fourteen": 14,
+_CHINESE_NUMBERS = {
     "一": 1,
     "两": 2,
     "二": 2,
@@ -31,7 +23,13 @@ _NUMBER_WORDS = {
     "五": 5,
     "六": 6,
     "七": 7,
+    "八": 8,
+    "九": 9,
     "十": 10,
+}
+_NUMBER_WORDS = {
+    **{word: n for word, n in NUMBER_WORDS.items() if word not in ("a", "an")},
+    **_CHINESE_NUMBERS,
 }
 _NUMBER = r"(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")"
 _RANGE = rf"(?:{_NUMBER}\s*(?:-|\u2013|to|or|~|至|到)\s*)?{_NUMBER}"

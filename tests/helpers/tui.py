@@ -14,6 +14,7 @@ from textual.widgets import Input, TextArea
 from recorder.access import StoreAccess
 from recorder.domain.clock import FixedClock
 from recorder.tui.app import RecorderApp
+from recorder.tui.screens.log_contact import LogContactScreen
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 SIZE = (80, 24)
@@ -99,3 +100,13 @@ def keys(*pressed: str) -> Callable[[Pilot[object]], object]:
         await still(pilot)
 
     return run
+
+
+async def form_in_first_case(pilot: Pilot[object]) -> LogContactScreen:
+    """Open the first listed case and its log form, as a user does: enter, then n."""
+    await settle(pilot)
+    await pilot.press("enter", "n")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, LogContactScreen)
+    return form

@@ -13,9 +13,8 @@ from recorder.domain.clock import FixedClock
 from recorder.tui.dialogs.confirm import ConfirmScreen
 from recorder.tui.screens.case import CaseScreen
 from recorder.tui.screens.contact import ContactScreen
-from recorder.tui.screens.log_contact import LogContactScreen
 from recorder.write.entries import Entry, NewCase, log_entry
-from tests.helpers.tui import NOW, SIZE, make_app, rows, settle, type_text
+from tests.helpers.tui import NOW, SIZE, form_in_first_case, make_app, rows, settle, type_text
 
 PHISH = "Gemini Security <security@gemini-support.com>"
 
@@ -46,11 +45,7 @@ async def test_a_reply_from_a_lookalike_domain_is_flagged_and_answers_only_once_
     case_id = overdue_ticket(path)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "n")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, LogContactScreen)
+        form = await form_in_first_case(pilot)
         form.query_one("#channel", Select).value = "email"
         form.query_one("#direction", Select).value = "inbound"
         form.query_one("#address", Input).value = PHISH
@@ -99,11 +94,7 @@ async def test_the_form_says_a_reply_is_automatic_and_the_user_can_say_otherwise
     case_id = overdue_ticket(path)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "n")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, LogContactScreen)
+        form = await form_in_first_case(pilot)
         # Only a reply from support has the field.
         assert form.query_one("#auto-ack-row").has_class("hidden")
         form.query_one("#channel", Select).value = "email"

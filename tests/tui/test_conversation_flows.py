@@ -12,10 +12,9 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 from recorder.access import StoreAccess
 from recorder.domain.clock import FixedClock
 from recorder.tui.screens.case import CaseScreen
-from recorder.tui.screens.log_contact import LogContactScreen
 from recorder.write.entries import Entry, NewCase, log_entry
 from recorder.write.platforms import add_platform
-from tests.helpers.tui import NOW, SIZE, make_app, settle
+from tests.helpers.tui import NOW, SIZE, form_in_first_case, make_app, settle
 from tests.tui.test_answers_flows import overdue_ticket
 
 CHAT = (
@@ -30,11 +29,7 @@ async def test_a_pasted_chat_is_a_conversation_answered_in_the_session(tmp_path:
     case_id = overdue_ticket(path)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "n")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, LogContactScreen)
+        form = await form_in_first_case(pilot)
         form.query_one("#channel", Select).value = "chat"
         await settle(pilot)
         assert not form.query_one("#me-row").has_class("hidden")

@@ -12,11 +12,20 @@ from textual.widgets import DataTable, Static, TextArea
 from recorder.access import StoreAccess
 from recorder.domain.clock import FixedClock
 from recorder.tui.screens.case import CaseScreen
-from recorder.tui.screens.log_contact import LogContactScreen
 from recorder.write.cases import open_case
 from recorder.write.contacts import log_contact
 from recorder.write.decisions import merge_cases
-from tests.helpers.tui import NOW, SIZE, SnapCompare, keys, make_app, rows, settle, type_text
+from tests.helpers.tui import (
+    NOW,
+    SIZE,
+    SnapCompare,
+    form_in_first_case,
+    keys,
+    make_app,
+    rows,
+    settle,
+    type_text,
+)
 
 
 def gemini_case(path: Path, title: str, at: datetime, **contact: Any) -> int:
@@ -47,24 +56,12 @@ def chat_case(path: Path, title: str) -> int:
     return gemini_case(path, title, NOW, channel="chat", text="Chat about the same withdrawal")
 
 
-async def _form_in_case(pilot: object) -> LogContactScreen:
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
-    await settle(pilot)
-    await pilot.press("enter", "n")
-    await settle(pilot)
-    form = pilot.app.screen
-    assert isinstance(form, LogContactScreen)
-    return form
-
-
 async def test_the_form_warns_before_saving_and_saving_still_works(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     case_id = waiting_ticket(path)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        form = await _form_in_case(pilot)
+        form = await form_in_first_case(pilot)
         form.query_one("#channel").value = "email"  # type: ignore[attr-defined]
         await type_text(pilot, "Any news on my withdrawal?")
         await settle(pilot)
@@ -95,7 +92,7 @@ async def test_no_warning_for_an_answer_from_support(tmp_path: Path) -> None:
     waiting_ticket(path)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        form = await _form_in_case(pilot)
+        form = await form_in_first_case(pilot)
         form.query_one("#channel").value = "email"  # type: ignore[attr-defined]
         form.query_one("#direction").value = "inbound"  # type: ignore[attr-defined]
         await type_text(pilot, "We are looking into it.")
@@ -241,7 +238,7 @@ def test_log_form_with_a_duplicate_warning(snap_compare: SnapCompare, tmp_path: 
         from textual.pilot import Pilot
 
         assert isinstance(pilot, Pilot)
-        form = await _form_in_case(pilot)
+        form = await form_in_first_case(pilot)
         # No blinking from the first key on: the cursor is drawn the same whenever the
         # screenshot is taken, however loaded the machine is.
         form.query_one("#text", TextArea).cursor_blink = False
