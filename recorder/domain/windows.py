@@ -13,9 +13,9 @@ Pure logic on plain values: no database, no UI. The rules (issue 4):
 - A conversation (a chat split into turns, recorder.domain.transcripts) is answered
   in itself when support spoke after the user's last turn: never late, and an answer to
   the user's earlier messages; when the user spoke last it waits like a message sent.
-- An inbound contact (or a conversation) may carry a promise ("we will update you within 3 business
-  days"): its expected-by is when support said it would come back, kept until a later
-  answer.
+- An inbound contact (or a conversation) may carry a promise ("we will update you
+  within 3 business days"): its expected-by is when support said it would come back,
+  kept until a later answer.
 - Each message has its own clock. A case's next follow-up is the due time of the
   latest message still waiting (an unanswered outbound contact or an unkept promise):
   writing again restarts the wait. It is overdue once passed; a case waiting on the
@@ -76,8 +76,9 @@ DEFAULT_WINDOWS = {
     "regulator": "30d",
 }
 """The wait recorder assumes on a channel for which the platform states no window and
-no rule gives one: the conservative windows of the built-in "Generic" platform, and a
-month for a complaint. Every date from them is labelled a default."""
+no rule gives one: the conservative windows of the built-in "Generic" platform, two
+business days for a call, a month for a complaint or a regulator. Every date from
+them is labelled a default."""
 
 
 class DueBasis(StrEnum):

@@ -237,6 +237,7 @@ def _second_ticket(session: Session, case: Case, fields: Mapping[str, Any]) -> F
                 table.c.follow_up_at,
                 table.c.sender_findings,
                 table.c.sender_trusted,
+                table.c.turns,
                 table.c.reference,
             ).where(table.c.case_id == case.id)
         )
