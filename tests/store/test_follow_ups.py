@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import select
 
 from recorder.domain.clock import FixedClock
 from recorder.domain.errors import InputError
@@ -253,3 +254,51 @@ def test_recomputing_due_times_is_not_activity_in_the_cases(store: Store) -> Non
     case = _case_row(store, case_id)
     assert case.updated_at == before  # its place in the list stays
     assert case.next_follow_up_at == datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
+
+
+def test_a_store_from_0005_gets_bases_identifiers_and_gemini_its_charter(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine, "0005")
+    txid = "0x" + "7d" * 32
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO platforms (id, name, name_key, domains, addresses, timezone,"
+                " holiday_country, jurisdiction, windows, holiday_dates, closed_dates, notes,"
+                " created_at) VALUES (1, 'Gemini', 'gemini', '[]', '[]', 'America/New_York',"
+                " 'US', 'US', '{\"ticket\": \"5 business days\"}', '[]', '[]', '',"
+                " '2026-01-01 00:00:00.000000')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO cases (id, platform_id, title, status, priority, created_at,"
+                " updated_at, contact_count, refs, unanswered) VALUES (1, 1, 't', 'open',"
+                " 'normal', '2026-03-01 00:00:00.000000', '2026-03-01 00:00:00.000000', 1,"
+                " '[]', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO contacts (id, case_id, channel, direction, occurred_at, text,"
+                " auto_ack, source, created_at, sender_findings, sender_trusted) VALUES"
+                f" (1, 1, 'phone', 'outbound', '2026-03-06 15:00:00.000000', 'Called: {txid}',"
+                " 0, 'typed', '2026-03-06 15:00:00.000000', '[]', 0)"
+            )
+        )
+    engine.dispose()
+    store = open_store(str(path), clock=FixedClock(datetime(2026, 3, 7, tzinfo=UTC)))
+    with store.read() as session:
+        contact = session.get(Contact, 1)
+        assert contact is not None
+        # A call had no due time before 0006; now the labelled default.
+        assert (contact.due_basis, contact.due_window) == ("default", "2 business days")
+        from recorder.store.lookups import find_platform
+        from recorder.store.models import MessageIdentifier
+
+        assert find_platform(session, "Gemini").jurisdiction == "US-NY"
+        indexed = session.exec(select(MessageIdentifier.key)).all()
+        assert indexed == [txid[2:]]
+        assert verify_store_chain(session).ok
+    store.close()
