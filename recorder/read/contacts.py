@@ -7,7 +7,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from recorder.store.readers import Reader
-from recorder.store.times import iso, stored_json, stored_time, stored_time_or_none
+from recorder.store.times import (
+    TIMES_COLUMNS,
+    contact_times,
+    iso,
+    stored_json,
+    stored_time,
+    stored_time_or_none,
+)
 
 if TYPE_CHECKING:
     from recorder.domain.windows import ContactTimes
@@ -123,20 +130,7 @@ class ContactView:
 
     def times(self) -> ContactTimes:
         """What the follow-up rules need of this contact."""
-        from recorder.domain.transcripts import answered_in_session
-        from recorder.domain.windows import ContactTimes
-
-        return ContactTimes(
-            id=self.id,
-            outbound=self.direction == "outbound",
-            occurred_at=self.occurred_at,
-            auto_ack=self.auto_ack,
-            expected_by=self.expected_by,
-            follow_up_at=self.follow_up_at,
-            trusted=not self.distrusted,
-            conversation=bool(self.turns),
-            answered_in_session=bool(self.turns) and answered_in_session(self.turns),
-        )
+        return contact_times({name: getattr(self, name) for name in TIMES_COLUMNS})
 
 
 _CONTACT_COLUMNS = (

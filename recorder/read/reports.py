@@ -14,7 +14,14 @@ from recorder.domain.windows import ContactTimes, answers, describe_basis
 from recorder.read.cases import STATUS_BY_VALUE, CaseDetail, case_detail
 from recorder.read.platforms import platform_named
 from recorder.store.readers import Reader
-from recorder.store.times import contact_times, db_time, iso, stored_json_column, stored_time
+from recorder.store.times import (
+    TIMES_COLUMNS,
+    contact_times,
+    db_time,
+    iso,
+    stored_json_column,
+    stored_time,
+)
 
 
 class DueKind(StrEnum):
@@ -210,17 +217,15 @@ def response_stats(reader: Reader, *, platform: str | None = None) -> list[Respo
         where = " WHERE cases.platform_id = :platform"
         params["platform"] = platform_named(reader, platform).id
     rows = reader.rows(
-        "SELECT platforms.name, contacts.case_id, contacts.id, contacts.channel,"
-        " contacts.direction, contacts.occurred_at, contacts.auto_ack, contacts.expected_by,"
-        " contacts.follow_up_at, contacts.turns"
-        " FROM contacts JOIN cases ON cases.id = contacts.case_id"
+        "SELECT platforms.name, contacts.case_id, contacts.channel, "
+        + ", ".join(f"contacts.{name}" for name in TIMES_COLUMNS)
+        + " FROM contacts JOIN cases ON cases.id = contacts.case_id"
         " JOIN platforms ON platforms.id = cases.platform_id" + where,
         params,
     )
     by_case: dict[int, list[tuple[str, str, ContactTimes]]] = {}
-    columns = ("id", "direction", "occurred_at", "auto_ack", "expected_by", "follow_up_at", "turns")
-    for name, case_id, contact_id, channel, *rest in rows:
-        times = contact_times(dict(zip(columns, (contact_id, *rest), strict=True)))
+    for name, case_id, channel, *rest in rows:
+        times = contact_times(dict(zip(TIMES_COLUMNS, rest, strict=True)))
         by_case.setdefault(case_id, []).append((name, channel, times))
     waits: dict[tuple[str, str], list[tuple[timedelta | None, bool | None]]] = {}
     for contacts in by_case.values():

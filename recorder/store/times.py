@@ -77,12 +77,26 @@ def any_time(value: Any) -> datetime | None:
     return stored_time_or_none(value)
 
 
+TIMES_COLUMNS = (
+    "id",
+    "direction",
+    "occurred_at",
+    "auto_ack",
+    "expected_by",
+    "follow_up_at",
+    "sender_findings",
+    "sender_trusted",
+    "turns",
+)
+"""The contact columns the follow-up rules read (`contact_times`): select them all, so
+that whoever reads a case's clock sees who may answer and who spoke last."""
+
+
 def contact_times(row: Mapping[Any, Any]) -> ContactTimes:
-    """What the follow-up rules need of a contact, from its stored columns (`id`,
-    `direction`, `occurred_at`, `auto_ack`, `expected_by`, `follow_up_at`) as a row
-    mapping or an exported record; `sender_findings` and `sender_trusted`, where given,
-    say whether an inbound contact may answer, and `turns` whether support answered in
-    a conversation."""
+    """What the follow-up rules need of a contact, from its TIMES_COLUMNS as a row
+    mapping, an exported record or a view's values: `sender_findings` and
+    `sender_trusted` say whether an inbound contact may answer, and `turns` whether
+    support answered in a conversation."""
     from recorder.domain.transcripts import answered_in_session
     from recorder.domain.windows import ContactTimes
 

@@ -219,7 +219,7 @@ def _second_ticket(session: Session, case: Case, fields: Mapping[str, Any]) -> F
     """The case's first ticket, if it is unanswered and the new message gives another
     ticket number: the user is opening a second ticket for one problem."""
     from recorder.domain.windows import answers
-    from recorder.store.times import contact_times
+    from recorder.store.times import TIMES_COLUMNS, contact_times
 
     reference = fields.get("reference")
     if not reference or case.id is None:
@@ -228,18 +228,9 @@ def _second_ticket(session: Session, case: Case, fields: Mapping[str, Any]) -> F
     rows = (
         session.connection()
         .execute(
-            sa.select(
-                table.c.id,
-                table.c.direction,
-                table.c.occurred_at,
-                table.c.auto_ack,
-                table.c.expected_by,
-                table.c.follow_up_at,
-                table.c.sender_findings,
-                table.c.sender_trusted,
-                table.c.turns,
-                table.c.reference,
-            ).where(table.c.case_id == case.id)
+            sa.select(*(table.c[name] for name in TIMES_COLUMNS), table.c.reference).where(
+                table.c.case_id == case.id
+            )
         )
         .all()
     )

@@ -26,7 +26,7 @@ from recorder.domain.windows import (
 )
 from recorder.store.models import Case, Contact, Platform, table_of
 from recorder.store.session import Tx
-from recorder.store.times import contact_times
+from recorder.store.times import TIMES_COLUMNS, contact_times
 from recorder.write.audit import update
 
 
@@ -96,18 +96,10 @@ def refresh_case(tx: Tx, case: Case, *, activity: bool = True, facts: bool = Fal
         tx.session.connection()
         .execute(
             sa.select(
-                table.c.id,
-                table.c.direction,
+                *(table.c[name] for name in TIMES_COLUMNS),
                 table.c.channel,
-                table.c.occurred_at,
-                table.c.auto_ack,
-                table.c.expected_by,
-                table.c.follow_up_at,
                 table.c.reference,
                 table.c.created_at,
-                table.c.sender_findings,
-                table.c.sender_trusted,
-                table.c.turns,
             )
             .where(table.c.case_id == case.id)
             .order_by(table.c.occurred_at, table.c.id)

@@ -247,3 +247,14 @@ def test_the_ticket_number_an_acknowledgement_names_is_kept_and_quoted(db: Path)
     (item,) = json.loads(ok(db, "due", "--json"))
     assert item["reference"] == "7001234"
     assert item["next_step"] == "Follow up on ticket 7001234; do not open a new ticket"
+
+
+def test_stats_count_only_the_platforms_answers(db: Path) -> None:
+    case = ticket_case(db)
+    inbound(db, case, "--address", "security@gemini-support.com", "--text", "Verify now")
+    (ticket,) = [s for s in json.loads(ok(db, "stats", "--json")) if s["channel"] == "ticket"]
+    assert (ticket["count"], ticket["answered"]) == (1, 0)
+    reply = json.loads(ok(db, "show", case, "--json"))["contacts"][-1]["id"]
+    ok(db, "contact", "edit", str(reply), "--trust-sender")
+    (ticket,) = [s for s in json.loads(ok(db, "stats", "--json")) if s["channel"] == "ticket"]
+    assert (ticket["count"], ticket["answered"]) == (1, 1)
