@@ -81,3 +81,14 @@ def find_identifiers(text: str) -> list[Named]:
             if key is not None and (kind, key) not in found:
                 found[(kind, key)] = Named(kind, value, key)
     return list(found.values())
+
+
+def case_identifiers(txid: str | None, order_number: str | None, text: str) -> list[Named]:
+    """What a case or contact names: its TxID and order fields, and its text's."""
+    named = [
+        Named(kind, value, key)
+        for kind, value in ((Kind.txid, txid), (Kind.order, order_number))
+        if value and (key := identifier_key(value)) is not None
+    ]
+    seen = {(n.kind, n.key) for n in named}
+    return named + [n for n in find_identifiers(text) if (n.kind, n.key) not in seen]

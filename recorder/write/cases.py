@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 from sqlmodel import Session
 
 from recorder.domain.duplicates import identifier_key
+from recorder.domain.identifiers import case_identifiers
 from recorder.domain.vocabulary import IDENTIFIERS, CaseStatus, Priority, parse_choice
 from recorder.store.lookups import find_platform, get_case
 from recorder.store.models import Case
@@ -17,7 +18,7 @@ from recorder.write.audit import create, update
 from recorder.write.checks import case_findings, keep_findings
 from recorder.write.derived import refresh_case
 from recorder.write.fields import identifier, short_text
-from recorder.write.identifiers import case_identifiers, sharing_cases
+from recorder.write.identifiers import sharing_cases
 
 
 def open_case(

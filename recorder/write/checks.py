@@ -24,7 +24,7 @@ from recorder.domain.duplicates import (
     problem,
     similarity,
 )
-from recorder.domain.identifiers import find_identifiers
+from recorder.domain.identifiers import case_identifiers, find_identifiers
 from recorder.domain.vocabulary import (
     OPEN_STATUSES,
     Channel,
@@ -36,7 +36,7 @@ from recorder.store.lookups import platform_by_name
 from recorder.store.models import Case, Contact, DuplicateFlag, Platform, table_of
 from recorder.store.session import Tx
 from recorder.write.audit import create
-from recorder.write.identifiers import case_identifiers, sharing_cases
+from recorder.write.identifiers import sharing_cases
 
 if TYPE_CHECKING:
     from recorder.domain.senders import SenderFinding

@@ -33,35 +33,27 @@ from recorder.write.audit import update
 def due_time(platform: Platform, contact: Contact) -> dict[str, Any]:
     """A contact's `expected_by`, `due_basis` and `due_window`.
 
-    Outbound (or a conversation in which the user spoke last): its time plus the
-    platform's window for the channel, else the window the jurisdiction's rules give
-    (complaints), else recorder's labelled default; every message the user sends has a
-    chase date. Inbound (or a conversation support answered in): the end of a promise
-    support made in it ("within 3 business days"), if any.
+    The user's word waiting for support's (an outbound message, or a conversation in
+    which the user spoke last) is due an answer by its time plus the channel's window
+    (`channel_window`): every message the user sends has a chase date. Support's word
+    (an inbound message, or a conversation support answered in) is due nothing, unless
+    support promised in it to come back ("within 3 business days").
     """
-    window: str | None
-    said = None  # what support said in the contact, for a promise
-    if contact.turns:
-        from recorder.domain.transcripts import agent_text, answered_in_session
+    from recorder.domain.transcripts import agent_text, answered_in_session
 
-        if answered_in_session(contact.turns):
-            said = agent_text(contact.turns)
-    elif contact.direction is Direction.inbound:
-        said = contact.text
-    if said is None and (contact.turns or contact.direction is Direction.outbound):
-        channel = contact.channel.value
-        window, basis = platform.windows.get(channel), DueBasis.window
-        if window is None:
-            rule = rule_window(platform.jurisdiction, channel)
-            window, basis = (rule[0], DueBasis.rule) if rule else (None, basis)
-        if window is None:
-            window, basis = DEFAULT_WINDOWS[channel], DueBasis.default
+    if contact.turns:
+        waits = not answered_in_session(contact.turns)
+    else:
+        waits = contact.direction is Direction.outbound
+    if waits:
+        window, basis = channel_window(platform, contact.channel.value)
         parsed = parse_window(window)
     else:
         from recorder.domain.duplicates import normalise_message
         from recorder.domain.promises import find_promise
 
-        promise = find_promise(normalise_message(said or ""))
+        said = agent_text(contact.turns) if contact.turns else contact.text
+        promise = find_promise(normalise_message(said))
         if promise is None:
             return {"expected_by": None, "due_basis": None, "due_window": None}
         parsed, basis, window = promise, DueBasis.promise, str(promise)
@@ -71,6 +63,18 @@ def due_time(platform: Platform, contact: Contact) -> dict[str, Any]:
         "due_basis": basis.value,
         "due_window": window,
     }
+
+
+def channel_window(platform: Platform, channel: str) -> tuple[str, DueBasis]:
+    """The window a message on `channel` is answered in: the platform's, else the one
+    the jurisdiction's rules give (complaints), else recorder's labelled default."""
+    window = platform.windows.get(channel)
+    if window is not None:
+        return window, DueBasis.window
+    rule = rule_window(platform.jurisdiction, channel)
+    if rule is not None:
+        return rule[0], DueBasis.rule
+    return DEFAULT_WINDOWS[channel], DueBasis.default
 
 
 def set_due_time(tx: Tx, platform: Platform, contact: Contact) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from recorder.domain.duplicates import Finding, identifier_key
+from recorder.domain.duplicates import Finding
 from recorder.domain.identifiers import LABELS, Kind, Named, find_identifiers
 from recorder.domain.vocabulary import OPEN_STATUSES, DuplicateKind
 from recorder.store.models import Case, Contact, MessageIdentifier
@@ -30,17 +30,6 @@ def index_identifiers(session: Session, contact_id: int | None, text: str) -> No
             )
         )
     session.flush()
-
-
-def case_identifiers(txid: str | None, order_number: str | None, text: str) -> list[Named]:
-    """What a case or contact names: its TxID and order fields, and its text's."""
-    named = [
-        Named(kind, value, key)
-        for kind, value in ((Kind.txid, txid), (Kind.order, order_number))
-        if value and (key := identifier_key(value)) is not None
-    ]
-    seen = {(n.kind, n.key) for n in named}
-    return named + [n for n in find_identifiers(text) if (n.kind, n.key) not in seen]
 
 
 def sharing_cases(
