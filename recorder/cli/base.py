@@ -122,8 +122,13 @@ COMMAND_MODULES = {
 def _unexpected(exc: Exception) -> str:
     import sqlite3
 
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError, OperationalError
 
+    from recorder.store.db import DAMAGED_WAY_OUT, is_damage
+
+    if isinstance(exc, DBAPIError | sqlite3.DatabaseError) and is_damage(exc):
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        return f"the store is damaged (SQLite: {reason}); {DAMAGED_WAY_OUT}"
     if isinstance(exc, OperationalError):
         return f"the store could not be used: {exc.orig}; nothing was changed"
     if isinstance(exc, sqlite3.Error):

@@ -72,6 +72,15 @@ class AuditAction(StrEnum):
     delete = "delete"
 
 
+class AnchorKind(StrEnum):
+    """What recorded the audit chain's head (recorder.write.anchors)."""
+
+    export = "export"
+    backup = "backup"
+    anchor = "anchor"
+    """`recorder anchor`: asked for by the user, perhaps with a timestamp."""
+
+
 class DuplicateKind(StrEnum):
     """Why a submission looks like a repeat of an earlier one."""
 

@@ -17,7 +17,15 @@ from recorder.domain.errors import StoreError
 from recorder.store.locations import sqlite_path
 from recorder.store.revision import SCHEMA_HEAD
 
-__all__ = ["SCHEMA_HEAD", "backup", "current_revision", "make_engine", "upgrade"]
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_HEAD",
+    "backup",
+    "check_sqlite_file",
+    "current_revision",
+    "make_engine",
+    "upgrade",
+]
 
 
 BUSY_TIMEOUT_MS = 10_000
@@ -33,6 +41,86 @@ def migrations_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return package.parent / "schema"
+
+
+APPLICATION_ID = 0x52454344
+"""What a recorder store writes into SQLite's header (`PRAGMA application_id`, "RECD"),
+so that recorder knows its own files and other programs' databases are refused."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+DAMAGED_WAY_OUT = (
+    "nothing was written; 'recorder db backup NEW_FILE' saves what can still be read, "
+    "or restore the store from a backup (the .bak files beside it)"
+)
+"""What to do about a damaged store, said wherever one is found."""
+
+
+def check_sqlite_file(path: Path) -> int | None:
+    """Read a store file's header: its application id, or None for a new, empty file.
+
+    Refuses, with one line, a file that is not a SQLite database (or whose header is
+    damaged) and a SQLite database of another program.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from None
+    if not header:
+        return None
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise StoreError(
+            f"{path} is not a SQLite database (its header is not SQLite's); expected a "
+            f"recorder store. If it is one that was damaged: {DAMAGED_WAY_OUT}"
+        )
+    application_id = int.from_bytes(header[68:72], "big")
+    if application_id not in (0, APPLICATION_ID):
+        raise StoreError(
+            f"{path} is a database of another program (SQLite application id "
+            f"{application_id:#x}); expected a recorder store or a new file"
+        )
+    if application_id == 0 and _foreign_tables(path):
+        raise StoreError(
+            f"{path} holds tables of another program and no recorder schema; expected a "
+            "recorder store or a new file"
+        )
+    return application_id
+
+
+def _foreign_tables(path: Path) -> bool:
+    """Whether an unmarked SQLite file has tables but not recorder's (read only: a
+    file that is not ours is not touched, not even switched to WAL)."""
+    from recorder.store.locations import escape_path
+
+    try:
+        conn = sqlite3.connect(f"file:{escape_path(path)}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"the store {path} is damaged (SQLite: {exc}); {DAMAGED_WAY_OUT}"
+        ) from None
+    finally:
+        conn.close()
+    return bool(names) and "alembic_version" not in names
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a database error says the file is damaged (or not a database at all)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "malformed" in text or "not a database" in text or "disk image" in text
+
+
+def opening_error(exc: sa.exc.DBAPIError) -> StoreError:
+    """The one line for a store that cannot be read."""
+    if is_damage(exc):
+        return StoreError(f"the store is damaged (SQLite: {exc.orig}); {DAMAGED_WAY_OUT}")
+    return StoreError(f"cannot read the store: {exc.orig}")
 
 
 def create_private_file(path: Path) -> bool:
@@ -74,7 +162,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -83,6 +171,28 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL (it stays so). Switching needs the file to itself, and
+    SQLite reports another process in its way as "locked" at once, without waiting for
+    the busy timeout: a new store opened by two processes at once met exactly that.
+    So wait here, as the busy timeout would."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def write_engine(engine: Engine) -> Engine:
@@ -104,7 +214,9 @@ def current_revision(engine: Engine) -> str | None:
         except sa.exc.OperationalError as exc:
             if "no such table" in str(exc):
                 return None
-            raise StoreError(f"cannot read the store: {exc.orig}") from None
+            raise opening_error(exc) from None
+        except sa.exc.DatabaseError as exc:
+            raise opening_error(exc) from None
         except sa.exc.ProgrammingError:
             return None
 
@@ -125,17 +237,37 @@ def upgrade(engine: Engine, revision: str = "head", *, location: Path | None = N
     """Run the migrations from the store's revision up to `revision`."""
     from alembic import command
 
-    with _migration_connection(engine) as conn:
+    with migration_connection(engine) as conn:
         command.upgrade(alembic_config(conn, location=location), revision)
 
 
+def revision_in(conn: Connection) -> str | None:
+    """The schema revision as a connection sees it (inside its transaction)."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    value = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    return None if value is None else str(value)
+
+
+def mark_as_store(conn: Connection) -> None:
+    """Write recorder's application id into a SQLite store's header (in the transaction)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
 @contextlib.contextmanager
-def _migration_connection(engine: Engine) -> Iterator[Connection]:
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction that holds the write lock from its start: what
+    a migration, and all that opening a store writes, runs in, all or nothing.
+
+    Another process opening the same store waits for it (SQLite's busy timeout) instead
+    of failing with "database is locked", and then finds the work done.
+    """
     # SQLite's batch migrations copy a table and drop the old one; with foreign keys on,
     # that drop would cascade and delete child rows. Turn them off for the migration
     # (only possible outside a transaction, so on the driver connection before SQLAlchemy
     # begins one) and check the result before committing.
-    with engine.connect() as conn:
+    with write_engine(engine).connect() as conn:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:
             _driver_pragma(conn, "PRAGMA foreign_keys = OFF")

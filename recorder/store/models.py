@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from recorder.domain.vocabulary import (
     OPEN_STATUSES,
+    AnchorKind,
     AuditAction,
     CaseStatus,
     Channel,
@@ -25,6 +26,8 @@ from recorder.domain.vocabulary import (
 
 __all__ = [
     "OPEN_STATUSES",
+    "Anchor",
+    "AnchorKind",
     "Attachment",
     "AuditAction",
     "AuditEvent",
@@ -302,6 +305,34 @@ class AuditEvent(_Table, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
     """sha256(prev_hash + canonical JSON of the event), hex."""
+
+
+class Anchor(_Table, table=True):
+    """The audit chain's head as it was at a moment, recorded to be kept outside the
+    store too: at every export and backup, and when the user asks (`recorder anchor`).
+
+    Its own creation is audited like any record, so the event after `head` commits to
+    the anchor; a timestamp token (RFC 3161) proves that `head` existed at its time.
+    """
+
+    __tablename__ = "anchors"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    kind: AnchorKind = Field(sa_type=_enum(AnchorKind))
+    head: str = Field(max_length=64)
+    """The hash of the last audit event before this anchor."""
+    events: int
+    """How many audit events the chain held up to `head`."""
+    fingerprint: str | None = Field(default=None, max_length=64)
+    """An export's bag fingerprint, or a backup's SHA-256."""
+    target: str | None = Field(default=None, max_length=1000)
+    """Where the export or backup was written."""
+    tsa_url: str | None = Field(default=None, max_length=1000)
+    tsa_token: str | None = Field(default=None, sa_type=sa.Text)
+    """The time-stamping authority's token for `head`, base64 (DER)."""
+    tsa_time: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """The time the token states."""
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:

@@ -20,28 +20,47 @@ from recorder.write.platforms import load_presets, presets
 
 
 def open_store(location: str | Locations | None = None, *, clock: Clock | None = None) -> Store:
-    """Open a store (creating and upgrading it as needed); a new one gets the presets."""
-    store = Store.open(location, clock=clock)
-    if store.created:
-        with store.write() as tx:
-            load_presets(tx)
-    elif store.upgraded_from is not None:
-        with store.write() as tx:
-            if store.upgraded_from < "0003":
-                # Stores from before 0003 kept no due times: derive them all, once, audited.
-                jurisdictions = {
-                    p["name"].casefold(): p["jurisdiction"]
-                    for p in presets()
-                    if p.get("jurisdiction")
-                }
-                derive_all(tx, jurisdictions)
-            if store.upgraded_from < "0004":
-                derive_keys(tx)
-            if store.upgraded_from < "0006":
-                charters(tx)
-                derive_all(tx, {})
-                index_all_identifiers(tx)
-    return store
+    """Open a store (creating and upgrading it as needed); a new one gets the presets.
+
+    What a new or upgraded store needs (presets, back-fills) is written in the same
+    transaction as the migration, so an interrupted first run leaves no store without
+    its platforms, and an interrupted upgrade none without its derived values.
+    """
+    return Store.open(location, clock=clock, prepare=prepare)
+
+
+def prepare(tx: Tx, revision: str | None) -> None:
+    """Write what a store migrated from `revision` (None: a new store) needs at head."""
+    if revision is None:
+        load_presets(tx)
+        return
+    if revision < "0003":
+        # Stores from before 0003 kept no due times: derive them all, once, audited.
+        jurisdictions = {
+            p["name"].casefold(): p["jurisdiction"] for p in presets() if p.get("jurisdiction")
+        }
+        derive_all(tx, jurisdictions)
+    if revision < "0004":
+        derive_keys(tx)
+    if revision < "0006":
+        charters(tx)
+    if revision < "0007":
+        # An older recorder opened a store in several transactions: an interruption
+        # could leave a new store without its presets, or an upgraded one without its
+        # derived values. Repair what is missing, once, audited where it is a record.
+        repair_presets(tx)
+        derive_keys(tx)
+        derive_all(tx, {})
+        index_all_identifiers(tx)
+
+
+def repair_presets(tx: Tx) -> None:
+    """Load the built-in platforms into a store that has no platform and no case: one
+    whose first run was interrupted after its schema was made."""
+    if tx.session.exec(select(Platform.id).limit(1)).first() is None and (
+        tx.session.exec(select(Case.id).limit(1)).first() is None
+    ):
+        load_presets(tx)
 
 
 def keep_holidays(tx: Tx, platform: Platform) -> None:

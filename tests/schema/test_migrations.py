@@ -12,6 +12,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 
 from recorder.store import db
+from recorder.store.models import KEY_COLUMNS
 from recorder.write.opening import open_store
 
 
@@ -104,11 +105,16 @@ def test_upgrading_from_an_earlier_revision_keeps_every_row(revision: str, tmp_p
     meta.reflect(store.engine)
     with store.engine.connect() as conn:
         for name, (columns, rows) in before.items():
+            if name == "message_identifiers":  # an index of texts, rebuilt on upgrade
+                continue
             table = meta.tables[name]
+            # The key columns are derived from the others and re-derived on upgrade.
+            kept = [n for n, c in enumerate(columns) if c not in KEY_COLUMNS]
             stored = conn.execute(
-                sa.select(*[table.c[c] for c in columns]).order_by(table.c.id)
+                sa.select(*[table.c[columns[n]] for n in kept]).order_by(table.c.id)
             ).all()
-            assert [tuple(r) for r in stored][: len(rows)] == rows, name
+            expected = [tuple(row[n] for n in kept) for row in rows]
+            assert [tuple(r) for r in stored][: len(rows)] == expected, name
     store.close()
 
 
