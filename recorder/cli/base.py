@@ -111,6 +111,7 @@ COMMAND_MODULES = {
     "calendar": "follow_ups",
     "locate": "store",
     "db": "store",
+    "anchor": "store",
     "demo": "interactive",
     "dups": "dups",
     "export": "export",

@@ -107,6 +107,11 @@ def export(
     click.echo(f"exported to {written.path}")
     if written.fingerprint is not None:
         click.echo(f"fingerprint (SHA-256 of its tag manifest): {written.fingerprint}")
+    if written.anchor is not None:
+        click.echo(
+            f"audit chain anchored at {written.anchor}: keep both outside the store "
+            "('recorder db verify --anchor' checks the store still holds it)"
+        )
 
 
 @cli.command()

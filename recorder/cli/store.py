@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from recorder.cli.base import (
     open_store_for,
     print_json,
 )
+from recorder.process import long_running
 
 
 @cli.command()
@@ -53,25 +55,70 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def db_backup(ctx: click.Context, path: Path) -> None:
-    """Write a consistent copy of the store to a new file PATH."""
-    from recorder.store.db import backup
+    """Write a consistent copy of the store to a new file PATH (and anchor the audit
+    chain at the head the copy holds)."""
+    from recorder.domain.vocabulary import AnchorKind
+    from recorder.store.db import backup, chain_head_in
+    from recorder.write.anchors import anchor_words, record_anchor
 
     with open_store_for(ctx) as store:
         backup(store.engine, path)
-    click.echo(f"backed up to {path}")
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        with store.write() as tx:
+            anchor = record_anchor(
+                tx,
+                AnchorKind.backup,
+                head=chain_head_in(path),
+                fingerprint=digest,
+                target=str(path.expanduser().absolute()),
+            )
+    click.echo(f"backed up to {path} (SHA-256 {digest})")
+    click.echo(anchor_words(anchor))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def anchor(ctx: click.Context, as_json: bool) -> None:
+    """Record the audit chain's head now and print its fingerprint, to keep outside the
+    store: a history rewritten afterwards no longer holds it."""
+    from recorder.domain.chain import short_fingerprint
+    from recorder.domain.vocabulary import AnchorKind
+    from recorder.write.anchors import anchor_words, record_anchor
+
+    with open_store_for(ctx) as store, store.write() as tx:
+        made = record_anchor(tx, AnchorKind.anchor)
+    if as_json:
+        print_json(
+            {
+                "id": made.id,
+                "head": made.head,
+                "events": made.events,
+                "fingerprint": short_fingerprint(made.head),
+            }
+        )
+        return
+    click.echo(anchor_words(made))
 
 
 @db_group.command("verify")
+@click.option(
+    "--anchor",
+    "fingerprint",
+    metavar="FINGERPRINT",
+    help="A fingerprint kept outside the store (from an export, a backup or 'anchor').",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context
-def db_verify(ctx: click.Context, as_json: bool) -> None:
-    """Check the audit chain from the first event to the last."""
-    from recorder.store.lookups import count_rows
-    from recorder.write.audit import verify_store_chain
+def db_verify(ctx: click.Context, fingerprint: str | None, as_json: bool) -> None:
+    """Check the store: its file, the audit chain, every row against the chain's
+    history, every attachment's file, and the anchors."""
+    from recorder.export.store_check import check_store
 
-    with open_store_for(ctx) as store, store.read() as session:
-        report = verify_store_chain(session)
-        counts = count_rows(session)
+    long_running()
+    with open_store_for(ctx) as store:
+        report = check_store(store, anchor=fingerprint)
     if as_json:
         print_json(
             {
@@ -79,13 +126,16 @@ def db_verify(ctx: click.Context, as_json: bool) -> None:
                 "events": report.events,
                 "head": report.head,
                 "problems": report.problems,
-                "rows": counts,
+                "rows": report.rows,
+                "attachments": report.attachments,
+                "anchors": report.anchors,
+                "fingerprint_at_event": report.found_at,
             }
         )
     else:
         for problem in report.problems:
             click.echo(problem)
         if report.ok:
-            click.echo(f"OK: {report.events} audit events, head {report.head}")
+            click.echo(report.summary())
     if not report.ok:
         sys.exit(1)

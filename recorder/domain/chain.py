@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -94,3 +94,76 @@ def verify_chain(events: Iterable[ChainedEvent]) -> ChainReport:
         prev = row.hash
     report.head = prev
     return report
+
+
+EMPTY: tuple[Any, ...] = (None, 0, False, "", [], {})
+"""Values a record may hold for a field its history never set (a column added later)."""
+
+
+class Replayer:
+    """Replays a chain's events one at a time: the records they leave behind, by
+    entity and id. Each event is a mapping with `entity`, `entity_id`, `action` and its
+    decoded `change`; events marked `elided` are skipped."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, dict[int, dict[str, Any]]] = {}
+
+    def apply(self, event: Mapping[str, Any]) -> None:
+        """Apply one event."""
+        if event.get("elided"):
+            return
+        records = self.state.setdefault(event["entity"], {})
+        change = event["change"]
+        if event["action"] == "create":
+            records[event["entity_id"]] = dict(change["after"] or {})
+        elif event["action"] == "update":
+            records.setdefault(event["entity_id"], {}).update(change["after"] or {})
+        elif event["action"] == "delete":
+            records.pop(event["entity_id"], None)
+
+
+def replay(events: Iterable[Mapping[str, Any]]) -> dict[str, dict[int, dict[str, Any]]]:
+    """The records that a chain's full events leave behind, by entity and id."""
+    replayer = Replayer()
+    for event in events:
+        replayer.apply(event)
+    return replayer.state
+
+
+def compare_records(
+    records: Iterable[Mapping[str, Any]],
+    replayed: Mapping[int, Mapping[str, Any]],
+    name: Callable[[int], str],
+) -> list[str]:
+    """What differs between records as kept and as their history replays them: one
+    line per record and field, named by `name(id)`."""
+    problems: list[str] = []
+    seen: set[int] = set()
+    for record in records:
+        if not isinstance(record, Mapping) or "id" not in record:
+            continue
+        seen.add(record["id"])
+        past = replayed.get(record["id"])
+        if past is None:
+            problems.append(f"{name(record['id'])}: has no history in the audit chain")
+            continue
+        for key, value in record.items():
+            if key in past:
+                if past[key] != value:
+                    problems.append(f"{name(record['id'])}: {key} differs from its audit history")
+            elif value not in EMPTY:
+                problems.append(f"{name(record['id'])}: {key} was never set in its audit history")
+    for record_id in sorted(set(replayed) - seen):
+        problems.append(f"{name(record_id)}: is in the audit history but missing")
+    return problems
+
+
+def short_fingerprint(head: str) -> str:
+    """The first 64 bits of a chain head, in four groups: short enough to copy into a
+    message, long enough that no rewritten chain can be made to end on it."""
+    return "-".join(head[i : i + 4] for i in range(0, 16, 4))
+
+
+def fingerprint_digits(text: str) -> str:
+    """A fingerprint as typed (any case, dashes or spaces), as lowercase hex digits."""
+    return "".join(ch for ch in text.lower() if ch in "0123456789abcdef")

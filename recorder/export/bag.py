@@ -57,6 +57,8 @@ class Written:
     path: Path
     fingerprint: str | None
     """The bag's fingerprint (None for a single file)."""
+    anchor: str | None = None
+    """The short fingerprint of the chain head the export anchored in the store."""
 
 
 def _refuse_existing(dest: Path) -> None:

@@ -11,7 +11,7 @@ to the head can be checked without giving away other cases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -264,20 +264,3 @@ def _chain(session: Session, exported: dict[str, set[int]]) -> tuple[list[dict[s
                 {"id": row.id, "elided": True, "prev_hash": row.prev_hash, "hash": row.hash}
             )
     return events, head
-
-
-def replay(events: Sequence[dict[str, Any]]) -> dict[str, dict[int, dict[str, Any]]]:
-    """The records the full events of a chain leave behind, by kind and id."""
-    state: dict[str, dict[int, dict[str, Any]]] = {kind: {} for kind in KINDS}
-    for event in events:
-        if event.get("elided"):
-            continue
-        records = state.setdefault(event["entity"], {})
-        change = event["change"]
-        if event["action"] == "create":
-            records[event["entity_id"]] = dict(change["after"] or {})
-        elif event["action"] == "update":
-            records.setdefault(event["entity_id"], {}).update(change["after"] or {})
-        elif event["action"] == "delete":
-            records.pop(event["entity_id"], None)
-    return state

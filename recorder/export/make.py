@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from recorder.domain.chain import short_fingerprint
+from recorder.domain.vocabulary import AnchorKind
 from recorder.export.bag import Progress, Written, write_bag, write_single
 from recorder.export.evidence import Filters, collect
 from recorder.store.session import Store
+from recorder.write.anchors import record_anchor
 
 
 def recorder_version() -> str:
@@ -32,7 +36,8 @@ def export(
     parallel: bool = False,
 ) -> Written:
     """Export what `filters` choose to `dest`: a bag (a zip with `as_zip`), or the one
-    file of `fmt` (json, csv, md, html). The store is only read."""
+    file of `fmt` (json, csv, md, html). A bag's export is recorded in the store as an
+    anchor of the audit chain (the chain head it holds, and its fingerprint)."""
     if progress is not None:
         progress("reading the store", 0, 1)
     with store.read() as session:
@@ -44,7 +49,7 @@ def export(
     version = recorder_version()
     if fmt is not None:
         return write_single(evidence, dest, fmt, version=version)
-    return write_bag(
+    written = write_bag(
         evidence,
         dest,
         attachments=store.files.root,
@@ -54,3 +59,12 @@ def export(
         progress=progress,
         parallel=parallel,
     )
+    with store.write() as tx:
+        anchor = record_anchor(
+            tx,
+            AnchorKind.export,
+            head=(evidence.head, len(evidence.events)),
+            fingerprint=written.fingerprint,
+            target=str(written.path),
+        )
+    return replace(written, anchor=short_fingerprint(anchor.head))

@@ -27,13 +27,10 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from recorder.domain.chain import GENESIS_HASH, event_hash
+from recorder.domain.chain import GENESIS_HASH, compare_records, event_hash, replay
 from recorder.domain.errors import InputError
 from recorder.export.bag import attachment_path, fingerprint_of
-from recorder.export.evidence import FORMAT, KINDS, replay
-
-EMPTY: tuple[Any, ...] = (None, 0, False, "", [], {})
-"""Values a record may hold for a field its history never set (a column added later)."""
+from recorder.export.evidence import FORMAT, KINDS
 
 MAX_SCHEMA_PROBLEMS = 20
 
@@ -249,28 +246,11 @@ def _check_chain(
 def _check_replay(events: list[dict[str, Any]], document: dict[str, Any], report: Report) -> None:
     history = replay(events)
     for kind in KINDS:
-        replayed = history.get(kind, {})
-        records = document.get(kind, [])
-        seen: set[int] = set()
-        for record in records:
-            if not isinstance(record, dict) or "id" not in record:
-                continue
-            seen.add(record["id"])
-            name = f"data/records.json: {kind} #{record['id']}"
-            past = replayed.get(record["id"])
-            if past is None:
-                report.problems.append(f"{name}: has no history in data/audit.jsonl")
-                continue
-            for key, value in record.items():
-                if key in past:
-                    if past[key] != value:
-                        report.problems.append(f"{name}: {key} differs from its audit history")
-                elif value not in EMPTY:
-                    report.problems.append(f"{name}: {key} was never set in its audit history")
-        for record_id in sorted(set(replayed) - seen):
-            report.problems.append(
-                f"data/records.json: {kind} #{record_id} is in the audit history but missing"
-            )
+        report.problems += compare_records(
+            document.get(kind, []),
+            history.get(kind, {}),
+            lambda record_id, kind=kind: f"data/records.json: {kind} #{record_id}",  # type: ignore[misc]
+        )
 
 
 def _check_attachments(document: dict[str, Any], found: dict[str, str], report: Report) -> None:

@@ -326,3 +326,17 @@ def backup(engine: Engine, destination: Path) -> None:
             raise StoreError(f"{destination} already exists; choose a new file name") from None
     finally:
         partial.unlink(missing_ok=True)
+
+
+def chain_head_in(path: Path) -> tuple[str, int]:
+    """The audit chain's head (hash and event count) in a SQLite store file: what a
+    backup holds."""
+    from recorder.store.locations import escape_path
+
+    conn = sqlite3.connect(f"file:{escape_path(path)}?mode=ro", uri=True)
+    try:
+        last = conn.execute("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()
+        count = conn.execute("SELECT count(*) FROM audit_events").fetchone()[0]
+    finally:
+        conn.close()
+    return ("0" * 64 if last is None else str(last[0])), int(count)

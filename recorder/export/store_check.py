@@ -1,0 +1,184 @@
+"""`recorder db verify`: does the store hold what its audit chain says, untouched?
+
+Checks, each finding naming the row and what differs:
+- SQLite's own integrity check (a damaged file);
+- the audit chain, from the first event to the last (links and hashes);
+- replaying the chain gives exactly today's rows: a row edited, added or deleted
+  outside recorder, or an audit event deleted, is caught;
+- every attachment row has its file in the attachment store, with its SHA-256;
+- every anchor's head is still in the chain at its place, and a fingerprint kept
+  outside the store (`--anchor`) is found in the chain.
+
+A consistent rewrite of rows and chain together passes the first four; only an anchor
+kept outside the store (or a timestamp) catches it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import SQLModel, col, select
+
+from recorder.domain.chain import (
+    GENESIS_HASH,
+    Replayer,
+    compare_records,
+    fingerprint_digits,
+    short_fingerprint,
+    verify_chain,
+)
+from recorder.domain.errors import InputError
+from recorder.export.evidence import KINDS, read_records
+from recorder.store.models import Anchor, AuditEvent
+from recorder.store.session import Store
+
+AUDITED: dict[str, type[SQLModel]] = {**KINDS, "anchors": Anchor}
+"""Every table whose rows the audit chain vouches for."""
+
+MAX_INTEGRITY_PROBLEMS = 20
+
+
+@dataclass
+class StoreReport:
+    """What checking the store found."""
+
+    problems: list[str] = field(default_factory=list)
+    events: int = 0
+    head: str = GENESIS_HASH
+    rows: dict[str, int] = field(default_factory=dict)
+    attachments: int = 0
+    anchors: int = 0
+    found_at: int | None = None
+    """The event whose hash the fingerprint given from outside matched."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing was found wrong."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """The OK line."""
+        rows = sum(self.rows.values())
+        said = [
+            f"audit chain of {self.events} events to head {short_fingerprint(self.head)}",
+            f"{rows} rows replay from it",
+            f"{self.attachments} attachment files match",
+            f"{self.anchors} anchors hold",
+        ]
+        if self.found_at is not None:
+            said.append(f"the fingerprint given is event {self.found_at}'s")
+        return "OK: " + "; ".join(said)
+
+
+def check_store(store: Store, *, anchor: str | None = None) -> StoreReport:
+    """Check the whole store; `anchor` is a fingerprint kept outside it."""
+    digits = None if anchor is None else fingerprint_digits(anchor)
+    if digits is not None and len(digits) < 16:
+        raise InputError(
+            f"fingerprint {anchor!r} is too short; expected the 16 hex digits recorder "
+            "printed (like 3f2a-9c41-07be-d5e8), or more"
+        )
+    report = StoreReport()
+    hashes: list[str] = []
+    replayer = Replayer()
+    with store.read() as session:
+        if store.engine.dialect.name == "sqlite":
+            result = session.connection().exec_driver_sql(
+                f"PRAGMA integrity_check({MAX_INTEGRITY_PROBLEMS})"
+            )
+            found = [str(row[0]) for row in result]
+            if found != ["ok"]:
+                report.problems += [f"the store's file is damaged: {line}" for line in found]
+
+        def events() -> Iterator[AuditEvent]:
+            rows = session.exec(
+                select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
+            )
+            for row in rows:
+                hashes.append(row.hash)
+                try:
+                    change = json.loads(row.change)
+                except ValueError:
+                    change = {"before": None, "after": None}
+                replayer.apply(
+                    {
+                        "entity": row.entity,
+                        "entity_id": row.entity_id,
+                        "action": row.action.value,
+                        "change": change,
+                    }
+                )
+                yield row
+
+        chain = verify_chain(events())
+        report.problems += chain.problems
+        report.events, report.head = chain.events, chain.head
+        records: dict[str, list[dict[str, Any]]] = {}
+        for kind, model in AUDITED.items():
+            records[kind] = read_records(session, model, None)
+            report.rows[kind] = len(records[kind])
+            report.problems += compare_records(
+                records[kind],
+                replayer.state.get(kind, {}),
+                lambda record_id, kind=kind: f"{kind} #{record_id} (row in the store)",  # type: ignore[misc]
+            )
+    report.problems += _attachment_files(store, records["attachments"], report)
+    report.problems += _anchors(records["anchors"], hashes, report)
+    if digits is not None:
+        match = next((n for n, h in enumerate(hashes, 1) if h.startswith(digits)), None)
+        if match is None:
+            report.problems.append(
+                f"the audit chain holds no event with fingerprint {anchor}: it was rewritten "
+                "or cut after that fingerprint was taken, or the fingerprint is another store's"
+            )
+        report.found_at = match
+    return report
+
+
+def _attachment_files(
+    store: Store, attachments: list[dict[str, Any]], report: StoreReport
+) -> list[str]:
+    problems = []
+    for attachment in attachments:
+        whose = f"attachment #{attachment['id']} of contact #{attachment['contact_id']}"
+        try:
+            path = store.files.path_of(str(attachment["sha256"]))
+        except ValueError:
+            problems.append(f"{whose}: its SHA-256 {attachment['sha256']!r} is not one")
+            continue
+        try:
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except FileNotFoundError:
+            problems.append(f"{whose} ({attachment['name']}): its file {path} is missing")
+            continue
+        if digest != attachment["sha256"]:
+            problems.append(
+                f"{whose} ({attachment['name']}): its file {path} was changed "
+                "(its SHA-256 is not the recorded one)"
+            )
+            continue
+        report.attachments += 1
+    return problems
+
+
+def _anchors(anchors: list[dict[str, Any]], hashes: list[str], report: StoreReport) -> list[str]:
+    problems = []
+    for anchor in anchors:
+        events = int(anchor["events"])
+        held = (
+            GENESIS_HASH if events == 0 else (hashes[events - 1] if events <= len(hashes) else None)
+        )
+        if held != anchor["head"]:
+            problems.append(
+                f"anchor #{anchor['id']} ({anchor['kind']}, {anchor['at']}): the chain no "
+                f"longer holds its head {short_fingerprint(str(anchor['head']))} at event "
+                f"{events}: the audit log was rewritten or cut after it"
+            )
+            continue
+        report.anchors += 1
+    return problems
