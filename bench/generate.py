@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from recorder.domain.calendars import platform_calendar
-from recorder.domain.chain import GENESIS_HASH, canonical_json, event_hash
+from recorder.domain.chain import GENESIS_HASH, SCHEME, body_of, canonical_json, event_hash
 from recorder.domain.clock import FixedClock
 from recorder.domain.duplicates import identifier_key, message_key
 from recorder.domain.identifiers import find_identifiers
@@ -260,13 +260,14 @@ def _creations(
     for entity, records in tables:
         for record in records:
             change = canonical_json({"before": None, "after": record})
-            body = {
-                "action": "create",
-                "at": at.isoformat(),
-                "change": json.loads(change),
-                "entity": entity,
-                "entity_id": record["id"],
-            }
+            body = body_of(
+                action="create",
+                at=at.isoformat(),
+                change=json.loads(change),
+                entity=entity,
+                entity_id=record["id"],
+                scheme=SCHEME,
+            )
             digest = event_hash(head, body)
             events.append(
                 {
@@ -277,6 +278,7 @@ def _creations(
                     "change": change,
                     "prev_hash": head,
                     "hash": digest,
+                    "scheme": SCHEME,
                 }
             )
             head = digest

@@ -118,13 +118,19 @@ def export(
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--fingerprint", help="The fingerprint printed when the bag was exported.")
 def verify(path: Path, fingerprint: str | None) -> None:
-    """Check that the bag (or zip) at PATH is exactly what recorder exported."""
+    """Check that the bag (or zip) at PATH is exactly what recorder exported.
+
+    Without --fingerprint it proves the bag consistent (every file agrees with the
+    records and their audit chain); with it, identical to that export.
+    """
     from recorder.export.verify import verify as run_verify
 
     long_running()
     report = run_verify(path.expanduser(), fingerprint=fingerprint)
     if report.ok:
         click.echo(report.summary())
+        for note in report.notes:
+            click.echo(f"note: {note}")
         return
     for problem in report.problems:
         click.echo(problem)

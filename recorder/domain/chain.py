@@ -1,6 +1,15 @@
 """The audit chain's rules: canonical JSON, each event's hash over the one before, and
 the check of a whole chain. Pure: the write path appends, the export and `db verify`
-check."""
+check.
+
+Two schemes of hashing an event, told apart by its `scheme`:
+- 1 (events written before recorder 0.2): the hash covers the event's change as is;
+- 2: the hash covers each field's *digest* (the SHA-256 of its canonical JSON; numbers,
+  booleans and nulls as they are). A field may then stand in an event as its digest
+  alone, `{"$sha256": "..."}`, and the event still verifies: a large text kept once, in
+  its row, or a value masked in a redacted export, whose digest stays in the chain, so
+  masking can hide a value but never change what the event commits to.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +41,15 @@ class ChainedEvent(Protocol):
     def prev_hash(self) -> str: ...
     @property
     def hash(self) -> str: ...
+    @property
+    def scheme(self) -> int: ...
 
+
+SCHEME = 2
+"""The scheme new events are hashed with."""
+
+REF = "$sha256"
+"""The key of a field that stands as its digest: `{"$sha256": "<hex>"}`."""
 
 GENESIS_HASH = "0" * 64
 """The `prev_hash` of the first audit event."""
@@ -48,15 +65,72 @@ def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(event)).encode("utf-8")).hexdigest()
 
 
-def event_body(row: ChainedEvent) -> dict[str, Any]:
-    """The part of an audit event its hash covers."""
+def value_digest(value: Any) -> str:
+    """The SHA-256 of a value's canonical JSON, hex."""
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def is_ref(value: Any) -> bool:
+    """Whether a field stands as its digest."""
+    return isinstance(value, dict) and len(value) == 1 and isinstance(value.get(REF), str)
+
+
+def ref(value: Any) -> dict[str, str]:
+    """A field as its digest alone."""
+    return {REF: value_digest(value)}
+
+
+def committed(value: Any) -> Any:
+    """What scheme 2 commits to for one field's value."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if is_ref(value):
+        return value[REF]
+    return value_digest(value)
+
+
+def committed_change(change: Mapping[str, Any]) -> dict[str, Any]:
+    """A change (`{"before": ..., "after": ...}`) with each field as scheme 2 commits to it."""
     return {
-        "action": row.action.value,
-        "at": row.at.astimezone(UTC).isoformat(),
-        "change": json.loads(row.change),
-        "entity": row.entity,
-        "entity_id": row.entity_id,
+        side: None
+        if change.get(side) is None
+        else {key: committed(value) for key, value in change[side].items()}
+        for side in ("before", "after")
     }
+
+
+def body_of(
+    *, action: str, at: str, change: Mapping[str, Any], entity: str, entity_id: int, scheme: int
+) -> dict[str, Any]:
+    """The part of an audit event its hash covers, under its scheme."""
+    if scheme == 1:
+        return {
+            "action": action,
+            "at": at,
+            "change": change,
+            "entity": entity,
+            "entity_id": entity_id,
+        }
+    return {
+        "action": action,
+        "at": at,
+        "change": committed_change(change),
+        "entity": entity,
+        "entity_id": entity_id,
+        "v": scheme,
+    }
+
+
+def event_body(row: ChainedEvent) -> dict[str, Any]:
+    """The part of a stored audit event its hash covers."""
+    return body_of(
+        action=row.action.value,
+        at=row.at.astimezone(UTC).isoformat(),
+        change=json.loads(row.change),
+        entity=row.entity,
+        entity_id=row.entity_id,
+        scheme=row.scheme,
+    )
 
 
 @dataclass
@@ -130,13 +204,23 @@ def replay(events: Iterable[Mapping[str, Any]]) -> dict[str, dict[int, dict[str,
     return replayer.state
 
 
+def same_value(kept: Any, past: Any) -> bool:
+    """Whether a record's value is the one its history gives (which may be a digest)."""
+    if is_ref(past):
+        return value_digest(kept) == str(past[REF])
+    return bool(kept == past)
+
+
 def compare_records(
     records: Iterable[Mapping[str, Any]],
     replayed: Mapping[int, Mapping[str, Any]],
     name: Callable[[int], str],
+    *,
+    masked: Callable[[int, str], bool] = lambda record_id, key: False,
 ) -> list[str]:
     """What differs between records as kept and as their history replays them: one
-    line per record and field, named by `name(id)`."""
+    line per record and field, named by `name(id)`. A field that `masked(id, key)`
+    says was masked by redaction is not compared (its digest stays in the chain)."""
     problems: list[str] = []
     seen: set[int] = set()
     for record in records:
@@ -149,7 +233,7 @@ def compare_records(
             continue
         for key, value in record.items():
             if key in past:
-                if past[key] != value:
+                if not same_value(value, past[key]) and not masked(record["id"], key):
                     problems.append(f"{name(record['id'])}: {key} differs from its audit history")
             elif value not in EMPTY:
                 problems.append(f"{name(record['id'])}: {key} was never set in its audit history")

@@ -32,6 +32,19 @@ Progress = Callable[[str, int, int], None]
 FORMATS = ("json", "csv", "md", "html")
 """The single files `recorder export --format` writes."""
 
+READABLE: dict[str, Callable[[Evidence, str], str]] = {
+    "timeline.html": lambda evidence, version: timeline_html(evidence, version=version),
+    "timeline.md": lambda evidence, version: timeline_md(evidence, version=version),
+    "contacts.csv": lambda evidence, version: contacts_csv(evidence),
+}
+"""The readable files of a bag, each made from the records alone (verify makes them
+again and compares them byte for byte)."""
+
+TAG_FILES = frozenset(
+    {"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"}
+)
+"""What a recorder bag holds beside data/."""
+
 
 def safe_name(name: str) -> str:
     """A file name made safe: no separators, no leading dot, printable, at most 100."""
@@ -97,11 +110,13 @@ def audit_lines(evidence: Evidence) -> str:
             lines.append(dumps(event, sort_keys=True, ensure_ascii=False))
             continue
         redacted = ',"redacted":true' if event.get("redacted") else ""
+        scheme = event.get("scheme", 1)
+        version = f',"v":{scheme}' if scheme != 1 else ""
         lines.append(
             f'{{"action":{dumps(event["action"])},"at":{dumps(event["at"])},'
             f'"change":{event["change_json"]},"entity":{dumps(event["entity"])},'
             f'"entity_id":{event["entity_id"]},"hash":{dumps(event["hash"])},'
-            f'"id":{event["id"]},"prev_hash":{dumps(event["prev_hash"])}{redacted}}}'
+            f'"id":{event["id"]},"prev_hash":{dumps(event["prev_hash"])}{redacted}{version}}}'
         )
     lines.append("")
     return "\n".join(lines)
@@ -149,9 +164,7 @@ def write_bag(
         steps: list[tuple[str, Callable[[], str]]] = [
             ("records.json", lambda: records_json(evidence, version)),
             ("audit.jsonl", lambda: audit_lines(evidence)),
-            ("timeline.html", lambda: timeline_html(evidence, version=version)),
-            ("timeline.md", lambda: timeline_md(evidence, version=version)),
-            ("contacts.csv", lambda: contacts_csv(evidence)),
+            *[(name, lambda make=make: make(evidence, version)) for name, make in READABLE.items()],
         ]
         total = len(steps) + len(evidence.records["attachments"]) + 1
         pages = _pages_elsewhere(evidence, bag_dir, version) if parallel else None
@@ -171,7 +184,7 @@ def write_bag(
         tell("hashing the bag", total - 1, total)
         bagit.make_bag(
             str(bag_dir),
-            bag_info=_bag_info(evidence, version, source_organization),
+            bag_info=bag_info(evidence, version, source_organization),
             checksums=["sha256"],
             # A pool of processes is forked only where forking is safe (see parallel).
             processes=max(1, min(4, os.cpu_count() or 1)) if parallel else 1,
@@ -225,8 +238,8 @@ def _pages_elsewhere(evidence: Evidence, bag_dir: Path, version: str) -> _Pages 
 def _write_pages(bag_dir: str) -> None:
     assert _FORKED is not None
     evidence, version = _FORKED
-    _write(Path(bag_dir) / "timeline.html", timeline_html(evidence, version=version))
-    _write(Path(bag_dir) / "timeline.md", timeline_md(evidence, version=version))
+    for name in ("timeline.html", "timeline.md"):
+        _write(Path(bag_dir) / name, READABLE[name](evidence, version))
 
 
 def _copy_attachments(
@@ -250,7 +263,8 @@ def _copy_attachments(
         shutil.copyfile(source, target)
 
 
-def _bag_info(evidence: Evidence, version: str, source: str | None) -> dict[str, str]:
+def bag_info(evidence: Evidence, version: str, source: str | None) -> dict[str, str]:
+    """bag-info.txt's claims about the export (verify derives them again and compares)."""
     info = {
         "Bagging-Date": evidence.generated_at.date().isoformat(),
         "External-Description": (

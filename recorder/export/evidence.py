@@ -70,6 +70,20 @@ class Filters:
             parts.append(f"contacts until {self.until.isoformat()}")
         return "; ".join(parts) or "every case"
 
+    @classmethod
+    def from_json(cls, value: Any) -> Filters:
+        """As read back from records.json (verify); InputError if it is not that."""
+        try:
+            since, until = value.get("since"), value.get("until")
+            return cls(
+                cases=tuple(int(c) for c in value.get("cases") or ()),
+                platform=value.get("platform"),
+                since=None if since is None else datetime.fromisoformat(since),
+                until=None if until is None else datetime.fromisoformat(until),
+            )
+        except (AttributeError, TypeError, ValueError):
+            raise InputError("data/records.json: its filters cannot be read") from None
+
     def to_json(self) -> dict[str, Any]:
         """As recorded in records.json."""
         return {
@@ -96,6 +110,8 @@ class Evidence:
     generated_at: datetime
     redacted: list[str] = field(default_factory=list)
     """What redaction masked, in words; empty when nothing was redacted."""
+    redactions: list[dict[str, Any]] = field(default_factory=list)
+    """Each field redaction masked: `{"kind": ..., "id": ..., "field": ...}`."""
     stories: list[Any] | None = field(default=None, repr=False, compare=False)
     """The timeline's view of the records, made once (recorder.export.timeline)."""
 
@@ -112,6 +128,7 @@ class Evidence:
             "recorder_version": version,
             "filters": self.filters.to_json(),
             "redacted": self.redacted,
+            "redactions": self.redactions,
             "audit_head": self.head,
             **self.records,
         }
@@ -238,6 +255,7 @@ def _chain(session: Session, exported: dict[str, set[int]]) -> tuple[list[dict[s
             table.c.change,
             table.c.prev_hash,
             table.c.hash,
+            table.c.scheme,
         )
         .order_by(table.c.id)
         .execution_options(yield_per=2000)
@@ -257,6 +275,7 @@ def _chain(session: Session, exported: dict[str, set[int]]) -> tuple[list[dict[s
                     "entity_id": row.entity_id,
                     "prev_hash": row.prev_hash,
                     "hash": row.hash,
+                    "scheme": row.scheme,
                 }
             )
         else:

@@ -2,8 +2,12 @@
 not the platforms' own, which are evidence of where a message went), card numbers (13
 to 19 digits that pass the Luhn check), IBANs and bank account numbers.
 
-Applied to every string of every exported record and audit event alike, so that a
-redacted bag still verifies: replaying its redacted events gives its redacted records.
+Applied to every string of every exported record and audit event. A masked field of
+an audit event is replaced by its digest (`{"$sha256": ...}`), which the event's hash
+covers (scheme 2, recorder.domain.chain): the redacted bag still verifies link by link
+and event by event, and names in records.json each field it masked, whose shown text
+is then not proven. Events from before scheme 2 are masked in place and marked
+`redacted`; their hashes cannot be checked.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from recorder.domain.chain import canonical_json
+from recorder.domain.chain import canonical_json, ref
 from recorder.export.evidence import Evidence
 
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
@@ -113,9 +117,7 @@ def _walk(value: Any, fix: Callable[[str], str]) -> Any:
 def redact_evidence(evidence: Evidence) -> Evidence:
     """A copy of the evidence with every record and audit event masked alike.
 
-    An event whose change was masked is marked `redacted`: its hash vouches for the
-    original, which the bag no longer holds, so verify checks its links but not its
-    hash. Attachments (screenshots, PDFs) are copied as they are; the bag says so.
+    Attachments (screenshots, PDFs) are copied as they are; the bag says so.
     """
     official = frozenset(
         domain.lower()
@@ -123,22 +125,45 @@ def redact_evidence(evidence: Evidence) -> Evidence:
         for domain in platform.get("domains") or []
     )
     on_records, on_events = Redactor(official), Redactor(official)
-    records = {
-        kind: [on_records.value(record) for record in rows]
-        for kind, rows in evidence.records.items()
-    }
-    events = []
-    for event in evidence.events:
-        if not event.get("elided"):
-            original = json.loads(event["change_json"])
-            change = on_events.value(original)
-            if change != original:
-                event = {**event, "change_json": canonical_json(change), "redacted": True}
-        events.append(event)
+    records: dict[str, list[dict[str, Any]]] = {}
+    redactions: list[dict[str, Any]] = []
+    for kind, rows in evidence.records.items():
+        records[kind] = []
+        for record in rows:
+            masked = on_records.value(record)
+            redactions += [
+                {"kind": kind, "id": record["id"], "field": key}
+                for key in record
+                if masked[key] != record[key]
+            ]
+            records[kind].append(masked)
+    events = [_masked_event(event, on_events) for event in evidence.events]
     said = on_records.summary() or ["nothing found to mask"]
     return replace(
         evidence,
         records=records,
         events=events,
         redacted=[*said, "attachments are not redacted"],
+        redactions=redactions,
     )
+
+
+def _masked_event(event: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+    if event.get("elided"):
+        return event
+    original = json.loads(event["change_json"])
+    masked = redactor.value(original)
+    if masked == original:
+        return event
+    if event.get("scheme", 1) < 2:
+        return {**event, "change_json": canonical_json(masked), "redacted": True}
+    change = {
+        side: None
+        if original[side] is None
+        else {
+            key: ref(value) if masked[side][key] != value else value
+            for key, value in original[side].items()
+        }
+        for side in ("before", "after")
+    }
+    return {**event, "change_json": canonical_json(change)}

@@ -79,6 +79,19 @@ def export_schema() -> dict[str, Any]:
             "recorder_version": {"type": "string"},
             "filters": {"type": "object"},
             "redacted": {"type": "array", "items": {"type": "string"}},
+            "redactions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "kind": {"type": "string", "enum": list(KINDS)},
+                        "id": {"type": "integer"},
+                        "field": {"type": "string"},
+                    },
+                    "required": ["kind", "id", "field"],
+                    "additionalProperties": False,
+                },
+            },
             "audit_head": HASH,
             **{
                 kind: {"type": "array", "items": {"$ref": f"#/definitions/{kind}"}}

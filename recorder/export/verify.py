@@ -3,14 +3,22 @@
 Checks, each problem named by file and record:
 - the BagIt manifests: every file listed is there with the SHA-256 listed, and no
   file is there that is not listed (tag files included: bag-info.txt is covered);
+- the bag holds only what recorder writes: no other file at its root, in data/ or
+  among the attachments, even one the manifests were made to list;
 - data/records.json against the export schema;
 - data/audit.jsonl: each event follows the one before it, from the first to the head
-  hash that records.json and bag-info.txt name, and each full event's hash covers it;
+  hash that records.json and bag-info.txt name, and each full event's hash covers it
+  (a field masked by redaction stands as its digest, which the hash covers);
 - replaying the audit events gives exactly the records of records.json, so an edited
   record is caught even when the manifests were recomputed to hide it;
 - every attachment of records.json is in data/attachments with its SHA-256;
+- the readable files (timeline.html, timeline.md, contacts.csv) and bag-info.txt's
+  claims are made again from the records and must be the same, byte for byte;
 - with a fingerprint, the tag manifest's SHA-256: a consistent rewrite of the whole
   bag is caught too.
+
+Without a fingerprint the result says so: the bag is *consistent* (every file agrees
+with the records and their audit chain), not proven *identical* to what was exported.
 """
 
 from __future__ import annotations
@@ -23,24 +31,44 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from recorder.domain.chain import GENESIS_HASH, compare_records, event_hash, replay
+from recorder.domain.chain import (
+    GENESIS_HASH,
+    body_of,
+    compare_records,
+    event_hash,
+    fingerprint_digits,
+    replay,
+)
 from recorder.domain.errors import InputError
-from recorder.export.bag import attachment_path, fingerprint_of
-from recorder.export.evidence import FORMAT, KINDS
+from recorder.export.bag import READABLE, TAG_FILES, attachment_path, bag_info, fingerprint_of
+from recorder.export.evidence import FORMAT, KINDS, Evidence, Filters
 
 MAX_SCHEMA_PROBLEMS = 20
+
+BAGIT_CLAIMS = frozenset({"Payload-Oxum", "Bag-Software-Agent"})
+"""What the bagit package writes into bag-info.txt beside recorder's claims."""
 
 
 @dataclass
 class Report:
-    """What verifying found."""
+    """What verifying found.
+
+    Attributes:
+        problems: one line per thing found wrong; none means the bag verified.
+        notes: what the check could not prove, one line each (said with the OK).
+        identical: whether a fingerprint was given and matched: the bag is the one
+            exported, not only consistent with itself.
+    """
 
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     fingerprint: str = ""
+    identical: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     events: int = 0
     head: str = GENESIS_HASH
@@ -50,12 +78,22 @@ class Report:
         """Whether nothing was found wrong."""
         return not self.problems
 
+    @property
+    def level(self) -> str:
+        """What an OK proves, in words."""
+        if self.identical:
+            return f"identical to the export with fingerprint {self.fingerprint}"
+        return (
+            f"consistent (fingerprint {self.fingerprint}; give the one printed at export "
+            "with --fingerprint to prove the bag is that export)"
+        )
+
     def summary(self) -> str:
         """The OK line."""
         counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in self.counts.items())
         return (
             f"OK: {counts}; audit chain of {self.events} events to head {self.head[:16]}…; "
-            f"fingerprint {self.fingerprint}"
+            f"{self.level}"
         )
 
 
@@ -119,19 +157,24 @@ def _verify(root: Path, fingerprint: str | None, processes: int) -> Report:
     tagmanifest = root / "tagmanifest-sha256.txt"
     if tagmanifest.is_file():
         report.fingerprint = fingerprint_of(root)
-    if fingerprint is not None and report.fingerprint != fingerprint.strip().lower():
-        report.problems.append(
-            "tagmanifest-sha256.txt: the fingerprint is not the one given; "
-            "the bag is not the one that was exported"
-        )
+    if fingerprint is not None:
+        report.identical = report.fingerprint == fingerprint_digits(fingerprint)
+        if not report.identical:
+            report.problems.append(
+                "tagmanifest-sha256.txt: the fingerprint is not the one given; "
+                "the bag is not the one that was exported"
+            )
     document = _load_records(root, report)
     events = _load_events(root, report)
     if document is None or events is None:
         return report
     _check_schema(document, report)
+    _check_layout(root, document, report)
     _check_chain(events, document, bag.info, report)
     _check_replay(events, document, report)
     _check_attachments(document, found, report)
+    if report.ok:  # made again only from records that passed every check above
+        _check_derived(root, document, events, bag.info, report)
     report.counts = {
         kind: len(document.get(kind, [])) for kind in ("cases", "contacts", "attachments")
     }
@@ -220,20 +263,73 @@ def _check_schema(document: dict[str, Any], report: Report) -> None:
         report.problems.append(f"data/records.json: {where}: {error.message}")
 
 
+def _check_layout(root: Path, document: dict[str, Any], report: Report) -> None:
+    """Only what recorder writes, even where the manifests were made to list more."""
+    for path in sorted(root.iterdir()):
+        if path.name != "data" and path.name not in TAG_FILES:
+            report.problems.append(f"{path.name}: not part of a recorder bag (added after export)")
+    data = root / "data"
+    if not data.is_dir():
+        return
+    payload = {"records.json", "audit.jsonl", "attachments", *READABLE}
+    for path in sorted(data.iterdir()):
+        if path.name not in payload:
+            report.problems.append(f"data/{path.name}: not a file recorder exports")
+    attachments = data / "attachments"
+    expected = {
+        attachment_path(str(a["sha256"]), str(a.get("name", "")))
+        for a in document.get("attachments", [])
+        if isinstance(a, dict) and "sha256" in a
+    }
+    if attachments.is_dir():
+        for path in sorted(attachments.rglob("*")):
+            relative = path.relative_to(data).as_posix()
+            if relative not in expected:
+                report.problems.append(
+                    f"data/{relative}: not an attachment of any exported contact"
+                )
+
+
 def _check_chain(
     events: list[dict[str, Any]], document: dict[str, Any], info: dict[str, Any], report: Report
 ) -> None:
     prev = GENESIS_HASH
+    unchecked = 0
     for event in events:
         name = f"data/audit.jsonl: event {event.get('id')}"
         if event["prev_hash"] != prev:
             report.problems.append(f"{name}: does not follow the event before it")
-        if not event.get("elided") and not event.get("redacted"):
-            body = {k: event.get(k) for k in ("action", "at", "change", "entity", "entity_id")}
-            if event_hash(event["prev_hash"], body) != event["hash"]:
+        scheme = event.get("v", 1)
+        if event.get("redacted") and not document.get("redacted"):
+            report.problems.append(
+                f"{name}: marked redacted, but records.json says nothing was redacted"
+            )
+        if event.get("elided"):
+            pass
+        elif event.get("redacted") and scheme == 1:
+            unchecked += 1  # masked in place: its hash vouches for an original not here
+        else:
+            try:
+                body = body_of(
+                    action=event["action"],
+                    at=event["at"],
+                    change=event["change"],
+                    entity=event["entity"],
+                    entity_id=event["entity_id"],
+                    scheme=scheme,
+                )
+                matches = event_hash(event["prev_hash"], body) == event["hash"]
+            except (KeyError, TypeError, AttributeError):
+                matches = False
+            if not matches:
                 what = f"{event.get('entity')} #{event.get('entity_id')}"
                 report.problems.append(f"{name} ({what}): its hash does not match its content")
         prev = event["hash"]
+    if unchecked:
+        report.notes.append(
+            f"{unchecked} audit events written before recorder hashed each field were "
+            "redacted: their links are checked, their content cannot be"
+        )
     report.events, report.head = len(events), prev
     if document.get("audit_head") != prev:
         report.problems.append(
@@ -245,12 +341,80 @@ def _check_chain(
 
 def _check_replay(events: list[dict[str, Any]], document: dict[str, Any], report: Report) -> None:
     history = replay(events)
+    masked = {
+        (r.get("kind"), r.get("id"), r.get("field"))
+        for r in document.get("redactions", [])
+        if isinstance(r, dict)
+    }
+    if masked and not document.get("redacted"):
+        report.problems.append(
+            "data/records.json: lists masked fields, but says nothing was redacted"
+        )
     for kind in KINDS:
         report.problems += compare_records(
             document.get(kind, []),
             history.get(kind, {}),
             lambda record_id, kind=kind: f"data/records.json: {kind} #{record_id}",  # type: ignore[misc]
+            masked=lambda record_id, key, kind=kind: (kind, record_id, key) in masked,  # type: ignore[misc]
         )
+    if masked:
+        named = sorted(f"{kind} #{record_id} {key}" for kind, record_id, key in masked)
+        shown = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
+        report.notes.append(
+            f"{len(named)} fields were masked by redaction ({shown}): the audit chain keeps "
+            "the digest of each original, but what they show now is not proven"
+        )
+
+
+def _check_derived(
+    root: Path,
+    document: dict[str, Any],
+    events: list[dict[str, Any]],
+    info: dict[str, Any],
+    report: Report,
+) -> None:
+    """Make the readable files and bag-info's claims again from the records."""
+    from recorder.export.make import recorder_version
+
+    try:
+        evidence = Evidence(
+            records={kind: list(document.get(kind, [])) for kind in KINDS},
+            events=events,
+            head=str(document["audit_head"]),
+            filters=Filters.from_json(document.get("filters")),
+            generated_at=datetime.fromisoformat(str(document["generated_at"])),
+            redacted=list(document.get("redacted", [])),
+            redactions=list(document.get("redactions", [])),
+        )
+    except (InputError, KeyError, ValueError):
+        report.problems.append("data/records.json: its header cannot be read")
+        return
+    version = str(document.get("recorder_version"))
+    claims = bag_info(evidence, version, info.get("Source-Organization"))
+    for key, value in claims.items():
+        stated = info.get(key)
+        if stated != value:
+            report.problems.append(
+                f"bag-info.txt: {key} says {stated!r}; the records say {value!r}"
+            )
+    for key in sorted(set(info) - set(claims) - BAGIT_CLAIMS):
+        report.problems.append(f"bag-info.txt: {key} is not a claim recorder makes")
+    if version != recorder_version():
+        report.notes.append(
+            f"the readable files were made by recorder {version}, which this one "
+            f"({recorder_version()}) cannot make again: their manifest alone vouches for them"
+        )
+        return
+    for name, make in READABLE.items():
+        path = root / "data" / name
+        try:
+            kept = path.read_bytes()
+        except FileNotFoundError:
+            continue  # already said by the manifest check
+        if kept != make(evidence, version).encode("utf-8"):
+            report.problems.append(
+                f"data/{name}: differs from what its records give (changed after export)"
+            )
 
 
 def _check_attachments(document: dict[str, Any], found: dict[str, str], report: Report) -> None:

@@ -43,6 +43,7 @@ __all__ = [
     "Platform",
     "Priority",
     "Source",
+    "StoredText",
     "record_fields",
     "table_of",
 ]
@@ -304,7 +305,21 @@ class AuditEvent(_Table, table=True):
     """Canonical JSON: `{"before": ..., "after": ...}` with the fields that changed."""
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
-    """sha256(prev_hash + canonical JSON of the event), hex."""
+    """sha256(prev_hash + canonical JSON of the event), hex (recorder.domain.chain)."""
+    scheme: int = Field(default=2, sa_column_kwargs={"server_default": "1"})
+    """How the hash covers the event: 1 its change as is, 2 each field's digest."""
+
+
+class StoredText(_Table, table=True):
+    """A large value that an audit event holds as its digest (`{"$sha256": ...}`), kept
+    here once its row no longer holds it (it was edited, or the row deleted): the
+    history keeps every version, and each is stored once."""
+
+    __tablename__ = "stored_texts"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    body: str = Field(sa_type=sa.Text)
+    """The value's canonical JSON."""
 
 
 class Anchor(_Table, table=True):

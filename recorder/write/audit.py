@@ -10,14 +10,20 @@ from sqlmodel import Session, SQLModel, col, select
 
 from recorder.domain.chain import (
     GENESIS_HASH,
+    SCHEME,
     ChainReport,
     canonical_json,
     event_body,
     event_hash,
+    ref,
     verify_chain,
 )
-from recorder.store.models import AuditAction, AuditEvent, record_fields
+from recorder.store.models import AuditAction, AuditEvent, StoredText, record_fields
 from recorder.store.session import Tx
+
+LARGE_VALUE = 64 * 1024
+"""A text this long (in characters) or longer stands in audit events as its digest: it
+is stored once, in its row, and in `stored_texts` once the row no longer holds it."""
 
 
 def append_event(
@@ -43,7 +49,10 @@ def append_event(
     entity = type(row).__tablename__
     assert isinstance(entity, str)
     row_id = getattr(row, "id")  # noqa: B009 - every table has an integer id
-    change = {"before": dict(before) if before else None, "after": dict(after) if after else None}
+    change = {
+        "before": None if not before else _kept_once(session, before, keep=True),
+        "after": None if not after else _kept_once(session, after, keep=False),
+    }
     event = AuditEvent(
         at=tx.now,
         action=action,
@@ -52,10 +61,23 @@ def append_event(
         change=canonical_json(change),
         prev_hash=tx.last_hash,
         hash="",
+        scheme=SCHEME,
     )
     event.hash = event_hash(tx.last_hash, event_body(event))
     session.add(event)
     tx.last_hash = event.hash
+
+
+def _kept_once(session: Session, fields: Mapping[str, Any], *, keep: bool) -> dict[str, Any]:
+    """The fields with each large text as its digest; with `keep` (values the row is
+    about to lose), the text itself saved in `stored_texts`."""
+    out = dict(fields)
+    for key, value in fields.items():
+        if isinstance(value, str) and len(value) >= LARGE_VALUE:
+            out[key] = digest = ref(value)
+            if keep and session.get(StoredText, digest["$sha256"]) is None:
+                session.add(StoredText(sha256=digest["$sha256"], body=canonical_json(value)))
+    return out
 
 
 def verify_store_chain(session: Session) -> ChainReport:

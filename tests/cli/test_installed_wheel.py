@@ -130,7 +130,7 @@ def test_cli_flow_from_the_installed_wheel(installed: Path, tmp_path: Path) -> N
 
     # Evidence: exported and verified by the installed wheel, with its packaged schema.
     exported = ok("export", "--zip", str(tmp_path / "evidence.zip")).splitlines()
-    assert len(exported) == 2  # no progress bar when the output is not a terminal
+    assert len(exported) == 3  # no progress bar when the output is not a terminal
     fingerprint = exported[1].rsplit(" ", 1)[1]
     checked = ok("verify", "--fingerprint", fingerprint, str(tmp_path / "evidence.zip"))
     assert checked.startswith("OK: 1 cases, 1 contacts, 1 attachments")

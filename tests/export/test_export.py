@@ -6,11 +6,8 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import bagit
 import pytest
@@ -18,19 +15,12 @@ from jsonschema import Draft7Validator
 
 from recorder.export.schema import SCHEMA_NAME, load_schema, schema_text
 from tests.helpers.cli import ok
-from tests.helpers.evidence import export, verify
+from tests.helpers.evidence import CHANGED, export, verify
+from tests.helpers.evidence import bag as _bag
+from tests.helpers.evidence import records as _records
+from tests.helpers.evidence import tampered as _tampered
 
-CHANGED = "its contents changed (SHA-256 does not match the manifest)"
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / SCHEMA_NAME
-
-
-def _bag(db: Path, dest: Path, *args: str) -> str:
-    result = export(db, str(dest), *args)
-    assert result.exit_code == 0, result.output + result.stderr
-    lines = result.stdout.splitlines()
-    assert len(lines) == 2  # no progress bar when the output is not a terminal
-    assert lines[0] == f"exported to {dest}"
-    return lines[1].rsplit(" ", 1)[1]  # the fingerprint
 
 
 def test_the_schema_in_the_repository_is_the_one_made_from_the_models() -> None:
@@ -163,27 +153,6 @@ def test_the_markdown_tells_the_same(filled: tuple[Path, dict[str, int]], tmp_pa
     assert "**Expected by:**" in text and "SHA-256 `" in text
 
 
-def _tampered(db: Path, tmp_path: Path, change: object, *, rehash: bool = False) -> list[str]:
-    dest = tmp_path / "bag"
-    _bag(db, dest)
-    assert callable(change)
-    change(dest)
-    if rehash:  # hide the change from the manifests, as a careful forger would
-        bagit.Bag(str(dest)).save(manifests=True)
-    result = verify(db, str(dest))
-    assert result.exit_code == 1
-    return result.stdout.splitlines()
-
-
-@contextmanager
-def _records(bag: Path) -> Iterator[dict[str, Any]]:
-    """records.json of a bag, to change in place."""
-    path = bag / "data" / "records.json"
-    document = json.loads(path.read_text("utf-8"))
-    yield document
-    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
-
-
 def _flip_byte(path: Path, at: int = 10) -> None:
     data = bytearray(path.read_bytes())
     data[at] ^= 0x01
@@ -253,6 +222,7 @@ def test_an_added_and_a_deleted_file_are_caught(
     assert problems == [
         "data/contacts.csv: listed in the manifest but missing",
         "data/note.txt: not in the manifest (added after export)",
+        "data/note.txt: not a file recorder exports",
     ]
 
 
@@ -263,9 +233,12 @@ def test_a_consistent_rewrite_of_the_whole_bag_is_caught_by_the_fingerprint(
     dest = tmp_path / "bag"
     fingerprint = _bag(db, dest)
     info = dest / "bag-info.txt"
-    info.write_text(info.read_text("utf-8").replace("Redacted: no", "Redacted: nothing"))
+    # Who made the bag is the one claim the records cannot check.
+    info.write_text(info.read_text("utf-8") + "Source-Organization: Someone Else\n")
     bagit.Bag(str(dest)).save(manifests=True)
-    assert verify(db, str(dest)).exit_code == 0  # consistent: only the fingerprint tells
+    consistent = verify(db, str(dest))
+    assert consistent.exit_code == 0  # consistent: only the fingerprint tells
+    assert "; consistent (fingerprint " in consistent.stdout
     result = verify(db, str(dest), "--fingerprint", fingerprint)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [

@@ -125,7 +125,7 @@ def _rechain(db: Path) -> None:
     conn = sqlite3.connect(db)
     prev = "0" * 64
     rows = conn.execute(
-        "SELECT id, at, action, entity, entity_id, change FROM audit_events ORDER BY id"
+        "SELECT id, at, action, entity, entity_id, change, scheme FROM audit_events ORDER BY id"
     ).fetchall()
 
     class Row:
@@ -133,7 +133,7 @@ def _rechain(db: Path) -> None:
             from datetime import UTC, datetime
             from enum import StrEnum
 
-            self.id, at, action, self.entity, self.entity_id, self.change = values
+            self.id, at, action, self.entity, self.entity_id, self.change, self.scheme = values
             self.at = datetime.fromisoformat(str(at)).replace(tzinfo=UTC)
             self.action = StrEnum("A", {str(action): str(action)})[str(action)]
 

@@ -3,9 +3,14 @@ duplicate flag and a merge; and the command line to export and verify it."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import bagit
 from click.testing import Result
 
 from recorder.store.models import Channel
@@ -16,6 +21,8 @@ from recorder.write.decisions import merge_cases
 from tests.helpers.cli import run
 
 START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+
+CHANGED = "its contents changed (SHA-256 does not match the manifest)"
 
 
 def fill(store: Store, files: Path) -> dict[str, int]:
@@ -90,3 +97,55 @@ def export(db: Path, *args: str) -> Result:
 def verify(db: Path, *args: str) -> Result:
     """`recorder verify ...`."""
     return run(db, "verify", *args)
+
+
+def bag(db: Path, dest: Path, *args: str) -> str:
+    """Export a bag of `db` to `dest`; its fingerprint."""
+    result = export(db, str(dest), *args)
+    assert result.exit_code == 0, result.output + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3  # no progress bar when the output is not a terminal
+    assert lines[0] == f"exported to {dest}"
+    assert lines[2].startswith("audit chain anchored at ")
+    return lines[1].rsplit(" ", 1)[1]  # the fingerprint
+
+
+def tampered(
+    db: Path,
+    tmp_path: Path,
+    change: Callable[[Path], object],
+    *,
+    rehash: bool = False,
+    args: tuple[str, ...] = (),
+) -> list[str]:
+    """Export a bag (with `args`), change it, and verify it: the problems found.
+    With `rehash`, the manifests are made again, as a careful forger would."""
+    dest = tmp_path / "bag"
+    bag(db, dest, *args)
+    change(dest)
+    if rehash:
+        bagit.Bag(str(dest)).save(manifests=True)
+    result = verify(db, str(dest))
+    assert result.exit_code == 1, result.stdout
+    return result.stdout.splitlines()
+
+
+@contextmanager
+def records(bag: Path) -> Iterator[dict[str, Any]]:
+    """records.json of a bag, to change in place."""
+    path = bag / "data" / "records.json"
+    document = json.loads(path.read_text("utf-8"))
+    yield document
+    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+
+
+def audit_events(bag: Path) -> list[dict[str, Any]]:
+    """The events of a bag's audit.jsonl."""
+    lines = (bag / "data" / "audit.jsonl").read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def write_audit_events(bag: Path, events: list[dict[str, Any]]) -> None:
+    """Write a bag's audit.jsonl again."""
+    text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in events)
+    (bag / "data" / "audit.jsonl").write_text(text, "utf-8")

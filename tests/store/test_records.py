@@ -257,3 +257,32 @@ def test_bad_platforms_are_refused(store: Store, fields: dict[str, object], mess
     with pytest.raises(InputError, match=message), store.write() as tx:
         add_platform(tx, name="Binance", **fields)  # type: ignore[arg-type]
     assert _counts(store) == before
+
+
+def test_a_large_text_is_stored_once_and_every_version_is_kept(store: Store) -> None:
+    from recorder.domain.chain import REF, value_digest
+    from recorder.store.models import StoredText
+    from recorder.write.audit import LARGE_VALUE
+
+    first = "Agent: we are checking your withdrawal.\n" * (LARGE_VALUE // 40 + 1)
+    second = first.replace("checking", "escalating")
+    with store.write() as tx:
+        case = open_case(tx, platform="Gemini", title="Long chat")
+        assert case.id is not None
+        contact = log_contact(
+            tx, case_id=case.id, channel="chat", direction="inbound", occurred_at=AT, text=first
+        )
+    with store.write() as tx:
+        assert contact.id is not None
+        edit_contact(tx, contact.id, {"text": second})
+    with store.read() as session:
+        changes = [
+            json.loads(e.change)
+            for e in session.exec(select(AuditEvent).where(AuditEvent.entity == "contacts"))
+        ]
+        kept = {t.sha256: json.loads(t.body) for t in session.exec(select(StoredText))}
+    assert changes[0]["after"]["text"] == {REF: value_digest(first)}
+    assert changes[1]["before"]["text"] == {REF: value_digest(first)}
+    assert changes[1]["after"]["text"] == {REF: value_digest(second)}
+    assert kept == {value_digest(first): first}, "the superseded version, once"
+    assert sum(len(json.dumps(c)) for c in changes) < 2_000

@@ -6,7 +6,14 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from recorder.domain.chain import GENESIS_HASH, canonical_json, event_body, event_hash, verify_chain
+from recorder.domain.chain import (
+    GENESIS_HASH,
+    canonical_json,
+    event_body,
+    event_hash,
+    ref,
+    verify_chain,
+)
 from recorder.store.models import AuditAction, AuditEvent
 
 AT = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -81,3 +88,30 @@ def test_a_non_canonical_change_text_is_caught() -> None:
     events = _chain(1)
     events[0].change = json.dumps(json.loads(events[0].change), indent=1)
     assert "audit event 1: its change is not canonical JSON" in verify_chain(events).problems
+
+
+def test_scheme_2_covers_each_fields_digest_so_a_field_may_stand_as_it() -> None:
+    events = _chain(2)
+    change = json.loads(events[1].change)
+    change["after"]["title"] = ref(change["after"]["title"])
+    events[1].change = canonical_json(change)
+    assert verify_chain(events).ok, "a field as its digest commits to the same event"
+    change["after"]["title"] = ref("another title")
+    events[1].change = canonical_json(change)
+    assert verify_chain(events).problems == ["audit event 2: its hash does not match its content"]
+
+
+def test_scheme_1_events_keep_the_hash_they_were_written_with() -> None:
+    events = _chain(2)
+    for event in events:
+        event.scheme = 1
+    prev = GENESIS_HASH
+    for event in events:
+        event.prev_hash = prev
+        event.hash = hashlib.sha256(
+            (prev + canonical_json(event_body(event))).encode("utf-8")
+        ).hexdigest()
+        prev = event.hash
+    assert "v" not in event_body(events[0])
+    assert json.loads(events[0].change) == event_body(events[0])["change"]
+    assert verify_chain(events).ok

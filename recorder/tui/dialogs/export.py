@@ -278,7 +278,8 @@ class VerifyScreen(_Dialog):
             self.post_message(self.Said(escape(str(exc)), error=True))
             return
         if report.ok:
-            self.post_message(self.Said(f"[b]OK[/b]: {escape(report.summary()[4:])}"))
+            notes = "".join(f"\nNote: {escape(note)}" for note in report.notes)
+            self.post_message(self.Said(f"[b]OK[/b]: {escape(report.summary()[4:])}{notes}"))
         else:
             shown = report.problems[:6]
             more = len(report.problems) - len(shown)
