@@ -79,6 +79,12 @@ def _refuse_existing(dest: Path) -> None:
         raise InputError(f"{dest} already exists; expected a new path (an export never overwrites)")
 
 
+def partial_prefix(dest: Path) -> str:
+    """How the temporary folder of an export to `dest` by this process is named:
+    `.NAME.PID.<random>.partial`, beside `dest`."""
+    return f".{dest.name}.{os.getpid()}."
+
+
 @contextlib.contextmanager
 def _sibling_dir(dest: Path) -> Iterator[Path]:
     """A private temporary directory beside `dest`, removed unless renamed away."""
@@ -86,13 +92,20 @@ def _sibling_dir(dest: Path) -> Iterator[Path]:
     if not parent.is_dir():
         raise InputError(f"{parent} is not a directory; expected an existing folder to export into")
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=parent))
+        tmp = Path(tempfile.mkdtemp(prefix=partial_prefix(dest), suffix=".partial", dir=parent))
     except OSError as exc:
         raise InputError(f"cannot write to {parent}: {exc.strerror or exc}") from None
     try:
         yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def make_private(path: Path) -> None:
+    """Folders 0700 and files 0600, whatever the umask: an export is the user's
+    evidence, and stays theirs until they share it."""
+    for item in [path, *path.rglob("*")] if path.is_dir() else [path]:
+        item.chmod(0o700 if item.is_dir() else 0o600)
 
 
 def _write(path: Path, text: str) -> None:
@@ -193,9 +206,11 @@ def write_bag(
         if as_zip:
             partial = tmp / "bag.zip"
             _zip(bag_dir, partial)
+            make_private(partial)
             _refuse_existing(dest)
             partial.rename(dest)
         else:
+            make_private(bag_dir)
             _refuse_existing(dest)
             bag_dir.rename(dest)
         tell("done", total, total)
@@ -313,6 +328,7 @@ def write_single(evidence: Evidence, dest: Path, fmt: str, *, version: str) -> W
     with _sibling_dir(dest) as tmp:
         partial = tmp / "export"
         _write(partial, makers[fmt]())
+        make_private(partial)
         _refuse_existing(dest)
         partial.rename(dest)
     return Written(dest, None)

@@ -59,7 +59,14 @@ def _event(*, uid: str, at: datetime, summary: str, description: str, now: datet
 
 
 def write_calendar(path: Path, data: bytes) -> None:
-    """Write the file whole or not at all (a newer calendar replaces an older one)."""
+    """Write the file whole or not at all (a newer calendar replaces an older one),
+    readable by the user alone whatever the umask: it names their cases."""
     partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    partial.write_bytes(data)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb", closefd=False) as handle:
+            handle.write(data)
+    finally:
+        os.close(fd)
     partial.replace(path)

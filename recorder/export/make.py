@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from recorder.domain.chain import short_fingerprint
 from recorder.domain.vocabulary import AnchorKind
-from recorder.export.bag import Progress, Written, write_bag, write_single
+from recorder.export.bag import Progress, Written, partial_prefix, write_bag, write_single
 from recorder.export.evidence import Filters, collect
 from recorder.store.session import Store
 from recorder.write.anchors import record_anchor
+from recorder.write.sweep import exports_dir
 
 
 def recorder_version() -> str:
@@ -38,6 +43,54 @@ def export(
     """Export what `filters` choose to `dest`: a bag (a zip with `as_zip`), or the one
     file of `fmt` (json, csv, md, html). A bag's export is recorded in the store as an
     anchor of the audit chain (the chain head it holds, and its fingerprint)."""
+    from recorder.process import children_die_with_me
+
+    children_die_with_me()
+    with _registered(store, dest):
+        return _export(
+            store,
+            dest,
+            filters,
+            fmt=fmt,
+            redact=redact,
+            as_zip=as_zip,
+            source_organization=source_organization,
+            progress=progress,
+            parallel=parallel,
+        )
+
+
+@contextlib.contextmanager
+def _registered(store: Store, dest: Path) -> Iterator[None]:
+    """While an export runs, a note in the store's folder of where its partial files
+    are: if the process is killed, the next sweep (recorder.write.sweep) removes them."""
+    folder = exports_dir(store)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    entry = folder / f"{os.getpid()}-{os.urandom(6).hex()}.json"
+    note = {
+        "pid": os.getpid(),
+        "parent": str(dest.parent.absolute()),
+        "prefix": partial_prefix(dest),
+    }
+    entry.write_text(json.dumps(note), "utf-8")
+    try:
+        yield
+    finally:
+        entry.unlink(missing_ok=True)
+
+
+def _export(
+    store: Store,
+    dest: Path,
+    filters: Filters,
+    *,
+    fmt: str | None,
+    redact: bool,
+    as_zip: bool,
+    source_organization: str | None,
+    progress: Progress | None,
+    parallel: bool,
+) -> Written:
     if progress is not None:
         progress("reading the store", 0, 1)
     with store.read() as session:

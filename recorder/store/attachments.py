@@ -62,14 +62,19 @@ class AttachmentStore:
             raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
         return self.root / sha256[:2] / sha256
 
-    def add(self, source: Path) -> StoredFile:
-        """Copy `source` into the store, hashing as it copies, and return what was stored."""
+    def add(self, source: Path, *, journal: Path | None = None) -> StoredFile:
+        """Copy `source` into the store, hashing as it copies, and return what was stored.
+
+        A file this copy puts into the store is first written to `journal` (one digest a
+        line), so that a process killed before its transaction ends leaves a list of
+        what to check rather than files nobody knows of.
+        """
         check_source(source)
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.root.chmod(0o700)
         digest = hashlib.sha256()
         size = 0
-        partial = self.root / f".incoming-{os.getpid()}-{os.urandom(6).hex()}"
+        partial = self.root / f"{INCOMING_PREFIX}{os.getpid()}-{os.urandom(6).hex()}"
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
@@ -84,6 +89,8 @@ class AttachmentStore:
             final.parent.mkdir(exist_ok=True, mode=0o700)
             created = not final.exists()
             if created:
+                if journal is not None:
+                    _append_line(journal, sha)
                 partial.replace(final)
         finally:
             partial.unlink(missing_ok=True)
@@ -91,5 +98,77 @@ class AttachmentStore:
         return StoredFile(sha, size, source.name, media_type, created)
 
     def remove(self, sha256: str) -> None:
-        """Delete a stored file (used only to undo a copy whose transaction failed)."""
+        """Delete a stored file (only ever one that no attachment row refers to)."""
         self.path_of(sha256).unlink(missing_ok=True)
+
+    def new_journal(self) -> Path:
+        """A name for one transaction's journal of the files it put into the store."""
+        return self.root / f"{JOURNAL_PREFIX}{os.getpid()}-{os.urandom(6).hex()}"
+
+    def leftovers(self) -> list[Leftover]:
+        """Journals and partial copies in the store's folder, with the process that
+        made each (what a sweep looks at: one listing of the top folder)."""
+        found = []
+        try:
+            entries = list(os.scandir(self.root))
+        except FileNotFoundError:
+            return []
+        for entry in entries:
+            for prefix in (JOURNAL_PREFIX, INCOMING_PREFIX):
+                if entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False):
+                    pid = entry.name[len(prefix) :].split("-", 1)[0]
+                    found.append(
+                        Leftover(
+                            Path(entry.path),
+                            prefix == JOURNAL_PREFIX,
+                            int(pid) if pid.isdigit() else 0,
+                            entry.stat(follow_symlinks=False).st_mtime,
+                        )
+                    )
+        return found
+
+    def stored(self) -> list[tuple[str, float]]:
+        """Every stored file's digest and modification time."""
+        found = []
+        try:
+            folders = [e for e in os.scandir(self.root) if e.is_dir(follow_symlinks=False)]
+        except FileNotFoundError:
+            return []
+        for folder in folders:
+            for entry in os.scandir(folder.path):
+                if _SHA256.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    found.append((entry.name, entry.stat(follow_symlinks=False).st_mtime))
+        return found
+
+
+JOURNAL_PREFIX = ".pending-"
+INCOMING_PREFIX = ".incoming-"
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A journal or a partial copy found in the attachment store's folder."""
+
+    path: Path
+    journal: bool
+    pid: int
+    """The process that made it (0 when its name does not say)."""
+    mtime: float
+
+
+def read_journal(path: Path) -> list[str]:
+    """The digests a journal lists (a line cut short by a crash is no digest)."""
+    try:
+        lines = path.read_text("ascii", errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+    return [line for line in lines if _SHA256.fullmatch(line)]
+
+
+def _append_line(path: Path, line: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, f"{line}\n".encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)

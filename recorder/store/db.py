@@ -134,6 +134,20 @@ def create_private_file(path: Path) -> bool:
     return True
 
 
+def keep_private(path: Path) -> None:
+    """Tighten an existing store's file, and its -wal and -shm, to the owner alone
+    (a store made by hand, or by an older recorder, may be readable by others)."""
+    for item in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = item.stat().st_mode
+        except OSError:
+            continue
+        if mode & 0o077:
+            # A file that is not ours to change: SQLite will say what it can and cannot do.
+            with contextlib.suppress(OSError):
+                item.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for a store URL; for SQLite, set the pragmas the store relies on.
 
@@ -144,8 +158,8 @@ def make_engine(url: str) -> Engine:
     and -shm files the same mode.
     """
     path = sqlite_path(url)
-    if path is not None:
-        create_private_file(path)
+    if path is not None and not create_private_file(path):
+        keep_private(path)
     try:
         engine = sa.create_engine(url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:

@@ -34,6 +34,8 @@ class Tx:
         last_hash: the head of the audit chain as this transaction sees it, once read.
         new_files: attachment files this transaction put into the store, to take out
             again if it rolls back.
+        journal: the file that lists them on disk until the transaction ends, for the
+            sweep after a crash (recorder.write.sweep).
         flags: the duplicate flags this transaction raised, for the interface to show.
         repeats: stored contacts that a `log_contact` of this transaction matched
             exactly (same text, same time) and therefore did not store again.
@@ -46,6 +48,16 @@ class Tx:
     new_files: list[StoredFile] = field(default_factory=list)
     flags: list[DuplicateFlag] = field(default_factory=list)
     repeats: list[Contact] = field(default_factory=list)
+    journal: Path | None = None
+
+    def add_file(self, source: Path) -> StoredFile:
+        """Copy a file into the attachment store for this transaction."""
+        if self.journal is None:
+            self.journal = self.files.new_journal()
+        stored = self.files.add(source, journal=self.journal)
+        if stored.created:
+            self.new_files.append(stored)
+        return stored
 
 
 class AlchemyReader:
@@ -155,29 +167,38 @@ class Store:
     def write(self) -> Iterator[Tx]:
         """A write transaction: all of it is committed at the end of the block, or none.
 
-        On SQLite it begins with `BEGIN IMMEDIATE`, so it waits for another writer
-        instead of failing half-way. Attachment files it copied in are removed again
-        if it rolls back and nothing else refers to them.
+        It takes the write lock when it begins (on SQLite, `BEGIN IMMEDIATE`), so it
+        waits for another writer instead of failing half-way, and so no other writer is
+        ever between copying an attachment file and committing its row. Attachment
+        files it copied in are removed again if it rolls back and nothing refers to
+        them.
         """
         with Session(self._writer, expire_on_commit=False) as session:
             tx = Tx(session=session, now=self.clock.now(), files=self.files)
             try:
                 with session.begin():
+                    session.connection()  # begin now: the lock is held from here
                     yield tx
             except BaseException:
-                self._forget_files(tx.new_files)
+                self._forget_files(tx)
                 raise
+            if tx.journal is not None:
+                tx.journal.unlink(missing_ok=True)
 
-    def _forget_files(self, stored: list[StoredFile]) -> None:
-        if not stored:
+    def _forget_files(self, tx: Tx) -> None:
+        """Remove the files a rolled-back transaction copied in, under the write lock:
+        a file another transaction has committed a row for since is kept."""
+        if tx.journal is None:
             return
-        with self.read() as session:
-            for item in stored:
-                used = session.exec(
-                    select(func.count()).where(Attachment.sha256 == item.sha256)
-                ).one()
-                if not used:
-                    self.files.remove(item.sha256)
+        if tx.new_files:
+            with Session(self._writer) as session, session.begin():
+                for item in tx.new_files:
+                    used = session.exec(
+                        select(func.count()).where(Attachment.sha256 == item.sha256)
+                    ).one()
+                    if not used:
+                        self.files.remove(item.sha256)
+        tx.journal.unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[AlchemyReader]:

@@ -34,21 +34,35 @@ def append_event(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> None:
-    """Append one event to the chain for a change to `row`, in the write transaction.
+    """Append one event to the chain for a change to `row`, in the write transaction."""
+    tx.session.flush()
+    entity = type(row).__tablename__
+    assert isinstance(entity, str)
+    row_id = getattr(row, "id")  # noqa: B009 - every table has an integer id
+    append_change(tx, action, entity, row_id, before=before, after=after)
+
+
+def append_change(
+    tx: Tx,
+    action: AuditAction,
+    entity: str,
+    entity_id: int,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    """Append one event to the chain for a change to `entity` #`entity_id` (a row, or
+    something kept outside the tables, such as attachment files).
 
     Reads the head of the chain once per transaction; on SQLite the transaction
     holds the write lock from its start, so no other writer can move the head.
     """
     session = tx.session
-    session.flush()
     if tx.last_hash is None:
         head = session.exec(
             select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1).with_for_update()
         ).first()
         tx.last_hash = head or GENESIS_HASH
-    entity = type(row).__tablename__
-    assert isinstance(entity, str)
-    row_id = getattr(row, "id")  # noqa: B009 - every table has an integer id
     change = {
         "before": None if not before else _kept_once(session, before, keep=True),
         "after": None if not after else _kept_once(session, after, keep=False),
@@ -57,7 +71,7 @@ def append_event(
         at=tx.now,
         action=action,
         entity=entity,
-        entity_id=row_id,
+        entity_id=entity_id,
         change=canonical_json(change),
         prev_hash=tx.last_hash,
         hash="",

@@ -160,9 +160,7 @@ def follow_up_time(tx: Tx, case_id: int, text: str, local: tzinfo, *, since: dat
 
 def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:
     """Copy a file into the attachment store and attach it (once per contact)."""
-    stored = tx.files.add(path)
-    if stored.created:
-        tx.new_files.append(stored)
+    stored = tx.add_file(path)
     assert contact.id is not None
     existing = tx.session.exec(
         select(Attachment).where(

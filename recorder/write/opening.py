@@ -17,6 +17,7 @@ from recorder.store.session import Store, Tx
 from recorder.write.audit import update
 from recorder.write.derived import rederive_platform
 from recorder.write.platforms import load_presets, presets
+from recorder.write.sweep import sweep
 
 
 def open_store(location: str | Locations | None = None, *, clock: Clock | None = None) -> Store:
@@ -24,9 +25,12 @@ def open_store(location: str | Locations | None = None, *, clock: Clock | None =
 
     What a new or upgraded store needs (presets, back-fills) is written in the same
     transaction as the migration, so an interrupted first run leaves no store without
-    its platforms, and an interrupted upgrade none without its derived values.
+    its platforms, and an interrupted upgrade none without its derived values. Then
+    what interrupted commands left behind is swept away (recorder.write.sweep).
     """
-    return Store.open(location, clock=clock, prepare=prepare)
+    store = Store.open(location, clock=clock, prepare=prepare)
+    sweep(store)
+    return store
 
 
 def prepare(tx: Tx, revision: str | None) -> None:
