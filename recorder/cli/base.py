@@ -46,9 +46,38 @@ class Setup:
     run_tui: TuiRunner | None = None
 
 
+def warn(message: str) -> None:
+    """One line on stderr, `recorder: ` first, control characters made visible (it
+    may quote what the store holds)."""
+    from recorder.domain.printable import visible
+
+    click.echo(f"recorder: {visible(message)}", err=True)
+
+
 def _fail(message: str, status: int) -> NoReturn:
-    click.echo(f"recorder: {message}", err=True)
+    warn(message)
     sys.exit(status)
+
+
+class VisibleStream:
+    """Standard output with every control character written out: what recorder prints
+    comes from what it stores, and a stored `ESC ]0;` must not retitle the terminal.
+    (The JSON it prints has none: `print_json` escapes them.)"""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write `text` with its control characters made visible."""
+        from recorder.domain.printable import visible
+
+        self._stream.write(visible(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "buffer":  # no way around the filter
+            raise AttributeError(name)
+        return getattr(self._stream, name)
 
 
 class RecorderGroup(click.Group):
@@ -67,6 +96,8 @@ class RecorderGroup(click.Group):
         **extra: Any,
     ) -> NoReturn:
         """Run the command line and exit with its status."""
+        real = sys.stdout
+        sys.stdout = VisibleStream(real)
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
@@ -84,6 +115,8 @@ class RecorderGroup(click.Group):
             if os.environ.get(DEBUG_ENV):
                 raise
             _fail(_unexpected(exc), 1)
+        finally:
+            sys.stdout = real
         sys.exit(result if isinstance(result, int) else 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -148,8 +181,50 @@ def access(ctx: click.Context) -> StoreAccess:
 
 @contextmanager
 def open_store_for(ctx: click.Context) -> Iterator[Store]:
-    """The store the command line names, opened (created, upgraded) for writing."""
-    yield access(ctx).store()
+    """The store the command line names, opened (created, upgraded) for writing; on a
+    terminal, a large attachment shows a progress bar while it is copied in."""
+    store = access(ctx).store()
+    bar = CopyBar() if sys.stderr.isatty() else None
+    store.files.progress = bar
+    try:
+        yield store
+    finally:
+        store.files.progress = None
+        if bar is not None:
+            bar.close()
+
+
+class CopyBar:
+    """A progress bar on stderr for files of more than 50 MB (Rich, imported then)."""
+
+    LARGE = 50 * 1000 * 1000
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        """Told how the copy goes."""
+        if total < self.LARGE:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import DownloadColumn, Progress
+
+            self.bar = Progress(
+                *Progress.get_default_columns(), DownloadColumn(), console=Console(stderr=True)
+            )
+            self.bar.start()
+        if self.task is None:
+            self.task = self.bar.add_task(f"attaching {name}", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+        if done >= total:
+            self.task = None
+
+    def close(self) -> None:
+        """Take the bar off the terminal."""
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @contextmanager
@@ -164,8 +239,11 @@ def print_json(document: Any) -> None:
     # For a person at a terminal: indented, non-ASCII text as it is. For a program
     # reading a pipe: compact and ASCII-escaped, which json's C encoder writes several
     # times faster, and which no consumer's encoding can mangle.
+    from recorder.domain.printable import json_safe
+
     person = sys.stdout.isatty()
-    click.echo(json.dumps(document, ensure_ascii=not person, indent=2 if person else None))
+    text = json.dumps(document, ensure_ascii=not person, indent=2 if person else None)
+    click.echo(json_safe(text))
 
 
 def warn_flags(store: Store, flag_ids: Sequence[int | None]) -> list[dict[str, Any]]:
@@ -179,10 +257,7 @@ def warn_flags(store: Store, flag_ids: Sequence[int | None]) -> list[dict[str, A
     with store.reader() as reader:
         flags = list_flags(reader, every=True, ids=[i for i in flag_ids if i is not None])
     for flag in reversed(flags):
-        click.echo(
-            f"recorder: warning: possible duplicate (flag #{flag.id}): {flag.message(zone)}",
-            err=True,
-        )
+        warn(f"warning: possible duplicate (flag #{flag.id}): {flag.message(zone)}")
     return [f.to_json(zone) for f in reversed(flags)]
 
 
@@ -208,14 +283,23 @@ def show_time(value: datetime | None) -> str:
 
 def read_text(path: str) -> str:
     """Read a text file (or standard input for `-`) that must be UTF-8."""
+    from recorder.write.fields import MAX_TEXT_BYTES
+
     name = "standard input" if path == "-" else path
     if path == "-":
-        data = sys.stdin.buffer.read()
+        # Read no more than a text may hold: an endless stream is refused, not stored.
+        data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
     else:
         source = Path(path)
         if not source.is_file():
             raise InputError(f"text file {path!r} does not exist or is not a file")
-        data = source.read_bytes()
+        with source.open("rb") as handle:
+            data = handle.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputError(
+            f"{name} holds more than {MAX_TEXT_BYTES // 1_000_000} MB; recorder keeps texts "
+            "of up to that: attach the file instead (--attach)"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -230,11 +314,39 @@ def given(**options: Any) -> dict[str, Any]:
     return {key: value for key, value in options.items() if value is not None and value != ()}
 
 
-def case_id_of(value: str) -> int:
+MAX_ID = 2**63 - 1
+"""The largest id a store can hold (SQLite's INTEGER)."""
+
+
+def id_of(value: str, what: str) -> int:
+    """An id as typed ("12" or "#12"): ASCII digits, within what a store can hold."""
     cleaned = value.strip().lstrip("#")
-    if not cleaned.isdigit():
-        raise InputError(f"case id {value!r} is not a number; expected e.g. 12 or #12")
-    return int(cleaned)
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise InputError(f"{what} id {value!r} is not a number; expected e.g. 12 or #12")
+    number = int(cleaned)
+    if not 1 <= number <= MAX_ID:
+        raise InputError(f"{what} id {value!r} is out of range; expected an id recorder gave")
+    return number
+
+
+def case_id_of(value: str) -> int:
+    """A case id as typed."""
+    return id_of(value, "case")
+
+
+class RecordId(click.ParamType):  # type: ignore[type-arg]
+    """A command-line argument that is an id of `what` (a contact, a flag)."""
+
+    name = "ID"
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        """The id, or one line that says what was expected."""
+        if isinstance(value, int):
+            return value
+        return id_of(str(value), self.what)
 
 
 @click.group(name="recorder", cls=RecorderGroup, invoke_without_command=True)

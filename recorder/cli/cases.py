@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from recorder.cli.base import (
+    RecordId,
     access,
     case_id_of,
     cli,
@@ -17,6 +18,7 @@ from recorder.cli.base import (
     parse_time,
     print_json,
     read_text,
+    warn,
     warn_flags,
 )
 from recorder.domain.errors import InputError
@@ -167,17 +169,15 @@ def warn_contact(contact: ContactView) -> None:
     """Say on stderr what recorder made of an inbound contact: an automatic
     acknowledgement, or a sender it cannot trust."""
     if contact.auto_ack_reason:
-        click.echo(
-            f"recorder: contact #{contact.id} is taken for an automatic acknowledgement "
+        warn(
+            f"contact #{contact.id} is taken for an automatic acknowledgement "
             f"({contact.auto_ack_reason}): it answers nothing; "
-            f"'recorder contact edit {contact.id} --no-auto-ack' if it is a real answer",
-            err=True,
+            f"'recorder contact edit {contact.id} --no-auto-ack' if it is a real answer"
         )
     if contact.sender_findings and not contact.sender_trusted:
-        click.echo(
-            f"recorder: warning: contact #{contact.id} is {contact.sender_warning()}; "
-            f"'recorder contact edit {contact.id} --trust-sender' if you are sure",
-            err=True,
+        warn(
+            f"warning: contact #{contact.id} is {contact.sender_warning()}; "
+            f"'recorder contact edit {contact.id} --trust-sender' if you are sure"
         )
 
 
@@ -272,10 +272,9 @@ def log(
         with store.write() as tx:
             logged = log_entry(tx, entry)
         if logged.already_recorded:
-            click.echo(
-                f"recorder: already recorded as contact #{logged.contact_id} in case "
-                f"#{logged.case_id} (same text, same time); not stored again",
-                err=True,
+            warn(
+                f"already recorded as contact #{logged.contact_id} in case "
+                f"#{logged.case_id} (same text, same time); not stored again"
             )
         flags = warn_flags(store, logged.flag_ids)
         if not as_json and entry.direction != "inbound":
@@ -301,7 +300,7 @@ def contact() -> None:
 
 
 @contact.command("edit")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id", type=RecordId("contact"))
 @click.option("--channel", help="A new channel.")
 @click.option("--direction", help="out or in.")
 @click.option("--at", "when", help="When it happened, in your time zone.")
@@ -359,7 +358,7 @@ def contact_edit(
 
 
 @contact.command("delete")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id", type=RecordId("contact"))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def contact_delete(ctx: click.Context, contact_id: int, yes: bool) -> None:

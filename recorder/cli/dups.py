@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from recorder.cli.base import access, cli, local, open_store_for, print_json, reader_for
+from recorder.cli.base import (
+    RecordId,
+    access,
+    cli,
+    local,
+    open_store_for,
+    print_json,
+    reader_for,
+)
 
 
 @cli.group(invoke_without_command=True)
@@ -44,7 +52,7 @@ def _decide(ctx: click.Context, flag_id: int, status: str) -> None:
 
 
 @dups.command("dismiss")
-@click.argument("flag_id", type=int)
+@click.argument("flag_id", type=RecordId("flag"))
 @click.pass_context
 def dups_dismiss(ctx: click.Context, flag_id: int) -> None:
     """Mark flag FLAG_ID as not a duplicate."""
@@ -52,7 +60,7 @@ def dups_dismiss(ctx: click.Context, flag_id: int) -> None:
 
 
 @dups.command("confirm")
-@click.argument("flag_id", type=int)
+@click.argument("flag_id", type=RecordId("flag"))
 @click.pass_context
 def dups_confirm(ctx: click.Context, flag_id: int) -> None:
     """Mark flag FLAG_ID as a duplicate indeed (`recorder case merge` joins two cases)."""
@@ -60,7 +68,7 @@ def dups_confirm(ctx: click.Context, flag_id: int) -> None:
 
 
 @dups.command("reopen")
-@click.argument("flag_id", type=int)
+@click.argument("flag_id", type=RecordId("flag"))
 @click.pass_context
 def dups_reopen(ctx: click.Context, flag_id: int) -> None:
     """Take back the decision on flag FLAG_ID."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -73,10 +74,39 @@ def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:
     from dateutil import parser as dateparser
 
     today = now.astimezone(local).replace(hour=0, minute=0, second=0, microsecond=0)
-    try:
-        parsed = dateparser.parse(cleaned, default=today.replace(tzinfo=None))
-    except (dateparser.ParserError, ValueError, OverflowError):
-        raise InputError(f"cannot read the time {text!r}; expected {WHEN_FORMS}") from None
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        try:
+            parsed = dateparser.parse(cleaned, default=today.replace(tzinfo=None))
+        except (dateparser.ParserError, ValueError, OverflowError):
+            raise InputError(f"cannot read the time {text!r}; expected {WHEN_FORMS}") from None
+    if any(issubclass(w.category, dateparser.UnknownTimezoneWarning) for w in said):
+        raise InputError(
+            f"the time {text!r} names a time zone recorder does not know; expected an "
+            "offset such as +08:00 or UTC, or no zone (your own is used)"
+        )
+    return checked_moment(parsed, text, local)
+
+
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
+"""The years a contact or a follow-up may fall in."""
+
+
+def checked_moment(parsed: datetime, text: str, local: tzinfo) -> datetime:
+    """A time read from `text` in UTC; one without an offset is in `local`. Refuses a
+    year out of range and a local time that does not exist (the hour skipped when the
+    clocks move forward)."""
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise InputError(
+            f"the time {text!r} is in the year {parsed.year}; expected a year between "
+            f"{EARLIEST_YEAR} and {LATEST_YEAR}"
+        )
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        parsed = parsed.replace(tzinfo=local)
+        wall = parsed.replace(tzinfo=None)
+        parsed = wall.replace(tzinfo=local)
+        if parsed.astimezone(UTC).astimezone(local).replace(tzinfo=None) != wall:
+            raise InputError(
+                f"{wall:%Y-%m-%d %H:%M} does not exist in {local} (the clocks moved forward "
+                "then); expected a time before or after the change"
+            )
     return parsed.astimezone(UTC)

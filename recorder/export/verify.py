@@ -25,15 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from recorder.domain.chain import (
@@ -47,6 +44,7 @@ from recorder.domain.chain import (
 from recorder.domain.errors import InputError
 from recorder.export.bag import READABLE, TAG_FILES, attachment_path, bag_info, fingerprint_of
 from recorder.export.evidence import FORMAT, KINDS, Evidence, Filters
+from recorder.export.unzip import opened
 
 MAX_SCHEMA_PROBLEMS = 20
 
@@ -95,34 +93,6 @@ class Report:
             f"OK: {counts}; audit chain of {self.events} events to head {self.head[:16]}…; "
             f"{self.level}"
         )
-
-
-@contextmanager
-def opened(path: Path) -> Iterator[Path]:
-    """The bag's folder: `path` itself, or where its zip was unpacked."""
-    if path.is_dir():
-        yield path
-        return
-    if not path.is_file():
-        raise InputError(f"{path} does not exist; expected a bag folder or its zip")
-    if not zipfile.is_zipfile(path):
-        raise InputError(f"{path} is neither a folder nor a zip file; expected a bag or its zip")
-    with (
-        tempfile.TemporaryDirectory(prefix="recorder-verify-") as tmp,
-        zipfile.ZipFile(path) as archive,
-    ):
-        for name in archive.namelist():
-            parts = PurePosixPath(name).parts
-            if name.startswith("/") or ".." in parts or "\\" in name:
-                raise InputError(f"{path}: unsafe file name {name!r} in the zip; refusing it")
-        archive.extractall(tmp)
-        root = Path(tmp)
-        found = [p.parent for p in root.glob("*/bagit.txt")] + (
-            [root] if (root / "bagit.txt").exists() else []
-        )
-        if len(found) != 1:
-            raise InputError(f"{path}: no bag inside (expected one folder with bagit.txt)")
-        yield found[0]
 
 
 def verify(path: Path, *, fingerprint: str | None = None, processes: int = 2) -> Report:

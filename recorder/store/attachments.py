@@ -6,6 +6,7 @@ import hashlib
 import mimetypes
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,12 @@ from recorder.domain.errors import InputError
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1 << 20
+
+MAX_ATTACHMENT_BYTES = 2 * 1000 * 1000 * 1000
+"""The largest file recorder attaches: 2 GB (a long screen recording)."""
+
+CopyProgress = Callable[[str, int, int], None]
+"""Told (file name, bytes copied, bytes in all) as a large file is copied in."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,12 @@ def check_source(path: Path) -> Path:
         raise InputError(f"attachment {str(path)!r} is not a regular file")
     if not os.access(path, os.R_OK):
         raise InputError(f"attachment {str(path)!r} cannot be read")
+    size = path.stat().st_size
+    if size > MAX_ATTACHMENT_BYTES:
+        raise InputError(
+            f"attachment {str(path)!r} is {size / 1e9:.1f} GB; recorder attaches files of up "
+            f"to {MAX_ATTACHMENT_BYTES // 10**9} GB"
+        )
     return path
 
 
@@ -55,6 +68,8 @@ class AttachmentStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.progress: CopyProgress | None = None
+        """Told how the copy of a file goes (the interfaces show a bar)."""
 
     def path_of(self, sha256: str) -> Path:
         """Where the file with this digest is kept."""
@@ -70,6 +85,8 @@ class AttachmentStore:
         what to check rather than files nobody knows of.
         """
         check_source(source)
+        total = source.stat().st_size
+        tell = self.progress if self.progress is not None else lambda name, done, total: None
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.root.chmod(0o700)
         digest = hashlib.sha256()
@@ -81,7 +98,13 @@ class AttachmentStore:
                 while chunk := src.read(_CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
+                    if size > MAX_ATTACHMENT_BYTES:  # it grew while being copied
+                        raise InputError(
+                            f"attachment {str(source)!r} grew past "
+                            f"{MAX_ATTACHMENT_BYTES // 10**9} GB while being copied"
+                        )
                     dst.write(chunk)
+                    tell(source.name, size, max(total, size))
                 dst.flush()
                 os.fsync(dst.fileno())
             sha = digest.hexdigest()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from recorder.access import StoreAccess
@@ -16,6 +17,7 @@ from recorder.domain.dates import local_zone
 from recorder.process import long_running
 from recorder.tui.actions import APP_ACTIONS, UserAction, bindings
 from recorder.tui.context import Context, HasContext
+from recorder.tui.filters import DropControls
 from recorder.tui.messages import (
     ExportEvidence,
     LogContact,
@@ -44,6 +46,11 @@ class RecorderApp(HasContext, App[None]):
         self.context = Context(access, local_zone())
         self.sub_title = subtitle or str(access.where.database or access.where.url)
         self._store_requested = False
+        self._drop_controls = DropControls()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, and the one that drops stored control characters."""
+        return [*super().get_line_filters(), self._drop_controls]
 
     @property
     def access(self) -> StoreAccess:

@@ -58,11 +58,11 @@ def amount(value: str | None) -> str | None:
     if cleaned is None:
         return None
     try:
-        Decimal(cleaned.replace(",", "").replace("_", ""))
+        number = Decimal(cleaned.replace(",", "").replace("_", ""))
     except InvalidOperation:
-        raise InputError(
-            f"amount {cleaned!r} is not a number; expected e.g. 0.25 or 1,200.00"
-        ) from None
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise InputError(f"amount {cleaned!r} is not a number; expected e.g. 0.25 or 1,200.00")
     return cleaned
 
 
@@ -137,9 +137,28 @@ def _reference(value: str | None) -> str | None:
     return cleaned
 
 
+MAX_TEXT_BYTES = 10 * 1000 * 1000
+"""The longest text a contact keeps: 10 MB of UTF-8, some thousands of pages. Anything
+longer is a file to attach, not a message to read."""
+
+
 def _text_body(value: str | None) -> str:
-    check_utf8(value or "", "text")
-    return (value or "").replace("\r\n", "\n")
+    text = value or ""
+    check_text_size(text)
+    check_utf8(text, "text")
+    return text.replace("\r\n", "\n")
+
+
+def check_text_size(text: str) -> None:
+    """Refuse a text longer than MAX_TEXT_BYTES, saying what to do instead."""
+    if (
+        len(text) * 4 > MAX_TEXT_BYTES
+        and len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES
+    ):
+        raise InputError(
+            f"the text is {len(text.encode('utf-8', 'surrogatepass')) / 1e6:.1f} MB; recorder "
+            f"keeps texts of up to {MAX_TEXT_BYTES // 1_000_000} MB: attach the file instead"
+        )
 
 
 CONTACT_FIELDS: dict[str, Callable[[Any], Any]] = {

@@ -1,0 +1,44 @@
+"""Text as a terminal may show it: what is stored (a pasted transcript, an imported
+email) can hold control characters that a terminal would obey, such as `ESC ]0;` to
+retitle the window or `ESC [2J` to clear it, and right-to-left overrides that reorder
+what is read. Outputs make them visible (the command line) or drop them (the TUI,
+where each must keep its width of nothing); the store keeps them as they were."""
+
+from __future__ import annotations
+
+import re
+
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal obeys rather than shows (tab and newline excepted), and the
+marks that change the direction of text."""
+
+
+def _caret(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return "^" + chr(code + 0x40)
+    if code == 0x7F:
+        return "^?"
+    return f"<U+{code:04X}>"
+
+
+def visible(text: str) -> str:
+    """The text with each control character written out (`^[` for ESC, `<U+202E>`)."""
+    if CONTROLS.search(text) is None:
+        return text
+    return CONTROLS.sub(_caret, text)
+
+
+def without_controls(text: str) -> str:
+    """The text without its control characters."""
+    if CONTROLS.search(text) is None:
+        return text
+    return CONTROLS.sub("", text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the control characters that JSON leaves raw (C1, direction marks)
+    written as `\\uXXXX` escapes: the same data, nothing a terminal obeys."""
+    if CONTROLS.search(text) is None:
+        return text
+    return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
