@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test soak bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/recorder
@@ -14,6 +14,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/mypy recorder
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
+
+# The crash and concurrency tests at ten times the kills and trials of `make test`.
+soak: $(VENV)/.installed-test
+	RECORDER_SOAK=1 $(BIN)/pytest tests/store/test_crashes.py tests/store/test_opening.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_cli.py

@@ -91,23 +91,31 @@ def check_sqlite_file(path: Path) -> int | None:
 
 
 def _foreign_tables(path: Path) -> bool:
-    """Whether an unmarked SQLite file has tables but not recorder's (read only: a
-    file that is not ours is not touched, not even switched to WAL)."""
+    """Whether an unmarked SQLite file has tables but not recorder's. Read only where
+    it can be (a file that is not ours is not touched, not even switched to WAL); a
+    file in WAL mode whose last writer was killed needs its log recovered, which only
+    a writable connection does (SQLite's own recovery, nothing of ours)."""
     from recorder.store.locations import escape_path
 
-    try:
-        conn = sqlite3.connect(f"file:{escape_path(path)}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"the store {path} is damaged (SQLite: {exc}); {DAMAGED_WAY_OUT}"
-        ) from None
-    finally:
-        conn.close()
-    return bool(names) and "alembic_version" not in names
+    for mode in ("ro", "rw"):
+        try:
+            conn = sqlite3.connect(f"file:{escape_path(path)}?mode={mode}", uri=True)
+        except sqlite3.Error:
+            return False
+        try:
+            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.OperationalError as exc:
+            if mode == "ro" and "readonly" in str(exc):
+                continue
+            raise StoreError(f"cannot read the store {path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"the store {path} is damaged (SQLite: {exc}); {DAMAGED_WAY_OUT}"
+            ) from None
+        finally:
+            conn.close()
+        return bool(names) and "alembic_version" not in names
+    return False
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -164,6 +172,11 @@ def make_engine(url: str) -> Engine:
         engine = sa.create_engine(url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
         raise StoreError(f"cannot open store {url!r}: {exc}") from None
+    except ImportError as exc:
+        raise StoreError(
+            f"cannot open store {url!r}: its database driver ({exc.name}) is not installed; "
+            "install it, or use a SQLite file"
+        ) from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine

@@ -117,8 +117,9 @@ class Store:
         _check_known(revision)
         if revision is not None and revision != db.SCHEMA_HEAD and where.database is not None:
             stamp = store.clock.now().strftime("%Y%m%dT%H%M%SZ")
-            name = f"{where.database.name}.before-{db.SCHEMA_HEAD}-{stamp}.bak"
-            db.backup(engine, where.database.with_name(name))
+            name = f"{where.database.name}.before-{db.SCHEMA_HEAD}-{stamp}"
+            free = _unused_name(where.database, name)
+            db.backup(engine, free)
         try:
             store.created, store.upgraded_from = store._migrate(prepare)
         except sa.exc.DBAPIError as exc:
@@ -209,6 +210,15 @@ class Store:
     def close(self) -> None:
         """Release the engine's connections."""
         self.engine.dispose()
+
+
+def _unused_name(beside: Path, name: str) -> Path:
+    """`name.bak` beside a file, or `name-2.bak`, ...: an upgrade interrupted and tried
+    again within the same second keeps both copies."""
+    n = 1
+    while (candidate := beside.with_name(f"{name}.bak" if n == 1 else f"{name}-{n}.bak")).exists():
+        n += 1
+    return candidate
 
 
 def _check_known(revision: str | None) -> None:

@@ -7,6 +7,7 @@ and the removal is audited.
   or older than a day;
 - an export's partial folder whose process is gone (exports register themselves,
   recorder.export.make);
+- a backup's partial copy (`.NAME.partial-PID` beside the store) whose process is gone;
 - once a day, every attachment file that no row refers to and is older than a day
   (left by older versions of recorder, which kept no journal).
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from recorder.domain.vocabulary import AuditAction
-from recorder.store.attachments import read_journal
+from recorder.store.attachments import Leftover, read_journal
 from recorder.store.models import Attachment, table_of
 from recorder.store.session import Store, Tx
 from recorder.write.audit import append_change
@@ -77,6 +79,7 @@ def sweep(store: Store) -> Swept:
     was left, so that opening a store stays cheap."""
     now = time.time()
     found = [f for f in store.files.leftovers() if stale(f.pid, f.mtime, now)]
+    found += _stale_backups(store.files.root.parent, now)
     exports = _stale_exports(exports_dir(store), now)
     mark = store.files.root / SWEPT_MARK
     try:
@@ -114,6 +117,19 @@ def sweep(store: Store) -> Swept:
         mark.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         mark.touch()
     return swept
+
+
+def _stale_backups(folder: Path, now: float) -> list[Leftover]:
+    """Partial backups (recorder.store.db.backup) whose process is gone."""
+    found = []
+    for path in folder.glob(".*.partial-*"):
+        # The copy, and the journal SQLite keeps beside it while writing it.
+        named = re.search(r"\.partial-(\d+)(-journal|-wal|-shm)?$", path.name)
+        if named and path.is_file():
+            leftover = Leftover(path, False, int(named.group(1)), path.stat().st_mtime)
+            if stale(leftover.pid, leftover.mtime, now):
+                found.append(leftover)
+    return found
 
 
 def _referenced(tx: Tx, digests: set[str]) -> set[str]:

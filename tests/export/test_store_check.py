@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from recorder.domain.chain import canonical_json, event_body, event_hash
+from recorder.domain.chain import canonical_json
 from tests.helpers.cli import ok, run
-from tests.helpers.evidence import export
+from tests.helpers.evidence import export, rechain
 
 
 def _sql(db: Path, *statements: str) -> None:
@@ -119,36 +119,6 @@ def test_an_attachment_file_replaced_or_deleted_is_caught(
     assert all(("is missing" if how == "deleted" else "was changed") in p for p in problems)
 
 
-def _rechain(db: Path) -> None:
-    """What a careful forger does: recompute every hash after editing, so that the
-    chain is consistent with itself again."""
-    conn = sqlite3.connect(db)
-    prev = "0" * 64
-    rows = conn.execute(
-        "SELECT id, at, action, entity, entity_id, change, scheme FROM audit_events ORDER BY id"
-    ).fetchall()
-
-    class Row:
-        def __init__(self, values: tuple[object, ...]) -> None:
-            from datetime import UTC, datetime
-            from enum import StrEnum
-
-            self.id, at, action, self.entity, self.entity_id, self.change, self.scheme = values
-            self.at = datetime.fromisoformat(str(at)).replace(tzinfo=UTC)
-            self.action = StrEnum("A", {str(action): str(action)})[str(action)]
-
-    with conn:
-        for values in rows:
-            row = Row(values)
-            digest = event_hash(prev, event_body(row))  # type: ignore[arg-type]
-            conn.execute(
-                "UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ?",
-                (prev, digest, row.id),
-            )
-            prev = digest
-    conn.close()
-
-
 def test_a_consistent_rewrite_passes_alone_and_is_caught_by_an_anchor_kept_outside(
     filled: tuple[Path, dict[str, int]],
 ) -> None:
@@ -169,7 +139,7 @@ def test_a_consistent_rewrite_passes_alone_and_is_caught_by_an_anchor_kept_outsi
         "DELETE FROM anchors",
         "DELETE FROM audit_events WHERE entity = 'anchors'",
     )
-    _rechain(db)
+    rechain(db)
     assert _db_verify(db)[0].startswith("OK: "), "a consistent rewrite is consistent"
     (problem,) = _db_verify(db, "--anchor", kept)
     assert problem.startswith(f"the audit chain holds no event with fingerprint {kept}")
@@ -186,7 +156,7 @@ def test_a_rewrite_that_keeps_the_anchor_rows_is_caught_by_them(
         "UPDATE audit_events SET change = replace(change, 'Message 0', 'Refunded 0')"
         f" WHERE entity = 'contacts' AND entity_id = {ids['first']}",
     )
-    _rechain(db)
+    rechain(db)
     problems = _db_verify(db)
     assert any(p.startswith("anchor #1 (anchor, ") for p in problems), problems
 

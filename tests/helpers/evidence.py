@@ -4,6 +4,7 @@ duplicate flag and a merge; and the command line to export and verify it."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -149,3 +150,38 @@ def write_audit_events(bag: Path, events: list[dict[str, Any]]) -> None:
     """Write a bag's audit.jsonl again."""
     text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in events)
     (bag / "data" / "audit.jsonl").write_text(text, "utf-8")
+
+
+def rechain(db: Path, *, scheme: int | None = None) -> None:
+    """Recompute every hash of a store's audit chain, as a careful forger does after an
+    edit; with `scheme`, as if every event had been written under that scheme (what an
+    older recorder wrote)."""
+    from enum import StrEnum
+
+    from recorder.domain.chain import event_body, event_hash
+
+    conn = sqlite3.connect(db)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(audit_events)")}
+    kept = "scheme" if "scheme" in columns else "1"
+    rows = conn.execute(
+        f"SELECT id, at, action, entity, entity_id, change, {kept} FROM audit_events ORDER BY id"
+    ).fetchall()
+
+    class Row:
+        def __init__(self, values: tuple[object, ...]) -> None:
+            self.id, at, action, self.entity, self.entity_id, self.change, stored = values
+            self.scheme = scheme if scheme is not None else stored
+            self.at = datetime.fromisoformat(str(at)).replace(tzinfo=UTC)
+            self.action = StrEnum("A", {str(action): str(action)})[str(action)]
+
+    prev = "0" * 64
+    with conn:
+        for values in rows:
+            row = Row(values)
+            digest = event_hash(prev, event_body(row))  # type: ignore[arg-type]
+            conn.execute(
+                "UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ?",
+                (prev, digest, row.id),
+            )
+            prev = digest
+    conn.close()
