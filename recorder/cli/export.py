@@ -117,7 +117,12 @@ def export(
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--fingerprint", help="The fingerprint printed when the bag was exported.")
-def verify(path: Path, fingerprint: str | None) -> None:
+@click.option(
+    "--tsa-ca",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CA certificate (PEM) you trust, to check the bag's timestamps with.",
+)
+def verify(path: Path, fingerprint: str | None, tsa_ca: Path | None) -> None:
     """Check that the bag (or zip) at PATH is exactly what recorder exported.
 
     Without --fingerprint it proves the bag consistent (every file agrees with the
@@ -126,7 +131,8 @@ def verify(path: Path, fingerprint: str | None) -> None:
     from recorder.export.verify import verify as run_verify
 
     long_running()
-    report = run_verify(path.expanduser(), fingerprint=fingerprint)
+    ca = None if tsa_ca is None else tsa_ca.read_bytes()
+    report = run_verify(path.expanduser(), fingerprint=fingerprint, tsa_ca=ca)
     if report.ok:
         click.echo(report.summary())
         for note in report.notes:

@@ -78,17 +78,41 @@ def db_backup(ctx: click.Context, path: Path) -> None:
 
 
 @cli.command()
+@click.option("--tsa", "tsa_url", metavar="URL", help="Have a time-stamping authority sign it.")
+@click.option(
+    "--tsa-ca",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The authority's CA certificate (PEM), to check its signature.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context
-def anchor(ctx: click.Context, as_json: bool) -> None:
+def anchor(ctx: click.Context, tsa_url: str | None, tsa_ca: Path | None, as_json: bool) -> None:
     """Record the audit chain's head now and print its fingerprint, to keep outside the
-    store: a history rewritten afterwards no longer holds it."""
+    store: a history rewritten afterwards no longer holds it.
+
+    With --tsa, an RFC 3161 time-stamping authority signs the head with its time, and
+    the token is kept in the store and in later exports.
+    """
     from recorder.domain.chain import short_fingerprint
     from recorder.domain.vocabulary import AnchorKind
-    from recorder.write.anchors import anchor_words, record_anchor
+    from recorder.write.anchors import Timestamp, anchor_words, chain_head, record_anchor
 
-    with open_store_for(ctx) as store, store.write() as tx:
-        made = record_anchor(tx, AnchorKind.anchor)
+    if tsa_ca is not None and tsa_url is None:
+        raise click.UsageError("--tsa-ca checks a timestamp: give --tsa URL too")
+    with open_store_for(ctx) as store:
+        with store.write() as tx:
+            head = chain_head(tx)
+        timestamp = None
+        if tsa_url is not None:
+            from recorder.export.timestamps import request_timestamp, to_text
+
+            ca = None if tsa_ca is None else tsa_ca.read_bytes()
+            reply, at = request_timestamp(tsa_url, head[0], ca_pem=ca)
+            timestamp = Timestamp(
+                url=tsa_url, token=to_text(reply), at=at, ca=None if ca is None else ca.decode()
+            )
+        with store.write() as tx:
+            made = record_anchor(tx, AnchorKind.anchor, head=head, timestamp=timestamp)
     if as_json:
         print_json(
             {
@@ -96,6 +120,7 @@ def anchor(ctx: click.Context, as_json: bool) -> None:
                 "head": made.head,
                 "events": made.events,
                 "fingerprint": short_fingerprint(made.head),
+                "timestamp": None if made.tsa_time is None else made.tsa_time.isoformat(),
             }
         )
         return
@@ -109,16 +134,24 @@ def anchor(ctx: click.Context, as_json: bool) -> None:
     metavar="FINGERPRINT",
     help="A fingerprint kept outside the store (from an export, a backup or 'anchor').",
 )
+@click.option(
+    "--tsa-ca",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CA certificate (PEM) you trust, to check the anchors' timestamps with.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context
-def db_verify(ctx: click.Context, fingerprint: str | None, as_json: bool) -> None:
+def db_verify(
+    ctx: click.Context, fingerprint: str | None, tsa_ca: Path | None, as_json: bool
+) -> None:
     """Check the store: its file, the audit chain, every row against the chain's
-    history, every attachment's file, and the anchors."""
+    history, every attachment's file, and the anchors (and their timestamps)."""
     from recorder.export.store_check import check_store
 
     long_running()
+    ca = None if tsa_ca is None else tsa_ca.read_bytes()
     with open_store_for(ctx) as store:
-        report = check_store(store, anchor=fingerprint)
+        report = check_store(store, anchor=fingerprint, tsa_ca=ca)
     if as_json:
         print_json(
             {
@@ -129,6 +162,7 @@ def db_verify(ctx: click.Context, fingerprint: str | None, as_json: bool) -> Non
                 "rows": report.rows,
                 "attachments": report.attachments,
                 "anchors": report.anchors,
+                "timestamps": report.timestamps,
                 "fingerprint_at_event": report.found_at,
             }
         )
@@ -137,5 +171,7 @@ def db_verify(ctx: click.Context, fingerprint: str | None, as_json: bool) -> Non
             click.echo(problem)
         if report.ok:
             click.echo(report.summary())
+            for note in report.notes:
+                click.echo(f"note: {note}")
     if not report.ok:
         sys.exit(1)

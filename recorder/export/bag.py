@@ -188,6 +188,7 @@ def write_bag(
                 tell(f"writing {name}", done, total)
                 _write(bag_dir / name, make())
             _copy_attachments(evidence, attachments, bag_dir, tell, len(steps), total)
+            _write_timestamps(evidence, bag_dir)
             if pages is not None:
                 tell("writing the timeline", total - 2, total)
                 pages.result()
@@ -255,6 +256,25 @@ def _write_pages(bag_dir: str) -> None:
     evidence, version = _FORKED
     for name in ("timeline.html", "timeline.md"):
         _write(Path(bag_dir) / name, READABLE[name](evidence, version))
+
+
+def timestamp_path(anchor_id: int, *, ca: bool = False) -> str:
+    """Where an anchor's timestamp reply (or its authority's CA certificate) lies in the
+    bag, under data/."""
+    return f"timestamps/anchor-{anchor_id}." + ("ca.pem" if ca else "tsr")
+
+
+def _write_timestamps(evidence: Evidence, bag_dir: Path) -> None:
+    if not evidence.timestamps:
+        return
+    import base64
+
+    (bag_dir / "timestamps").mkdir()
+    for stamp in evidence.timestamps:
+        reply = base64.b64decode(stamp["reply"])
+        (bag_dir / timestamp_path(stamp["anchor"])).write_bytes(reply)
+        if stamp["ca"]:
+            _write(bag_dir / timestamp_path(stamp["anchor"], ca=True), stamp["ca"])
 
 
 def _copy_attachments(

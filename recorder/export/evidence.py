@@ -24,6 +24,7 @@ from recorder.domain.chain import GENESIS_HASH
 from recorder.domain.errors import InputError, unknown_case
 from recorder.store.models import (
     KEY_COLUMNS,
+    Anchor,
     Attachment,
     AuditEvent,
     Case,
@@ -112,6 +113,9 @@ class Evidence:
     """What redaction masked, in words; empty when nothing was redacted."""
     redactions: list[dict[str, Any]] = field(default_factory=list)
     """Each field redaction masked: `{"kind": ..., "id": ..., "field": ...}`."""
+    timestamps: list[dict[str, Any]] = field(default_factory=list)
+    """RFC 3161 replies for heads of the chain (recorder.export.timestamps), written
+    into the bag's data/timestamps."""
     stories: list[Any] | None = field(default=None, repr=False, compare=False)
     """The timeline's view of the records, made once (recorder.export.timeline)."""
 
@@ -240,7 +244,26 @@ def collect(session: Session, filters: Filters, *, now: datetime) -> Evidence:
     events, head = _chain(
         session, {kind: {r["id"] for r in rows} for kind, rows in records.items()}
     )
-    return Evidence(records=records, events=events, head=head, filters=filters, generated_at=now)
+    return Evidence(
+        records=records,
+        events=events,
+        head=head,
+        filters=filters,
+        generated_at=now,
+        timestamps=_timestamps(session),
+    )
+
+
+def _timestamps(session: Session) -> list[dict[str, Any]]:
+    """The anchors' timestamp replies (the chain is exported whole, so each head is in
+    it): anchor id, reply (base64) and the authority's CA certificate, if kept."""
+    table = table_of(Anchor)
+    rows = session.connection().execute(
+        sa.select(table.c.id, table.c.tsa_token, table.c.tsa_ca)
+        .where(table.c.tsa_token.is_not(None))
+        .order_by(table.c.id)
+    )
+    return [{"anchor": row.id, "reply": row.tsa_token, "ca": row.tsa_ca} for row in rows]
 
 
 def _chain(session: Session, exported: dict[str, set[int]]) -> tuple[list[dict[str, Any]], str]:

@@ -52,6 +52,10 @@ class StoreReport:
     rows: dict[str, int] = field(default_factory=dict)
     attachments: int = 0
     anchors: int = 0
+    timestamps: list[dict[str, Any]] = field(default_factory=list)
+    """Each anchor's timestamp that checked: anchor id, event, time, authority."""
+    notes: list[str] = field(default_factory=list)
+    """What the check could not prove, one line each."""
     found_at: int | None = None
     """The event whose hash the fingerprint given from outside matched."""
 
@@ -69,13 +73,22 @@ class StoreReport:
             f"{self.attachments} attachment files match",
             f"{self.anchors} anchors hold",
         ]
+        if self.timestamps:
+            last = self.timestamps[-1]
+            said.append(
+                f"{len(self.timestamps)} timestamps hold, the latest: the chain to event "
+                f"{last['event']} existed at {last['at']} ({last['signer']})"
+            )
         if self.found_at is not None:
             said.append(f"the fingerprint given is event {self.found_at}'s")
         return "OK: " + "; ".join(said)
 
 
-def check_store(store: Store, *, anchor: str | None = None) -> StoreReport:
-    """Check the whole store; `anchor` is a fingerprint kept outside it."""
+def check_store(
+    store: Store, *, anchor: str | None = None, tsa_ca: bytes | None = None
+) -> StoreReport:
+    """Check the whole store; `anchor` is a fingerprint kept outside it, `tsa_ca` a CA
+    certificate the user trusts for the anchors' timestamps."""
     digits = None if anchor is None else fingerprint_digits(anchor)
     if digits is not None and len(digits) < 16:
         raise InputError(
@@ -128,6 +141,7 @@ def check_store(store: Store, *, anchor: str | None = None) -> StoreReport:
             )
     report.problems += _attachment_files(store, records["attachments"], report)
     report.problems += _anchors(records["anchors"], hashes, report)
+    report.problems += _timestamps(records["anchors"], tsa_ca, report)
     if digits is not None:
         match = next((n for n, h in enumerate(hashes, 1) if h.startswith(digits)), None)
         if match is None:
@@ -181,4 +195,44 @@ def _anchors(anchors: list[dict[str, Any]], hashes: list[str], report: StoreRepo
             )
             continue
         report.anchors += 1
+    return problems
+
+
+def _timestamps(
+    anchors: list[dict[str, Any]], tsa_ca: bytes | None, report: StoreReport
+) -> list[str]:
+    from recorder.export.timestamps import check_timestamp, from_text
+
+    problems = []
+    unchecked = 0
+    for anchor in anchors:
+        if not anchor.get("tsa_token"):
+            continue
+        kept_ca = anchor.get("tsa_ca")
+        ca = tsa_ca if tsa_ca is not None else (kept_ca.encode() if kept_ca else None)
+        checked = check_timestamp(
+            from_text(str(anchor["tsa_token"])), str(anchor["head"]), ca_pem=ca
+        )
+        if checked.problem:
+            problems.append(f"anchor #{anchor['id']}: its timestamp {checked.problem}")
+            continue
+        unchecked += not checked.signature
+        report.timestamps.append(
+            {
+                "anchor": anchor["id"],
+                "event": anchor["events"],
+                "at": f"{checked.at:%Y-%m-%d %H:%M:%S} UTC",
+                "signer": checked.signer,
+            }
+        )
+    if unchecked:
+        report.notes.append(
+            f"{unchecked} timestamps were kept without the authority's CA certificate: their "
+            "signatures were not checked (give --tsa-ca)"
+        )
+    elif report.timestamps and tsa_ca is None:
+        report.notes.append(
+            "the timestamps' signatures were checked against the CA certificates kept with "
+            "them; give --tsa-ca to check them against one you trust"
+        )
     return problems

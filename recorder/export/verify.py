@@ -44,6 +44,7 @@ from recorder.domain.chain import (
 from recorder.domain.errors import InputError
 from recorder.export.bag import READABLE, TAG_FILES, attachment_path, bag_info, fingerprint_of
 from recorder.export.evidence import FORMAT, KINDS, Evidence, Filters
+from recorder.export.timestamps import check_bag_timestamps
 from recorder.export.unzip import opened
 
 MAX_SCHEMA_PROBLEMS = 20
@@ -95,13 +96,20 @@ class Report:
         )
 
 
-def verify(path: Path, *, fingerprint: str | None = None, processes: int = 2) -> Report:
-    """Verify the bag (folder or zip) at `path`."""
+def verify(
+    path: Path,
+    *,
+    fingerprint: str | None = None,
+    processes: int = 2,
+    tsa_ca: bytes | None = None,
+) -> Report:
+    """Verify the bag (folder or zip) at `path`; `tsa_ca` is a CA certificate the user
+    trusts for the timestamps in it."""
     with opened(path) as root:
-        return _verify(root, fingerprint, processes)
+        return _verify(root, fingerprint, processes, tsa_ca)
 
 
-def _verify(root: Path, fingerprint: str | None, processes: int) -> Report:
+def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes | None) -> Report:
     import bagit
 
     report = Report()
@@ -145,6 +153,11 @@ def _verify(root: Path, fingerprint: str | None, processes: int) -> Report:
     _check_attachments(document, found, report)
     if report.ok:  # made again only from records that passed every check above
         _check_derived(root, document, events, bag.info, report)
+    problems, notes = check_bag_timestamps(
+        root / "data" / "timestamps", [str(e["hash"]) for e in events], tsa_ca=tsa_ca
+    )
+    report.problems += problems
+    report.notes += notes
     report.counts = {
         kind: len(document.get(kind, [])) for kind in ("cases", "contacts", "attachments")
     }
@@ -241,7 +254,7 @@ def _check_layout(root: Path, document: dict[str, Any], report: Report) -> None:
     data = root / "data"
     if not data.is_dir():
         return
-    payload = {"records.json", "audit.jsonl", "attachments", *READABLE}
+    payload = {"records.json", "audit.jsonl", "attachments", "timestamps", *READABLE}
     for path in sorted(data.iterdir()):
         if path.name not in payload:
             report.problems.append(f"data/{path.name}: not a file recorder exports")

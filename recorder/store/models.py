@@ -345,9 +345,11 @@ class Anchor(_Table, table=True):
     """Where the export or backup was written."""
     tsa_url: str | None = Field(default=None, max_length=1000)
     tsa_token: str | None = Field(default=None, sa_type=sa.Text)
-    """The time-stamping authority's token for `head`, base64 (DER)."""
+    """The time-stamping authority's reply for `head` (RFC 3161), base64 of its DER."""
     tsa_time: datetime | None = Field(default=None, sa_type=UTCDateTime)
     """The time the token states."""
+    tsa_ca: str | None = Field(default=None, sa_type=sa.Text)
+    """The authority's CA certificate (PEM) the token was checked against, if given."""
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:

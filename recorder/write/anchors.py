@@ -22,8 +22,10 @@ class Timestamp:
 
     url: str
     token: str
-    """DER, base64."""
+    """The authority's reply, base64 of its DER."""
     at: datetime
+    ca: str | None = None
+    """The authority's CA certificate (PEM) it was checked against, if any."""
 
 
 def chain_head(tx: Tx) -> tuple[str, int]:
@@ -59,6 +61,7 @@ def record_anchor(
         tsa_url=None if timestamp is None else timestamp.url,
         tsa_token=None if timestamp is None else timestamp.token,
         tsa_time=None if timestamp is None else timestamp.at,
+        tsa_ca=None if timestamp is None else timestamp.ca,
     )
     create(tx, anchor)
     return anchor
@@ -66,8 +69,13 @@ def record_anchor(
 
 def anchor_words(anchor: Anchor) -> str:
     """The line to show: the short fingerprint, and what to do with it."""
+    stamped = (
+        f"; timestamped {anchor.tsa_time:%Y-%m-%d %H:%M:%S} UTC by {anchor.tsa_url}"
+        if anchor.tsa_time is not None
+        else ""
+    )
     return (
-        f"audit chain anchored at {short_fingerprint(anchor.head)} ({anchor.events} events); "
-        "keep it outside the store (send it to yourself, or quote it to support): "
-        "'recorder db verify --anchor' checks the store still holds it"
+        f"audit chain anchored at {short_fingerprint(anchor.head)} ({anchor.events} events)"
+        f"{stamped}; keep it outside the store (send it to yourself, or quote it to "
+        "support): 'recorder db verify --anchor' checks the store still holds it"
     )

@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("tsa_url", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.Column("tsa_token", sa.Text(), nullable=True),
         sa.Column("tsa_time", sa.DateTime(), nullable=True),
+        sa.Column("tsa_ca", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_anchors")),
     )
     op.create_table(

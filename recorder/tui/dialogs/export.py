@@ -106,6 +106,8 @@ class ExportScreen(_Dialog):
         path: str
         fingerprint: str
         error: str | None = None
+        anchor: str = ""
+        """The short fingerprint of the audit chain's head, as anchored in the store."""
 
     def __init__(self, case_id: int | None = None) -> None:
         super().__init__()
@@ -211,7 +213,9 @@ class ExportScreen(_Dialog):
         except RecorderError as exc:
             self.post_message(self.Exported("", "", str(exc)))
             return
-        self.post_message(self.Exported(str(written.path), written.fingerprint or ""))
+        self.post_message(
+            self.Exported(str(written.path), written.fingerprint or "", anchor=written.anchor or "")
+        )
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:
@@ -227,9 +231,14 @@ class ExportScreen(_Dialog):
         path, fingerprint = message.path, message.fingerprint
         bar = self.query_one(ProgressBar)
         bar.update(progress=bar.total or 1)
+        anchored = (
+            f"\nThe store's audit chain is anchored at [b]{message.anchor}[/b]: keep it too."
+            if message.anchor
+            else ""
+        )
         self._say(
             f"[b]Exported[/b] to {escape(path)}\n"
-            f"Fingerprint (keep it, or send it separately):\n[b]{fingerprint}[/b]"
+            f"Fingerprint (keep it, or send it separately):\n[b]{fingerprint}[/b]{anchored}"
         )
         self.notify(f"Exported to {path}", timeout=5)
 
