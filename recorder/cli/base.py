@@ -363,6 +363,13 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
     With no command, on a terminal: open the terminal UI.
     """
+    from recorder.domain.dates import TZ_ENV, zone
+
+    if os.environ.get(TZ_ENV):  # checked before anything is read or written
+        try:
+            zone(os.environ[TZ_ENV])
+        except InputError as exc:
+            raise InputError(f"{TZ_ENV}: {exc}") from None
     setup = ctx.obj if isinstance(ctx.obj, Setup) else Setup()
     ctx.meta[SETUP_KEY] = setup
     ctx.obj = StoreAccess(db, clock=setup.clock)

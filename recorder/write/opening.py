@@ -29,8 +29,28 @@ def open_store(location: str | Locations | None = None, *, clock: Clock | None =
     what interrupted commands left behind is swept away (recorder.write.sweep).
     """
     store = Store.open(location, clock=clock, prepare=prepare)
+    repair_derived(store)
     sweep(store)
     return store
+
+
+def repair_derived(store: Store) -> None:
+    """Check, in two indexed queries, that the store has its built-in platforms and its
+    duplicate keys; repair what is missing (what a store edited outside recorder, or
+    interrupted in an older one, may lack)."""
+    with store.read() as session:
+        bare = session.exec(select(Platform.id).limit(1)).first() is None
+        unkeyed = session.exec(
+            select(Contact.text)
+            .where(col(Contact.message_key).is_(None), Contact.text != "")
+            .limit(50)
+        ).all()
+    keys = any(message_key(text) for text in unkeyed)
+    if bare or keys:
+        with store.write() as tx:
+            repair_presets(tx)
+            if keys:
+                derive_keys(tx)
 
 
 def prepare(tx: Tx, revision: str | None) -> None:

@@ -158,3 +158,11 @@ def test_a_store_readable_by_others_is_tightened_when_next_written(db: Path) -> 
     db.chmod(0o644)
     ok(db, *LOG)
     assert db.stat().st_mode & 0o077 == 0
+
+
+def test_an_invalid_recorder_tz_is_refused_by_every_command(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECORDER_TZ", "Mars/Olympus_Mons")
+    for args in (LOG, ("list",), ("due",)):
+        assert "unknown time zone 'Mars/Olympus_Mons'" in _refused(db, *args)

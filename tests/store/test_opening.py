@@ -116,7 +116,7 @@ def test_processes_opening_one_new_store_at_once_all_succeed(
     tmp_path: Path, processes: int
 ) -> None:
     context = multiprocessing.get_context("fork")
-    trials = 50 if SOAK else 25
+    trials = 500 if SOAK else 50
     failures = []
     for trial in range(trials):
         path = tmp_path / f"new-{trial}.sqlite3"
@@ -135,3 +135,27 @@ def test_processes_opening_one_new_store_at_once_all_succeed(
             assert count_rows(session)["platforms"] == 2  # Gemini and Generic
         store.close()
     assert failures == []
+
+
+def test_missing_duplicate_keys_are_found_on_open_and_filled_in(db_path: Path) -> None:
+    from sqlmodel import select
+
+    from recorder.store.models import Contact
+    from recorder.write.cases import open_case
+    from recorder.write.contacts import log_contact
+
+    store = open_store(str(db_path))
+    with store.write() as tx:
+        case = open_case(tx, platform="Gemini", title="Frozen account")
+        assert case.id is not None
+        log_contact(tx, case_id=case.id, channel="email", direction="outbound",
+                    occurred_at=store.clock.now(), text="Please unfreeze my account.")  # fmt: skip
+    store.close()
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE contacts SET message_key = NULL")
+    conn.close()
+    again = open_store(str(db_path))
+    with again.read() as session:
+        assert all(session.exec(select(Contact.message_key)).all())
+    again.close()
