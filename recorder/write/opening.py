@@ -38,14 +38,14 @@ def repair_derived(store: Store) -> None:
     """Check, in two indexed queries, that the store has its built-in platforms and its
     duplicate keys; repair what is missing (what a store edited outside recorder, or
     interrupted in an older one, may lack)."""
-    with store.read() as session:
-        bare = session.exec(select(Platform.id).limit(1)).first() is None
-        unkeyed = session.exec(
-            select(Contact.text)
-            .where(col(Contact.message_key).is_(None), Contact.text != "")
-            .limit(50)
+    # SQL text, not ORM selects: this runs on every open, and compiling the selects
+    # cost more than running them.
+    with store.engine.connect() as conn:
+        bare = conn.exec_driver_sql("SELECT 1 FROM platforms LIMIT 1").first() is None
+        unkeyed = conn.exec_driver_sql(
+            "SELECT text FROM contacts WHERE message_key IS NULL AND text != '' LIMIT 50"
         ).all()
-    keys = any(message_key(text) for text in unkeyed)
+    keys = any(message_key(text) for (text,) in unkeyed)
     if bare or keys:
         with store.write() as tx:
             repair_presets(tx)
