@@ -28,7 +28,6 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,15 +41,15 @@ from recorder.domain.chain import (
     replay,
 )
 from recorder.domain.errors import InputError
-from recorder.export.bag import READABLE, TAG_FILES, attachment_path, bag_info, fingerprint_of
-from recorder.export.evidence import FORMAT, KINDS, Evidence, Filters
+from recorder.export.bag import READABLE, TAG_FILES, attachment_path, fingerprint_of
+from recorder.export.evidence import FORMAT, KINDS
+from recorder.export.rederive import Rendering, claim_problems, evidence_of
 from recorder.export.timestamps import check_bag_timestamps
 from recorder.export.unzip import opened
 
 MAX_SCHEMA_PROBLEMS = 20
 
-BAGIT_CLAIMS = frozenset({"Payload-Oxum", "Bag-Software-Agent"})
-"""What the bagit package writes into bag-info.txt beside recorder's claims."""
+CHANGED = "its contents changed (SHA-256 does not match the manifest)"
 
 
 @dataclass
@@ -126,33 +125,47 @@ def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes |
     report.problems += [f"{p}: not in the manifest (added after export)" for p in sorted(extra)]
     listed = {p: h["sha256"].lower() for p, h in bag.entries.items() if "sha256" in h}
     present = [p for p in listed if p not in missing and (root / p).is_file()]
-    found = _hashes(root, present, processes)
-    report.problems += [
-        f"{p}: its contents changed (SHA-256 does not match the manifest)"
-        for p in present
-        if found[p] != listed[p]
-    ]
-    tagmanifest = root / "tagmanifest-sha256.txt"
-    if tagmanifest.is_file():
+    if (root / "tagmanifest-sha256.txt").is_file():
         report.fingerprint = fingerprint_of(root)
-    if fingerprint is not None:
-        report.identical = report.fingerprint == fingerprint_digits(fingerprint)
-        if not report.identical:
+    report.identical = fingerprint is not None and report.fingerprint == fingerprint_digits(
+        fingerprint
+    )
+    # Another process makes the readable files again from the records, while threads
+    # hash the files (hashlib lets go of the interpreter) and this thread checks the
+    # records and the chain. The rendering starts first, before any thread runs (a
+    # process forked beside running threads may inherit a lock one of them held), and
+    # before the checks: it takes as long as all of them together. Its result is used
+    # only if every check passes.
+    rendering: Rendering | None = None
+    document = _load_records(root, report)
+    try:
+        if document is not None and not report.identical:
+            rendering = _start_rendering(document, processes)
+        with ThreadPoolExecutor(max_workers=max(1, processes)) as pool:
+            hashing = {p: pool.submit(_hash_file, root / p) for p in present}
+            events = _load_events(root, report)
+            if document is not None and events is not None:
+                _check_records(root, document, events, bag.info, report)
+            found = {p: future.result() for p, future in hashing.items()}
+        changed = [f"{p}: {CHANGED}" for p in present if found[p] != listed[p]]
+        report.problems[len(missing) + len(extra) : len(missing) + len(extra)] = changed
+        if fingerprint is not None and not report.identical:
             report.problems.append(
                 "tagmanifest-sha256.txt: the fingerprint is not the one given; "
                 "the bag is not the one that was exported"
             )
-    document = _load_records(root, report)
-    events = _load_events(root, report)
-    if document is None or events is None:
-        return report
-    _check_schema(document, report)
-    _check_layout(root, document, report)
-    _check_chain(events, document, bag.info, report)
-    _check_replay(events, document, report)
-    _check_attachments(document, found, report)
-    if report.ok:  # made again only from records that passed every check above
-        _check_derived(root, document, events, bag.info, report)
+        if document is None or events is None:
+            return report
+        _check_attachments(document, found, report)
+        if rendering is not None and report.ok:  # only from records that passed all above
+            report.problems += [
+                f"data/{name}: differs from what its records give (changed after export)"
+                for name, digest in rendering.result().items()
+                if listed.get(f"data/{name}") not in (None, digest)
+            ]
+    finally:
+        if rendering is not None:
+            rendering.close()
     problems, notes = check_bag_timestamps(
         root / "data" / "timestamps", [str(e["hash"]) for e in events], tsa_ca=tsa_ca
     )
@@ -164,13 +177,53 @@ def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes |
     return report
 
 
-def _hashes(root: Path, paths: list[str], processes: int) -> dict[str, str]:
-    def one(relative: str) -> tuple[str, str]:
-        with (root / relative).open("rb") as handle:
-            return relative, hashlib.file_digest(handle, "sha256").hexdigest()
+def _start_rendering(document: dict[str, Any], processes: int) -> Rendering | None:
+    """The readable files being made again from the records (None where this recorder
+    cannot: another version made them, or the header cannot be read)."""
+    from recorder.export.make import recorder_version
 
-    with ThreadPoolExecutor(max_workers=max(1, processes)) as pool:
-        return dict(pool.map(one, paths))
+    if str(document.get("recorder_version")) != recorder_version():
+        return None
+    try:
+        evidence = evidence_of(document, [])  # the readable files do not show the chain
+    except InputError:
+        return None  # said by the checks
+    return Rendering(evidence, recorder_version(), fork=processes > 1)
+
+
+def _check_records(
+    root: Path,
+    document: dict[str, Any],
+    events: list[dict[str, Any]],
+    info: dict[str, Any],
+    report: Report,
+) -> None:
+    """Every check of the records, the chain and bag-info's claims."""
+    from recorder.export.make import recorder_version
+
+    _check_schema(document, report)
+    _check_layout(root, document, report)
+    _check_chain(events, document, info, report)
+    _check_replay(events, document, report)
+    if report.problems:
+        return
+    try:
+        evidence = evidence_of(document, events)
+    except InputError as exc:
+        report.problems.append(str(exc))
+        return
+    version = str(document.get("recorder_version"))
+    report.problems += claim_problems(evidence, version, info)
+    if version != recorder_version():
+        report.notes.append(
+            f"the readable files were made by recorder {version}, which this one "
+            f"({recorder_version()}) cannot make again: their manifest alone vouches for them"
+        )
+
+
+def _hash_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _load_records(root: Path, report: Report) -> dict[str, Any] | None:
@@ -347,57 +400,6 @@ def _check_replay(events: list[dict[str, Any]], document: dict[str, Any], report
             f"{len(named)} fields were masked by redaction ({shown}): the audit chain keeps "
             "the digest of each original, but what they show now is not proven"
         )
-
-
-def _check_derived(
-    root: Path,
-    document: dict[str, Any],
-    events: list[dict[str, Any]],
-    info: dict[str, Any],
-    report: Report,
-) -> None:
-    """Make the readable files and bag-info's claims again from the records."""
-    from recorder.export.make import recorder_version
-
-    try:
-        evidence = Evidence(
-            records={kind: list(document.get(kind, [])) for kind in KINDS},
-            events=events,
-            head=str(document["audit_head"]),
-            filters=Filters.from_json(document.get("filters")),
-            generated_at=datetime.fromisoformat(str(document["generated_at"])),
-            redacted=list(document.get("redacted", [])),
-            redactions=list(document.get("redactions", [])),
-        )
-    except (InputError, KeyError, ValueError):
-        report.problems.append("data/records.json: its header cannot be read")
-        return
-    version = str(document.get("recorder_version"))
-    claims = bag_info(evidence, version, info.get("Source-Organization"))
-    for key, value in claims.items():
-        stated = info.get(key)
-        if stated != value:
-            report.problems.append(
-                f"bag-info.txt: {key} says {stated!r}; the records say {value!r}"
-            )
-    for key in sorted(set(info) - set(claims) - BAGIT_CLAIMS):
-        report.problems.append(f"bag-info.txt: {key} is not a claim recorder makes")
-    if version != recorder_version():
-        report.notes.append(
-            f"the readable files were made by recorder {version}, which this one "
-            f"({recorder_version()}) cannot make again: their manifest alone vouches for them"
-        )
-        return
-    for name, make in READABLE.items():
-        path = root / "data" / name
-        try:
-            kept = path.read_bytes()
-        except FileNotFoundError:
-            continue  # already said by the manifest check
-        if kept != make(evidence, version).encode("utf-8"):
-            report.problems.append(
-                f"data/{name}: differs from what its records give (changed after export)"
-            )
 
 
 def _check_attachments(document: dict[str, Any], found: dict[str, str], report: Report) -> None:

@@ -1,0 +1,105 @@
+"""Making a bag's readable files and bag-info's claims again from its records, for
+`recorder verify`: what they must be, byte for byte, if nobody changed them.
+
+Rendering the timeline of a large history is the slowest part of verifying, so it
+runs in a forked process while the verifying process hashes files and checks the
+chain (as the export writes it: recorder.export.bag).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import Future
+from datetime import datetime
+from typing import Any
+
+from recorder.domain.errors import InputError
+from recorder.export.bag import READABLE, bag_info
+from recorder.export.evidence import KINDS, Evidence, Filters
+
+BAGIT_CLAIMS = frozenset({"Payload-Oxum", "Bag-Software-Agent"})
+"""What the bagit package writes into bag-info.txt beside recorder's claims."""
+
+
+def evidence_of(document: dict[str, Any], events: list[dict[str, Any]]) -> Evidence:
+    """The export's evidence as records.json and audit.jsonl hold it."""
+    try:
+        return Evidence(
+            records={kind: list(document.get(kind, [])) for kind in KINDS},
+            events=events,
+            head=str(document["audit_head"]),
+            filters=Filters.from_json(document.get("filters")),
+            generated_at=datetime.fromisoformat(str(document["generated_at"])),
+            redacted=list(document.get("redacted", [])),
+            redactions=list(document.get("redactions", [])),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise InputError("data/records.json: its header cannot be read") from None
+
+
+def claim_problems(evidence: Evidence, version: str, info: dict[str, Any]) -> list[str]:
+    """What bag-info.txt says that the records do not."""
+    claims = bag_info(evidence, version, info.get("Source-Organization"))
+    problems = [
+        f"bag-info.txt: {key} says {info.get(key)!r}; the records say {value!r}"
+        for key, value in claims.items()
+        if info.get(key) != value
+    ]
+    problems += [
+        f"bag-info.txt: {key} is not a claim recorder makes"
+        for key in sorted(set(info) - set(claims) - BAGIT_CLAIMS)
+    ]
+    return problems
+
+
+def digests(evidence: Evidence, version: str) -> dict[str, str]:
+    """The SHA-256 of each readable file, made again."""
+    return {
+        name: hashlib.sha256(make(evidence, version).encode("utf-8")).hexdigest()
+        for name, make in READABLE.items()
+    }
+
+
+_FORKED: tuple[Evidence, str] | None = None
+"""What a forked process renders from (set just before forking it)."""
+
+
+class Rendering:
+    """The readable files being made again, in a forked process where one can be."""
+
+    def __init__(self, evidence: Evidence, version: str, *, fork: bool) -> None:
+        self._pool: Any = None
+        self._future: Future[dict[str, str]] | None = None
+        self._here = (evidence, version)
+        if fork:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            from recorder.process import children_die_with_me
+
+            if "fork" in multiprocessing.get_all_start_methods():
+                global _FORKED
+                children_die_with_me()
+                _FORKED = (evidence, version)
+                context = multiprocessing.get_context("fork")
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                self._future = self._pool.submit(_render_forked)
+
+    def result(self) -> dict[str, str]:
+        """The digests (waiting for the other process, or rendering here)."""
+        if self._future is not None:
+            return self._future.result()
+        return digests(*self._here)
+
+    def close(self) -> None:
+        """Stop the other process, if any."""
+        global _FORKED
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        _FORKED = None
+
+
+def _render_forked() -> dict[str, str]:
+    assert _FORKED is not None
+    return digests(*_FORKED)
