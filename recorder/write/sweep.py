@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from recorder.domain.vocabulary import AuditAction
 from recorder.store.attachments import Leftover, read_journal
-from recorder.store.models import Attachment, table_of
+from recorder.store.models import Attachment, AuditEvent, table_of
 from recorder.store.session import Store, Tx
 from recorder.write.audit import append_change
 
@@ -95,8 +95,9 @@ def sweep(store: Store) -> Swept:
             suspects |= {sha for sha, mtime in store.files.stored() if now - mtime > DAY}
         used = _referenced(tx, suspects)
         for sha in sorted(suspects - used):
-            store.files.remove(sha)
-            swept.files.append(sha)
+            if store.files.path_of(sha).exists():
+                store.files.remove(sha)
+                swept.files.append(sha)
         for leftover in found:
             leftover.path.unlink(missing_ok=True)
             swept.partial += 1
@@ -133,6 +134,8 @@ def _stale_backups(folder: Path, now: float) -> list[Leftover]:
 
 
 def _referenced(tx: Tx, digests: set[str]) -> set[str]:
+    """The digests an attachment row refers to, or the history does (the file of a
+    deleted contact's attachment is kept: the audit chain names it)."""
     if not digests:
         return set()
     column = table_of(Attachment).c.sha256
@@ -142,6 +145,15 @@ def _referenced(tx: Tx, digests: set[str]) -> set[str]:
         chunk = ordered[start : start + 500]
         rows = tx.session.connection().execute(sa.select(column).where(column.in_(chunk)))
         found |= {row[0] for row in rows}
+    events = table_of(AuditEvent)
+    for sha in sorted(digests - found):
+        named = tx.session.connection().execute(
+            sa.select(events.c.id)
+            .where(events.c.entity == "attachments", events.c.change.contains(sha))
+            .limit(1)
+        )
+        if named.first() is not None:
+            found.add(sha)
     return found
 
 

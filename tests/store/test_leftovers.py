@@ -172,3 +172,27 @@ def test_an_existing_store_readable_by_others_is_tightened(db_path: Path) -> Non
     db_path.chmod(0o644)
     open_store(str(db_path)).close()
     assert _mode(db_path) == 0o600
+
+
+def test_the_daily_sweep_keeps_what_the_history_names(db_path: Path, tmp_path: Path) -> None:
+    from recorder.write.contacts import delete_contact
+
+    store = open_store(str(db_path))
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"\x89PNG of a deleted contact")
+    contact_id = _log(store, _case(store), shot)
+    with store.write() as tx:
+        delete_contact(tx, contact_id)
+    kept = next(p for p in store.files.root.rglob("*") if p.is_file() and p.name != ".swept")
+    stray_sha = "cd" * 32
+    stray = store.files.path_of(stray_sha)
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"left by an older recorder")
+    two_days_ago = stray.stat().st_mtime - 2 * 24 * 3600
+    for path in (kept, stray, store.files.root / ".swept"):
+        if path.exists():
+            os.utime(path, (two_days_ago, two_days_ago))
+    store.close()
+    open_store(str(db_path)).close()
+    assert kept.exists(), "the file of a deleted contact's attachment is history"
+    assert not stray.exists(), "a file nothing names, older than a day, is swept"
