@@ -34,6 +34,11 @@ def open_store(location: str | Locations | None = None, *, clock: Clock | None =
     return store
 
 
+UNKEYED = "SELECT text FROM contacts WHERE message_key IS NULL AND text != '' LIMIT 50"
+"""Contacts whose text should have a duplicate key and has none: an indexed lookup
+(the index on message_key), whatever the size of the store."""
+
+
 def repair_derived(store: Store) -> None:
     """Check, in two indexed queries, that the store has its built-in platforms and its
     duplicate keys; repair what is missing (what a store edited outside recorder, or
@@ -42,9 +47,7 @@ def repair_derived(store: Store) -> None:
     # cost more than running them.
     with store.engine.connect() as conn:
         bare = conn.exec_driver_sql("SELECT 1 FROM platforms LIMIT 1").first() is None
-        unkeyed = conn.exec_driver_sql(
-            "SELECT text FROM contacts WHERE message_key IS NULL AND text != '' LIMIT 50"
-        ).all()
+        unkeyed = conn.exec_driver_sql(UNKEYED).all()
     keys = any(message_key(text) for (text,) in unkeyed)
     if bare or keys:
         with store.write() as tx:
