@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from recorder.domain.calendars import calendar_of
 from recorder.domain.duplicates import message_key
-from recorder.domain.identifiers import named_reference
+from recorder.domain.tickets import find_ticket
 from recorder.domain.transcripts import conversation_turns
 from recorder.domain.vocabulary import Channel, Direction, Source
 from recorder.domain.windows import parse_follow_up
@@ -88,8 +88,9 @@ def log_contact(
     fields["turns"] = conversation_turns(fields["channel"], fields["text"], me)
     if fields["direction"] is Direction.inbound and not fields.get("reference"):
         # The ticket number support's message gives ("Your request (7001234) has
-        # been received") is the one the advice quotes from now on.
-        fields["reference"] = named_reference(fields["text"])
+        # been received", "[#4815] Re: ...") is the one the advice quotes from now on.
+        ticket = find_ticket(subject=fields.get("subject") or "", body=fields["text"])
+        fields["reference"] = None if ticket is None else ticket.number
     platform = tx.session.get(Platform, case.platform_id)
     assert platform is not None
     fields.update(who_spoke(platform, fields, auto_ack))
