@@ -158,11 +158,11 @@ def _unexpected(exc: Exception) -> str:
 
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from recorder.store.db import DAMAGED_WAY_OUT, is_damage
+    from recorder.store.db import damaged, is_damage
 
     if isinstance(exc, DBAPIError | sqlite3.DatabaseError) and is_damage(exc):
         reason = exc.orig if isinstance(exc, DBAPIError) else exc
-        return f"the store is damaged (SQLite: {reason}); {DAMAGED_WAY_OUT}"
+        return damaged(reason)
     if isinstance(exc, OperationalError):
         return f"the store could not be used: {exc.orig}; nothing was changed"
     if isinstance(exc, sqlite3.Error):

@@ -109,13 +109,16 @@ def _foreign_tables(path: Path) -> bool:
                 continue
             raise StoreError(f"cannot read the store {path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"the store {path} is damaged (SQLite: {exc}); {DAMAGED_WAY_OUT}"
-            ) from None
+            raise StoreError(f"{path}: {damaged(exc)}") from None
         finally:
             conn.close()
         return bool(names) and "alembic_version" not in names
     return False
+
+
+def damaged(reason: object) -> str:
+    """The one line for a store SQLite finds damaged, with the way out."""
+    return f"the store is damaged (SQLite: {reason}); {DAMAGED_WAY_OUT}"
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -127,7 +130,7 @@ def is_damage(exc: BaseException) -> bool:
 def opening_error(exc: sa.exc.DBAPIError) -> StoreError:
     """The one line for a store that cannot be read."""
     if is_damage(exc):
-        return StoreError(f"the store is damaged (SQLite: {exc.orig}); {DAMAGED_WAY_OUT}")
+        return StoreError(damaged(exc.orig))
     return StoreError(f"cannot read the store: {exc.orig}")
 
 
