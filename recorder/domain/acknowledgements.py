@@ -9,6 +9,7 @@ otherwise (the write path keeps their word over this guess).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 NO_REPLY = re.compile(
@@ -73,4 +74,23 @@ def automatic_reason(
         if part is new_text and len(new_text) > LONGEST_ACKNOWLEDGEMENT:
             continue
         return f'{what} reads as an automatic acknowledgement ("{found.group(0)}")'
+    return None
+
+
+def automatic_header_reason(headers: Mapping[str, str]) -> str | None:
+    """Why an email's headers mark it as sent by a program, or None.
+
+    `headers` maps lower-case names to values. RFC 3834's `Auto-Submitted` (anything
+    but "no"), the `X-Autoreply`/`X-Autorespond` headers of common autoresponders and
+    `Precedence: auto_reply` each say so; a newsletter's `Precedence: bulk` does not.
+    """
+    auto_submitted = headers.get("auto-submitted", "").strip().casefold()
+    if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
+        return f"its headers say it was sent automatically (Auto-Submitted: {auto_submitted})"
+    for name in ("x-autoreply", "x-autorespond"):
+        value = headers.get(name, "").strip()
+        if value and value.casefold() != "no":
+            return f"its headers say it was sent automatically ({name}: {value})"
+    if headers.get("precedence", "").strip().casefold() == "auto_reply":
+        return "its headers say it was sent automatically (Precedence: auto_reply)"
     return None

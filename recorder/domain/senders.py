@@ -13,6 +13,7 @@ scripts that look like Latin ones (confusable-homoglyphs).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -39,6 +40,10 @@ class SenderKind(StrEnum):
     """Characters of another script imitate the official name."""
     display_name = "display_name"
     """The display name claims the platform; the address is elsewhere."""
+    reply_to = "reply_to"
+    """Replies would go to an address outside the official domains."""
+    authentication = "authentication"
+    """The user's own mail provider found its DKIM, SPF or DMARC check failed."""
 
 
 @dataclass(frozen=True)
@@ -209,3 +214,74 @@ def describe(findings: Sequence[SenderFinding]) -> str:
         "you mark the sender trusted; support never asks for passwords, 2FA codes or "
         "seed phrases"
     )
+
+
+FAILED_RESULTS = {"fail", "softfail", "permerror"}
+"""Authentication results that say a message is not from the domain it claims."""
+
+
+def check_headers(
+    *,
+    reply_to: Sequence[str],
+    authentication_results: Sequence[str],
+    trusted_authserv_ids: Sequence[str],
+    platform: str,
+    domains: Sequence[str],
+    addresses: Sequence[str] = (),
+) -> list[SenderFinding]:
+    """Reasons in an email's headers to distrust it as the platform's.
+
+    A Reply-To outside the official domains sends the user's answer elsewhere. An
+    `Authentication-Results` header counts only when the user's own provider added it
+    (its authserv-id is one of `trusted_authserv_ids`): anyone can write one.
+    """
+    found: list[SenderFinding] = []
+    for address in reply_to:
+        if check_sender(address, platform=platform, domains=domains, addresses=addresses):
+            found.append(
+                SenderFinding(
+                    SenderKind.reply_to,
+                    f"replies would go to {address}, outside {platform}'s official domains",
+                )
+            )
+            break
+    trusted = {a.strip().casefold() for a in trusted_authserv_ids if a.strip()}
+    for header in authentication_results:
+        server, results = authentication_results_of(header)
+        if server.casefold() not in trusted:
+            continue
+        failed = [f"{method}={result}" for method, result in results if result in FAILED_RESULTS]
+        if failed:
+            found.append(
+                SenderFinding(
+                    SenderKind.authentication,
+                    f"your mail provider ({server}) found {', '.join(failed)}: the message "
+                    "may not come from the address it shows",
+                )
+            )
+            break
+    return found
+
+
+_COMMENT = re.compile(r"\([^()]*\)")
+
+
+def authentication_results_of(header: str) -> tuple[str, list[tuple[str, str]]]:
+    """The authserv-id of an Authentication-Results header (RFC 8601) and its
+    `(method, result)` pairs, in lower case: `("mx.example.net", [("dkim", "pass")])`."""
+    text = header
+    while True:  # comments may nest: remove the innermost until none is left
+        stripped = _COMMENT.sub(" ", text)
+        if stripped == text:
+            break
+        text = stripped
+    parts = [p.strip() for p in text.split(";")]
+    head = parts[0].split()
+    server = head[0] if head else ""
+    results = []
+    for part in parts[1:]:
+        method, equals, rest = part.partition("=")
+        if not equals or not rest.split():
+            continue
+        results.append((method.strip().split("/")[0].casefold(), rest.split()[0].casefold()))
+    return server, results

@@ -9,7 +9,7 @@ Pure: takes a message's subject, text and headers as plain values.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,12 +53,21 @@ def find_ticket(
     body: str = "",
     headers: Mapping[str, str] | None = None,
     reply_to: str = "",
+    extra: Sequence[str] = (),
 ) -> Ticket | None:
     """The ticket number of a helpdesk's message, or None.
 
-    A helpdesk's own places (a header, the Reply-To address, its subject tag) come
-    first; a body is read for the helpdesk patterns, then for the generic wordings.
+    The platform's own patterns (`extra`: regular expressions whose group 1, or whole
+    match, is the number) are tried first, on the subject then the body. A helpdesk's
+    own places (a header, the Reply-To address, its subject tag) come next; a body is
+    read for the helpdesk patterns, then for the generic wordings.
     """
+    for pattern in extra:
+        compiled = own_pattern(pattern)
+        for text in (subject, body):
+            found = compiled.search(text) if text else None
+            if found:
+                return Ticket(found.group(1 if compiled.groups else 0), "platform")
     named = {name.lower(): value for name, value in (headers or {}).items()}
     for entry in ticket_patterns():
         if entry.where == "subject":
@@ -77,3 +86,13 @@ def find_ticket(
         if generic:
             return Ticket(generic, "")
     return None
+
+
+@lru_cache(maxsize=256)
+def own_pattern(pattern: str) -> re.Pattern[str]:
+    """A platform's ticket pattern, compiled; ValueError with a person's reason if it is
+    not a regular expression."""
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"{pattern!r} is not a regular expression ({error})") from None
