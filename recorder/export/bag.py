@@ -53,9 +53,14 @@ def safe_name(name: str) -> str:
     return cleaned[:100]
 
 
-def attachment_path(sha256: str, name: str) -> str:
-    """Where an attachment lies in the bag, under data/."""
-    return f"attachments/{sha256}-{safe_name(name)}"
+EMAIL_MEDIA_TYPE = "message/rfc822"
+
+
+def attachment_path(sha256: str, name: str, media_type: str = "") -> str:
+    """Where an attachment lies in the bag, under data/: an email (an imported message,
+    byte for byte) in emails/, any other file in attachments/."""
+    folder = "emails" if media_type == EMAIL_MEDIA_TYPE else "attachments"
+    return f"{folder}/{sha256}-{safe_name(name)}"
 
 
 def fingerprint_of(bag: Path) -> str:
@@ -280,10 +285,12 @@ def _write_timestamps(evidence: Evidence, bag_dir: Path) -> None:
 def _copy_attachments(
     evidence: Evidence, store: Path, bag_dir: Path, tell: Progress, start: int, total: int
 ) -> None:
-    folder = bag_dir / "attachments"
-    folder.mkdir()
+    (bag_dir / "attachments").mkdir()
     for n, attachment in enumerate(evidence.records["attachments"]):
-        target = bag_dir / attachment_path(attachment["sha256"], attachment["name"])
+        target = bag_dir / attachment_path(
+            attachment["sha256"], attachment["name"], attachment["media_type"]
+        )
+        target.parent.mkdir(exist_ok=True)
         if n % 50 == 0:
             tell("copying attachments", start + n, total)
         if target.exists():
@@ -328,7 +335,7 @@ def _zip(bag_dir: Path, target: Path) -> None:
             if path.is_dir():
                 continue
             relative = path.relative_to(bag_dir.parent).as_posix()
-            stored = "/data/attachments/" in f"/{relative}"
+            stored = "/data/attachments/" in f"/{relative}" or "/data/emails/" in f"/{relative}"
             archive.write(
                 path, relative, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             )

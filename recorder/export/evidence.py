@@ -30,6 +30,7 @@ from recorder.store.models import (
     Case,
     Contact,
     DuplicateFlag,
+    Email,
     Platform,
     UTCDateTime,
     table_of,
@@ -44,6 +45,7 @@ KINDS: dict[str, type[SQLModel]] = {
     "cases": Case,
     "contacts": Contact,
     "attachments": Attachment,
+    "emails": Email,
     "duplicate_flags": DuplicateFlag,
 }
 """The kinds of records an export holds, by table (and audit entity) name."""
@@ -232,6 +234,7 @@ def collect(session: Session, filters: Filters, *, now: datetime) -> Evidence:
         "attachments": read_records(
             session, Attachment, table_of(Attachment).c.contact_id.in_(contact_ids)
         ),
+        "emails": read_records(session, Email, table_of(Email).c.contact_id.in_(contact_ids)),
         "duplicate_flags": read_records(
             session,
             DuplicateFlag,

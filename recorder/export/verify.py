@@ -307,18 +307,19 @@ def _check_layout(root: Path, document: dict[str, Any], report: Report) -> None:
     data = root / "data"
     if not data.is_dir():
         return
-    payload = {"records.json", "audit.jsonl", "attachments", "timestamps", *READABLE}
+    payload = {"records.json", "audit.jsonl", "attachments", "emails", "timestamps", *READABLE}
     for path in sorted(data.iterdir()):
         if path.name not in payload:
             report.problems.append(f"data/{path.name}: not a file recorder exports")
-    attachments = data / "attachments"
     expected = {
-        attachment_path(str(a["sha256"]), str(a.get("name", "")))
+        attachment_path(str(a["sha256"]), str(a.get("name", "")), str(a.get("media_type", "")))
         for a in document.get("attachments", [])
         if isinstance(a, dict) and "sha256" in a
     }
-    if attachments.is_dir():
-        for path in sorted(attachments.rglob("*")):
+    for folder in ("attachments", "emails"):
+        if not (data / folder).is_dir():
+            continue
+        for path in sorted((data / folder).rglob("*")):
             relative = path.relative_to(data).as_posix()
             if relative not in expected:
                 report.problems.append(
@@ -406,7 +407,11 @@ def _check_attachments(document: dict[str, Any], found: dict[str, str], report: 
     for attachment in document.get("attachments", []):
         if not isinstance(attachment, dict) or "sha256" not in attachment:
             continue
-        where = "data/" + attachment_path(attachment["sha256"], str(attachment.get("name", "")))
+        where = "data/" + attachment_path(
+            attachment["sha256"],
+            str(attachment.get("name", "")),
+            str(attachment.get("media_type", "")),
+        )
         whose = f"attachment #{attachment.get('id')} of contact #{attachment.get('contact_id')}"
         name = f"{where} ({whose})"
         if where not in found:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import mimetypes
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from recorder.domain.errors import InputError
 
@@ -86,6 +88,21 @@ class AttachmentStore:
         """
         check_source(source)
         total = source.stat().st_size
+        with source.open("rb") as src:
+            return self._copy(src, source.name, str(source), total, journal)
+
+    def add_bytes(self, data: bytes, name: str, *, journal: Path | None = None) -> StoredFile:
+        """Store `data` (an email, a file it carried) as `add` stores a file."""
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise InputError(
+                f"{name!r} is {len(data) / 1e9:.1f} GB; recorder attaches files of up to "
+                f"{MAX_ATTACHMENT_BYTES // 10**9} GB"
+            )
+        return self._copy(io.BytesIO(data), name, name, len(data), journal)
+
+    def _copy(
+        self, src: BinaryIO, name: str, shown: str, total: int, journal: Path | None
+    ) -> StoredFile:
         tell = self.progress if self.progress is not None else lambda name, done, total: None
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.root.chmod(0o700)
@@ -94,17 +111,17 @@ class AttachmentStore:
         partial = self.root / f"{INCOMING_PREFIX}{os.getpid()}-{os.urandom(6).hex()}"
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
+            with os.fdopen(fd, "wb") as dst:
                 while chunk := src.read(_CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
                     if size > MAX_ATTACHMENT_BYTES:  # it grew while being copied
                         raise InputError(
-                            f"attachment {str(source)!r} grew past "
+                            f"attachment {shown!r} grew past "
                             f"{MAX_ATTACHMENT_BYTES // 10**9} GB while being copied"
                         )
                     dst.write(chunk)
-                    tell(source.name, size, max(total, size))
+                    tell(name, size, max(total, size))
                 dst.flush()
                 os.fsync(dst.fileno())
             sha = digest.hexdigest()
@@ -117,8 +134,8 @@ class AttachmentStore:
                 partial.replace(final)
         finally:
             partial.unlink(missing_ok=True)
-        media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
-        return StoredFile(sha, size, source.name, media_type, created)
+        media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return StoredFile(sha, size, name, media_type, created)
 
     def remove(self, sha256: str) -> None:
         """Delete a stored file (only ever one that no attachment row refers to)."""

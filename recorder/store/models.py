@@ -130,6 +130,11 @@ class Platform(_Table, table=True):
     """The user's own closed dates for this platform, ISO dates."""
     holiday_dates: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     """The public holidays of its country, kept for recorder.domain.calendars.HOLIDAY_YEARS."""
+    ticket_patterns: list[str] = Field(
+        default_factory=list, sa_type=sa.JSON, sa_column_kwargs={"server_default": "[]"}
+    )
+    """The platform's own ticket-number patterns (regular expressions, group 1 the
+    number), tried before recorder.domain.helpdesks.toml's."""
     notes: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -350,6 +355,52 @@ class Anchor(_Table, table=True):
     """The time the token states."""
     tsa_ca: str | None = Field(default=None, sa_type=sa.Text)
     """The authority's CA certificate (PEM) the token was checked against, if given."""
+
+
+class Email(_Table, table=True):
+    """An imported email: the contact made of it and what threads it. Its raw bytes are
+    the contact's attachment with the SHA-256 `sha256`, kept byte for byte."""
+
+    __tablename__ = "emails"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contacts.id", index=True, ondelete="CASCADE")
+    message_id: str | None = Field(default=None, max_length=998, index=True)
+    sha256: str = Field(max_length=64, index=True)
+    sender: str = Field(default="", max_length=320)
+    reply_to: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    in_reply_to: str | None = Field(default=None, max_length=998)
+    references: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    origin: str | None = Field(default=None, max_length=1000)
+    """Where it was imported from: a file, a mailbox, an IMAP folder."""
+    problems: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    """What of it could not be read (recorder.ingest.messages.Email.problems)."""
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Setting(_Table, table=True):
+    """One of the user's settings (the addresses they write from, the mail provider
+    whose authentication results they trust, the mailbox to fetch from)."""
+
+    __tablename__ = "settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    value: Any = Field(default=None, sa_type=sa.JSON)
+
+
+class MailFolder(_Table, table=True):
+    """How far `recorder fetch` has read an IMAP folder: its UIDVALIDITY and the last
+    UID seen. A position, not a record: it is not audited."""
+
+    __tablename__ = "mail_folders"
+    __table_args__ = (sa.UniqueConstraint("account", "folder"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(max_length=500)
+    folder: str = Field(max_length=500)
+    uidvalidity: int
+    last_uid: int = 0
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:

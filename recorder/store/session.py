@@ -59,6 +59,38 @@ class Tx:
             self.new_files.append(stored)
         return stored
 
+    def add_bytes(self, data: bytes, name: str) -> StoredFile:
+        """Store bytes (an imported email, a file it carried) for this transaction."""
+        if self.journal is None:
+            self.journal = self.files.new_journal()
+        stored = self.files.add_bytes(data, name, journal=self.journal)
+        if stored.created:
+            self.new_files.append(stored)
+        return stored
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction that is undone alone if its block raises: its rows,
+        its audit events, the flags and repeats it noted and the files it copied in
+        (those no row refers to). An importer writes each message in one, so that a
+        message is in or out while many share a commit."""
+        last_hash = self.last_hash
+        flags, repeats, files = len(self.flags), len(self.repeats), len(self.new_files)
+        try:
+            with self.session.begin_nested():
+                yield
+        except BaseException:
+            self.last_hash = last_hash
+            del self.flags[flags:], self.repeats[repeats:]
+            added, self.new_files[files:] = self.new_files[files:], []
+            for item in added:
+                used = self.session.exec(
+                    select(func.count()).where(Attachment.sha256 == item.sha256)
+                ).one()
+                if not used:
+                    self.files.remove(item.sha256)
+            raise
+
 
 class AlchemyReader:
     """Runs the read side's SQL text through a SQLAlchemy connection (any backend)."""

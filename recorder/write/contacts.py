@@ -29,6 +29,7 @@ from recorder.write.checks import (
 )
 from recorder.write.decisions import drop_contact_flags
 from recorder.write.derived import due_time, refresh_case, set_due_time
+from recorder.write.emails import MailFacts, header_findings, keep_email
 from recorder.write.fields import contact_fields
 from recorder.write.identifiers import index_identifiers
 
@@ -52,6 +53,7 @@ def log_contact(
     source_name: str | None = None,
     follow_up_at: datetime | None = None,
     attach: Sequence[Path] = (),
+    email: MailFacts | None = None,
 ) -> Contact:
     """Record one contact in a case, with its attachments; the case's summary and
     follow-up follow. An outbound contact is due an answer by its platform's window
@@ -86,14 +88,22 @@ def log_contact(
         }
     )
     fields["turns"] = conversation_turns(fields["channel"], fields["text"], me)
+    platform = tx.session.get(Platform, case.platform_id)
+    assert platform is not None
     if fields["direction"] is Direction.inbound and not fields.get("reference"):
         # The ticket number support's message gives ("Your request (7001234) has
         # been received", "[#4815] Re: ...") is the one the advice quotes from now on.
-        ticket = find_ticket(subject=fields.get("subject") or "", body=fields["text"])
+        ticket = find_ticket(
+            subject=fields.get("subject") or "",
+            body=fields["text"],
+            headers=None if email is None else email.headers,
+            reply_to="" if email is None else ", ".join(email.reply_to),
+            extra=platform.ticket_patterns,
+        )
         fields["reference"] = None if ticket is None else ticket.number
-    platform = tx.session.get(Platform, case.platform_id)
-    assert platform is not None
     fields.update(who_spoke(platform, fields, auto_ack))
+    if email is not None and fields["direction"] is Direction.inbound:
+        fields.update(_email_said(tx, platform, email, fields, auto_ack))
     # Check every file before anything is written, so that one bad path writes nothing.
     if attach:
         from recorder.store.attachments import check_source
@@ -106,6 +116,8 @@ def log_contact(
         tx.repeats.append(repeat)
         for path in attach:
             attach_file(tx, repeat, path)
+        if email is not None:
+            keep_email(tx, repeat, email)
         return repeat
     findings = contact_findings(tx.session, case, fields, key)
     contact = Contact(
@@ -122,6 +134,8 @@ def log_contact(
     index_identifiers(tx.session, contact.id, contact.text)
     for path in attach:
         attach_file(tx, contact, path)
+    if email is not None:
+        keep_email(tx, contact, email)
     refresh_case(tx, case, facts=True)
     keep_findings(tx, findings, case_id=case_id, contact_id=contact.id)
     return contact
@@ -147,6 +161,26 @@ def who_spoke(platform: Platform, fields: dict[str, Any], auto_ack: bool | None)
         "auto_ack_reason": reason,
         "sender_findings": [f.to_json() for f in findings],
     }
+
+
+def _email_said(
+    tx: Tx, platform: Platform, email: MailFacts, fields: dict[str, Any], auto_ack: bool | None
+) -> dict[str, Any]:
+    """What an inbound email's headers add to `who_spoke`: findings, and an automatic
+    reply its headers declare."""
+    from recorder.domain.acknowledgements import automatic_header_reason
+    from recorder.write.settings import get_setting
+
+    said: dict[str, Any] = {}
+    trusted = get_setting(tx.session, "trusted_authserv_ids")
+    extra = header_findings(platform, email, trusted)
+    if extra:
+        said["sender_findings"] = [*fields["sender_findings"], *(f.to_json() for f in extra)]
+    if auto_ack is None and not fields["auto_ack"]:
+        reason = automatic_header_reason(email.headers)
+        if reason is not None:
+            said.update(auto_ack=True, auto_ack_reason=reason)
+    return said
 
 
 def follow_up_time(tx: Tx, case_id: int, text: str, local: tzinfo, *, since: datetime) -> datetime:

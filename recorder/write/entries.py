@@ -19,6 +19,7 @@ from recorder.domain.vocabulary import Channel, Direction, Priority, Source
 from recorder.store.session import Tx
 from recorder.write.cases import open_case
 from recorder.write.contacts import follow_up_time, log_contact
+from recorder.write.emails import MailFacts
 from recorder.write.platforms import add_platform
 
 
@@ -75,6 +76,8 @@ class Entry:
     follow_up_at: datetime | None = None
     local: tzinfo = UTC
     attach: Sequence[Path] = ()
+    email: MailFacts | None = None
+    """The email the entry was imported from, kept with it and checked by its headers."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def log_entry(tx: Tx, entry: Entry) -> Logged:
         source_name=entry.source_name,
         follow_up_at=follow_up_at,
         attach=entry.attach,
+        email=entry.email,
     )
     assert contact.id is not None
     return Logged(

@@ -111,8 +111,9 @@ def test_upgrading_from_an_earlier_revision_keeps_every_row(revision: str, tmp_p
             # The key columns are derived from the others and re-derived on upgrade.
             kept = [n for n, c in enumerate(columns) if c not in KEY_COLUMNS]
             stored = conn.execute(
-                sa.select(*[table.c[columns[n]] for n in kept]).order_by(table.c.id)
+                sa.select(*[table.c[columns[n]] for n in kept]).order_by(*table.primary_key)
             ).all()
+            # Samples are written in the order of their keys ("sha256 1", "sha256 2").
             expected = [tuple(row[n] for n in kept) for row in rows]
             assert [tuple(r) for r in stored][: len(rows)] == expected, name
     store.close()
