@@ -149,6 +149,9 @@ COMMAND_MODULES = {
     "dups": "dups",
     "export": "export",
     "verify": "export",
+    "import": "mail",
+    "fetch": "mail",
+    "settings": "mail",
 }
 """Which module of recorder.cli defines each command."""
 

@@ -1,0 +1,234 @@
+"""`recorder fetch`: new messages from the user's IMAP mailbox (imapclient).
+
+Only messages from a platform's domains (or naming a platform in their sender's
+name: a lookalike is recorded, with its warning), and the user's own mail to a
+platform, are fetched. Each folder is read from where the last run stopped (its
+UIDVALIDITY and last UID, kept in `mail_folders`), so a second run fetches nothing
+new; a folder whose UIDVALIDITY changed is read again, and what was imported before
+is recognised by its Message-ID. TLS is required except to this machine. The
+password comes from the system keyring or a command the user names, never from the
+store or a file recorder writes.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
+from typing import Any
+
+from recorder.domain.errors import InputError
+from recorder.ingest.importer import Options, Outcome
+from recorder.ingest.sources import Raw
+from recorder.ingest.threads import PlatformDomains, platform_of_address
+from recorder.store.session import Store
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+CHUNK = 200
+"""Messages asked for per FETCH."""
+KEYRING_SERVICE = "recorder"
+
+
+@dataclass(frozen=True)
+class Account:
+    """An IMAP account as the user named it."""
+
+    host: str
+    user: str
+    port: int | None = None
+    folders: tuple[str, ...] = ("INBOX",)
+    password_command: str | None = None
+
+    @property
+    def tls(self) -> bool:
+        """Whether the connection is made over TLS: always, except to this machine."""
+        return self.host not in LOCAL_HOSTS or self.port == 993
+
+    @property
+    def name(self) -> str:
+        """How `mail_folders` names the account."""
+        return f"{self.user}@{self.host}:{self.port or (993 if self.tls else 143)}"
+
+
+def password_of(account: Account) -> str:
+    """The account's password: the command's first line of output, else the keyring's."""
+    if account.password_command:
+        try:
+            done = subprocess.run(
+                shlex.split(account.password_command),
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        except (OSError, ValueError, subprocess.TimeoutExpired) as error:
+            raise InputError(f"the password command could not be run ({error})") from None
+        if done.returncode != 0:
+            raise InputError(
+                f"the password command failed (exit status {done.returncode}); expected it "
+                "to print the password"
+            )
+        lines = done.stdout.decode("utf-8", "replace").splitlines()
+        if not lines or not lines[0]:
+            raise InputError("the password command printed nothing; expected the password")
+        return lines[0]
+    try:
+        import keyring
+
+        secret = keyring.get_password(KEYRING_SERVICE, f"{account.user}@{account.host}")
+    except Exception as error:
+        secret = None
+        reason = f" (the keyring is not available: {error.__class__.__name__})"
+    else:
+        reason = ""
+    if not secret:
+        raise InputError(
+            f"no password for {account.user}@{account.host}{reason}: store it with "
+            f"`keyring set {KEYRING_SERVICE} {account.user}@{account.host}` or give "
+            "--password-command"
+        )
+    return str(secret)
+
+
+@dataclass(frozen=True)
+class FolderNews:
+    """What a folder holds that was not read before."""
+
+    folder: str
+    uidvalidity: int
+    uids: list[int]
+    """The new UIDs the import wants (from or to a platform)."""
+    last_uid: int
+    """The highest UID seen: where the next run starts."""
+
+
+class Mailbox:
+    """A logged-in IMAP connection (a context manager)."""
+
+    def __init__(self, account: Account, password: str, *, timeout: float = 60) -> None:
+        from imapclient import IMAPClient
+        from imapclient.exceptions import IMAPClientError, LoginError
+
+        self.account = account
+        try:
+            self.client: Any = IMAPClient(
+                account.host, port=account.port, ssl=account.tls, timeout=timeout
+            )
+        except OSError as error:
+            raise InputError(
+                f"cannot reach {account.host}: {error.strerror or error}; check the host and port"
+            ) from None
+        try:
+            self.client.login(account.user, password)
+        except (LoginError, IMAPClientError) as error:
+            self.client.shutdown()
+            raise InputError(
+                f"{account.host} refused the login for {account.user}: {error}"
+            ) from None
+
+    def __enter__(self) -> Mailbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.client.logout()
+        except Exception:
+            self.client.shutdown()
+
+    def news(
+        self,
+        folder: str,
+        known: tuple[int, int] | None,
+        wanted: Callable[[bytes], bool],
+    ) -> FolderNews:
+        """The messages of `folder` after `known` (UIDVALIDITY, last UID) that `wanted`
+        (given a message's From/To/Cc headers) keeps."""
+        from imapclient.exceptions import IMAPClientError
+
+        try:
+            selected = self.client.select_folder(folder, readonly=True)
+        except IMAPClientError as error:
+            raise InputError(f"folder {folder!r} cannot be opened: {error}") from None
+        uidvalidity = int(selected[b"UIDVALIDITY"])
+        last = known[1] if known is not None and known[0] == uidvalidity else 0
+        uids = sorted(u for u in self.client.search(["UID", f"{last + 1}:*"]) if u > last)
+        keep: list[int] = []
+        for chunk in _chunks(uids):
+            heads = self.client.fetch(chunk, ["BODY.PEEK[HEADER.FIELDS (FROM TO CC)]"])
+            for uid in chunk:
+                fields = heads.get(uid, {})
+                head = next((v for k, v in fields.items() if k.startswith(b"BODY[")), b"")
+                if wanted(head or b""):
+                    keep.append(uid)
+        return FolderNews(folder, uidvalidity, keep, max(uids, default=last))
+
+    def messages(self, news: FolderNews) -> Iterator[Raw]:
+        """The raw bytes of each wanted message, in UID order."""
+        for chunk in _chunks(news.uids):
+            bodies = self.client.fetch(chunk, ["BODY.PEEK[]"])
+            for uid in chunk:
+                data = bodies.get(uid, {}).get(b"BODY[]")
+                origin = f"imap {self.account.host} {news.folder} UID {uid}"
+                if data is None:
+                    yield Raw(origin, None, "the server sent no body for it")
+                else:
+                    yield Raw(origin, bytes(data))
+
+
+def _chunks(items: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(items), CHUNK):
+        yield list(items[start : start + CHUNK])
+
+
+def wanted_by(platforms: Sequence[PlatformDomains], mine: Sequence[str]) -> Callable[[bytes], bool]:
+    """Whether a message (by its From/To/Cc headers) is the import's: from a platform's
+    domain or naming a platform in its sender's name, or the user's own to a platform."""
+    names = [p.name.casefold() for p in platforms if len(p.name) > 2]
+
+    def wanted(head: bytes) -> bool:
+        headers = BytesHeaderParser().parsebytes(head)
+        senders = getaddresses([str(v) for v in headers.get_all("from", [])])
+        recipients = getaddresses([str(v) for k in ("to", "cc") for v in headers.get_all(k, [])])
+        for name, address in senders:
+            address = address.casefold()
+            if platform_of_address(platforms, address) is not None:
+                return True
+            if address in mine:
+                return any(platform_of_address(platforms, r.casefold()) for _, r in recipients)
+            if any(n in name.casefold() for n in names):
+                return True
+        return False
+
+    return wanted
+
+
+def fetch(
+    store: Store,
+    account: Account,
+    password: str,
+    options: Options,
+    *,
+    tell: Callable[[int, int], None] | None = None,
+) -> list[Outcome]:
+    """Import what is new in each of the account's folders, then remember where each
+    folder was read to (not in a dry run)."""
+    from recorder.ingest.importer import import_messages
+    from recorder.ingest.threads import platforms_of
+    from recorder.write.settings import folder_position, get_setting, set_folder_position
+
+    with store.read() as session:
+        wanted = wanted_by(platforms_of(session), get_setting(session, "my_addresses"))
+        known = {f: folder_position(session, account.name, f) for f in account.folders}
+    outcomes: list[Outcome] = []
+    with Mailbox(account, password) as box:
+        for folder in account.folders:
+            news = box.news(folder, known[folder], wanted)
+            outcomes += import_messages(
+                store, box.messages(news), options, total=len(news.uids), tell=tell
+            )
+            if not options.dry_run:
+                with store.write() as tx:
+                    set_folder_position(tx, account.name, folder, news.uidvalidity, news.last_uid)
+    return outcomes

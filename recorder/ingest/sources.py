@@ -1,0 +1,103 @@
+"""Where emails come from on disk: `.eml` files, mbox files and Maildir folders, each
+message as its raw bytes with a name that says where it was found."""
+
+from __future__ import annotations
+
+import mailbox
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from recorder.domain.errors import InputError
+
+MAX_MESSAGE_BYTES = 50 * 1000 * 1000
+"""The largest message imported (50 MB: above what mail servers accept)."""
+
+
+@dataclass(frozen=True)
+class Raw:
+    """One message as found: its bytes, or why they could not be read."""
+
+    origin: str
+    """Where it was found: a file, or a mailbox and the message's place in it."""
+    data: bytes | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A path given to `recorder import`, and how its messages are read."""
+
+    path: Path
+    kind: str
+    """eml, mbox or maildir."""
+
+    def count(self) -> int:
+        """How many messages it holds (for the progress bar)."""
+        if self.kind == "eml":
+            return 1
+        return len(self._mailbox().keys())
+
+    def messages(self) -> Iterator[Raw]:
+        """Each message's raw bytes, in the mailbox's order."""
+        if self.kind == "eml":
+            yield _read_file(self.path, str(self.path))
+            return
+        box = self._mailbox()
+        for n, key in enumerate(box.iterkeys(), start=1):
+            origin = f"{self.path} #{n}" if self.kind == "mbox" else f"{self.path}/{key}"
+            try:
+                data = box.get_bytes(key)
+            except (OSError, KeyError) as error:
+                yield Raw(origin, None, f"cannot be read ({error.__class__.__name__})")
+                continue
+            yield _sized(origin, data)
+
+    def _mailbox(self) -> mailbox.Mailbox[Any]:
+        if self.kind == "mbox":
+            return mailbox.mbox(self.path, create=False)
+        return mailbox.Maildir(self.path, factory=None, create=False)
+
+
+def _read_file(path: Path, origin: str) -> Raw:
+    try:
+        size = path.stat().st_size
+        if size > MAX_MESSAGE_BYTES:
+            return Raw(origin, None, _too_large(size))
+        return Raw(origin, path.read_bytes())
+    except OSError as error:
+        return Raw(origin, None, f"cannot be read ({error.strerror or error})")
+
+
+def _sized(origin: str, data: bytes) -> Raw:
+    if len(data) > MAX_MESSAGE_BYTES:
+        return Raw(origin, None, _too_large(len(data)))
+    return Raw(origin, data)
+
+
+def _too_large(size: int) -> str:
+    return f"is {size / 1e6:.0f} MB; messages of up to {MAX_MESSAGE_BYTES // 10**6} MB are imported"
+
+
+def sources_of(paths: Sequence[Path]) -> list[Source]:
+    """What each path is; one line naming the first that is none of them."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            if all((path / sub).is_dir() for sub in ("cur", "new")):
+                found.append(Source(path, "maildir"))
+                continue
+            raise InputError(
+                f"{str(path)!r} is a folder but not a Maildir (no cur/ and new/ in it); "
+                "expected .eml files, mbox files or Maildir folders"
+            )
+        if not path.is_file():
+            raise InputError(f"{str(path)!r} does not exist; expected an email file or mailbox")
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(5)
+        except OSError as error:
+            raise InputError(f"{str(path)!r} cannot be read ({error.strerror})") from None
+        found.append(Source(path, "mbox" if head == b"From " else "eml"))
+    return found
