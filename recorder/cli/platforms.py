@@ -57,6 +57,8 @@ def platform_show(ctx: click.Context, name: str, as_json: bool) -> None:
     click.echo(doc["name"])
     click.echo(f"  domains     {', '.join(doc['domains']) or '-'}")
     click.echo(f"  addresses   {', '.join(doc['addresses']) or '-'}")
+    if doc["ticket_patterns"]:
+        click.echo(f"  tickets     {', '.join(doc['ticket_patterns'])}")
     click.echo(f"  time zone   {doc['timezone']}")
     click.echo(f"  holidays    {doc['holidays'] or '-'}")
     click.echo(f"  closed      {', '.join(doc['closed_dates']) or '-'}")
@@ -160,6 +162,13 @@ def platform_add(
     "--closed", multiple=True, metavar="DATE", help="Your closed days (replaces them; repeatable)."
 )
 @click.option("--domain", "domains", multiple=True, help="Official domains (replaces them).")
+@click.option(
+    "--ticket-pattern",
+    "ticket_patterns",
+    multiple=True,
+    metavar="REGEX",
+    help="The platform's own ticket numbers, group 1 the number (replaces them).",
+)
 @click.option("--notes", help="Free notes.")
 @click.pass_context
 def platform_edit(
@@ -171,6 +180,7 @@ def platform_edit(
     jurisdiction: str | None,
     closed: tuple[str, ...],
     domains: tuple[str, ...],
+    ticket_patterns: tuple[str, ...],
     notes: str | None,
 ) -> None:
     """Change a platform; due times and follow-ups of its cases follow."""
@@ -186,6 +196,7 @@ def platform_edit(
             notes=notes,
             closed=closed,
             domains=domains,
+            ticket_patterns=ticket_patterns,
         ),
     )
     if not changes:

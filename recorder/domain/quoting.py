@@ -56,24 +56,24 @@ def split_reply(text: str) -> Reply:
     """Cut `text` where its quoted history begins (`lead + new + quoted == text`).
 
     A helpdesk mark at the top (support's notification) is itself history: what
-    follows is the message. A mark further down ends the reply typed above it. Without
-    a mark, the first line a mail program writes above a quote ("On ... wrote:") or a
-    block of ">" lines to the end cuts the text. A text that would be left with nothing
-    new is kept whole.
+    follows is the message. Otherwise the earliest of a mark further down, the line a
+    mail program writes above a quote ("On ... wrote:") and a block of ">" lines to the
+    end cuts the text. A text that would be left with nothing new is kept whole.
     """
     mark = _HELPDESK_MARK.search(text)
+    if mark is not None and not text[: mark.start()].strip():
+        # The notification itself: new text follows its mark, history ends it.
+        rest = split_reply(text[mark.end() :])
+        if not rest.new.strip():
+            return Reply("", text, "")
+        return Reply(text[: mark.end()] + rest.lead, rest.new, rest.quoted)
+    cuts = [_quoted_tail(text)]
     if mark is not None:
-        if not text[: mark.start()].strip():
-            # The notification itself: new text follows its mark, history ends it.
-            rest = split_reply(text[mark.end() :])
-            if not rest.new.strip():
-                return Reply("", text, "")
-            return Reply(text[: mark.end()] + rest.lead, rest.new, rest.quoted)
-        return _cut(text, mark.start())
+        cuts.append(mark.start())
     history = _HISTORY_START.search(text)
     if history is not None and text[: history.start()].strip():
-        return _cut(text, history.start())
-    return _cut(text, _quoted_tail(text))
+        cuts.append(history.start())
+    return _cut(text, min(cuts))
 
 
 def _quoted_tail(text: str) -> int:

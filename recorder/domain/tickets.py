@@ -95,4 +95,4 @@ def own_pattern(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except re.error as error:
-        raise ValueError(f"{pattern!r} is not a regular expression ({error})") from None
+        raise ValueError(f"'{pattern}' is not a regular expression ({error})") from None

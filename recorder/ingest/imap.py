@@ -16,6 +16,7 @@ import shlex
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from typing import Any
@@ -120,6 +121,7 @@ class Mailbox:
             raise InputError(
                 f"cannot reach {account.host}: {error.strerror or error}; check the host and port"
             ) from None
+        self.client.normalise_times = False  # INTERNALDATE with its offset
         try:
             self.client.login(account.user, password)
         except (LoginError, IMAPClientError) as error:
@@ -167,14 +169,18 @@ class Mailbox:
     def messages(self, news: FolderNews) -> Iterator[Raw]:
         """The raw bytes of each wanted message, in UID order."""
         for chunk in _chunks(news.uids):
-            bodies = self.client.fetch(chunk, ["BODY.PEEK[]"])
+            bodies = self.client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
             for uid in chunk:
-                data = bodies.get(uid, {}).get(b"BODY[]")
+                fields = bodies.get(uid, {})
+                data = fields.get(b"BODY[]")
                 origin = f"imap {self.account.host} {news.folder} UID {uid}"
                 if data is None:
                     yield Raw(origin, None, "the server sent no body for it")
-                else:
-                    yield Raw(origin, bytes(data))
+                    continue
+                delivered = fields.get(b"INTERNALDATE")
+                if not isinstance(delivered, datetime) or delivered.tzinfo is None:
+                    delivered = None
+                yield Raw(origin, bytes(data), delivered=delivered)
 
 
 def _chunks(items: Sequence[int]) -> Iterator[list[int]]:

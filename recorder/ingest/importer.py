@@ -170,14 +170,14 @@ def _one(context: _Context, raw: Raw) -> Outcome:
         )
     try:
         with context.tx.savepoint():
-            outcome = _log(context, raw.origin, email)
+            outcome = _log(context, raw.origin, email, raw.delivered)
     except RecorderError as error:
         return Outcome(raw.origin, "refused", str(error), subject=email.subject)
     context.seen.add(key)
     return outcome
 
 
-def _log(context: _Context, origin: str, email: Email) -> Outcome:
+def _log(context: _Context, origin: str, email: Email, delivered: datetime | None) -> Outcome:
     tx, options = context.tx, context.options
     platform = _platform(context, email)
     direction = direction_of(email, context.mine, platform)
@@ -188,7 +188,7 @@ def _log(context: _Context, origin: str, email: Email) -> Outcome:
     entry = Entry(
         channel=Channel.chat if chat else Channel.email,
         direction=Direction.outbound if chat else direction,
-        occurred_at=_when(email, options.local),
+        occurred_at=_when(email, options.local, delivered),
         case_id=case_id,
         new_case=None if case_id is not None else NewCase(platform.name, case_title(email)),
         address=_address(email, direction),
@@ -273,8 +273,9 @@ def _address(email: Email, direction: Direction) -> str | None:
     return shown[:320] or None
 
 
-def _when(email: Email, local: tzinfo) -> datetime:
-    """The message's time: its Date header, else when the user's server received it."""
+def _when(email: Email, local: tzinfo, delivered: datetime | None) -> datetime:
+    """The message's time: its Date header, else when the user's server received it
+    (its last Received header, the mailbox's delivery time)."""
     if email.date is not None:
         return checked_moment(email.date, email.headers.get("date", ""), local)
     received = email.headers.get("received", "")
@@ -287,9 +288,11 @@ def _when(email: Email, local: tzinfo) -> datetime:
             return checked_moment(
                 when if when.tzinfo else when.replace(tzinfo=UTC), received, local
             )
+    if delivered is not None:
+        return checked_moment(delivered, delivered.isoformat(), local)
     raise InputError(
-        "its Date header is missing or unreadable; expected a date such as "
-        "'Mon, 30 Nov 2026 10:15:00 +0000'"
+        "it has no readable Date or Received header; expected a date such as "
+        "'Mon, 30 Nov 2026 10:15:00 +0000' (log it by hand with `recorder log --at`)"
     )
 
 

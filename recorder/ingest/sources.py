@@ -4,8 +4,10 @@ message as its raw bytes with a name that says where it was found."""
 from __future__ import annotations
 
 import mailbox
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,9 @@ class Raw:
     """Where it was found: a file, or a mailbox and the message's place in it."""
     data: bytes | None
     problem: str | None = None
+    delivered: datetime | None = None
+    """When the mailbox got it (an mbox "From " line, IMAP's INTERNALDATE): the time
+    of a message that has no Date header."""
 
 
 @dataclass(frozen=True)
@@ -48,11 +53,18 @@ class Source:
         for n, key in enumerate(box.iterkeys(), start=1):
             origin = f"{self.path} #{n}" if self.kind == "mbox" else f"{self.path}/{key}"
             try:
-                data = box.get_bytes(key)
+                if isinstance(box, mailbox.mbox):
+                    data = box.get_bytes(key, from_=True)
+                else:
+                    data = box.get_bytes(key)
             except (OSError, KeyError) as error:
                 yield Raw(origin, None, f"cannot be read ({error.__class__.__name__})")
                 continue
-            yield _sized(origin, data)
+            delivered = None
+            if self.kind == "mbox" and data.startswith(b"From "):
+                line, _, data = data.partition(b"\n")
+                delivered = _from_line_time(line)
+            yield _sized(origin, data, delivered)
 
     def _mailbox(self) -> mailbox.Mailbox[Any]:
         if self.kind == "mbox":
@@ -70,10 +82,25 @@ def _read_file(path: Path, origin: str) -> Raw:
         return Raw(origin, None, f"cannot be read ({error.strerror or error})")
 
 
-def _sized(origin: str, data: bytes) -> Raw:
+def _sized(origin: str, data: bytes, delivered: datetime | None = None) -> Raw:
     if len(data) > MAX_MESSAGE_BYTES:
         return Raw(origin, None, _too_large(len(data)))
-    return Raw(origin, data)
+    return Raw(origin, data, delivered=delivered)
+
+
+_FROM_LINE = re.compile(rb"^From \S+\s+(\w{3} \w{3}\s+\d{1,2} \d{1,2}:\d{2}:\d{2} \d{4})")
+
+
+def _from_line_time(line: bytes) -> datetime | None:
+    """The time of an mbox "From " line (asctime, in UTC by convention), or None."""
+    found = _FROM_LINE.match(line)
+    if found is None:
+        return None
+    try:
+        text = " ".join(found.group(1).decode("ascii").split())
+        return datetime.strptime(text, "%a %b %d %H:%M:%S %Y").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _too_large(size: int) -> str:

@@ -32,6 +32,7 @@ class PlatformView:
     jurisdiction: str | None = None
     closed_dates: list[str] = field(default_factory=list)
     holiday_dates: list[str] = field(default_factory=list)
+    ticket_patterns: list[str] = field(default_factory=list)
 
     def calendar(self, moments: Iterable[datetime] = ()) -> Calendar:
         """The platform's business calendar, good for the years of these moments."""
@@ -58,6 +59,7 @@ class PlatformView:
             "windows": self.windows,
             "jurisdiction": self.jurisdiction,
             "closed_dates": self.closed_dates,
+            "ticket_patterns": self.ticket_patterns,
             "notes": self.notes,
         }
 
@@ -65,7 +67,8 @@ class PlatformView:
 PLATFORM_COLUMNS = (
     "platforms.id, platforms.name, platforms.domains, platforms.addresses, platforms.timezone,"
     " platforms.holiday_country, platforms.holiday_subdivision, platforms.windows,"
-    " platforms.notes, platforms.jurisdiction, platforms.closed_dates, platforms.holiday_dates"
+    " platforms.notes, platforms.jurisdiction, platforms.closed_dates, platforms.holiday_dates,"
+    " platforms.ticket_patterns"
 )
 
 
@@ -83,6 +86,7 @@ def platform_view(row: Sequence[Any]) -> PlatformView:
         jurisdiction=row[9],
         closed_dates=stored_json(row[10]),
         holiday_dates=stored_json(row[11]),
+        ticket_patterns=stored_json(row[12]),
     )
 
 

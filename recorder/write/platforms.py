@@ -77,6 +77,7 @@ class PlatformEdit(TypedDict, total=False):
     closed: Sequence[str]
     domains: Sequence[str]
     addresses: Sequence[str]
+    ticket_patterns: Sequence[str]
     notes: str | None
 
 
@@ -108,7 +109,24 @@ _PLATFORM_EDITS: dict[str, Callable[[Platform, Any], dict[str, Any]]] = {
     "domains": lambda _, v: {"domains": domains_of(v, "domain")},
     "addresses": lambda _, v: {"addresses": domains_of(v, "address")},
     "notes": lambda _, v: {"notes": (v or "").strip()},
+    "ticket_patterns": lambda _, v: {"ticket_patterns": _ticket_patterns(v)},
 }
+
+
+def _ticket_patterns(values: Sequence[str]) -> list[str]:
+    """A platform's own ticket-number patterns, each a regular expression; one that is
+    not is refused with why."""
+    from recorder.domain.tickets import own_pattern
+
+    kept = [v.strip() for v in values if v.strip()]
+    for pattern in kept:
+        try:
+            own_pattern(pattern)
+        except ValueError as error:
+            raise InputError(f"ticket pattern {error}; expected e.g. 'GEM-(\\d{{6}})'") from None
+    return kept
+
+
 """The columns each field of a PlatformEdit sets, checked."""
 
 _CALENDAR_COLUMNS = frozenset(
