@@ -1,13 +1,14 @@
 """Reading one email, whatever it holds: the standard `email` package behind a wrapper
 that never raises on a message's content.
 
-CPython's parser (policy.default) raises on a group address (`From: g: ;x@y`), on a
-NUL in an RFC 2231 parameter and, through its recursive walk, on deep MIME nesting;
-a wrong or unknown charset raises when the text is decoded. `read_email` reads the
-headers from their raw values itself (the tolerant `getaddresses` for addresses),
-catches each failure where it happens, keeps what can be read, and says what it could not in
-`Email.problems`. Only bytes that are not an email at all are refused (`NotAnEmail`).
-The raw bytes are kept as given: they are the evidence, the parse is a reading of it.
+CPython's parser with policy.default raises on a group address (`From: g: ;x@y`),
+on a NUL in an RFC 2231 parameter and, through its recursive walk, on deep MIME
+nesting; a wrong or unknown charset raises when the text is decoded. `read_email`
+parses the structure with the lenient compat32 policy, reads every header from its
+raw value itself (the tolerant `getaddresses` for addresses), walks the parts without
+recursion, catches each failure where it happens, keeps what can be read, and says
+what it could not in `Email.problems`. Only bytes that are not an email at all are
+refused (`NotAnEmail`). The raw bytes are kept as given: they are the evidence, the parse is a reading of it.
 """
 
 from __future__ import annotations
@@ -130,20 +131,19 @@ def read_email(raw: bytes) -> Email:
 
 
 def _parse(raw: bytes, problems: list[str]) -> Message:
-    parser = BytesParser(policy=policy.default)
+    """The message's structure, parsed with the compat32 policy (as `mailbox` parses).
+
+    policy.default models every header it touches while parsing (the Content-Type of
+    each part, to find its boundary), which costs three times `mailbox`'s whole parse
+    and raises on a NUL in an RFC 2231 parameter. recorder reads every header itself
+    from its raw value (`_decoded`), so it needs none of those models.
+    """
     try:
-        return parser.parsebytes(raw)
-    except Exception:
-        pass
-    # A NUL in a parameter stops the parser: read the message without them.
-    try:
-        message = parser.parsebytes(raw.replace(b"\x00", b""))
+        message: Message = BytesParser(policy=policy.compat32).parsebytes(raw)
+    except Exception:  # a message's content must never stop an import
+        message = BytesParser(policy=policy.compat32).parsebytes(raw.replace(b"\x00", b""))
         problems.append("NUL characters in the message were left out of its reading")
-        return message
-    except Exception:
-        legacy: Message = BytesParser(policy=policy.compat32).parsebytes(raw.replace(b"\x00", b""))
-        problems.append("the message was read with the lenient legacy parser")
-        return legacy
+    return message
 
 
 def _decoded(value: str) -> str:
@@ -235,8 +235,8 @@ def _walk(message: Message, problems: list[str]) -> Iterator[Message]:
         if seen > MAX_PARTS:
             problems.append(f"parts beyond the first {MAX_PARTS} were not read")
             return
-        payload = part.get_payload()
-        if part.is_multipart() and isinstance(payload, list):
+        payload = part.get_payload() if part.is_multipart() else None  # a list, unread
+        if isinstance(payload, list):
             if depth >= MAX_DEPTH:
                 problems.append(f"parts nested deeper than {MAX_DEPTH} levels were not read")
                 continue
@@ -280,7 +280,10 @@ def _payload(part: Message) -> bytes:
         data = None
     if isinstance(data, bytes):
         return data
-    payload = part.get_payload()
+    try:
+        payload = part.get_payload()
+    except Exception:  # a charset parameter that is not a name
+        payload = part._payload  # the text as parsed, undecoded
     return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
 
 
@@ -292,13 +295,13 @@ def decode_text(data: bytes, charset: str | None, problems: list[str]) -> str:
     for candidate in dict.fromkeys((name, "utf-8")):
         try:
             return data.decode(candidate)
-        except LookupError:
-            problems.append(f"a part's charset {charset!r} is unknown; read as UTF-8")
         except UnicodeDecodeError:
             continue
+        except (LookupError, ValueError):  # no such codec, or a name with a NUL in it
+            problems.append(f"a part's charset {charset!r} is unknown; read as UTF-8")
     try:
         text = data.decode(name, errors="replace")
-    except LookupError:
+    except (LookupError, ValueError):
         text = data.decode("utf-8", errors="replace")
     problems.append(f"a part is not valid {charset or 'UTF-8'}; unreadable bytes were replaced")
     return text
