@@ -232,7 +232,7 @@ def fetch(
     from --password-command; it is never stored by recorder. TLS is required except to
     this machine.
     """
-    from recorder.ingest.imap import Account, fetch, password_of
+    from recorder.ingest.imap import account_of, account_setting, fetch, password_of
     from recorder.ingest.importer import Options
     from recorder.write.settings import get_setting, set_setting
 
@@ -243,24 +243,15 @@ def fetch(
             "host": host,
             "user": user,
             "port": port,
-            "folders": list(folders) or None,
+            "folders": list(folders),
             "password_command": password_command,
         }
-        chosen = {**saved, **{k: v for k, v in given.items() if v is not None}}
-        if not chosen.get("host") or not chosen.get("user"):
-            raise InputError("no mailbox set: expected --host HOST --user USER (remembered)")
-        account = Account(
-            host=chosen["host"],
-            user=chosen["user"],
-            port=chosen.get("port"),
-            folders=tuple(chosen.get("folders") or ("INBOX",)),
-            password_command=chosen.get("password_command"),
-        )
+        account = account_of(saved, given)
         password = password_of(account)
         options = Options(platform=platform, dry_run=dry_run, local=local())
         with _Bar(0, enabled=not as_json) as bar:
             outcomes = fetch(store, account, password, options, tell=bar)
-        if chosen != saved and not dry_run:
+        if account_setting(account) != saved and not dry_run:
             with store.write() as tx:
-                set_setting(tx, "imap_account", chosen)
+                set_setting(tx, "imap_account", account_setting(account))
     _report(ctx, outcomes, dry_run, as_json)

@@ -54,6 +54,43 @@ class Account:
         return f"{self.user}@{self.host}:{self.port or (993 if self.tls else 143)}"
 
 
+def account_of(saved: dict[str, Any], given: dict[str, Any] | None = None) -> Account:
+    """The account from the `imap_account` setting, with what the user gave now over it;
+    one line saying what is missing when there is no host or user."""
+    chosen = {**saved, **{k: v for k, v in (given or {}).items() if v not in (None, [], ())}}
+    if not chosen.get("host") or not chosen.get("user"):
+        raise InputError(
+            "no mailbox is set: run `recorder fetch --host HOST --user USER` once (remembered)"
+        )
+    return Account(
+        host=str(chosen["host"]),
+        user=str(chosen["user"]),
+        port=chosen.get("port"),
+        folders=tuple(chosen.get("folders") or ("INBOX",)),
+        password_command=chosen.get("password_command"),
+    )
+
+
+def saved_account(store: Store) -> Account:
+    """The account the `imap_account` setting names."""
+    from recorder.write.settings import get_setting
+
+    with store.read() as session:
+        return account_of(get_setting(session, "imap_account") or {})
+
+
+def account_setting(account: Account) -> dict[str, Any]:
+    """The `imap_account` setting that names the account (never its password)."""
+    value: dict[str, Any] = {"host": account.host, "user": account.user}
+    if account.port is not None:
+        value["port"] = account.port
+    if account.folders != ("INBOX",):
+        value["folders"] = list(account.folders)
+    if account.password_command:
+        value["password_command"] = account.password_command
+    return value
+
+
 def password_of(account: Account) -> str:
     """The account's password: the command's first line of output, else the keyring's."""
     if account.password_command:

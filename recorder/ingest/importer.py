@@ -251,14 +251,15 @@ def _platform(context: _Context, email: Email) -> PlatformDomains:
 
         platform_id = get_case(context.tx.session, context.options.case_id).platform_id
         return next(p for p in context.platforms if p.id == platform_id)
-    if email.sender_address in context.mine:
-        for recipient in (*email.to, *email.cc):
-            found = platform_of_address(context.platforms, recipient)
-            if found is not None:
-                return found
     found = platform_of_address(context.platforms, email.sender_address)
-    if found is not None:
+    if found is not None and email.sender_address not in context.mine:
         return found
+    # The user's own mail to a platform (known by its recipients even before the user
+    # has said which addresses are theirs).
+    for recipient in (*email.to, *email.cc):
+        found = platform_of_address(context.platforms, recipient)
+        if found is not None:
+            return found
     sender = email.sender_address or "nobody"
     raise InputError(
         f"it is from {sender}, not from any platform's official domains; give --platform "
