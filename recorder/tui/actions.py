@@ -81,7 +81,7 @@ APP_ACTIONS = (HELP, THEME, QUIT)
 LOG = act(
     "log_contact",
     "n",
-    "Log contact",
+    "Log",
     "Log a contact: a chat, a ticket, an email",
     "Tickets: log a contact",
 )
@@ -124,7 +124,25 @@ VERIFY = act(
     "Tickets: verify a bag",
     show=False,
 )
-TICKETS_ACTIONS = (LOG, OPEN_CASE, DUE, FILTER, SORT, SHOW_ALL, EXPORT, VERIFY, REFRESH)
+IMPORT = act(
+    "import_mail",
+    "i",
+    "Import",
+    "Import emails and mailboxes, or fetch new mail",
+    "Tickets: import emails",
+)
+TICKETS_ACTIONS = (
+    LOG,
+    OPEN_CASE,
+    DUE,
+    FILTER,
+    SORT,
+    SHOW_ALL,
+    IMPORT,
+    EXPORT,
+    VERIFY,
+    REFRESH,
+)
 DUE_ACTIONS = (
     act("back", "escape", "Back", "Back to the list", "Due: back to the list"),
     act("open_case", "enter", "Open", "Open the case", "Due: open case", priority=True),

@@ -20,6 +20,7 @@ from recorder.tui.context import Context, HasContext
 from recorder.tui.filters import DropControls
 from recorder.tui.messages import (
     ExportEvidence,
+    ImportMail,
     LogContact,
     OpenCase,
     OpenStore,
@@ -108,6 +109,12 @@ class RecorderApp(HasContext, App[None]):
         from recorder.tui.dialogs.export import ExportScreen
 
         self.push_screen(ExportScreen(case_id=message.case_id))
+
+    @on(ImportMail)
+    def _import(self) -> None:
+        from recorder.tui.dialogs.import_mail import ImportScreen
+
+        self.push_screen(ImportScreen())
 
     @on(VerifyBag)
     def _verify(self) -> None:

@@ -54,6 +54,10 @@ class VerifyBag(Message):
     """Open the verify dialog."""
 
 
+class ImportMail(Message):
+    """Open the import dialog."""
+
+
 @dataclass
 class OpenStore(Message):
     """Open the full store (SQLAlchemy, the write path) in the background, once: the

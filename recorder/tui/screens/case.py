@@ -186,10 +186,11 @@ class CaseScreen(RecorderScreen[None]):
         table.clear()
         for contact in detail.contacts:
             auto = " (auto)" if contact.auto_ack else ""
+            imported = " ✉" if contact.source == "imported" else ""
             cells = {
                 "when": short_time(contact.occurred_at, zone),
                 "dir": "⇄" if contact.turns else "→" if contact.direction == "outbound" else "←",
-                "channel": contact.channel + auto,
+                "channel": contact.channel + imported + auto,
                 "ref": escape(contact.reference or ""),
                 "due": answer_cell(contact, now, zone),
                 "agent": escape(contact.agent or ""),

@@ -34,6 +34,14 @@ def describe(contact: ContactView, zone: tzinfo) -> str:
         lines.append(f"An automatic acknowledgement{why}: it answers nothing.")
     if contact.distrusted:
         lines.append(f"[b $warning]⚠[/] The sender is {escape(contact.sender_warning())}.")
+    if contact.source == "imported":
+        origin = f" from {escape(contact.source_name)}" if contact.source_name else ""
+        kept = (
+            "; the original email is kept with it, byte for byte"
+            if any(a.name.endswith(".eml") for a in contact.attachments)
+            else ""
+        )
+        lines.append(f"Imported{origin}{kept}.")
     if contact.turns:
         lines.append(summary(contact.turns).capitalize() + ".")
     due = contact.due

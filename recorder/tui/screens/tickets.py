@@ -20,6 +20,7 @@ from recorder.tui.context import RecorderScreen
 from recorder.tui.formatting import STATUS_LABELS, short_time
 from recorder.tui.messages import (
     ExportEvidence,
+    ImportMail,
     LogContact,
     OpenCase,
     OpenStore,
@@ -324,6 +325,10 @@ class TicketsScreen(RecorderScreen[None]):
     def action_verify(self) -> None:
         """Verify an exported bag."""
         self.post_message(VerifyBag())
+
+    def action_import_mail(self) -> None:
+        """Import emails, or fetch them from the mailbox."""
+        self.post_message(ImportMail())
 
     def action_filter(self) -> None:
         """Put the cursor in the filter."""

@@ -1,0 +1,177 @@
+"""Importing mail, against Python's `mailbox` module merely parsing the same file.
+
+Writes an mbox of 10k support emails (1,000 threads of 10: the user's question, the
+helpdesk's acknowledgement with its ticket number, replies both ways with quoted
+history, one in twenty with a PDF attached; English and Chinese, about 2 KB each),
+then times, in one run and alternating:
+- `mailbox`: `for message in mailbox.mbox(path)` (each message parsed by `email`);
+- `import`: `recorder.ingest.importer.import_messages` of the same file into a new
+  store, through the whole write path (threading, checks, audit, attachments).
+
+Target (issue 13): import at most 3x `mailbox`. Also reports an IMAP fetch of 1k
+messages from a local pymap server in messages per second.
+
+    python bench/bench_import.py [--messages 10000] [--rounds 3] [--imap 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import mailbox
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from recorder.domain.clock import FixedClock
+from recorder.ingest.importer import Options, import_messages
+from recorder.ingest.sources import sources_of
+from recorder.write.opening import open_store
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+PROBLEMS = [
+    "BTC withdrawal pending since {d}",
+    "ETH deposit not credited, TxID {tx}",
+    "Account frozen after password reset",
+    "2FA reset request {n}",
+    "USDT withdrawal rejected without reason",
+    "提现一直处于审核中 {n}",
+]
+PARAGRAPH = (
+    "I am writing again about my withdrawal. It has been pending for several days and the "
+    "status page shows no incident. Please tell me what is holding it and when it will be "
+    "released. 我的提现已经审核了好几天，请尽快处理，并告诉我还需要提供什么材料。 "
+)
+
+
+def _message(thread: int, n: int, rng: random.Random) -> bytes:
+    problem = PROBLEMS[thread % len(PROBLEMS)].format(
+        d=f"{thread % 28 + 1} Nov", tx=f"0x{rng.getrandbits(256):064x}", n=thread
+    )
+    ticket = 7_000_000 + thread
+    at = START + timedelta(hours=thread * 7 + n * 5)
+    message = EmailMessage()
+    mine = n % 2 == 0
+    message["From"] = "Li Wei <li.wei@example.org>" if mine else "Support <support@gemini.com>"
+    message["To"] = "support@gemini.com" if mine else "li.wei@example.org"
+    if n == 0:
+        message["Subject"] = problem
+    elif n == 1:
+        message["Subject"] = f"Your request ({ticket}) has been received"
+        message["Auto-Submitted"] = "auto-replied"
+    else:
+        message["Subject"] = f"Re: [#{ticket}] {problem}"
+    message["Date"] = format_datetime(at)
+    message["Message-ID"] = f"<t{thread}-m{n}@{'example.org' if mine else 'gemini.com'}>"
+    if n:
+        message["In-Reply-To"] = f"<t{thread}-m{n - 1}@{'gemini.com' if mine else 'example.org'}>"
+    body = f"Message {n} of case {thread}.\n\n" + PARAGRAPH * rng.randint(3, 6)
+    if n:
+        body += "\n\nOn an earlier day, the other side wrote:\n> " + PARAGRAPH[:300]
+    message.set_content(body)
+    if rng.random() < 0.05:
+        message.add_attachment(
+            rng.randbytes(20_000), maintype="application", subtype="pdf", filename="statement.pdf"
+        )
+    return bytes(message)
+
+
+def write_mbox(path: Path, count: int) -> None:
+    """An mbox of `count` messages in threads of ten."""
+    rng = random.Random(13)
+    box = mailbox.mbox(path)
+    box.lock()
+    for index in range(count):
+        box.add(_message(index // 10, index % 10, rng))
+    box.flush()
+    box.unlock()
+    box.close()
+
+
+def parse_only(path: Path) -> float:
+    started = time.perf_counter()
+    count = sum(1 for _ in mailbox.mbox(path, create=False))
+    assert count
+    return time.perf_counter() - started
+
+
+def import_all(path: Path, folder: Path) -> tuple[float, int]:
+    store = open_store(str(folder / "s.sqlite3"), clock=FixedClock(NOW))
+    store.close()
+    store = open_store(str(folder / "s.sqlite3"), clock=FixedClock(NOW))
+    started = time.perf_counter()
+    sources = sources_of([path])
+    raws = (raw for source in sources for raw in source.messages())
+    outcomes = import_messages(store, raws, Options(platform="Gemini"))
+    took = time.perf_counter() - started
+    store.close()
+    refused = [o for o in outcomes if o.status != "imported"]
+    assert not refused, refused[:3]
+    return took, len(outcomes)
+
+
+def imap_rate(count: int, folder: Path) -> float:
+    """Messages per second fetched from a local pymap server into a new store."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from recorder.ingest.imap import Account, fetch
+    from tests.helpers.imap import PASSWORD, USER, imap_server
+
+    rng = random.Random(7)
+    messages = [_message(i // 10, i % 10, rng) for i in range(count)]
+    with imap_server(folder / "pymap.log") as server:
+        from imapclient import IMAPClient
+
+        with IMAPClient("127.0.0.1", port=server.port, ssl=False) as client:
+            client.login(USER, PASSWORD)
+            client.multiappend("INBOX", messages)
+        store = open_store(str(folder / "imap.sqlite3"), clock=FixedClock(NOW))
+        account = Account("127.0.0.1", USER, port=server.port)
+        started = time.perf_counter()
+        outcomes = fetch(store, account, PASSWORD, Options(platform="Gemini"))
+        took = time.perf_counter() - started
+        store.close()
+    assert sum(o.status == "imported" for o in outcomes) == count
+    return count / took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--imap", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        mbox = folder / "support.mbox"
+        write_mbox(mbox, args.messages)
+        size = mbox.stat().st_size
+        print(f"mbox: {args.messages:,} messages, {size / 1e6:.1f} MB")
+        parsed, imported = [], []
+        for round_ in range(args.rounds):
+            parsed.append(parse_only(mbox))
+            run = folder / f"run{round_}"
+            run.mkdir()
+            took, count = import_all(mbox, run)
+            imported.append(took)
+            print(f"  round {round_ + 1}: mailbox {parsed[-1]:.2f} s, import {took:.2f} s "
+                  f"({count:,} messages)")  # fmt: skip
+        ratio = statistics.median(imported) / statistics.median(parsed)
+        print(
+            f"import {statistics.median(imported):.2f} s = {ratio:.2f}x mailbox "
+            f"{statistics.median(parsed):.2f} s (target <= 3x): {'OK' if ratio <= 3 else 'MISSED'}"
+        )
+        if args.imap:
+            rate = imap_rate(args.imap, folder)
+            print(f"IMAP fetch of {args.imap:,} messages from local pymap: {rate:.0f} messages/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The import dialog, driven from the keyboard: emails into their case, the sender
+warning first, the tickets list showing the new case."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from recorder.tui.dialogs.import_mail import ImportScreen
+from tests.helpers.tui import SIZE, SnapCompare, make_app, rows, settle
+
+HELPDESKS = Path(__file__).parent.parent / "data" / "email" / "helpdesks"
+
+
+def _copies(tmp_path: Path) -> list[Path]:
+    """The thread and a phishing reply, in a folder whose name holds a space."""
+    folder = tmp_path / "saved mail"
+    folder.mkdir()
+    names = ["01-user-asks.eml", "02-zendesk-ack.eml", "05-phishing.eml"]
+    return [Path(shutil.copy(HELPDESKS / name, folder / name)) for name in names]
+
+
+async def _import(pilot: Pilot[object], paths: list[Path]) -> ImportScreen:
+    await settle(pilot)
+    await pilot.press("i")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ImportScreen)
+    dialog.query_one("#paths", Input).value = " ".join(f"'{p}'" for p in paths)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return dialog
+
+
+async def test_import_from_the_tickets_puts_the_phishing_warning_first(
+    empty_store: Path, tmp_path: Path
+) -> None:
+    app = make_app(empty_store)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _import(pilot, _copies(tmp_path))
+        shown = str(dialog.query_one("#result", Static).render()).splitlines()
+        assert shown[0] == "3 imported, 0 already present, 0 refused"
+        assert shown[1] == "⚠ Re: BTC withdrawal pending since 20 Nov"
+        assert "gemini-verify.help" in shown[2]
+        await pilot.press("escape")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+    assert rows(empty_store, "SELECT count(*) FROM emails") == [(3,)]
+
+
+async def test_nothing_named_is_said_and_nothing_is_written(empty_store: Path) -> None:
+    app = make_app(empty_store)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _import(pilot, [])
+        shown = str(dialog.query_one("#result", Static).render())
+        assert shown == "Nothing was imported: name the files to import, or tick the mailbox"
+
+
+def test_import_dialog_snapshot(
+    snap_compare: SnapCompare, empty_store: Path, tmp_path: Path
+) -> None:
+    paths = _copies(tmp_path)
+
+    async def run(pilot: Pilot[object]) -> None:
+        await _import(pilot, paths)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ImportScreen)
+        dialog.query_one("#paths", Input).value = "(the three files)"
+        await settle(pilot)
+
+    assert snap_compare(make_app(empty_store), terminal_size=SIZE, run_before=run)
