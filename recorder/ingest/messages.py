@@ -8,7 +8,8 @@ parses the structure with the lenient compat32 policy, reads every header from i
 raw value itself (the tolerant `getaddresses` for addresses), walks the parts without
 recursion, catches each failure where it happens, keeps what can be read, and says
 what it could not in `Email.problems`. Only bytes that are not an email at all are
-refused (`NotAnEmail`). The raw bytes are kept as given: they are the evidence, the parse is a reading of it.
+refused (`NotAnEmail`). The raw bytes are kept as given: they are the evidence, the
+parse is a reading of it.
 """
 
 from __future__ import annotations
@@ -240,7 +241,9 @@ def _walk(message: Message, problems: list[str]) -> Iterator[Message]:
             if depth >= MAX_DEPTH:
                 problems.append(f"parts nested deeper than {MAX_DEPTH} levels were not read")
                 continue
-            stack.extend((child, depth + 1) for child in reversed(payload))
+            stack.extend(
+                (child, depth + 1) for child in reversed(payload) if isinstance(child, Message)
+            )
         else:
             yield part
 
@@ -283,7 +286,7 @@ def _payload(part: Message) -> bytes:
     try:
         payload = part.get_payload()
     except Exception:  # a charset parameter that is not a name
-        payload = part._payload  # the text as parsed, undecoded
+        payload = getattr(part, "_payload", None)  # the text as parsed, undecoded
     return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
 
 
