@@ -227,7 +227,8 @@ def _chunks(items: Sequence[int]) -> Iterator[list[int]]:
 
 def wanted_by(platforms: Sequence[PlatformDomains], mine: Sequence[str]) -> Callable[[bytes], bool]:
     """Whether a message (by its From/To/Cc headers) is the import's: from a platform's
-    domain or naming a platform in its sender's name, or the user's own to a platform."""
+    domain or naming a platform in its sender's name, or the user's own to a platform
+    (from one of `mine`; with none set, any in the mailbox addressed to a platform)."""
     names = [p.name.casefold() for p in platforms if len(p.name) > 2]
 
     def wanted(head: bytes) -> bool:
@@ -238,10 +239,10 @@ def wanted_by(platforms: Sequence[PlatformDomains], mine: Sequence[str]) -> Call
             address = address.casefold()
             if platform_of_address(platforms, address) is not None:
                 return True
-            if address in mine:
-                return any(platform_of_address(platforms, r.casefold()) for _, r in recipients)
             if any(n in name.casefold() for n in names):
                 return True
+            if address in mine or not mine:  # the user's own (any, until they say which)
+                return any(platform_of_address(platforms, r.casefold()) for _, r in recipients)
         return False
 
     return wanted
