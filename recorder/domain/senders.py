@@ -209,8 +209,14 @@ def _unique(findings: list[SenderFinding]) -> list[SenderFinding]:
 def describe(findings: Sequence[SenderFinding]) -> str:
     """One line for a person: what is wrong, and what it means."""
     reasons = "; ".join(f.message for f in findings)
+    headers_only = all(f.kind in (SenderKind.reply_to, SenderKind.authentication) for f in findings)
+    what = (
+        "not to be trusted as the platform's"
+        if headers_only
+        else ("not from the platform's official domains")
+    )
     return (
-        f"not from the platform's official domains ({reasons}): it answers nothing until "
+        f"{what} ({reasons}): it answers nothing until "
         "you mark the sender trusted; support never asks for passwords, 2FA codes or "
         "seed phrases"
     )

@@ -20,6 +20,7 @@ from recorder.domain.windows import parse_follow_up
 from recorder.store.lookups import get_case, get_contact
 from recorder.store.models import Attachment, Contact, MessageIdentifier, Platform
 from recorder.store.session import Tx
+from recorder.write.attachments import attach_stored
 from recorder.write.audit import create, delete, update
 from recorder.write.checks import (
     contact_findings,
@@ -196,24 +197,7 @@ def follow_up_time(tx: Tx, case_id: int, text: str, local: tzinfo, *, since: dat
 def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:
     """Copy a file into the attachment store and attach it (once per contact)."""
     stored = tx.add_file(path)
-    assert contact.id is not None
-    existing = tx.session.exec(
-        select(Attachment).where(
-            Attachment.contact_id == contact.id, Attachment.sha256 == stored.sha256
-        )
-    ).first()
-    if existing is not None:
-        return None
-    attachment = Attachment(
-        contact_id=contact.id,
-        name=stored.name[:255],
-        media_type=stored.media_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        created_at=tx.now,
-    )
-    create(tx, attachment)
-    return attachment
+    return attach_stored(tx, contact, stored, name=stored.name, media_type=stored.media_type)
 
 
 class ContactEdit(TypedDict, total=False):

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from recorder.domain.senders import SenderFinding, check_headers
 from recorder.store.models import Attachment, Contact, Email, Platform
 from recorder.store.session import Tx
+from recorder.write.attachments import attach_stored
 from recorder.write.audit import create
 
 EMAIL_MEDIA_TYPE = "message/rfc822"
@@ -89,22 +90,4 @@ def attach_bytes(
     tx: Tx, contact: Contact, data: bytes, name: str, media_type: str
 ) -> Attachment | None:
     """Store bytes and attach them to the contact (once per contact and content)."""
-    stored = tx.add_bytes(data, name)
-    assert contact.id is not None
-    existing = tx.session.exec(
-        select(col(Attachment.id)).where(
-            Attachment.contact_id == contact.id, Attachment.sha256 == stored.sha256
-        )
-    ).first()
-    if existing is not None:
-        return None
-    attachment = Attachment(
-        contact_id=contact.id,
-        name=name[:255] or "attachment",
-        media_type=media_type[:127],
-        size=stored.size,
-        sha256=stored.sha256,
-        created_at=tx.now,
-    )
-    create(tx, attachment)
-    return attachment
+    return attach_stored(tx, contact, tx.add_bytes(data, name), name=name, media_type=media_type)

@@ -20,8 +20,8 @@ from textual.widgets import Checkbox, Input, Label, ProgressBar, Select, Static
 
 from recorder.domain.dates import parse_when
 from recorder.domain.errors import InputError, RecorderError
-from recorder.read.platforms import list_platforms
-from recorder.tui.context import Context, RecorderDialog
+from recorder.tui.context import Context
+from recorder.tui.dialogs.forms import FormDialog
 from recorder.tui.workers import WorkerResult
 
 if TYPE_CHECKING:
@@ -43,53 +43,13 @@ def _ids(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in cleaned)
 
 
-class _Dialog(RecorderDialog[None]):
-    DEFAULT_CSS = """
-    _Dialog { align: center middle; }
-    _Dialog > Vertical { width: 76; height: auto; max-height: 22; border: round $accent;
-        background: $surface; padding: 0 1; }
-    _Dialog .row { height: auto; }
-    _Dialog .label { width: 12; color: $text-muted; }
-    _Dialog Input, _Dialog Select { width: 1fr; }
-    _Dialog #result { height: auto; max-height: 8; }
-    _Dialog .error { color: $error; }
-    _Dialog ProgressBar { margin: 0 0 0 12; }
-    """
-
-    @dataclass
-    class Said(WorkerResult):
-        """What the dialog's work came to, to show under it."""
-
-        text: str
-        error: bool = False
-
-    @on(Said)
-    def _said(self, message: Said) -> None:
-        self._say(message.text, error=message.error)
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        result = self.query_one("#result", Static)
-        result.update(text)
-        result.set_class(error, "error")
-
-    def action_close(self) -> None:
-        """Close the dialog (a running export goes on to its end; nothing is half-written)."""
-        self.dismiss(None)
-
-
-class ExportScreen(_Dialog):
+class ExportScreen(FormDialog):
     """Which cases, which filters, redact or not, zip or not, and where to."""
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("ctrl+s", "run", "Export", id="export_run", tooltip="Start the export"),
         Binding("escape", "close", "Close", id="export_close", tooltip="Close"),
     ]
-
-    @dataclass
-    class Platforms(WorkerResult):
-        """The platforms to choose from."""
-
-        names: list[str]
 
     @dataclass
     class Progress(WorkerResult):
@@ -142,20 +102,6 @@ class ExportScreen(_Dialog):
                 yield Input(default_destination(self.context), id="dest", compact=True)
             yield ProgressBar(total=1, show_eta=False, id="progress")
             yield Static("ctrl+s exports · escape closes", id="result")
-
-    def on_mount(self) -> None:
-        """List the platforms."""
-        self._platforms()
-
-    @work(thread=True, group="export-form")
-    def _platforms(self) -> None:
-        with self.context.access.reader() as reader:
-            names = [p.name for p in list_platforms(reader)]
-        self.post_message(self.Platforms(names))
-
-    @on(Platforms)
-    def _platforms_read(self, message: Platforms) -> None:
-        self.query_one("#platform", Select).set_options([(n, n) for n in message.names])
 
     def _filters(self, zone: tzinfo) -> Filters:
         from recorder.export.evidence import Filters
@@ -243,7 +189,7 @@ class ExportScreen(_Dialog):
         self.notify(f"Exported to {path}", timeout=5)
 
 
-class VerifyScreen(_Dialog):
+class VerifyScreen(FormDialog):
     """Check a bag (or its zip): what, if anything, was changed since it was made."""
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]

@@ -21,8 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Select, Static
 
 from recorder.domain.errors import InputError, RecorderError
-from recorder.read.platforms import list_platforms
-from recorder.tui.context import RecorderDialog
+from recorder.tui.dialogs.forms import FormDialog
 from recorder.tui.workers import WorkerResult
 
 if TYPE_CHECKING:
@@ -65,31 +64,18 @@ def summary(outcomes: list[Outcome]) -> tuple[str, bool]:
     return "\n".join(lines), bool(warned) or counts["imported"] == 0
 
 
-class ImportScreen(RecorderDialog[None]):
+class ImportScreen(FormDialog):
     """Which files, or the mailbox; which platform; then the import and its outcome."""
 
     DEFAULT_CSS = """
-    ImportScreen { align: center middle; }
-    ImportScreen > Vertical { width: 80; height: auto; max-height: 24; border: round $accent;
-        background: $surface; padding: 0 1; }
-    ImportScreen .row { height: auto; }
-    ImportScreen .label { width: 12; color: $text-muted; }
-    ImportScreen Input, ImportScreen Select { width: 1fr; }
-    ImportScreen #result { height: auto; max-height: 12; }
-    ImportScreen .error { color: $error; }
-    ImportScreen ProgressBar { margin: 0 0 0 12; }
+    ImportScreen > Vertical { width: 80; max-height: 24; }
+    ImportScreen #result { max-height: 12; }
     """
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("ctrl+s", "run", "Import", id="import_run", tooltip="Start the import"),
         Binding("escape", "close", "Close", id="import_close", tooltip="Close"),
     ]
-
-    @dataclass
-    class Platforms(WorkerResult):
-        """The platforms to choose from."""
-
-        names: list[str]
 
     @dataclass
     class Progress(WorkerResult):
@@ -128,25 +114,6 @@ class ImportScreen(RecorderDialog[None]):
                 yield Select[str]([], prompt="From the sender", id="platform", compact=True)
             yield ProgressBar(total=1, show_eta=False, id="progress")
             yield Static("ctrl+s imports · escape closes", id="result")
-
-    def on_mount(self) -> None:
-        """List the platforms."""
-        self._platforms()
-
-    @work(thread=True, group="import-form")
-    def _platforms(self) -> None:
-        with self.context.access.reader() as reader:
-            names = [p.name for p in list_platforms(reader)]
-        self.post_message(self.Platforms(names))
-
-    @on(Platforms)
-    def _platforms_read(self, message: Platforms) -> None:
-        self.query_one("#platform", Select).set_options([(n, n) for n in message.names])
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        result = self.query_one("#result", Static)
-        result.update(text)
-        result.set_class(error, "error")
 
     def action_run(self) -> None:
         """Check the choices and start the import in a worker."""
@@ -210,10 +177,6 @@ class ImportScreen(RecorderDialog[None]):
         self._say(text, error=attention and any(o.warnings for o in message.outcomes))
         imported = sum(o.status == "imported" for o in message.outcomes)
         self.notify(f"{imported} imported", timeout=5)
-
-    def action_close(self) -> None:
-        """Close the dialog (a running import goes on; each message is in or out)."""
-        self.dismiss(None)
 
 
 def _fetch(store: Store, options: Options, tell: Callable[[int, int], None]) -> list[Outcome]:
