@@ -103,3 +103,15 @@ def test_a_failing_password_command_says_so() -> None:
         password_of(Account("127.0.0.1", "li", password_command="false"))
     with pytest.raises(InputError, match="printed nothing"):
         password_of(Account("127.0.0.1", "li", password_command="true"))
+
+
+def test_without_a_password_command_or_keyring_the_way_is_said(
+    db: Path, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    result = run(db, "fetch", "--host", "127.0.0.1", "--port", str(server.port), "--user", USER)
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert line.startswith(f"recorder: no password for {USER}@127.0.0.1")
+    assert "keyring set recorder" in line and "--password-command" in line
+    assert len(line.splitlines()) == 1

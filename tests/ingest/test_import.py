@@ -166,3 +166,51 @@ def test_bad_paths_are_one_line_and_nothing_is_written(db: Path, tmp_path: Path)
     assert json.loads(ok(db, "list", "--json")) == []
     result = run(db, "import", "--chat", str(THREAD[0]))
     assert "give --case ID or --platform NAME" in result.stderr
+
+
+def test_without_a_message_id_the_bytes_say_it_was_imported(db: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "bare.eml"
+    bare.write_bytes(
+        b"From: support@kraken.com\r\nTo: li.wei@example.org\r\nSubject: Frozen\r\n"
+        b"Date: Tue, 24 Nov 2026 12:00:00 +0000\r\n\r\nWe are on it.\r\n"
+    )
+    assert imported(db, str(bare))["imported"] == 1
+    assert imported(db, str(bare))["present"] == 1
+    bare.write_bytes(bare.read_bytes() + b"P.S. one more line\r\n")
+    assert imported(db, str(bare))["imported"] == 1
+
+
+def test_the_files_an_email_carries_become_its_attachments(db: Path, tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "support@kraken.com"
+    message["To"] = "li.wei@example.org"
+    message["Subject"] = "Your statement"
+    message["Date"] = "Tue, 24 Nov 2026 12:00:00 +0000"
+    message.set_content("The statement is attached.")
+    message.add_attachment(b"%PDF-1.7 statement", maintype="application", subtype="pdf",
+                           filename="statement.pdf")  # fmt: skip
+    path = tmp_path / "statement.eml"
+    path.write_bytes(bytes(message))
+    case_id = imported(db, str(path))["messages"][0]["case_id"]
+    contact = json.loads(ok(db, "show", str(case_id), "--json"))["contacts"][0]
+    assert contact["text"] == "The statement is attached."
+    files = {a["name"]: a["media_type"] for a in contact["attachments"]}
+    assert files.pop("statement.pdf") == "application/pdf"
+    [(eml, media_type)] = files.items()
+    assert eml.endswith(".eml") and media_type == "message/rfc822"
+
+
+def test_a_helpdesk_s_chat_transcript_email_is_a_chat_in_turns(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "transcript.eml"
+    path.write_bytes(
+        b"From: support@kraken.com\r\nTo: li.wei@example.org\r\n"
+        b"Subject: Chat transcript with Kraken Support\r\n"
+        b"Date: Tue, 24 Nov 2026 12:30:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"[12:02] You: my account is frozen\r\n[12:04] Anna: I have escalated it\r\n"
+    )
+    case_id = imported(db, str(path))["messages"][0]["case_id"]
+    contact = json.loads(ok(db, "show", str(case_id), "--json"))["contacts"][0]
+    assert contact["channel"] == "chat"
+    assert [t["speaker"] for t in contact["turns"]] == ["me", "agent"]

@@ -73,3 +73,32 @@ def test_import_dialog_snapshot(
         await settle(pilot)
 
     assert snap_compare(make_app(empty_store), terminal_size=SIZE, run_before=run)
+
+
+async def test_fetch_now_reads_the_mailbox_set_by_recorder_fetch(
+    empty_store: Path, tmp_path: Path
+) -> None:
+    from textual.widgets import Checkbox
+
+    from tests.helpers.cli import ok
+    from tests.helpers.imap import PASSWORD, USER, imap_server
+
+    secret = tmp_path / "secret"
+    secret.write_text(PASSWORD, "utf-8")
+    with imap_server(tmp_path / "pymap.log") as server:
+        ok(empty_store, "fetch", "--host", "127.0.0.1", "--port", str(server.port),
+           "--user", USER, "--password-command", f"cat {secret}")  # fmt: skip
+        server.append("INBOX", (HELPDESKS / "02-zendesk-ack.eml").read_bytes())
+        app = make_app(empty_store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("i")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, ImportScreen)
+            dialog.query_one("#fetch", Checkbox).value = True
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            shown = str(dialog.query_one("#result", Static).render())
+            assert shown.startswith("1 imported, 0 already present, 0 refused"), shown
+    assert rows(empty_store, "SELECT count(*) FROM emails") == [(1,)]
