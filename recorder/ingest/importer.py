@@ -142,6 +142,14 @@ def import_messages(
 
 
 def _context(tx: Tx, options: Options) -> _Context:
+    """What every message of the import shares; the case and platform the user named
+    are checked once here, so that a wrong one stops the import in one line."""
+    from recorder.store.lookups import find_platform, get_case
+
+    if options.case_id is not None:
+        get_case(tx.session, options.case_id)
+    if options.platform is not None:
+        find_platform(tx.session, options.platform)
     return _Context(
         tx=tx,
         options=options,

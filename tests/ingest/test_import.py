@@ -214,3 +214,14 @@ def test_a_helpdesk_s_chat_transcript_email_is_a_chat_in_turns(db: Path, tmp_pat
     contact = json.loads(ok(db, "show", str(case_id), "--json"))["contacts"][0]
     assert contact["channel"] == "chat"
     assert [t["speaker"] for t in contact["turns"]] == ["me", "agent"]
+
+
+def test_a_wrong_case_or_platform_stops_the_import_in_one_line(db: Path) -> None:
+    for args, said in (
+        (("--case", "99"), "case #99"),
+        (("--platform", "Nowhere"), "Nowhere"),
+    ):
+        result = run(db, "import", *args, str(THREAD[0]))
+        assert result.exit_code == 1
+        assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(ok(db, "list", "--json")) == []
