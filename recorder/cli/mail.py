@@ -132,11 +132,14 @@ def _report(ctx: click.Context, outcomes: Sequence[Any], dry_run: bool, as_json:
     if as_json:
         print_json({"dry_run": dry_run, **counts, "messages": [o.to_json() for o in outcomes]})
     else:
+        each = len(outcomes) <= _Bar.FEW  # a mailbox's import says what it did per case
         for outcome in outcomes:
-            _say(outcome)
+            _say(outcome, each=each)
         if not outcomes:
             click.echo("Nothing new to import.")
             return
+        if not each:
+            _per_case(outcomes)
         would = "would be " if dry_run else ""
         click.echo(
             f"{counts['imported']} {would}imported, {counts['present']} already present, "
@@ -146,11 +149,29 @@ def _report(ctx: click.Context, outcomes: Sequence[Any], dry_run: bool, as_json:
         ctx.exit(1)
 
 
-def _say(outcome: Any) -> None:
+def _per_case(outcomes: Sequence[Any]) -> None:
+    """One line per case the import opened or added to."""
+    added: dict[int, int] = {}
+    opened: set[int] = set()
+    for outcome in outcomes:
+        if outcome.status == "imported" and outcome.case_id is not None:
+            added[outcome.case_id] = added.get(outcome.case_id, 0) + 1
+            if outcome.opened_case:
+                opened.add(outcome.case_id)
+    for case_id, count in added.items():
+        new = " (new case)" if case_id in opened else ""
+        click.echo(f"case #{case_id}{new}: {count} contact{'s' if count != 1 else ''} imported")
+
+
+def _say(outcome: Any, *, each: bool = True) -> None:
     if outcome.status == "refused":
         warn(f"refused {outcome.origin}: {outcome.reason}")
         return
     if outcome.status == "present":
+        return
+    for warning in outcome.warnings:
+        warn(f"{outcome.origin}: {warning}")
+    if not each:
         return
     where = f"case #{outcome.case_id}" if outcome.case_id else "a new case"
     how = (
@@ -160,8 +181,6 @@ def _say(outcome: Any) -> None:
     )
     contact = f"contact #{outcome.contact_id}" if outcome.contact_id else "a contact"
     click.echo(f"{contact} in {where}{how}: {outcome.subject or outcome.origin}")
-    for warning in outcome.warnings:
-        warn(f"{outcome.origin}: {warning}")
 
 
 @cli.group()

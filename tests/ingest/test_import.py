@@ -139,6 +139,7 @@ def test_the_email_goes_into_the_bag_byte_for_byte_and_verifies(db: Path, tmp_pa
     records = json.loads((bag / "data" / "records.json").read_text("utf-8"))
     assert {e["message_id"] for e in records["emails"]} >= {"<ask-1@example.org>"}
     assert run(db, "verify", str(bag)).exit_code == 0
+    assert ok(db, "db", "verify").startswith("OK: ")  # the emails' rows replay from the chain
 
 
 def test_a_saved_chat_transcript_is_one_chat_in_turns(db: Path, tmp_path: Path) -> None:
@@ -225,3 +226,17 @@ def test_a_wrong_case_or_platform_stops_the_import_in_one_line(db: Path) -> None
         assert result.exit_code == 1
         assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert json.loads(ok(db, "list", "--json")) == []
+
+
+def test_a_large_import_says_what_it_did_per_case(db: Path, tmp_path: Path) -> None:
+    box = mailbox.mbox(tmp_path / "many.mbox")
+    for n in range(25):
+        box.add(
+            f"From: support@kraken.com\nTo: li.wei@example.org\nSubject: Update {n % 5}\n"
+            f"Date: Tue, 24 Nov 2026 12:{n:02d}:00 +0000\nMessage-ID: <u{n}@kraken.com>\n\n"
+            f"Update number {n}.\n"
+        )
+    box.flush()
+    printed = ok(db, "import", str(tmp_path / "many.mbox")).splitlines()
+    assert printed[:5] == [f"case #{n} (new case): 5 contacts imported" for n in range(1, 6)]
+    assert printed[-1] == "25 imported, 0 already present, 0 refused"
