@@ -38,13 +38,14 @@ from recorder.write.opening import open_store
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 PROBLEMS = [
-    "BTC withdrawal pending since {d}",
+    "BTC withdrawal #{n} pending since {d}",
     "ETH deposit not credited, TxID {tx}",
-    "Account frozen after password reset",
+    "Account frozen after password reset (request {n})",
     "2FA reset request {n}",
-    "USDT withdrawal rejected without reason",
+    "USDT withdrawal {n} rejected without reason",
     "提现一直处于审核中 {n}",
 ]
+"""Subjects of the threads: each thread its own problem, as a user's mailbox holds."""
 PARAGRAPH = (
     "I am writing again about my withdrawal. It has been pending for several days and the "
     "status page shows no incident. Please tell me what is holding it and when it will be "
