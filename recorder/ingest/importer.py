@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -103,7 +103,6 @@ class _Context:
     platforms: list[PlatformDomains]
     mine: list[str]
     threads: Threads
-    seen: set[str] = field(default_factory=set)
 
 
 class _DryRun(Exception):
@@ -166,13 +165,13 @@ def _one(context: _Context, raw: Raw) -> Outcome:
         email = read_email(raw.data)
     except RecorderError as error:
         return Outcome(raw.origin, "refused", str(error))
-    key = email.message_id or email.sha256
+    # Earlier messages of this import are in the transaction already: found here too.
     present = known_email(context.tx.session, email.message_id, email.sha256)
-    if present is not None or key in context.seen:
+    if present is not None:
         return Outcome(
             raw.origin,
             "present",
-            "already imported" + (f" as contact #{present}" if present else ""),
+            f"already imported as contact #{present}",
             contact_id=present,
             subject=email.subject,
         )
@@ -181,7 +180,6 @@ def _one(context: _Context, raw: Raw) -> Outcome:
             outcome = _log(context, raw.origin, email, raw.delivered)
     except RecorderError as error:
         return Outcome(raw.origin, "refused", str(error), subject=email.subject)
-    context.seen.add(key)
     return outcome
 
 

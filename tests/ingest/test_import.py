@@ -240,3 +240,9 @@ def test_a_large_import_says_what_it_did_per_case(db: Path, tmp_path: Path) -> N
     printed = ok(db, "import", str(tmp_path / "many.mbox")).splitlines()
     assert printed[:5] == [f"case #{n} (new case): 5 contacts imported" for n in range(1, 6)]
     assert printed[-1] == "25 imported, 0 already present, 0 refused"
+
+
+def test_a_message_given_twice_in_one_import_is_imported_once(db: Path) -> None:
+    report = imported(db, str(THREAD[0]), str(THREAD[0]))
+    assert (report["imported"], report["present"]) == (1, 1)
+    assert report["messages"][1]["reason"] == "already imported as contact #1"
