@@ -56,6 +56,10 @@ class Direction(StrEnum):
     inbound = "inbound"
 
 
+EMAIL_MEDIA_TYPE = "message/rfc822"
+"""The media type of an imported email kept byte for byte (an `.eml` attachment)."""
+
+
 class Source(StrEnum):
     """Where a contact's record came from."""
 

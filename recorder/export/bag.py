@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from recorder.domain.errors import InputError
+from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
 from recorder.export.evidence import Evidence
 from recorder.export.timeline import contacts_csv, stories, timeline_html, timeline_md
 
@@ -51,9 +52,6 @@ def safe_name(name: str) -> str:
     cleaned = unicodedata.normalize("NFKC", name)
     cleaned = re.sub(r"[^\w.\-]+", "_", cleaned).strip("._") or "file"
     return cleaned[:100]
-
-
-EMAIL_MEDIA_TYPE = "message/rfc822"
 
 
 def attachment_path(sha256: str, name: str, media_type: str = "") -> str:

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from recorder.domain.senders import SenderFinding, check_headers
+from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
 from recorder.store.models import Attachment, Contact, Email, Platform
 from recorder.store.session import Tx
 from recorder.write.attachments import attach_stored
 from recorder.write.audit import create
-
-EMAIL_MEDIA_TYPE = "message/rfc822"
 
 
 @dataclass(frozen=True)
@@ -41,11 +40,10 @@ class MailFacts:
 def known_email(session: Session, message_id: str | None, sha256: str) -> int | None:
     """The contact already made of this email (same Message-ID, or with none, the same
     bytes), or None."""
-    table = Email
     if message_id:
-        query = select(table.contact_id).where(table.message_id == message_id)
+        query = select(Email.contact_id).where(Email.message_id == message_id)
     else:
-        query = select(table.contact_id).where(table.sha256 == sha256)
+        query = select(Email.contact_id).where(Email.sha256 == sha256)
     return session.exec(query.limit(1)).first()
 
 
