@@ -24,34 +24,33 @@ from recorder.store.models import Email as EmailRow
 
 _PREFIX = re.compile(
     r"^\s*(?:(?:re|fwd?|aw|wg|sv|vs|antw|rif|tr|回复|答复|转发|回覆|轉寄)\s*(?:\[\d+\])?\s*[:：]\s*"
-    r"|\[[^\]]{0,40}\]\s*|\([^)]{0,40}\)\s*$)+",
+    r"|\[[^\]]{0,40}\]\s*)+",
     re.IGNORECASE,
 )
 _TAGS = re.compile(r"\[[^\]]{0,40}#[^\]]{0,40}\]|\[(?:jira|ticket#?)[^\]]*\]", re.IGNORECASE)
 
 
-def subject_key(subject: str | None) -> str:
-    """A subject as threads compare it: reply and forward prefixes and helpdesk tags
-    dropped, spaces collapsed, case folded. "" for a subject that says nothing."""
-    if not subject:
-        return ""
+def bare_subject(subject: str) -> str:
+    """A subject without its reply and forward prefixes ("Re:", "AW:", "回复：") and
+    helpdesk tags ("[#4815]", "[Gemini]"), its spaces collapsed."""
     text = _TAGS.sub(" ", subject)
     previous = None
     while previous != text:
         previous = text
         text = _PREFIX.sub("", text)
-    return " ".join(text.split()).casefold()
+    return " ".join(text.split())
+
+
+def subject_key(subject: str | None) -> str:
+    """A subject as threads compare it: bare, case folded; "" for one that says
+    nothing."""
+    return bare_subject(subject).casefold() if subject else ""
 
 
 def case_title(email: Email) -> str:
-    """A new case's title: the subject without its prefixes, or who wrote."""
-    text = _TAGS.sub(" ", email.subject)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _PREFIX.sub("", text)
-    title = " ".join(text.split()) or f"Email from {email.sender_address or 'an unknown sender'}"
-    return title[:300]
+    """A new case's title: the bare subject, or who wrote."""
+    title = bare_subject(email.subject)
+    return (title or f"Email from {email.sender_address or 'an unknown sender'}")[:300]
 
 
 @dataclass(frozen=True)
