@@ -45,7 +45,8 @@ class Account:
 
     @property
     def tls(self) -> bool:
-        """Whether the connection is made over TLS: always, except to this machine."""
+        """Whether the connection is made over TLS (implicit on 993, STARTTLS on 143):
+        always, except to this machine on another port than 993."""
         return self.host not in LOCAL_HOSTS or self.port == 993
 
     @property
@@ -150,13 +151,18 @@ class Mailbox:
         from imapclient.exceptions import IMAPClientError, LoginError
 
         self.account = account
+        # Port 143 speaks plain text first: TLS is then started with STARTTLS.
+        implicit = account.tls and account.port != 143
         try:
             self.client: Any = IMAPClient(
-                account.host, port=account.port, ssl=account.tls, timeout=timeout
+                account.host, port=account.port, ssl=implicit, timeout=timeout
             )
-        except OSError as error:
+            if account.tls and not implicit:
+                self.client.starttls()
+        except (OSError, IMAPClientError) as error:
             raise InputError(
-                f"cannot reach {account.host}: {error.strerror or error}; check the host and port"
+                f"cannot reach {account.host} over TLS: {getattr(error, 'strerror', None) or error}"
+                "; check the host and port (recorder sends a password only over TLS)"
             ) from None
         self.client.normalise_times = False  # INTERNALDATE with its offset
         try:

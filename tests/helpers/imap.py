@@ -21,12 +21,13 @@ class Server:
     """A running server: where it listens, and how to put mail into it."""
 
     port: int
+    host: str = "127.0.0.1"
 
     def append(self, folder: str, *messages: bytes) -> None:
         """Deliver messages into a folder (created if need be)."""
         from imapclient import IMAPClient
 
-        with IMAPClient("127.0.0.1", port=self.port, ssl=False) as client:
+        with IMAPClient(self.host, port=self.port, ssl=False) as client:
             client.login(USER, PASSWORD)
             if not client.folder_exists(folder):
                 client.create_folder(folder)
@@ -42,12 +43,12 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def imap_server(log: Path) -> Iterator[Server]:
-    """Run pymap until the block ends."""
+def imap_server(log: Path, host: str = "127.0.0.1") -> Iterator[Server]:
+    """Run pymap, without TLS, on `host` (a loopback address) until the block ends."""
     port = _free_port()
     command = [
         str(Path(sys.executable).parent / "pymap"),
-        "--host", "127.0.0.1", "--port", str(port), "--no-tls",
+        "--host", host, "--port", str(port), "--no-tls",
         "dict", "--demo-user", USER, "--demo-password", PASSWORD,
     ]  # fmt: skip
     with log.open("wb") as out:
@@ -55,12 +56,12 @@ def imap_server(log: Path) -> Iterator[Server]:
     try:
         deadline = time.monotonic() + 20
         while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            with contextlib.suppress(OSError), socket.create_connection((host, port), 1):
                 break
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"pymap did not start: {log.read_text(errors='replace')}")
             time.sleep(0.05)
-        yield Server(port)
+        yield Server(port, host)
     finally:
         process.terminate()
         process.wait(10)

@@ -115,3 +115,18 @@ def test_without_a_password_command_or_keyring_the_way_is_said(
     assert line.startswith(f"recorder: no password for {USER}@127.0.0.1")
     assert "keyring set recorder" in line and "--password-command" in line
     assert len(line.splitlines()) == 1
+
+
+def test_a_server_elsewhere_without_tls_is_refused_before_the_password_is_sent(
+    db: Path, tmp_path: Path
+) -> None:
+    # 127.0.0.2 is this machine too, but recorder treats any other address as remote:
+    # the TLS handshake fails, so the login (and its password) is never sent.
+    with imap_server(tmp_path / "plain.log", host="127.0.0.2") as plain:
+        result = run(
+            db, "fetch", "--host", "127.0.0.2", "--port", str(plain.port), "--user", USER,
+            "--password-command", password_command(db),
+        )  # fmt: skip
+    assert result.exit_code == 1
+    assert "cannot reach 127.0.0.2 over TLS" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
