@@ -4,6 +4,7 @@ the platforms' and the user's own to them, the password never kept."""
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,6 +123,11 @@ def test_a_server_elsewhere_without_tls_is_refused_before_the_password_is_sent(
 ) -> None:
     # 127.0.0.2 is this machine too, but recorder treats any other address as remote:
     # the TLS handshake fails, so the login (and its password) is never sent.
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.2", 0))
+        except OSError:
+            pytest.skip("this system has no loopback address 127.0.0.2 (Linux has)")
     with imap_server(tmp_path / "plain.log", host="127.0.0.2") as plain:
         result = run(
             db, "fetch", "--host", "127.0.0.2", "--port", str(plain.port), "--user", USER,
