@@ -205,12 +205,16 @@ def _shown(name: str, address: str) -> str:
 _MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
 
 
+MAX_MESSAGE_ID = 998
+"""The longest line RFC 5322 allows: a longer Message-ID is kept (and compared) cut."""
+
+
 def _message_id(value: str) -> str | None:
     found = _MESSAGE_IDS.search(value)
     if found:
-        return found.group(0)
+        return found.group(0)[:MAX_MESSAGE_ID]
     stripped = value.strip()
-    return f"<{stripped}>" if stripped and " " not in stripped else None
+    return f"<{stripped}>"[:MAX_MESSAGE_ID] if stripped and " " not in stripped else None
 
 
 def _date(value: str, problems: list[str]) -> datetime | None:

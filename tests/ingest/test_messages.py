@@ -126,3 +126,10 @@ def test_no_malformed_message_makes_the_reader_raise(
     assert email.raw == raw
     assert isinstance(email.text, str) and isinstance(email.subject, str)
     assert email.reply.lead + email.reply.new + email.reply.quoted == email.text
+
+
+def test_a_message_id_longer_than_a_line_is_kept_cut_the_same_way_each_time() -> None:
+    raw = b"From: a@b.example\r\nMessage-ID: <" + b"x" * 5000 + b"@b.example>\r\n\r\nhi\r\n"
+    first, second = read_email(raw), read_email(raw)
+    assert first.message_id is not None and len(first.message_id) == 998
+    assert first.message_id == second.message_id
