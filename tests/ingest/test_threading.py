@@ -113,3 +113,21 @@ def test_a_platform_s_own_ticket_pattern_names_the_reference(tmp_path: Path) -> 
     assert json.loads(ok(db, "show", case, "--json"))["contacts"][0]["reference"] == "004211"
     bad = run(db, "platform", "edit", "Gemini", "--ticket-pattern", r"GEM-(\d+")
     assert bad.exit_code == 1 and "is not a regular expression" in bad.stderr
+
+
+def test_settings_are_checked_kept_and_shown(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    for name, value, said in (
+        ("my_addresses", "nope", "'nope' is not an email address"),
+        ("trusted_authserv_ids", "not a host!", "'not a host!' is not a host name"),
+        ("color", "blue", "no setting is called 'color'"),
+        ("imap_account", "imap.example.org", "imap_account is set by `recorder fetch"),
+    ):
+        result = run(db, "settings", "set", name, value)
+        assert result.exit_code == 1 and said in result.stderr, result.stderr
+    ok(db, "settings", "set", "my_addresses", "Li@Example.org, li@work.example")
+    shown = json.loads(ok(db, "settings", "show", "--json"))
+    assert shown["my_addresses"] == ["li@example.org", "li@work.example"]
+    assert shown["trusted_authserv_ids"] == []
+    ok(db, "settings", "set", "my_addresses", "")
+    assert json.loads(ok(db, "settings", "show", "--json"))["my_addresses"] == []
