@@ -49,6 +49,15 @@ async def test_import_from_the_tickets_puts_the_phishing_warning_first(
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
+        await pilot.press("enter")  # the case: each imported contact marked
+        await settle(pilot)
+        contacts = app.screen.query_one(DataTable)
+        channels = [str(contacts.get_row_at(n)[2]) for n in range(contacts.row_count)]
+        assert channels == ["email ✉", "email ✉ (auto)", "email ✉"]
+        await pilot.press("enter")  # the reader says where it came from
+        await settle(pilot)
+        head = str(app.screen.query_one("#head", Static).render())
+        assert "Imported from " in head and "kept with it, byte for byte" in head
     assert rows(empty_store, "SELECT count(*) FROM emails") == [(3,)]
 
 
