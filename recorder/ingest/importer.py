@@ -12,6 +12,7 @@ present and changes nothing, so importing a mailbox twice adds nothing.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -40,7 +41,11 @@ from recorder.write.entries import Entry, NewCase, log_entry
 from recorder.write.settings import get_setting
 
 BATCH = 250
-"""Messages written per commit."""
+"""Messages written per commit, at most."""
+
+BATCH_SECONDS = 1.0
+"""A commit at least this often: a batch holds the store's write lock, and another
+command (a `recorder log`, the TUI) waits for it, up to the busy timeout (10 s)."""
 
 Status = Literal["imported", "present", "refused"]
 Progress = Callable[[int, int], None]
@@ -125,11 +130,13 @@ def import_messages(
         try:
             with store.write() as tx:
                 context = _context(tx, options)
+                began = time.monotonic()
                 for count, raw in enumerate(pending, start=1):
                     outcomes.append(_one(context, raw))
                     if tell is not None:
                         tell(len(outcomes), max(total, len(outcomes)))
-                    if count >= BATCH and not options.dry_run:
+                    full = count >= BATCH or time.monotonic() - began >= BATCH_SECONDS
+                    if full and not options.dry_run:
                         break
                 else:
                     finished = True
