@@ -76,13 +76,11 @@ async def tab_to(pilot: Pilot[object], widget_id: str) -> None:
 
 async def still(pilot: Pilot[object]) -> None:
     """No blinking cursors: screenshots must not depend on the moment they are taken."""
-    for widget in pilot.app.screen.query(Input):
+    for widget in [*pilot.app.screen.query(Input), *pilot.app.screen.query(TextArea)]:
         widget.cursor_blink = False
-    for area in pilot.app.screen.query(TextArea):
-        area.cursor_blink = False
-        # Turning blinking off repaints the cursor's line only when the blink was in its
-        # hidden phase; repaint it in either phase, or the snapshot depends on the moment.
-        area.refresh()
+        # Turning blinking off repaints the cursor only when the blink was in its hidden
+        # phase; repaint it in either phase, or the snapshot depends on the moment.
+        widget.refresh()
     await settle(pilot)
 
 

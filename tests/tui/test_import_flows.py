@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from recorder.tui.dialogs.import_mail import ImportScreen
-from tests.helpers.tui import SIZE, SnapCompare, make_app, rows, settle
+from tests.helpers.tui import SIZE, SnapCompare, make_app, rows, settle, still
 
 HELPDESKS = Path(__file__).parent.parent / "data" / "email" / "helpdesks"
 
@@ -83,7 +83,7 @@ def test_import_dialog_snapshot(
         field = dialog.query_one("#paths", Input)
         field.value = "(the three files)"
         field.cursor_position = len(field.value)
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(make_app(empty_store), terminal_size=SIZE, run_before=run)
 
