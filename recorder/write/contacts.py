@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -30,9 +30,11 @@ from recorder.write.checks import (
 )
 from recorder.write.decisions import drop_contact_flags
 from recorder.write.derived import due_time, refresh_case, set_due_time
-from recorder.write.emails import MailFacts, header_findings, keep_email
 from recorder.write.fields import contact_fields
 from recorder.write.identifiers import index_identifiers
+
+if TYPE_CHECKING:  # recorder.write.emails is imported when an email is logged
+    from recorder.write.emails import MailFacts
 
 
 def log_contact(
@@ -118,6 +120,8 @@ def log_contact(
         for path in attach:
             attach_file(tx, repeat, path)
         if email is not None:
+            from recorder.write.emails import keep_email
+
             keep_email(tx, repeat, email)
         return repeat
     findings = contact_findings(tx.session, case, fields, key)
@@ -136,6 +140,8 @@ def log_contact(
     for path in attach:
         attach_file(tx, contact, path)
     if email is not None:
+        from recorder.write.emails import keep_email
+
         keep_email(tx, contact, email)
     refresh_case(tx, case, facts=True)
     keep_findings(tx, findings, case_id=case_id, contact_id=contact.id)
@@ -170,6 +176,7 @@ def _email_said(
     """What an inbound email's headers add to `who_spoke`: findings, and an automatic
     reply its headers declare."""
     from recorder.domain.acknowledgements import automatic_header_reason
+    from recorder.write.emails import header_findings
     from recorder.write.settings import get_setting
 
     said: dict[str, Any] = {}

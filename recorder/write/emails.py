@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
-from recorder.domain.senders import SenderFinding, check_headers
 from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
 from recorder.store.models import Attachment, Contact, Email, Platform
 from recorder.store.session import Tx
 from recorder.write.attachments import attach_stored
 from recorder.write.audit import create
+
+if TYPE_CHECKING:
+    from recorder.domain.senders import SenderFinding
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ def header_findings(
     platform: Platform, facts: MailFacts, trusted_authserv_ids: Sequence[str]
 ) -> list[SenderFinding]:
     """Reasons in the email's headers to distrust it (Reply-To, failed authentication)."""
+    from recorder.domain.senders import check_headers  # imported by an import, not by `log`
+
     return check_headers(
         reply_to=facts.reply_to,
         authentication_results=facts.authentication_results,

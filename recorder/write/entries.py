@@ -13,14 +13,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recorder.domain.errors import InputError
 from recorder.domain.vocabulary import Channel, Direction, Priority, Source
 from recorder.store.session import Tx
 from recorder.write.cases import open_case
 from recorder.write.contacts import follow_up_time, log_contact
-from recorder.write.emails import MailFacts
 from recorder.write.platforms import add_platform
+
+if TYPE_CHECKING:  # imported by the importers, not by `recorder log`
+    from recorder.write.emails import MailFacts
 
 
 @dataclass(frozen=True)
