@@ -20,6 +20,7 @@ from recorder.domain.clock import Clock
 from recorder.domain.errors import InputError, RecorderError
 
 if TYPE_CHECKING:
+    from recorder.domain.secrets import SecretFinding
     from recorder.store.readers import Reader
     from recorder.store.session import Store
 
@@ -152,6 +153,8 @@ COMMAND_MODULES = {
     "import": "mail",
     "fetch": "mail",
     "settings": "mail",
+    "scan": "secrets",
+    "redact": "secrets",
 }
 """Which module of recorder.cli defines each command."""
 
@@ -262,6 +265,22 @@ def warn_flags(store: Store, flag_ids: Sequence[int | None]) -> list[dict[str, A
     for flag in reversed(flags):
         warn(f"warning: possible duplicate (flag #{flag.id}): {flag.message(zone)}")
     return [f.to_json(zone) for f in reversed(flags)]
+
+
+def warn_secrets(contact_id: int, secrets: Sequence[tuple[str, SecretFinding]]) -> None:
+    """Say on stderr, once per kind and field, which secrets a contact holds, what that
+    means and how to take them out of the record."""
+    said: set[tuple[str, str]] = set()
+    for name, finding in secrets:
+        if (name, finding.kind) in said:
+            continue
+        said.add((name, finding.kind))
+        warn(f"warning: the {name} of contact #{contact_id} holds {finding.description}")
+    if secrets:
+        warn(
+            f"'recorder redact {contact_id}' masks them in the record "
+            "(the audit chain keeps only a digest of what was there)"
+        )
 
 
 def local() -> tzinfo:

@@ -20,6 +20,7 @@ from recorder.cli.base import (
     read_text,
     warn,
     warn_flags,
+    warn_secrets,
 )
 from recorder.domain.errors import InputError
 
@@ -277,6 +278,7 @@ def log(
                 f"#{logged.case_id} (same text, same time); not stored again"
             )
         flags = warn_flags(store, logged.flag_ids)
+        warn_secrets(logged.contact_id, logged.secrets)
         if not as_json and entry.direction != "inbound":
             click.echo(logged.contact_id)  # nothing to warn of: no second read
             return
@@ -288,7 +290,12 @@ def log(
         if as_json:
             document = logged_view.to_json()
             print_json(
-                document | {"duplicate_flags": flags, "already_recorded": logged.already_recorded}
+                document
+                | {
+                    "duplicate_flags": flags,
+                    "already_recorded": logged.already_recorded,
+                    "secrets": logged.secrets_json(),
+                }
             )
             return
     click.echo(logged.contact_id)

@@ -47,7 +47,11 @@ def _progress() -> Iterator[object]:
 @click.option("--platform", "platform_name", help="Only the cases of this platform.")
 @click.option("--since", help="Only contacts at or after this time (your time zone).")
 @click.option("--until", help="Only contacts at or before this time (your time zone).")
-@click.option("--redact", is_flag=True, help="Mask emails, card and bank numbers in the copy.")
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Mask secrets, emails, card and bank numbers in the copy; leave imported emails out.",
+)
 @click.option("--zip", "as_zip", is_flag=True, help="Write one zip file of the bag.")
 @click.option(
     "--format",

@@ -77,12 +77,16 @@ class SecretFinding:
     """What sets this one apart, if anything ("its checksum does not match")."""
 
     @property
-    def warning(self) -> str:
-        """What it is and what to do, in a sentence."""
+    def description(self) -> str:
+        """What it is and what to do, to follow "holds": "a valid BIP-39 seed phrase:
+        anyone who has it controls the wallet; move the funds to a new wallet now"."""
         advice = ADVICE[self.kind]
-        if self.note:
-            advice = advice.replace(":", f" ({self.note}):", 1)
-        return advice[0].upper() + advice[1:] + "."
+        return advice.replace(":", f" ({self.note}):", 1) if self.note else advice
+
+    @property
+    def warning(self) -> str:
+        """What it is and what to do, as a sentence of its own."""
+        return self.description[0].upper() + self.description[1:] + "."
 
     def to_json(self) -> dict[str, object]:
         """Where and what, never the secret itself."""

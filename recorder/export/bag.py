@@ -284,7 +284,10 @@ def _copy_attachments(
     evidence: Evidence, store: Path, bag_dir: Path, tell: Progress, start: int, total: int
 ) -> None:
     (bag_dir / "attachments").mkdir()
+    withheld = set(evidence.withheld)
     for n, attachment in enumerate(evidence.records["attachments"]):
+        if attachment["id"] in withheld:
+            continue
         target = bag_dir / attachment_path(
             attachment["sha256"], attachment["name"], attachment["media_type"]
         )

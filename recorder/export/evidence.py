@@ -115,6 +115,9 @@ class Evidence:
     """What redaction masked, in words; empty when nothing was redacted."""
     redactions: list[dict[str, Any]] = field(default_factory=list)
     """Each field redaction masked: `{"kind": ..., "id": ..., "field": ...}`."""
+    withheld: list[int] = field(default_factory=list)
+    """The attachments redaction left out of the bag (imported emails), by id: their
+    records, with each file's SHA-256, stay."""
     timestamps: list[dict[str, Any]] = field(default_factory=list)
     """RFC 3161 replies for heads of the chain (recorder.export.timestamps), written
     into the bag's data/timestamps."""
@@ -135,6 +138,7 @@ class Evidence:
             "filters": self.filters.to_json(),
             "redacted": self.redacted,
             "redactions": self.redactions,
+            "withheld": self.withheld,
             "audit_head": self.head,
             **self.records,
         }

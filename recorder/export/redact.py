@@ -1,6 +1,9 @@
-"""Masking what a recipient of an export does not need to see: email addresses (but
-not the platforms' own, which are evidence of where a message went), card numbers (13
-to 19 digits that pass the Luhn check), IBANs and bank account numbers.
+"""Masking what a recipient of an export does not need to see: seed phrases, private
+keys, API secrets, 2FA codes and passwords (recorder.domain.secrets), email addresses
+(but not the platforms' own, which are evidence of where a message went), card numbers
+(13 to 19 digits that pass the Luhn check), IBANs and bank account numbers. Imported
+emails (.eml files, full of addresses and perhaps of secrets) are withheld: records.json
+names each with its SHA-256, so that the sender of the bag can still produce it.
 
 Applied to every string of every exported record and audit event. A masked field of
 an audit event is replaced by its digest (`{"$sha256": ...}`), which the event's hash
@@ -19,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from recorder.domain.chain import canonical_json, ref
+from recorder.domain.secrets import NAMES, redact, scan
+from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
 from recorder.export.evidence import Evidence
 
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
@@ -68,6 +73,11 @@ class Redactor:
         """The string with its sensitive values masked."""
         if not value:
             return value
+        found = scan(value)
+        if found:
+            for finding in found:
+                self._count(NAMES[finding.kind] + "s")
+            value = redact(value, found)
         value = _EMAIL.sub(self._email, value)
         value = _IBAN.sub(self._iban, value)
         value = _ACCOUNT.sub(self._account, value)
@@ -117,7 +127,8 @@ def _walk(value: Any, fix: Callable[[str], str]) -> Any:
 def redact_evidence(evidence: Evidence) -> Evidence:
     """A copy of the evidence with every record and audit event masked alike.
 
-    Attachments (screenshots, PDFs) are copied as they are; the bag says so.
+    Imported emails are withheld; other attachments (screenshots, PDFs) are copied as
+    they are, and the bag says so.
     """
     official = frozenset(
         domain.lower()
@@ -139,12 +150,18 @@ def redact_evidence(evidence: Evidence) -> Evidence:
             records[kind].append(masked)
     events = [_masked_event(event, on_events) for event in evidence.events]
     said = on_records.summary() or ["nothing found to mask"]
+    withheld = [
+        a["id"] for a in evidence.records["attachments"] if a["media_type"] == EMAIL_MEDIA_TYPE
+    ]
+    if withheld:
+        said.append(f"{len(withheld)} emails withheld (their SHA-256 is in records.json)")
     return replace(
         evidence,
         records=records,
         events=events,
-        redacted=[*said, "attachments are not redacted"],
+        redacted=[*said, "other attachments are not redacted"],
         redactions=redactions,
+        withheld=withheld,
     )
 
 

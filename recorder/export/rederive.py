@@ -32,6 +32,7 @@ def evidence_of(document: dict[str, Any], events: list[dict[str, Any]]) -> Evide
             generated_at=datetime.fromisoformat(str(document["generated_at"])),
             redacted=list(document.get("redacted", [])),
             redactions=list(document.get("redactions", [])),
+            withheld=[int(i) for i in document.get("withheld", [])],
         )
     except (KeyError, TypeError, ValueError):
         raise InputError("data/records.json: its header cannot be read") from None

@@ -92,6 +92,7 @@ def export_schema() -> dict[str, Any]:
                     "additionalProperties": False,
                 },
             },
+            "withheld": {"type": "array", "items": {"type": "integer"}},
             "audit_head": HASH,
             **{
                 kind: {"type": "array", "items": {"$ref": f"#/definitions/{kind}"}}

@@ -404,8 +404,20 @@ def _check_replay(events: list[dict[str, Any]], document: dict[str, Any], report
 
 
 def _check_attachments(document: dict[str, Any], found: dict[str, str], report: Report) -> None:
+    withheld = set(document.get("withheld") or [])
+    if withheld and not document.get("redacted"):
+        report.problems.append(
+            "data/records.json: lists withheld files, but says nothing was redacted"
+        )
+    elif withheld:
+        report.notes.append(
+            f"{len(withheld)} emails were withheld by redaction: records.json keeps the "
+            "SHA-256 of each, so the one who made the bag can still produce them"
+        )
     for attachment in document.get("attachments", []):
         if not isinstance(attachment, dict) or "sha256" not in attachment:
+            continue
+        if attachment.get("id") in withheld:
             continue
         where = "data/" + attachment_path(
             attachment["sha256"],

@@ -163,8 +163,9 @@ def make_engine(url: str) -> Engine:
     """Create an engine for a store URL; for SQLite, set the pragmas the store relies on.
 
     SQLite files get WAL with `synchronous=FULL` (a committed contact survives a power
-    cut), foreign keys, a busy timeout, and transactions that pysqlite does not start on
-    its own, so that writers can begin with `BEGIN IMMEDIATE` (see `write_engine`).
+    cut), foreign keys, `secure_delete`, a busy timeout, and transactions that pysqlite
+    does not start on its own, so that writers can begin with `BEGIN IMMEDIATE` (see
+    `write_engine`).
     The file is created with mode 0600 before SQLite opens it: SQLite gives its -wal
     and -shm files the same mode.
     """
@@ -195,6 +196,9 @@ def _configure_sqlite(engine: Engine) -> None:
         _use_wal(cursor)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # What is deleted or overwritten is zeroed, not left in free pages: a secret
+        # redacted from a text (recorder.write.redaction) must leave no copy behind.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

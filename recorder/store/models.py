@@ -236,6 +236,11 @@ class Contact(_Table, table=True):
     merged_from_id: int | None = Field(default=None, foreign_key="cases.id")
     """The case this contact was in before that case was merged into its case."""
     created_at: datetime = Field(sa_type=UTCDateTime)
+    secret_kinds: list[str] = Field(
+        default_factory=list, sa_type=sa.JSON, sa_column_kwargs={"server_default": "[]"}
+    )
+    """The kinds of secret its text and subject hold (recorder.domain.secrets), derived
+    from them and not audited; empty once they are redacted."""
 
 
 class Attachment(_Table, table=True):
@@ -410,9 +415,9 @@ def table_of(model: type[SQLModel]) -> sa.Table:
     return table
 
 
-KEY_COLUMNS = frozenset({"txid_key", "order_key", "message_key"})
-"""Columns that only index other columns (recorder.domain.duplicates' normalised forms): they
-are derived from audited fields, are not part of any record, and are not audited."""
+KEY_COLUMNS = frozenset({"txid_key", "order_key", "message_key", "secret_kinds"})
+"""Columns derived from audited fields (recorder.domain.duplicates' normalised forms, the
+kinds of secret a text holds): they are not part of any record and are not audited."""
 
 
 def record_fields(row: SQLModel) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, text
@@ -20,6 +20,9 @@ from recorder.store import db
 from recorder.store.attachments import AttachmentStore, StoredFile
 from recorder.store.locations import Locations, resolve
 from recorder.store.models import Attachment, Contact, DuplicateFlag
+
+if TYPE_CHECKING:
+    from recorder.domain.secrets import SecretFinding
 
 
 @dataclass
@@ -39,6 +42,8 @@ class Tx:
         flags: the duplicate flags this transaction raised, for the interface to show.
         repeats: stored contacts that a `log_contact` of this transaction matched
             exactly (same text, same time) and therefore did not store again.
+        secrets: the secrets the texts logged in this transaction hold, each with the
+            field it is in, for the interface to warn of (recorder.domain.secrets).
     """
 
     session: Session
@@ -48,6 +53,7 @@ class Tx:
     new_files: list[StoredFile] = field(default_factory=list)
     flags: list[DuplicateFlag] = field(default_factory=list)
     repeats: list[Contact] = field(default_factory=list)
+    secrets: list[tuple[str, SecretFinding]] = field(default_factory=list)
     journal: Path | None = None
 
     def add_file(self, source: Path) -> StoredFile:
@@ -76,12 +82,13 @@ class Tx:
         message is in or out while many share a commit."""
         last_hash = self.last_hash
         flags, repeats, files = len(self.flags), len(self.repeats), len(self.new_files)
+        secrets = len(self.secrets)
         try:
             with self.session.begin_nested():
                 yield
         except BaseException:
             self.last_hash = last_hash
-            del self.flags[flags:], self.repeats[repeats:]
+            del self.flags[flags:], self.repeats[repeats:], self.secrets[secrets:]
             added, self.new_files[files:] = self.new_files[files:], []
             for item in added:
                 used = self.session.exec(
@@ -238,6 +245,13 @@ class Store:
         """A reader for the read side's queries, on one snapshot of the store."""
         with self.engine.connect() as conn, conn.begin():
             yield AlchemyReader(conn)
+
+    def scrub(self) -> None:
+        """Copy the WAL into the store and empty it, so that pages as they were before
+        the last writes (a text before its redaction) are in no file any more."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         """Release the engine's connections."""

@@ -3,7 +3,7 @@ adds an event whose hash covers the one before (`recorder.domain.chain`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
@@ -109,10 +109,19 @@ def create(tx: Tx, row: SQLModel) -> None:
     append_event(tx, AuditAction.create, row, after=record_fields(row))
 
 
-def update(tx: Tx, row: SQLModel, changes: Mapping[str, Any], *, touch: bool = False) -> bool:
+def update(
+    tx: Tx,
+    row: SQLModel,
+    changes: Mapping[str, Any],
+    *,
+    touch: bool = False,
+    hidden: Collection[str] = (),
+) -> bool:
     """Apply `changes` to `row` and audit the fields that really changed.
 
     With `touch`, a row that changed also gets `updated_at` set to the transaction's time.
+    The event keeps what the fields named in `hidden` were as their digests alone: a
+    redaction records that they changed, never what they held.
     """
     before = record_fields(row)
     for key, value in changes.items():
@@ -131,7 +140,7 @@ def update(tx: Tx, row: SQLModel, changes: Mapping[str, Any], *, touch: bool = F
         tx,
         AuditAction.update,
         row,
-        before={k: before[k] for k in changed},
+        before={k: ref(before[k]) if k in hidden else before[k] for k in changed},
         after={k: after[k] for k in changed},
     )
     return True

@@ -3,7 +3,7 @@ attachments, due time and the case's follow-up), correcting and deleting one."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from recorder.domain.calendars import calendar_of
 from recorder.domain.duplicates import message_key
+from recorder.domain.secrets import SecretFinding, kinds_of, scan
 from recorder.domain.tickets import find_ticket
 from recorder.domain.transcripts import conversation_turns
 from recorder.domain.vocabulary import Channel, Direction, Source
@@ -113,6 +114,8 @@ def log_contact(
 
         for path in attach:
             check_source(path)
+    secrets = secrets_in(fields)
+    tx.secrets += secrets
     key = message_key(fields["text"])
     repeat = find_repeat(tx.session, fields, key)
     if repeat is not None:
@@ -131,6 +134,7 @@ def log_contact(
         source_name=source_name,
         created_at=tx.now,
         message_key=key,
+        secret_kinds=kinds_of([f for _, f in secrets]),
         **fields,
     )
     for key, value in due_time(platform, contact).items():
@@ -146,6 +150,13 @@ def log_contact(
     refresh_case(tx, case, facts=True)
     keep_findings(tx, findings, case_id=case_id, contact_id=contact.id)
     return contact
+
+
+def secrets_in(fields: Mapping[str, Any]) -> list[tuple[str, SecretFinding]]:
+    """The secrets a contact's subject and text hold, each with the field it is in."""
+    return [
+        (name, finding) for name in ("subject", "text") for finding in scan(fields.get(name) or "")
+    ]
 
 
 def who_spoke(platform: Platform, fields: dict[str, Any], auto_ack: bool | None) -> dict[str, Any]:
@@ -225,9 +236,15 @@ class ContactEdit(TypedDict, total=False):
 
 
 def edit_contact(
-    tx: Tx, contact_id: int, changes: ContactEdit, *, me: Sequence[str] = ()
+    tx: Tx,
+    contact_id: int,
+    changes: ContactEdit,
+    *,
+    me: Sequence[str] = (),
+    hide_before: bool = False,
 ) -> Contact:
-    """Correct a contact's fields; the audit chain keeps what they were.
+    """Correct a contact's fields; the audit chain keeps what they were (with
+    `hide_before`, only their digests: recorder.write.redaction).
 
     The user's word on `auto_ack` replaces recorder's guess; a new address or direction
     has its sender checked again; a new text or channel, or `me` (the user's names in
@@ -239,6 +256,9 @@ def edit_contact(
     fields = contact_fields(changes)
     if "text" in fields:
         contact.message_key = message_key(fields["text"])
+    if {"text", "subject"} & set(fields):
+        now = {"text": contact.text, "subject": contact.subject, **fields}
+        contact.secret_kinds = kinds_of([f for _, f in secrets_in(now)])
     if {"text", "channel"} & set(fields) or me:
         # Split again, knowing the user by the names given and those of the old turns.
         mine = [*me, *(t["name"] for t in contact.turns if t.get("speaker") == "me")]
@@ -255,7 +275,7 @@ def edit_contact(
             "subject": fields.get("subject", contact.subject),
         }
         fields["sender_findings"] = who_spoke(platform, now, contact.auto_ack)["sender_findings"]
-    if update(tx, contact, fields):
+    if update(tx, contact, fields, hidden=fields.keys() if hide_before else ()):
         if "text" in fields:
             index_identifiers(tx.session, contact.id, contact.text)
         set_due_time(tx, platform, contact)

@@ -23,6 +23,7 @@ from recorder.write.contacts import follow_up_time, log_contact
 from recorder.write.platforms import add_platform
 
 if TYPE_CHECKING:  # imported by the importers, not by `recorder log`
+    from recorder.domain.secrets import SecretFinding
     from recorder.write.emails import MailFacts
 
 
@@ -94,6 +95,8 @@ class Logged:
         flag_ids: the duplicate flags the entry raised, in the order raised.
         already_recorded: the same text at the same time was stored before, so nothing
             new was stored (attachments aside).
+        secrets: the secrets its subject and text hold, each with the field it is in
+            (recorder.domain.secrets): what the interface must warn of.
     """
 
     contact_id: int
@@ -101,6 +104,14 @@ class Logged:
     opened_case: bool
     flag_ids: tuple[int, ...]
     already_recorded: bool
+    secrets: tuple[tuple[str, SecretFinding], ...] = ()
+
+    def secrets_json(self) -> list[dict[str, object]]:
+        """The secrets as `--json` prints them: where and what, never the secret."""
+        return [
+            {"field": name, **finding.to_json(), "warning": finding.warning}
+            for name, finding in self.secrets
+        ]
 
 
 def log_entry(tx: Tx, entry: Entry) -> Logged:
@@ -109,6 +120,7 @@ def log_entry(tx: Tx, entry: Entry) -> Logged:
         raise InputError("a contact goes into one case: expected an existing case or a new one")
     raised_before = len(tx.flags)
     repeats_before = len(tx.repeats)
+    secrets_before = len(tx.secrets)
     if entry.new_platform is not None:
         add_platform(tx, name=entry.new_platform.name, timezone=entry.new_platform.timezone)
     case_id = entry.case_id
@@ -156,4 +168,5 @@ def log_entry(tx: Tx, entry: Entry) -> Logged:
         opened_case=entry.new_case is not None,
         flag_ids=tuple(f.id for f in tx.flags[raised_before:] if f.id is not None),
         already_recorded=len(tx.repeats) > repeats_before,
+        secrets=tuple(tx.secrets[secrets_before:]),
     )

@@ -79,6 +79,8 @@ def prepare(tx: Tx, revision: str | None) -> None:
         derive_keys(tx)
         derive_all(tx, {})
         index_all_identifiers(tx)
+    if revision < "0009":
+        scan_all_secrets(tx)
 
 
 def repair_presets(tx: Tx) -> None:
@@ -145,6 +147,20 @@ def index_all_identifiers(tx: Tx) -> None:
 
     for contact_id, text in tx.session.exec(select(Contact.id, Contact.text)).all():
         index_identifiers(tx.session, contact_id, text or "")
+
+
+def scan_all_secrets(tx: Tx) -> None:
+    """Note the kinds of secret every contact's subject and text hold (not audited:
+    derived from the audited text, as the duplicate keys are)."""
+    from recorder.domain.secrets import kinds_of, scan
+
+    rows = tx.session.exec(select(Contact.id, Contact.subject, Contact.text)).all()
+    for contact_id, subject, text in rows:
+        kinds = kinds_of([*scan(subject or ""), *scan(text or "")])
+        if kinds:
+            tx.session.execute(
+                sa.update(Contact).where(col(Contact.id) == contact_id).values(secret_kinds=kinds)
+            )
 
 
 def derive_keys(tx: Tx) -> None:

@@ -95,7 +95,9 @@ class ExportScreen(FormDialog):
                 yield Input(placeholder="until (any)", id="until", compact=True)
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
-                yield Checkbox("Redact emails, card and bank numbers", id="redact", compact=True)
+                yield Checkbox(
+                    "Redact secrets, emails, card and bank numbers", id="redact", compact=True
+                )
                 yield Checkbox("One zip file", id="zip", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Save to", classes="label")

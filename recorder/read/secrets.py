@@ -1,0 +1,64 @@
+"""Secrets already in the record: what `recorder scan` lists (recorder.domain.secrets)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from recorder.domain.secrets import SecretFinding, scan
+from recorder.store.readers import Reader
+from recorder.store.times import stored_time
+
+BATCH = 500
+"""Contacts read at a time: memory stays flat whatever the size of the record."""
+
+
+@dataclass(frozen=True)
+class StoredSecret:
+    """One secret in a stored contact's subject or text."""
+
+    contact_id: int
+    case_id: int
+    occurred_at: datetime
+    channel: str
+    field: str
+    finding: SecretFinding
+
+    def to_json(self) -> dict[str, object]:
+        """Where it is and what it means, never the secret itself."""
+        return {
+            "contact_id": self.contact_id,
+            "case_id": self.case_id,
+            "occurred_at": self.occurred_at.isoformat(),
+            "channel": self.channel,
+            "field": self.field,
+            **self.finding.to_json(),
+            "warning": self.finding.warning,
+        }
+
+
+def stored_secrets(reader: Reader, *, case_id: int | None = None) -> Iterator[StoredSecret]:
+    """Every secret in the stored contacts (of one case), scanned now, in the order
+    they were logged.
+
+    Every text is read, not only those the store noted when they were written: a text
+    logged before a kind of secret was known is found too.
+    """
+    where = "AND case_id = :case" if case_id is not None else ""
+    last = 0
+    while True:
+        rows = reader.rows(
+            "SELECT id, case_id, occurred_at, channel, subject, text FROM contacts"
+            f" WHERE id > :last {where} ORDER BY id LIMIT {BATCH}",
+            {"last": last, "case": case_id},
+        )
+        for contact_id, case, occurred, channel, subject, text in rows:
+            for name, value in (("subject", subject), ("text", text)):
+                for finding in scan(value or ""):
+                    yield StoredSecret(
+                        contact_id, case, stored_time(occurred), channel, name, finding
+                    )
+        if len(rows) < BATCH:
+            return
+        last = rows[-1][0]
