@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from recorder.domain.chain import canonical_json, ref
-from recorder.domain.secrets import NAMES, redact, scan
+from recorder.domain.secrets import NAMES, SecretKind, mask, scan
 from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
 from recorder.export.evidence import Evidence
 
@@ -69,19 +69,27 @@ class Redactor:
     def _count(self, what: str) -> None:
         self.counts[what] = self.counts.get(what, 0) + 1
 
-    def text(self, value: str) -> str:
-        """The string with its sensitive values masked."""
+    def text(self, value: str, secrets: Mapping[str, SecretKind] | None = None) -> str:
+        """The string with its sensitive values masked; `secrets` are pieces found in
+        the record it belongs to (a chat's turns quote its text piece by piece, and a
+        turn alone may lack the words that make its piece a secret)."""
         if not value:
             return value
-        found = scan(value)
-        if found:
-            for finding in found:
-                self._count(NAMES[finding.kind] + "s")
-            value = redact(value, found)
+        if secrets is None:
+            secrets = self._secrets(value)
+        for piece in sorted(secrets, key=len, reverse=True):
+            value = value.replace(piece, mask(secrets[piece]))
         value = _EMAIL.sub(self._email, value)
         value = _IBAN.sub(self._iban, value)
         value = _ACCOUNT.sub(self._account, value)
         return _CARD.sub(self._card, value)
+
+    def _secrets(self, *texts: str) -> dict[str, SecretKind]:
+        """The secrets in some texts, each piece once, counted."""
+        found = {text[f.start : f.end]: f.kind for text in texts if text for f in scan(text)}
+        for kind in found.values():
+            self._count(NAMES[kind] + "s")
+        return found
 
     def _email(self, match: re.Match[str]) -> str:
         domain = match.group(2).lower()
@@ -106,12 +114,24 @@ class Redactor:
         return _keep_last(match.group(0))
 
     def value(self, value: Any) -> Any:
-        """Any JSON value with every string in it masked."""
-        return _walk(value, self.text)
+        """Any JSON value (a record) with every string in it masked, each secret found
+        in any of its strings masked in all of them."""
+        secrets = self._secrets(*_strings(value))
+        return _walk(value, lambda text: self.text(text, secrets))
 
     def summary(self) -> list[str]:
         """What was masked, e.g. ["3 email addresses", "1 card numbers"]."""
         return [f"{n} {what}" for what, n in sorted(self.counts.items())]
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    return []
 
 
 def _walk(value: Any, fix: Callable[[str], str]) -> Any:

@@ -37,7 +37,7 @@ from recorder.ingest.threads import (
 from recorder.store.models import Contact
 from recorder.store.session import Store, Tx
 from recorder.write.emails import MailFacts, known_email
-from recorder.write.entries import Entry, NewCase, log_entry
+from recorder.write.entries import Entry, Logged, NewCase, log_entry
 from recorder.write.settings import get_setting
 
 BATCH = 250
@@ -237,6 +237,7 @@ def _log(context: _Context, origin: str, email: Email, delivered: datetime | Non
         warnings.append(
             f"it may repeat an earlier contact: see `recorder dups` (flag #{logged.flag_ids[0]})"
         )
+    warnings += secret_warnings(logged)
     return Outcome(
         origin,
         "imported",
@@ -247,6 +248,15 @@ def _log(context: _Context, origin: str, email: Email, delivered: datetime | Non
         subject=email.subject,
         warnings=tuple(warnings),
     )
+
+
+def secret_warnings(logged: Logged) -> list[str]:
+    """One line per kind of secret a logged message holds, with what to do."""
+    said = dict.fromkeys(finding.description for _, finding in logged.secrets)
+    return [
+        f"it holds {description}; 'recorder redact {logged.contact_id}' masks it in the record"
+        for description in said
+    ]
 
 
 def _platform(context: _Context, email: Email) -> PlatformDomains:
@@ -343,4 +353,5 @@ def import_chat(store: Store, path: Path, text: str, options: Options, *, at: da
         contact_id=None if options.dry_run else logged.contact_id,
         case_id=None if options.dry_run and logged.opened_case else logged.case_id,
         opened_case=logged.opened_case,
+        warnings=tuple(secret_warnings(logged)),
     )
