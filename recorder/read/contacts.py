@@ -75,6 +75,18 @@ class ContactView:
     turns: list[dict[str, Any]] = field(default_factory=list)
     """A conversation's turns (recorder.domain.transcripts.Turn.to_json); empty for a
     single message."""
+    secret_kinds: list[str] = field(default_factory=list)
+    """The kinds of secret its subject and text hold (recorder.domain.secrets)."""
+
+    def secret_warning(self) -> str:
+        """One line: which secrets it holds, and what to do."""
+        from recorder.domain.secrets import NAMES, SecretKind
+
+        names = [NAMES[SecretKind(kind)] for kind in self.secret_kinds]
+        return (
+            f"It holds {' and '.join(names) if len(names) < 3 else ', '.join(names)}, which "
+            "support never needs: change or move what it protects now, and redact it here"
+        )
 
     @property
     def due(self) -> datetime | None:
@@ -126,6 +138,7 @@ class ContactView:
             "auto_ack_reason": self.auto_ack_reason,
             "sender_findings": self.sender_findings,
             "sender_trusted": self.sender_trusted,
+            "secret_kinds": self.secret_kinds,
         }
 
     def times(self) -> ContactTimes:
@@ -139,7 +152,7 @@ _CONTACT_COLUMNS = (
     " contacts.subject, contacts.text, contacts.auto_ack, contacts.source, contacts.source_name,"
     " contacts.expected_by, contacts.follow_up_at, contacts.merged_from_id,"
     " contacts.auto_ack_reason, contacts.sender_findings, contacts.sender_trusted,"
-    " contacts.due_basis, contacts.due_window, contacts.turns"
+    " contacts.due_basis, contacts.due_window, contacts.turns, contacts.secret_kinds"
 )
 
 
@@ -188,6 +201,7 @@ def contact_views(
             due_basis=r[19],
             due_window=r[20],
             turns=stored_json(r[21]) or [],
+            secret_kinds=stored_json(r[22]) or [],
         )
         for r in reader.rows(
             f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE {where}"

@@ -238,6 +238,14 @@ EXPORT_CASE = act(
     "Case: export as evidence",
     show=False,
 )
+REDACT_CONTACT = act(
+    "redact_contact",
+    "R",
+    "Redact",
+    "Mask the secrets the selected contact holds, in the record itself",
+    "Case: redact secrets",
+    show=False,
+)
 CASE_ACTIONS = (
     BACK,
     ADD_CONTACT,
@@ -252,6 +260,7 @@ CASE_ACTIONS = (
     MERGE,
     UNMERGE,
     TRUST_SENDER,
+    REDACT_CONTACT,
     EXPORT_CASE,
 )
 
@@ -267,6 +276,15 @@ EARLIER_CASE = act(
     "Form: open the earlier case",
     priority=True,
 )
-FORM_ACTIONS = (SAVE, CANCEL, EARLIER_CASE)
+REDACT_DRAFT = act(
+    "redact_draft",
+    "ctrl+r",
+    "Redact",
+    "Mask the secrets the warnings name, before saving",
+    "Form: redact secrets",
+    priority=True,
+    show=False,
+)
+FORM_ACTIONS = (SAVE, CANCEL, EARLIER_CASE, REDACT_DRAFT)
 
 CLOSE = act("close", "escape", "Close", "Close", "Close", priority=True)

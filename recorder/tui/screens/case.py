@@ -195,6 +195,7 @@ class CaseScreen(RecorderScreen[None]):
                 "due": answer_cell(contact, now, zone),
                 "agent": escape(contact.agent or ""),
                 "text": ("[b $warning]⚠[/] " if contact.distrusted else "")
+                + ("[b $error]secret[/] " if contact.secret_kinds else "")
                 + (f"[dim](from #{contact.merged_from})[/] " if contact.merged_from else "")
                 + (f"[dim]{len(contact.turns)} turns:[/] " if contact.turns else "")
                 + escape(first_line(contact.subject or contact.text or "(no text)", 200)),
@@ -239,11 +240,15 @@ class CaseScreen(RecorderScreen[None]):
         )
 
     @work(thread=True, group="write")
-    def _write(self, change: Callable[[Tx], object], done: str) -> None:
-        """Make a change in a worker, say how it went, and read the case again."""
+    def _write(self, change: Callable[[Tx], object], done: str, *, scrub: bool = False) -> None:
+        """Make a change in a worker, say how it went, and read the case again; with
+        `scrub`, leave no copy of what it replaced in the store's files (Store.scrub)."""
         try:
-            with self.context.access.store().write() as tx:
+            store = self.context.access.store()
+            with store.write() as tx:
                 change(tx)
+            if scrub:
+                store.scrub()
         except RecorderError as exc:
             self.post_message(self.Written(done, str(exc)))
             return
@@ -264,13 +269,15 @@ class CaseScreen(RecorderScreen[None]):
         if self.detail is not None:
             self.app.push_screen(EditCaseScreen(self.detail))
 
-    def _write_if_confirmed(self, question: str, change: Callable[[Tx], object], done: str) -> None:
+    def _write_if_confirmed(
+        self, question: str, change: Callable[[Tx], object], done: str, *, scrub: bool = False
+    ) -> None:
         """Ask `question`; on yes, make the change (see `_write`)."""
         from recorder.tui.dialogs.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._write(change, done)
+                self._write(change, done, scrub=scrub)
 
         self.app.push_screen(ConfirmScreen(question), answered)
 
@@ -302,6 +309,26 @@ class CaseScreen(RecorderScreen[None]):
             f"It is {contact.sender_warning()}.",
             lambda tx: edit_contact(tx, contact.id, {"sender_trusted": True}),
             f"Contact #{contact.id} now answers as the platform's",
+        )
+
+    def action_redact_contact(self) -> None:
+        """Mask the secrets the selected contact holds, in the record, once confirmed."""
+        from recorder.write.redaction import redact_contact
+
+        contact = self._selected()
+        if contact is None or not contact.secret_kinds:
+            self.notify("The selected contact holds no secret to redact", timeout=3)
+            return
+
+        def change(tx: Tx) -> object:
+            return redact_contact(tx, contact.id)
+
+        self._write_if_confirmed(
+            f"Redact contact #{contact.id}?\n{contact.secret_warning()}.\n"
+            "Each secret becomes a mask; the audit log keeps only a digest of the text.",
+            change,
+            f"Contact #{contact.id} redacted",
+            scrub=True,
         )
 
     def action_export_case(self) -> None:

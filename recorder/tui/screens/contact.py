@@ -34,6 +34,8 @@ def describe(contact: ContactView, zone: tzinfo) -> str:
         lines.append(f"An automatic acknowledgement{why}: it answers nothing.")
     if contact.distrusted:
         lines.append(f"[b $warning]⚠[/] The sender is {escape(contact.sender_warning())}.")
+    if contact.secret_kinds:
+        lines.append(f"[b $error]⚠[/] {escape(contact.secret_warning())} (R in the case).")
     if contact.source == "imported":
         origin = f" from {escape(contact.source_name)}" if contact.source_name else ""
         kept = (

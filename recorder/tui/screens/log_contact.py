@@ -14,13 +14,14 @@ from textual.widgets import Footer, Header, Input, Select, Static, TextArea
 from recorder.domain.dates import parse_when, zone
 from recorder.domain.duplicates import Finding
 from recorder.domain.errors import RecorderError
-from recorder.domain.transcripts import CONVERSATION_CHANNELS, conversation_turns
+from recorder.domain.transcripts import CONVERSATION_CHANNELS
 from recorder.domain.vocabulary import IDENTIFIERS, OPEN_STATUSES, Channel, Direction
 from recorder.read.cases import list_cases
 from recorder.read.platforms import list_platforms
 from recorder.store.attachments import check_source
 from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
+from recorder.tui.drafts import DraftNotes, draft_notes, redact_draft
 from recorder.tui.messages import OpenCase
 from recorder.tui.widgets.contact_fields import AUTO_ACK, NEW, ContactFields
 from recorder.tui.workers import WorkerResult
@@ -55,15 +56,9 @@ class LogContactScreen(RecorderScreen[int | None]):
 
     @dataclass
     class Checked(WorkerResult):
-        """What the form would be flagged for if saved now."""
+        """What the form would be warned of if saved now."""
 
-        findings: list[Finding]
-        sender: str | None = None
-        """Why the sender of the inbound message cannot be trusted, if it cannot."""
-        automatic: str | None = None
-        """Why the inbound message reads as an automatic acknowledgement, if it does."""
-        conversation: str | None = None
-        """How a chat's text reads: as a conversation of turns, or kept whole."""
+        notes: DraftNotes
 
     @dataclass
     class Saved(WorkerResult):
@@ -235,49 +230,26 @@ class LogContactScreen(RecorderScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="check")
     def _check(self, about: dict[str, Any], fields: dict[str, Any]) -> None:
-        from recorder.domain.acknowledgements import automatic_reason
-        from recorder.write.checks import draft_findings, draft_sender_warning
-
-        sender = automatic = None
-        try:
-            with self.context.access.store().read() as session:
-                found = draft_findings(session, fields=fields, **about)
-                sender = draft_sender_warning(
-                    session, platform=about["platform"], case_id=about["case_id"], fields=fields
-                )
-        except RecorderError:
-            found = []
-        if fields["direction"] is Direction.inbound and fields["auto_ack"] is None:
-            automatic = automatic_reason(
-                text=fields["text"], subject=fields["subject"], address=fields["address"]
-            )
-        conversation = None
-        if fields["channel"] in CONVERSATION_CHANNELS and fields["text"].strip():
-            from recorder.domain.transcripts import summary
-
-            turns = conversation_turns(fields["channel"], fields["text"], fields["me"])
-            conversation = (
-                f"Reads as {summary(turns)}."
-                if turns
-                else "Not a transcript of turns: kept whole, as written by "
-                + ("you." if fields["direction"] is Direction.outbound else "support.")
-            )
-        self.post_message(self.Checked(found, sender, automatic, conversation))
+        self.post_message(self.Checked(draft_notes(self.context.access.store(), about, fields)))
 
     @on(Checked)
     def _show_findings(self, message: Checked) -> None:
         if message.stale:
             return
-        found = self.findings = message.findings
+        notes = message.notes
+        found = self.findings = notes.findings
         warnings = self.query_one("#warnings", Static)
-        lines = [] if message.sender is None else ["⚠ The sender is " + escape(message.sender)]
-        if message.conversation is not None:
-            lines.append("ⓘ " + escape(message.conversation))
-        if message.automatic is not None:
+        lines = [] if notes.sender is None else ["⚠ The sender is " + escape(notes.sender)]
+        if notes.conversation is not None:
+            lines.append("ⓘ " + escape(notes.conversation))
+        if notes.automatic is not None:
             lines.append(
                 "ⓘ Taken for an automatic acknowledgement, which answers nothing: "
-                f"{escape(message.automatic)}. If it is an answer, say so in Their reply."
+                f"{escape(notes.automatic)}. If it is an answer, say so in Their reply."
             )
+        lines += ["[b $error]⚠[/] " + escape(line) for line in notes.secrets]
+        if notes.secrets:
+            lines.append("[dim]ctrl+r masks them before saving[/]")
         lines += ["⚠ " + escape(f.message(self.context.zone)) for f in found]
         if found:
             lines.append(
@@ -293,6 +265,18 @@ class LogContactScreen(RecorderScreen[int | None]):
             self.post_message(OpenCase(self.findings[0].earlier_case_id))
         else:
             self.notify("No duplicate warnings: nothing earlier to open", timeout=3)
+
+    def action_redact_draft(self) -> None:
+        """Mask the secrets in the subject and text, before anything is saved."""
+        text = self.query_one("#text", TextArea)
+        subject = self.query_one("#subject", Input)
+        masked = redact_draft(subject.value, text.text)
+        if masked is None:
+            self.notify("No secrets to redact in the subject or text", timeout=3)
+            return
+        subject.value, new_text, said = masked
+        text.load_text(new_text)
+        self.notify(said, timeout=4)
 
     @on(Input.Submitted, "#attach")
     def _add_attachment(self) -> None:

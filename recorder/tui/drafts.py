@@ -1,0 +1,82 @@
+"""What the log form says about a draft while the user types, before anything is saved:
+possible duplicates, the sender, an automatic acknowledgement, how a chat reads, and
+the secrets it holds (recorder.tui.screens.log_contact runs it in a worker)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from recorder.domain.duplicates import Finding
+from recorder.domain.errors import RecorderError
+from recorder.domain.secrets import NAMES, SecretKind, kinds_of, redact, scan
+from recorder.domain.transcripts import CONVERSATION_CHANNELS, conversation_turns
+from recorder.domain.vocabulary import Direction
+from recorder.store.session import Store
+
+
+@dataclass
+class DraftNotes:
+    """What the form would be warned of if saved now."""
+
+    findings: list[Finding]
+    sender: str | None = None
+    """Why the sender of the inbound message cannot be trusted, if it cannot."""
+    automatic: str | None = None
+    """Why the inbound message reads as an automatic acknowledgement, if it does."""
+    conversation: str | None = None
+    """How a chat's text reads: as a conversation of turns, or kept whole."""
+    secrets: list[str] = field(default_factory=list)
+    """What each secret in the subject and text means, once per kind and field."""
+
+
+def draft_notes(store: Store, about: dict[str, Any], fields: dict[str, Any]) -> DraftNotes:
+    """The notes on a draft: `about` its case (write.checks.draft_findings), `fields`
+    the contact as typed."""
+    from recorder.domain.acknowledgements import automatic_reason
+    from recorder.write.checks import draft_findings, draft_sender_warning
+
+    notes = DraftNotes([])
+    try:
+        with store.read() as session:
+            notes.findings = draft_findings(session, fields=fields, **about)
+            notes.sender = draft_sender_warning(
+                session, platform=about["platform"], case_id=about["case_id"], fields=fields
+            )
+    except RecorderError:
+        notes.findings = []
+    if fields["direction"] is Direction.inbound and fields["auto_ack"] is None:
+        notes.automatic = automatic_reason(
+            text=fields["text"], subject=fields["subject"], address=fields["address"]
+        )
+    if fields["channel"] in CONVERSATION_CHANNELS and fields["text"].strip():
+        from recorder.domain.transcripts import summary
+
+        turns = conversation_turns(fields["channel"], fields["text"], fields["me"])
+        notes.conversation = (
+            f"Reads as {summary(turns)}."
+            if turns
+            else "Not a transcript of turns: kept whole, as written by "
+            + ("you." if fields["direction"] is Direction.outbound else "support.")
+        )
+    notes.secrets = sorted(
+        {
+            f"The {name} holds {finding.description}."
+            for name in ("subject", "text")
+            for finding in scan(fields[name] or "")
+        }
+    )
+    return notes
+
+
+def redact_draft(subject: str, text: str) -> tuple[str, str, str] | None:
+    """The subject and text with their secrets masked, and what was masked in words;
+    None when they hold none."""
+    in_subject, in_text = scan(subject), scan(text)
+    if not in_subject and not in_text:
+        return None
+    kinds = kinds_of([*in_subject, *in_text])
+    said = f"Masked {len(in_subject) + len(in_text)} secret(s): " + ", ".join(
+        NAMES[SecretKind(kind)] for kind in kinds
+    )
+    return redact(subject, in_subject), redact(text, in_text), said
