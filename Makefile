@@ -25,6 +25,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_dups.py
 	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_secrets.py
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "recorder needs Python 3.11 or newer")'
