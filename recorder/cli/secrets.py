@@ -100,7 +100,6 @@ def redact(
                     {
                         "contact_id": d.contact_id,
                         "removed": d.counts(),
-                        "history_events": d.events,
                         "files_kept": d.files,
                     }
                     for d in done
@@ -115,7 +114,7 @@ def redact(
         removed = ", ".join(f"{n} {NAMES[SecretKind(k)]}" for k, n in sorted(d.counts().items()))
         click.echo(
             f"contact #{d.contact_id}: removed {removed}; "
-            f"{d.events} audit event(s) now keep only its digest"
+            "its history keeps only digests of what was there"
         )
         if d.files:
             warn(

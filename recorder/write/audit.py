@@ -3,6 +3,7 @@ adds an event whose hash covers the one before (`recorder.domain.chain`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -10,11 +11,13 @@ from sqlmodel import Session, SQLModel, col, select
 
 from recorder.domain.chain import (
     GENESIS_HASH,
+    REF,
     SCHEME,
     ChainReport,
     canonical_json,
     event_body,
     event_hash,
+    is_ref,
     ref,
     verify_chain,
 )
@@ -152,3 +155,65 @@ def delete(tx: Tx, row: SQLModel) -> None:
     append_event(tx, AuditAction.delete, row, before=before)
     tx.session.delete(row)
     tx.session.flush()
+
+
+def forget(
+    tx: Tx,
+    entity: str,
+    entity_id: int,
+    keys: Collection[str],
+    pieces: Collection[str],
+    *,
+    also: Collection[Any] = (),
+) -> int:
+    """Leave no copy of the `pieces` (secrets taken out of a row) in the row's history:
+    each field named in `keys` of its events that holds one, or equals a value of
+    `also`, stands as its digest from now on (scheme 2 commits to the digest, so the
+    chain still verifies), and a saved long text that holds one is dropped. Returns
+    how many events changed."""
+    session = tx.session
+    session.flush()
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+        .order_by(col(AuditEvent.id))
+    ).all()
+    changed = 0
+    saved: set[str] = set()
+    for event in events:
+        change = json.loads(event.change)
+        touched = False
+        for side in ("before", "after"):
+            fields = change.get(side) or {}
+            for key in keys:
+                value = fields.get(key)
+                if isinstance(value, dict) and is_ref(value):
+                    saved.add(value[REF])  # a long text, perhaps saved whole
+                elif _holds(value, pieces) or (value and value in also):
+                    fields[key] = ref(value)
+                    touched = True
+        if touched:
+            event.change = canonical_json(change)
+            session.add(event)
+            changed += 1
+    if saved:
+        for text in session.exec(
+            select(StoredText).where(col(StoredText.sha256).in_(sorted(saved)))
+        ).all():
+            if _holds(json.loads(text.body), pieces):
+                session.delete(text)
+    session.flush()
+    return changed
+
+
+def _holds(value: Any, pieces: Collection[str]) -> bool:
+    """Whether a field's value (a text, or a structure as JSON) holds one of the pieces."""
+    if isinstance(value, str):
+        return any(piece in value for piece in pieces)
+    if value is None or is_ref(value):
+        return False
+    as_json = json.dumps(value, ensure_ascii=False)
+    return any(
+        piece in as_json or json.dumps(piece, ensure_ascii=False)[1:-1] in as_json
+        for piece in pieces
+    )

@@ -22,7 +22,7 @@ from recorder.store.lookups import get_case, get_contact
 from recorder.store.models import Attachment, Contact, MessageIdentifier, Platform
 from recorder.store.session import Tx
 from recorder.write.attachments import attach_stored
-from recorder.write.audit import create, delete, update
+from recorder.write.audit import create, delete, forget, update
 from recorder.write.checks import (
     contact_findings,
     find_repeat,
@@ -152,6 +152,10 @@ def log_contact(
     return contact
 
 
+HISTORY_FIELDS = ("subject", "text", "turns")
+"""The fields of a contact's audit events that hold its words."""
+
+
 def secrets_in(fields: Mapping[str, Any]) -> list[tuple[str, SecretFinding]]:
     """The secrets a contact's subject and text hold, each with the field it is in."""
     return [
@@ -256,8 +260,11 @@ def edit_contact(
     fields = contact_fields(changes)
     if "text" in fields:
         contact.message_key = message_key(fields["text"])
+    held = {"text": contact.text, "subject": contact.subject}
+    pieces, turns_before = set(), contact.turns
     if {"text", "subject"} & set(fields):
-        now = {"text": contact.text, "subject": contact.subject, **fields}
+        pieces = {(held[name] or "")[f.start : f.end] for name, f in secrets_in(held)}
+        now = {**held, **fields}
         contact.secret_kinds = kinds_of([f for _, f in secrets_in(now)])
     if {"text", "channel"} & set(fields) or me:
         # Split again, knowing the user by the names given and those of the old turns.
@@ -276,6 +283,11 @@ def edit_contact(
         }
         fields["sender_findings"] = who_spoke(platform, now, contact.auto_ack)["sender_findings"]
     if update(tx, contact, fields, hidden=fields.keys() if hide_before else ()):
+        gone = {p for p in pieces if p not in contact.text and p not in (contact.subject or "")}
+        if gone:
+            # A secret edited out leaves no copy in the history: the events keep only the
+            # digests of the fields that held it (recorder.write.redaction).
+            forget(tx, "contacts", contact_id, HISTORY_FIELDS, gone, also=[turns_before])
         if "text" in fields:
             index_identifiers(tx.session, contact.id, contact.text)
         set_due_time(tx, platform, contact)

@@ -158,7 +158,7 @@ def test_redacting_a_whole_case_and_a_contact_without_secrets(db: Path) -> None:
     assert f"contact #{contact}: removed" in said
 
 
-def test_editing_a_secret_out_clears_the_mark(db: Path) -> None:
+def test_editing_a_secret_out_clears_the_mark_and_the_history(db: Path) -> None:
     contact, _, _ = _log(db, "my 2FA code is 123456")
     ok(db, "contact", "edit", str(contact), "--text", "I gave them a code")
     connection = sqlite3.connect(db)
@@ -169,6 +169,14 @@ def test_editing_a_secret_out_clears_the_mark(db: Path) -> None:
     finally:
         connection.close()
     assert json.loads(kinds) == []
+    # The secret edited out leaves no copy in the history: its events keep digests.
+    connection = sqlite3.connect(db)
+    try:
+        history = str(connection.execute("SELECT change FROM audit_events").fetchall())
+    finally:
+        connection.close()
+    assert "123456" not in history
+    assert ok(db, "db", "verify").startswith("OK")
 
 
 def test_a_redacted_export_carries_no_secret_and_says_what_it_masked(
