@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from recorder.domain.patterns import LazyPattern
 from recorder.domain.seed_phrases import seed_phrases
 
 
@@ -98,7 +99,7 @@ def mask(kind: SecretKind) -> str:
     return f"[{NAMES[kind]} removed]"
 
 
-_MASK = re.compile(r"\[(?:" + "|".join(re.escape(n) for n in NAMES.values()) + r") removed\]")
+_MASK = LazyPattern(r"\[(?:" + "|".join(re.escape(n) for n in NAMES.values()) + r") removed\]")
 
 
 def scan(text: str) -> list[SecretFinding]:
@@ -144,18 +145,18 @@ def kinds_of(findings: Sequence[SecretFinding]) -> list[str]:
 
 # Private keys ----------------------------------------------------------------------
 
-_PEM = re.compile(
+_PEM = LazyPattern(
     r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----.*?"
     r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)",
     re.S,
 )
-_BASE58 = re.compile(r"(?<![A-Za-z0-9])[1-9A-HJ-NP-Za-km-z]{50,115}(?![A-Za-z0-9])")
-_HEX64 = re.compile(r"(?<![0-9A-Za-z/=])(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])")
-_KEY_WORDS = re.compile(
+_BASE58 = LazyPattern(r"(?<![A-Za-z0-9])[1-9A-HJ-NP-Za-km-z]{50,115}(?![A-Za-z0-9])")
+_HEX64 = LazyPattern(r"(?<![0-9A-Za-z/=])(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])")
+_KEY_WORDS = LazyPattern(
     r"(?i)priv(?:ate)?[\s_-]*key|privkey|secret[\s_-]*key|wallet\s+key|key\s*(?:is|:|=)|"
     r"私钥|私鑰|密钥"
 )
-_NOT_KEY_WORDS = re.compile(
+_NOT_KEY_WORDS = LazyPattern(
     r"(?i)tx\s*id|txn|tx\s*hash|\bhash|transaction|\btx\b|block|explorer|etherscan|https?://|"
     r"交易|哈希|区块"
 )
@@ -213,11 +214,11 @@ def _date_like(digits: str) -> bool:
 # API secrets, one-time codes, passwords ---------------------------------------------
 
 _TOKEN = r"[A-Za-z0-9+/=_\-]{16,128}"
-_SECRET_NAMED = re.compile(
+_SECRET_NAMED = LazyPattern(
     r"(?i)(?:api[\s_-]*secret|secret[\s_-]*key|client[\s_-]*secret|api[\s_-]*private[\s_-]*key|"
     r"\bsecret|API\s*密钥|密钥|秘钥)\s*(?:is|was|=|:|：|是|为)?\s*[\"'“`]?(" + _TOKEN + ")"
 )
-_API_KEY_NAMED = re.compile(
+_API_KEY_NAMED = LazyPattern(
     r"(?i)(?:api[\s_-]*key|access[\s_-]*key|API\s*Key|公钥)\s*(?:id)?\s*(?:is|was|=|:|：|是|为)?"
     r"\s*[\"'“`]?(" + _TOKEN + ")"
 )
@@ -240,18 +241,18 @@ def _api_secrets(text: str) -> Iterator[SecretFinding]:
                 yield SecretFinding(match.start(1), match.end(1), SecretKind.api_secret)
 
 
-_CODE = re.compile(
+_CODE = LazyPattern(
     r"(?<![A-Za-z0-9_#/-])(?<!\d[.,])(\d{3}[ -]?\d{3}|\d{6,8})"
     r"(?![A-Za-z0-9_/-]|[.,]\d|\s?(?:%|USD|BTC|ETH|元))"
 )
-_CODE_WORDS = re.compile(
+_CODE_WORDS = LazyPattern(
     r"(?i)2\s*fa|two[\s-]*factor|authenticator|verification\s+code|security\s+code|"
     r"one[\s-]*time\s+(?:code|password|pin)|\botp\b|sms\s+code|auth(?:entication)?\s+code|"
     r"login\s+code|confirmation\s+code|code\s+from|code\s+you\s+(?:just\s+)?(?:got|received)|"
     r"\bsms\b|text\s+message|短信|验证码|驗證碼|动态码|動態碼|谷歌验证|"
     r"两步验证|二次验证|双重验证|校验码|安全码"
 )
-_NOT_CODE_WORDS = re.compile(
+_NOT_CODE_WORDS = LazyPattern(
     r"(?i)order|ticket|case|request|reference|ref\b|invoice|account|phone|tel|uid|user\s*id|"
     r"amount|block|订单|工单|单号|账号|手机|金额"
 )
@@ -287,7 +288,7 @@ _OPEN = "\"'`\u201c\u2018"
 _CLOSE = "\"'`\u201d\u2019"
 _CJK_STOPS = "\uff0c\u3002\uff1b\u3001\uff01\uff1f\uff1a"
 """Full-width comma, full stop, semicolon, enumeration comma, !, ? and colon."""
-_PASSWORD = re.compile(
+_PASSWORD = LazyPattern(
     r"(?i)(?:pass\s?word|passwd|pwd|passcode|pass\s+phrase|登录密码|登入密碼|密码|密碼)"
     r"(?:\s+(?:is|was|would\s+be|now\s+is)\s*:?|\s*(?:=|:|：|是|为|為))\s*"
     rf"(?:[{_OPEN}]([^{_CLOSE}\n]{{4,64}})[{_CLOSE}]|([^\s{_CJK_STOPS}\u4e00-\u9fff]{{4,64}}))"
@@ -303,8 +304,8 @@ _PROSE = frozenset((
 # fmt: on
 
 
-_PASSWORD_MENTION = re.compile(r"(?i)pass\s?word|passwd|passcode|密码|密碼")
-_QUOTED_AFTER = re.compile(rf"[{_OPEN}]([^\s{_CLOSE}]{{4,64}})[{_CLOSE}]")
+_PASSWORD_MENTION = LazyPattern(r"(?i)pass\s?word|passwd|passcode|密码|密碼")
+_QUOTED_AFTER = LazyPattern(rf"[{_OPEN}]([^\s{_CLOSE}]{{4,64}})[{_CLOSE}]")
 QUOTE_REACH = 50
 """Characters after a mention of a password within which a quoted token is taken for it
 ("they asked for my password and I said it was 'Pa55word!'")."""

@@ -9,10 +9,14 @@ ordinary Chinese prose is made of the characters of the lists.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Iterator, Sequence
 from functools import cache
 from hashlib import sha256
+from pathlib import Path
+
+from recorder.domain.patterns import LazyPattern
 
 Span = tuple[int, int, str]
 """Where a phrase starts and ends in the text, and a note ("" when nothing is odd)."""
@@ -20,22 +24,27 @@ Span = tuple[int, int, str]
 PHRASE_LENGTHS = (24, 21, 18, 15, 12)
 """The lengths a BIP-39 phrase has, longest first."""
 
-_SEED_WORDS = re.compile(
+_SEED_WORDS = LazyPattern(
     r"(?i)(?:seed(?:\s+|-)?(?:phrase|words?)|recovery\s+(?:phrase|words?|seed)|mnemonic|"
     r"secret\s+(?:recovery\s+)?phrase|backup\s+phrase|助记词|助記詞|恢复短语|恢復短語|私钥|私鑰)"
     r"(?! removed\])"  # the mask an earlier redaction left ("[seed phrase removed]")
 )
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
-_BETWEEN_WORDS = re.compile(r"[\s\d.,;:)(\-]*")
+_LATIN_WORD = LazyPattern(r"[A-Za-z]+")
+_BETWEEN_WORDS = LazyPattern(r"[\s\d.,;:)(\-]*")
 KEYWORD_REACH = 40
 """Characters around a run within which a keyword makes it a seed phrase."""
 
 
 @cache
 def _wordlist(language: str) -> dict[str, int]:
-    from mnemonic import Mnemonic
-
-    return {word: index for index, word in enumerate(Mnemonic(language).wordlist)}
+    """A BIP-39 list as the `mnemonic` package ships it, read from its file: importing
+    the package itself costs a `recorder log` about 14 ms."""
+    spec = importlib.util.find_spec("mnemonic")
+    assert spec is not None and spec.origin is not None, "the mnemonic package is a dependency"
+    path = Path(spec.origin).parent / "wordlist" / f"{language}.txt"
+    words = path.read_text("utf-8").split()
+    assert len(words) == 2048, path
+    return {word: index for index, word in enumerate(words)}
 
 
 def checksum_ok(indices: Sequence[int]) -> bool:
@@ -92,14 +101,14 @@ def seed_phrases(text: str) -> Iterator[Span]:
                     run = []
                 run.append((match.start(), match.end(), words[match.group().lower()]))
             yield from _phrases_in(run, text)
-    if _HAN_APART.search(text) or _AFTER_KEYWORD.search(text):
+    if not text.isascii() and (_HAN_APART.search(text) or _AFTER_KEYWORD.search(text)):
         for language in ("chinese_simplified", "chinese_traditional"):
             yield from _chinese_phrases(text, _wordlist(language))
 
 
-_HAN_APART = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、]+){11,}[\u4e00-\u9fff]")
+_HAN_APART = LazyPattern(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、]+){11,}[\u4e00-\u9fff]")
 """Twelve or more Chinese characters each standing apart: "香 肠 知 壁 ..."."""
-_AFTER_KEYWORD = re.compile(
+_AFTER_KEYWORD = LazyPattern(
     r"(?:助记词|助記詞|恢复短语|恢復短語|私钥|私鑰)(?:是|为|為|如下)?[\s:：]*([\u4e00-\u9fff]{12,24})"
 )
 """Characters written together right after a keyword: 助记词：香肠知壁..."""
