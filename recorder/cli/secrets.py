@@ -25,16 +25,22 @@ KINDS = click.Choice([kind.value for kind in SecretKind])
 
 @cli.command()
 @click.option("--case", "case_id", type=RecordId("case"), help="Only this case's contacts.")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Read every text again, not only those noted as holding one.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.pass_context
-def scan(ctx: click.Context, case_id: int | None, as_json: bool) -> None:
+def scan(ctx: click.Context, case_id: int | None, every: bool, as_json: bool) -> None:
     """List the seed phrases, private keys, API secrets, 2FA codes and passwords that
     stored contacts hold, with what each means and what to do. The secrets themselves
     are never printed; 'recorder redact CONTACT' masks them in the record."""
     from recorder.read.secrets import stored_secrets
 
     with reader_for(ctx) as reader:
-        found = list(stored_secrets(reader, case_id=case_id))
+        found = list(stored_secrets(reader, case_id=case_id, every=every))
     if as_json:
         print_json({"secrets": [s.to_json() for s in found]})
         return

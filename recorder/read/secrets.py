@@ -38,14 +38,17 @@ class StoredSecret:
         }
 
 
-def stored_secrets(reader: Reader, *, case_id: int | None = None) -> Iterator[StoredSecret]:
-    """Every secret in the stored contacts (of one case), scanned now, in the order
-    they were logged.
+def stored_secrets(
+    reader: Reader, *, case_id: int | None = None, every: bool = False
+) -> Iterator[StoredSecret]:
+    """The secrets in the stored contacts (of one case), in the order they were logged.
 
-    Every text is read, not only those the store noted when they were written: a text
-    logged before a kind of secret was known is found too.
+    The contacts the write path noted as holding one are scanned again, to say where;
+    with `every`, every text is, as a scanner newer than the store may find more.
     """
     where = "AND case_id = :case" if case_id is not None else ""
+    if not every:
+        where += " AND secret_kinds != '[]'"
     last = 0
     while True:
         rows = reader.rows(

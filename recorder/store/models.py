@@ -191,6 +191,14 @@ class Contact(_Table, table=True):
         # Covers the per-case aggregates behind the lists (last contact, count,
         # references) so that they never read the contact rows themselves.
         sa.Index("ix_contacts_case_occurred", "case_id", "occurred_at", "reference"),
+        # The few contacts that hold a secret, for `recorder scan`: a partial index,
+        # as small as they are few.
+        sa.Index(
+            "ix_contacts_secrets",
+            "id",
+            sqlite_where=sa.text("secret_kinds != '[]'"),
+            postgresql_where=sa.text("secret_kinds::text != '[]'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -26,8 +26,16 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("secret_kinds", sa.JSON(), nullable=False, server_default="[]")
         )
+        batch_op.create_index(
+            "ix_contacts_secrets",
+            ["id"],
+            unique=False,
+            sqlite_where=sa.text("secret_kinds != '[]'"),
+            postgresql_where=sa.text("secret_kinds::text != '[]'"),
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index("ix_contacts_secrets")
         batch_op.drop_column("secret_kinds")

@@ -87,6 +87,7 @@ def test_scan_lists_what_is_stored_and_redact_takes_it_out(db: Path) -> None:
     contact, _, _ = _log(db)
     _log(db, "A later message with nothing secret in it.")
     listed = ok(db, "scan")
+    assert ok(db, "scan", "--all") == listed
     assert listed.count(f"contact #{contact} ") == 4
     assert "4 secret(s) in 1 contact(s)" in listed
     as_json = json.loads(ok(db, "scan", "--json", "--case", "1"))

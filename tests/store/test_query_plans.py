@@ -97,6 +97,8 @@ def test_commands_never_scan_contacts(tmp_path: Path, statements: list[tuple[str
         ["due", "--json"],
         ["due", "--within", "30d"],
         ["platform", "edit", "gemini", "--window", "chat=15m"],
+        ["scan", "--json"],
+        ["scan", "--case", "1"],
     ):
         run(*args)
 
