@@ -4,6 +4,8 @@ as it is upgraded, so the case view marks the secrets they already held."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 from recorder.store import db
@@ -11,7 +13,9 @@ from recorder.write.opening import open_store
 from tests.helpers.cli import ok
 
 
-def test_upgrading_from_0008_notes_the_secrets_already_stored(tmp_path: Path) -> None:
+def test_upgrading_from_0008_notes_the_secrets_already_stored_and_keeps_the_copy_private(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "at-0008.sqlite3"
     engine = db.make_engine(f"sqlite:///{path}")
     db.upgrade(engine, "0008")
@@ -37,7 +41,15 @@ def test_upgrading_from_0008_notes_the_secrets_already_stored(tmp_path: Path) ->
             )
     engine.dispose()
 
-    open_store(str(path)).close()
+    old = os.umask(0o022)
+    try:
+        open_store(str(path)).close()
+    finally:
+        os.umask(old)
+    # The copy kept from before the upgrade holds the same texts: it is as private.
+    (backup,) = path.parent.glob("at-0008.sqlite3.before-*.bak")
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
     shown = json.loads(ok(path, "show", "1", "--json"))
     assert [c["secret_kinds"] for c in shown["contacts"]] == [
         ["one_time_code"],
