@@ -56,9 +56,13 @@ def scan(ctx: click.Context, case_id: int | None, every: bool, as_json: bool) ->
         )
     contacts = sorted({s.contact_id for s in found})
     click.echo(
-        f"{len(found)} secret(s) in {len(contacts)} contact(s); "
+        f"{_count(len(found), 'secret')} in {_count(len(contacts), 'contact')}; "
         f"'recorder redact {' '.join(map(str, contacts[:5]))}' masks them in the record"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @cli.command()
@@ -117,7 +121,7 @@ def redact(
         if not d.removed:
             click.echo(f"contact #{d.contact_id}: no secrets to redact")
             continue
-        removed = ", ".join(f"{n} {NAMES[SecretKind(k)]}" for k, n in sorted(d.counts().items()))
+        removed = ", ".join(_count(n, NAMES[SecretKind(k)]) for k, n in sorted(d.counts().items()))
         click.echo(
             f"contact #{d.contact_id}: removed {removed}; "
             "its history keeps only digests of what was there"

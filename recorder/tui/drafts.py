@@ -76,7 +76,8 @@ def redact_draft(subject: str, text: str) -> tuple[str, str, str] | None:
     if not in_subject and not in_text:
         return None
     kinds = kinds_of([*in_subject, *in_text])
-    said = f"Masked {len(in_subject) + len(in_text)} secret(s): " + ", ".join(
+    count = len(in_subject) + len(in_text)
+    said = f"Masked {count} secret{'' if count == 1 else 's'}: " + ", ".join(
         NAMES[SecretKind(kind)] for kind in kinds
     )
     return redact(subject, in_subject), redact(text, in_text), said

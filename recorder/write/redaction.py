@@ -66,7 +66,10 @@ def redact_contact(
     if any(name == "subject" for name, _ in found):
         subject = redact(contact.subject or "", [f for n, f in found if n == "subject"])
         if len(subject) > 500:
-            raise InputError(f"contact #{contact_id}: its subject is too long to be masked")
+            raise InputError(
+                f"contact #{contact_id}: its subject would be too long with masks; shorten it "
+                f"first ('recorder contact edit {contact_id} --subject ...')"
+            )
         changes["subject"] = subject
     if any(name == "text" for name, _ in found):
         changes["text"] = redact(contact.text, [f for n, f in found if n == "text"])

@@ -89,7 +89,7 @@ def test_scan_lists_what_is_stored_and_redact_takes_it_out(db: Path) -> None:
     listed = ok(db, "scan")
     assert ok(db, "scan", "--all") == listed
     assert listed.count(f"contact #{contact} ") == 4
-    assert "4 secret(s) in 1 contact(s)" in listed
+    assert "4 secrets in 1 contact;" in listed
     as_json = json.loads(ok(db, "scan", "--json", "--case", "1"))
     assert {s["contact_id"] for s in as_json["secrets"]} == {contact}
     for secret in SECRETS:

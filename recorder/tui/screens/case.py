@@ -327,7 +327,8 @@ class CaseScreen(RecorderScreen[None]):
             f"Redact contact #{contact.id}?\n{contact.secret_warning()}.\n"
             "Each secret becomes a mask; the audit log keeps only a digest of the text.",
             change,
-            f"Contact #{contact.id} redacted",
+            f"Contact #{contact.id} redacted"
+            + ("; its files are kept as they are" if contact.attachments else ""),
             scrub=True,
         )
 
