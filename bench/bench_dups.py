@@ -73,7 +73,7 @@ def main() -> None:
             return {
                 "channel": rng.choice([Channel.ticket, Channel.email]),
                 "direction": Direction.outbound,
-                "occurred_at": NOW + timedelta(minutes=n),
+                "occurred_at": NOW - timedelta(minutes=n),
                 "reference": str(rng.randint(1_000_000, 9_999_999)),
                 "text": rng.choice(texts) if repeat else f"A new message, number {n}.",
             }

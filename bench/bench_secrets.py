@@ -72,7 +72,7 @@ def main() -> None:
                     case_id=rng.randint(1, 10_000),
                     channel="email",
                     direction="outbound",
-                    occurred_at=NOW + timedelta(minutes=n),
+                    occurred_at=NOW - timedelta(minutes=n),
                     text=text,
                 )
 

@@ -223,6 +223,9 @@ def _contact_text(text: str | None, text_file: str | None) -> str | None:
     metavar="NAME",
     help="Your name in a chat transcript (repeatable); You, Me and 我 are known already.",
 )
+@click.option(
+    "--old-date", "old_ok", is_flag=True, help="Take an --at before 2000: it is no typing slip."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
 @click.pass_context
 def log(
@@ -242,6 +245,7 @@ def log(
     trust_sender: bool,
     follow_up: str | None,
     me: tuple[str, ...],
+    old_ok: bool,
     as_json: bool,
 ) -> None:
     """Record one contact in a case and print its id.
@@ -268,6 +272,7 @@ def log(
         follow_up=follow_up,
         local=local(),
         attach=[Path(p).expanduser() for p in attach],
+        old_ok=old_ok,
     )
     with open_store_for(ctx) as store:
         with store.write() as tx:

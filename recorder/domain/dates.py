@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from recorder.domain.errors import InputError
 
 TZ_ENV = "RECORDER_TZ"
-WHEN_FORMS = "'2026-11-20 14:05', '20 Nov 2026 2:05pm', ISO 8601 with offset, or 'now'"
+WHEN_FORMS = (
+    "'2026-11-20 14:05', '20 Nov 2026 2:05pm', 'yesterday 3pm', 'last friday 10:00', "
+    "'2026年11月20日 14:05', ISO 8601 with offset, or 'now'"
+)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -63,29 +67,144 @@ def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:
     """Read a time as a user types it; a time without an offset is in `local`.
 
     Returns an aware datetime in UTC. Parts left out are taken from today in `local`
-    ("14:05" is today at 14:05).
+    ("14:05" is today at 14:05); a day without a time is at 00:00. Days may be named
+    ("yesterday 3pm", "today", "last friday 10:00", 昨天 15:00) and dates written in
+    Chinese (2026年12月19日 09:10, 12月19日). A date whose day does not exist ("32 Nov")
+    is refused, never read as another year.
     """
-    cleaned = text.strip()
+    cleaned = normalise_time_text(text)
     if cleaned.lower() == "now":
         return now.astimezone(UTC)
     if not cleaned:
         raise InputError(f"empty time; expected {WHEN_FORMS}")
+    here = now.astimezone(local)
+    day, rest = named_day(cleaned, here.date(), past=True)
+    if day is not None:
+        return checked_moment(_time_on(day, rest, text), text, local)
     # Imported here: the parser is only needed when someone typed a time.
     from dateutil import parser as dateparser
 
-    today = now.astimezone(local).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = here.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         try:
-            parsed = dateparser.parse(cleaned, default=today.replace(tzinfo=None))
+            parsed = dateparser.parse(cleaned, default=today)
         except (dateparser.ParserError, ValueError, OverflowError):
-            raise InputError(f"cannot read the time {text!r}; expected {WHEN_FORMS}") from None
+            raise _unreadable(text) from None
     if any(issubclass(w.category, dateparser.UnknownTimezoneWarning) for w in said):
         raise InputError(
             f"the time {text!r} names a time zone recorder does not know; expected an "
             "offset such as +08:00 or UTC, or no zone (your own is used)"
         )
+    check_date_written(cleaned, parsed, today, text)
     return checked_moment(parsed, text, local)
+
+
+def _unreadable(text: str) -> InputError:
+    return InputError(f"cannot read the time {text!r}; expected {WHEN_FORMS}")
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_NAMED_DAY = re.compile(
+    r"(today|yesterday|tomorrow|(?:(last|next|this)\s+)?("
+    + "|".join(f"{d[:3]}(?:{d[3:]})?" for d in WEEKDAYS)
+    + r"))\b[\s,]*(.*)",
+    re.I,
+)
+
+
+def named_day(cleaned: str, today: date, *, past: bool) -> tuple[date | None, str]:
+    """The day a text names by a word ("yesterday", "friday", "next monday"), and what
+    follows it; (None, text) when it names none. A bare weekday is the latest one up to
+    today when `past` (a contact), the next one after today otherwise (a follow-up)."""
+    match = _NAMED_DAY.fullmatch(cleaned)
+    if match is None:
+        return None, cleaned
+    word, which, weekday, rest = match.groups()
+    which = which and which.lower()
+    if weekday is None:
+        return today + timedelta(days=_DAY_WORDS[word.lower()]), rest
+    target = next(n for n, name in enumerate(WEEKDAYS) if name.startswith(weekday[:3].lower()))
+    back = (today.weekday() - target) % 7
+    if which == "last" or (which is None and past):
+        back = back or (7 if which == "last" else 0)
+        return today - timedelta(days=back), rest
+    ahead = (target - today.weekday()) % 7 or 7
+    return today + timedelta(days=ahead), rest
+
+
+def _time_on(day: date, rest: str, text: str) -> datetime:
+    """A day and the time of day typed after it ("3pm", "15:00"; none: 00:00)."""
+    if not rest:
+        return datetime.combine(day, time())
+    from dateutil import parser as dateparser
+
+    start = datetime.combine(day, time())
+    try:
+        parsed = dateparser.parse(rest, default=start)
+    except (dateparser.ParserError, ValueError, OverflowError):
+        raise _unreadable(text) from None
+    if parsed.date() != day:
+        raise InputError(
+            f"the time {text!r} names a day twice; expected a day and a time of day, "
+            "such as 'yesterday 15:00'"
+        )
+    return parsed
+
+
+_TIME_PARTS = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
+    r"(?<=\d)t(?=\d)|[+-]\d{2}:?\d{2}$|\bz\b",
+    re.I,
+)
+_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+
+
+def check_date_written(cleaned: str, parsed: datetime, default: datetime, text: str) -> None:
+    """Refuse a date that the parser made up: "32 Nov" has no day 32, and is not the
+    1st of November 2032. The day must be one written when a date is written, and the
+    year one written, or this one."""
+    tokens = re.findall(r"\d+", _TIME_PARTS.sub(" ", cleaned))
+    numbers = [int(n) for n in tokens]
+    if not numbers and not _MONTH_NAME.search(cleaned):
+        return  # a time of day alone: today
+    years = {int(n) for n in tokens if len(n) >= 3} | {2000 + int(n) for n in tokens if len(n) <= 2}
+    if parsed.day not in numbers or (parsed.year != default.year and parsed.year not in years):
+        raise InputError(
+            f"cannot read the date in {text!r}: no such day, or a part missing; expected "
+            f"{WHEN_FORMS}"
+        )
+
+
+_CHINESE_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
+_CHINESE_TIME = re.compile(
+    r"(上午|早上|中午|下午|晚上)?\s*(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分|\s*(半))?"
+)
+_CHINESE_DAYS = {"昨天": "yesterday", "今天": "today", "明天": "tomorrow"}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def normalise_time_text(text: str) -> str:
+    """A typed time with single spaces, and Chinese forms written as English ones:
+    2026年12月19日 → 19 dec 2026, 昨天 → yesterday, 下午3点 → 15:00."""
+    cleaned = text.strip()
+    for word, english in _CHINESE_DAYS.items():
+        cleaned = cleaned.replace(word, f" {english} ")
+
+    def date_of(match: re.Match[str]) -> str:
+        year, month, day = match.groups()
+        if not 1 <= int(month) <= 12:
+            return match.group()
+        return f" {int(day)} {_MONTHS[int(month) - 1]}" + (f" {year} " if year else " ")
+
+    def time_of(match: re.Match[str]) -> str:
+        part, hour, minute, half = match.groups()
+        hours = int(hour) + (12 if part in ("下午", "晚上") and int(hour) < 12 else 0)
+        return f" {hours}:{30 if half else int(minute or 0):02d} "
+
+    cleaned = _CHINESE_TIME.sub(time_of, _CHINESE_DATE.sub(date_of, cleaned))
+    return " ".join(cleaned.split())
 
 
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
@@ -110,3 +229,24 @@ def checked_moment(parsed: datetime, text: str, local: tzinfo) -> datetime:
                 "then); expected a time before or after the change"
             )
     return parsed.astimezone(UTC)
+
+
+OLD_YEAR = 2000
+"""A contact typed as before this year is taken only when the user confirms it."""
+CLOCK_SKEW = timedelta(minutes=1)
+"""How far in the future a contact's time may be: the clocks of two devices differ."""
+
+
+def check_contact_time(moment: datetime, *, now: datetime, old_ok: bool = False) -> None:
+    """Refuse a contact's time in the future (beyond CLOCK_SKEW), or before OLD_YEAR
+    unless `old_ok` (the user confirmed it): both are typing mistakes, mostly."""
+    if moment > now + CLOCK_SKEW:
+        raise InputError(
+            f"the contact's time {moment:%Y-%m-%d %H:%M} UTC is in the future; a contact "
+            "is logged once it has happened (expected a time up to now)"
+        )
+    if moment.year < OLD_YEAR and not old_ok:
+        raise InputError(
+            f"the contact's time {moment:%Y-%m-%d} is before {OLD_YEAR}; if it is right, "
+            "confirm it (--old-date on the command line, ctrl+s again in the form)"
+        )

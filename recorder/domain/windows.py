@@ -312,7 +312,6 @@ FOLLOW_UP_FORMS = (
 DEFAULT_TIME = time(9, 0)
 """The time of day a follow-up given as a day ("tomorrow", "next monday") is set to."""
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _RELATIVE = re.compile(
     r"(?:in\s+|\+)?(\d{1,4})\s*(business days?|bd|days?|d|hours?|h|minutes?|mins?|m|weeks?|w)"
 )
@@ -329,7 +328,10 @@ def parse_follow_up(text: str, *, now: datetime, local: tzinfo, calendar: Calend
     from dateutil import parser as dateparser
     from dateutil.relativedelta import relativedelta
 
-    cleaned = " ".join(text.strip().lower().split())
+    from recorder.domain.dates import check_date_written, checked_moment, named_day
+    from recorder.domain.dates import normalise_time_text as normalise
+
+    cleaned = normalise(text).lower()
     here = now.astimezone(local)
     if not cleaned:
         raise InputError(f"empty follow-up; expected {FOLLOW_UP_FORMS}")
@@ -347,35 +349,43 @@ def parse_follow_up(text: str, *, now: datetime, local: tzinfo, calendar: Calend
             "m": relativedelta(minutes=amount),
         }[unit[0]]
         naive = here.replace(tzinfo=None) + step
-        return naive.replace(tzinfo=local).astimezone(UTC)
-    day: date | None = None
-    rest = cleaned
-    for word, offset in (("today", 0), ("tomorrow", 1)):
-        if cleaned == word or cleaned.startswith(word + " "):
-            day = here.date() + timedelta(days=offset)
-            rest = cleaned[len(word) :].strip()
-    weekday = re.fullmatch(r"(?:next\s+)?(" + "|".join(_WEEKDAYS) + r")(?:\s+(.*))?", cleaned)
-    if weekday:
-        target = _WEEKDAYS.index(weekday.group(1))
-        ahead = (target - here.weekday()) % 7 or 7
-        day = here.date() + timedelta(days=ahead)
-        rest = weekday.group(2) or ""
+        return checked_moment(naive, text, local)
+    day, rest = named_day(cleaned, here.date(), past=False)
+    default = datetime.combine(here.date() if day is None else day, DEFAULT_TIME)
     try:
-        if day is not None:
-            at = (
-                DEFAULT_TIME
-                if not rest
-                else dateparser.parse(rest, default=datetime.combine(day, DEFAULT_TIME)).time()
-            )
-            return datetime.combine(day, at, tzinfo=local).astimezone(UTC)
-        parsed = dateparser.parse(cleaned, default=datetime.combine(here.date(), DEFAULT_TIME))
+        typed = cleaned if day is None else rest or DEFAULT_TIME.isoformat()
+        parsed = dateparser.parse(typed, default=default)
     except (dateparser.ParserError, ValueError, OverflowError):
         raise InputError(
             f"cannot read the follow-up {text!r}; expected {FOLLOW_UP_FORMS}"
         ) from None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        parsed = parsed.replace(tzinfo=local)
-    return parsed.astimezone(UTC)
+    if day is not None and parsed.date() != day:
+        raise _unreadable(text)
+    if day is None:
+        check_date_written(cleaned, parsed, default, text)
+    return checked_moment(parsed, text, local)
+
+
+FOLLOW_UP_YEARS = 5
+"""How far ahead a follow-up may be: further is a typing mistake ("999")."""
+
+
+def check_follow_up(at: datetime, *, now: datetime, since: datetime) -> None:
+    """Refuse a follow-up that is not after the contact it follows (`since`), or more
+    than FOLLOW_UP_YEARS from now: both are typing mistakes ("999" read as a year).
+
+    A follow-up already past is taken: a contact logged after the fact may carry the
+    follow-up the user had set then, which shows as overdue."""
+    if at <= since:
+        raise InputError(
+            f"the follow-up {at:%Y-%m-%d %H:%M} UTC is not after the contact it follows "
+            f"({since:%Y-%m-%d %H:%M} UTC); expected a later time"
+        )
+    if at > now + timedelta(days=365 * FOLLOW_UP_YEARS):
+        raise InputError(
+            f"the follow-up {at:%Y-%m-%d} is more than {FOLLOW_UP_YEARS} years away; "
+            "expected a nearer time"
+        )
 
 
 def _unreadable(text: str) -> InputError:

@@ -17,9 +17,15 @@ STATUS_LABELS = {
 """A case's status, short enough for a table column."""
 
 
-def short_time(value: datetime | None, zone: tzinfo) -> str:
-    """`24 Nov 14:05` in the user's zone, or a dash."""
-    return "-" if value is None else value.astimezone(zone).strftime("%d %b %H:%M")
+def short_time(value: datetime | None, zone: tzinfo, now: datetime | None = None) -> str:
+    """`24 Nov 14:05` in the user's zone, or a dash; `24 Nov 2025` (as wide) for a time
+    in another year than `now`'s, so that rows of different years never look alike."""
+    if value is None:
+        return "-"
+    here = value.astimezone(zone)
+    if now is not None and here.year != now.astimezone(zone).year:
+        return here.strftime("%d %b %Y")
+    return here.strftime("%d %b %H:%M")
 
 
 def first_line(text: str, width: int = 60) -> str:

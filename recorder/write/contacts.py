@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from recorder.domain.calendars import calendar_of
+from recorder.domain.dates import check_contact_time
 from recorder.domain.duplicates import message_key
 from recorder.domain.secrets import SecretFinding, kinds_of, scan
 from recorder.domain.tickets import find_ticket
 from recorder.domain.transcripts import conversation_turns
 from recorder.domain.vocabulary import Channel, Direction, Source
-from recorder.domain.windows import parse_follow_up
+from recorder.domain.windows import check_follow_up, parse_follow_up
 from recorder.store.lookups import get_case, get_contact
 from recorder.store.models import Attachment, Contact, MessageIdentifier, Platform
 from recorder.store.session import Tx
@@ -58,10 +59,14 @@ def log_contact(
     follow_up_at: datetime | None = None,
     attach: Sequence[Path] = (),
     email: MailFacts | None = None,
+    old_ok: bool = False,
 ) -> Contact:
     """Record one contact in a case, with its attachments; the case's summary and
     follow-up follow. An outbound contact is due an answer by its platform's window
     for its channel, or by `follow_up_at` if the user set one.
+
+    A typed contact's time may not be in the future, nor before 2000 unless `old_ok`
+    (recorder.domain.dates.check_contact_time).
 
     An inbound contact's sender is checked against the platform's official domains
     (`sender_findings`); with a finding it answers nothing unless `sender_trusted`.
@@ -91,6 +96,10 @@ def log_contact(
             "follow_up_at": follow_up_at,
         }
     )
+    if source is Source.typed:
+        # What the user typed is checked against the clock; an imported message keeps
+        # the time it says it was sent, whatever the sender's clock said.
+        check_contact_time(fields["occurred_at"], now=tx.now, old_ok=old_ok)
     fields["turns"] = conversation_turns(fields["channel"], fields["text"], me)
     platform = tx.session.get(Platform, case.platform_id)
     assert platform is not None
@@ -213,7 +222,9 @@ def follow_up_time(tx: Tx, case_id: int, text: str, local: tzinfo, *, since: dat
     case = get_case(tx.session, case_id)
     platform = tx.session.get(Platform, case.platform_id)
     assert platform is not None
-    return parse_follow_up(text, now=since, local=local, calendar=calendar_of(platform, [since]))
+    at = parse_follow_up(text, now=since, local=local, calendar=calendar_of(platform, [since]))
+    check_follow_up(at, now=tx.now, since=since)
+    return at
 
 
 def attach_file(tx: Tx, contact: Contact, path: Path) -> Attachment | None:
@@ -258,6 +269,8 @@ def edit_contact(
     platform = tx.session.get(Platform, case.platform_id)
     assert platform is not None
     fields = contact_fields(changes)
+    if "occurred_at" in fields and fields["occurred_at"] != contact.occurred_at:
+        check_contact_time(fields["occurred_at"], now=tx.now, old_ok=True)
     if "text" in fields:
         contact.message_key = message_key(fields["text"])
     held = {"text": contact.text, "subject": contact.subject}

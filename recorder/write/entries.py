@@ -82,6 +82,8 @@ class Entry:
     attach: Sequence[Path] = ()
     email: MailFacts | None = None
     """The email the entry was imported from, kept with it and checked by its headers."""
+    old_ok: bool = False
+    """The user confirmed a time before 2000 (recorder.domain.dates.check_contact_time)."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ def log_entry(tx: Tx, entry: Entry) -> Logged:
         follow_up_at=follow_up_at,
         attach=entry.attach,
         email=entry.email,
+        old_ok=entry.old_ok,
     )
     assert contact.id is not None
     return Logged(

@@ -14,7 +14,7 @@ import pytest
 from recorder.domain.clock import FixedClock
 from tests.helpers import cli
 
-CLOCK = FixedClock(datetime(2026, 11, 2, 15, 0, tzinfo=UTC), step=timedelta(seconds=1))
+CLOCK = FixedClock(datetime(2026, 11, 2, 16, 0, tzinfo=UTC), step=timedelta(seconds=1))
 
 LIVE = """[10:32] Anna: Hello, this is Anna from Gemini support. How can I help?
 [10:33] You: My BTC withdrawal has been pending since Friday.
@@ -25,7 +25,7 @@ LIVE = """[10:32] Anna: Hello, this is Anna from Gemini support. How can I help?
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RECORDER_TZ", "UTC")
-    CLOCK.at = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+    CLOCK.at = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
     return tmp_path / "s.sqlite3"
 
 

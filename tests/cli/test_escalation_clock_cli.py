@@ -38,6 +38,10 @@ def ok(db: Path, *args: str) -> str:
 
 
 def log(db: Path, case: str, channel: str, direction: str, when: str, *more: str) -> None:
+    """Log a contact at `when` (UTC); the clock moves on to it if it is behind, since a
+    contact is logged once it has happened."""
+    moment = datetime.fromisoformat(when).replace(tzinfo=UTC)
+    CLOCK.at = max(CLOCK.at, moment)
     found = ["--case", case, "--channel", channel, "--direction", direction, "--at", when]
     result = run(db, "log", *found, *more)
     assert result.exit_code == 0, result.stderr

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from recorder.domain.clock import FixedClock
 from recorder.domain.errors import InputError, NotFoundError
 from recorder.store.lookups import count_rows
 from recorder.store.models import (
@@ -142,7 +143,8 @@ def test_still_waiting_names_the_ticket_and_when_it_is_due(store: Store) -> None
     assert flag.due_at == datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 
 
-def test_not_waiting_once_due_once_answered_or_on_chat(store: Store) -> None:
+def test_not_waiting_once_due_once_answered_or_on_chat(store: Store, clock: FixedClock) -> None:
+    clock.at = AT + timedelta(days=13)  # every contact below has happened by then
     case, _ = _case(store, "BTC withdrawal pending")
     _log(store, case, channel="ticket", reference="1", text="Please help")
     _, on_chat, _ = _log(

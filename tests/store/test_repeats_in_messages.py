@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from recorder.domain.clock import FixedClock
 from recorder.read.cases import case_detail
 from recorder.store.models import DuplicateKind, FlagStatus
 from recorder.store.session import Store
@@ -39,7 +40,10 @@ def test_an_order_number_in_chinese_text_is_matched(store: Store) -> None:
     assert (DuplicateKind.same_identifier, first) in found
 
 
-def test_a_second_ticket_while_the_first_is_unanswered_is_flagged(store: Store) -> None:
+def test_a_second_ticket_while_the_first_is_unanswered_is_flagged(
+    store: Store, clock: FixedClock
+) -> None:
+    clock.at = AT + timedelta(days=16)  # every contact below has happened by then
     case, _ = _case(store, "ETH withdrawal pending")
     first, _, _ = _log(store, case, channel="ticket", reference="4815162", text="Pending")
     later = AT + timedelta(days=14)  # past the first ticket's window

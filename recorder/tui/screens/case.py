@@ -188,7 +188,7 @@ class CaseScreen(RecorderScreen[None]):
             auto = " (auto)" if contact.auto_ack else ""
             imported = " ✉" if contact.source == "imported" else ""
             cells = {
-                "when": short_time(contact.occurred_at, zone),
+                "when": short_time(contact.occurred_at, zone, now),
                 "dir": "⇄" if contact.turns else "→" if contact.direction == "outbound" else "←",
                 "channel": contact.channel + imported + auto,
                 "ref": escape(contact.reference or ""),

@@ -78,7 +78,7 @@ class DueScreen(RecorderScreen[None]):
         table.clear()
         zone = self.context.zone
         for n, item in enumerate(items):
-            when = short_time(item.at, zone)
+            when = short_time(item.at, zone, self.context.now())
             if item.kind is DueKind.follow_up:
                 cell = f"[b red]late {when}[/]" if item.overdue else f"by {when}"
             elif item.kind is DueKind.may_escalate:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -11,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Input, Select, Static, TextArea
 
-from recorder.domain.dates import parse_when, zone
+from recorder.domain.dates import OLD_YEAR, check_contact_time, parse_when, zone
 from recorder.domain.duplicates import Finding
 from recorder.domain.errors import RecorderError
 from recorder.domain.transcripts import CONVERSATION_CHANNELS
@@ -74,6 +75,8 @@ class LogContactScreen(RecorderScreen[int | None]):
         self.cases_by_platform: dict[str, list[tuple[str, int]]] = {}
         self.attachments: list[Path] = []
         self.saving = False
+        self.old_confirmed: datetime | None = None
+        """A time before 2000 the user saved twice: they mean it."""
         self.findings: list[Finding] = []
         """What the form would be flagged for if saved now (write.checks.draft_findings)."""
         self._check_timer: Any = None
@@ -176,7 +179,12 @@ class LogContactScreen(RecorderScreen[int | None]):
             parsed.update("")
             self._error("when", str(exc))
             return
-        self._error("when", None)
+        try:
+            check_contact_time(moment, now=self.context.now(), old_ok=True)
+        except RecorderError as exc:
+            self._error("when", str(exc))
+        else:
+            self._error("when", None)
         parsed.update(f"= {moment.astimezone(self.context.zone):%a %d %b %Y %H:%M %Z}")
 
     @on(Input.Changed)
@@ -328,6 +336,8 @@ class LogContactScreen(RecorderScreen[int | None]):
             )
         except RecorderError as exc:
             problems["when"] = str(exc)
+        else:
+            problems.update(self._when_problem(moment))
         for path in self.attachments:
             try:
                 check_source(path)
@@ -367,7 +377,20 @@ class LogContactScreen(RecorderScreen[int | None]):
             follow_up=self._value("follow-up") or None,
             local=self.context.zone,
             attach=list(self.attachments),
+            old_ok=moment == self.old_confirmed,
         )
+
+    def _when_problem(self, moment: datetime) -> dict[str, str]:
+        """What is wrong with the contact's time: in the future, or before 2000 and not
+        yet confirmed (saving again confirms it)."""
+        try:
+            check_contact_time(moment, now=self.context.now(), old_ok=True)
+        except RecorderError as exc:
+            return {"when": str(exc)}
+        if moment.year < OLD_YEAR and moment != self.old_confirmed:
+            self.old_confirmed = moment
+            return {"when": f"Before {OLD_YEAR}: if that is right, press ctrl+s again."}
+        return {}
 
     def action_save(self) -> None:
         """Save the contact, once every field is valid."""

@@ -66,7 +66,7 @@ def follow_up_cell(case: CaseSummary, now: datetime, zone: tzinfo) -> Text:
     """The next follow-up; overdue ones stand out."""
     if case.next_follow_up_at is None:
         return Text("-")
-    when = short_time(case.next_follow_up_at, zone)
+    when = short_time(case.next_follow_up_at, zone, now)
     return Text(f"late {when[:6]}", style="bold red") if case.overdue(now) else Text(when)
 
 
@@ -87,7 +87,7 @@ def case_cells(case: CaseSummary, now: datetime, zone: tzinfo) -> dict[str, Text
         "status": status,
         "ref": Text(case.references[-1] if case.references else "-"),
         "next": follow_up_cell(case, now, zone),
-        "last": Text(short_time(case.last_contact_at, zone)),
+        "last": Text(short_time(case.last_contact_at, zone, now)),
     }
 
 

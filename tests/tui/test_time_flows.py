@@ -1,0 +1,53 @@
+"""Times in the log form: a contact in the future is refused beside its field, one
+before 2000 is saved only when saved twice, and a year other than this one shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Static, TextArea
+
+from recorder.access import StoreAccess
+from recorder.domain.clock import FixedClock
+from recorder.tui.screens.case import CaseScreen
+from recorder.write.cases import open_case
+from tests.helpers.tui import NOW, SIZE, form_in_first_case, make_app, rows, settle
+
+
+def gemini_case(path: Path) -> None:
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        open_case(tx, platform="Gemini", title="Withdrawal pending")
+    access.close()
+
+
+async def test_the_form_refuses_a_future_time_and_asks_twice_for_an_old_one(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    gemini_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await form_in_first_case(pilot)
+        form.query_one("#text", TextArea).load_text("Where is my withdrawal?")
+        form.query_one("#when", Input).value = "tomorrow 9am"
+        await settle(pilot)
+        error = form.query_one("#when-error", Static)
+        assert "is in the future" in str(error.render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "Nothing was saved" in str(form.query_one("#form-error", Static).render())
+
+        form.query_one("#when", Input).value = "1999-05-01 10:00"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "Before 2000: if that is right, press ctrl+s again" in str(error.render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        # The row of another year says its year.
+        assert "01 May 1999" in str(app.screen.query_one(DataTable).get_row_at(0)[0])
+    assert rows(path, "SELECT substr(occurred_at, 1, 10) FROM contacts") == [("1999-05-01",)]
