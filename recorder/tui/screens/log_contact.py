@@ -12,21 +12,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Input, Select, Static, TextArea
 
-from recorder.domain.dates import OLD_YEAR, check_contact_time, parse_when, zone
+from recorder.domain.dates import check_contact_time, parse_when
 from recorder.domain.duplicates import Finding
 from recorder.domain.errors import RecorderError
 from recorder.domain.transcripts import CONVERSATION_CHANNELS
-from recorder.domain.vocabulary import IDENTIFIERS, OPEN_STATUSES, Channel, Direction
+from recorder.domain.vocabulary import OPEN_STATUSES, Channel, Direction
 from recorder.read.cases import list_cases
 from recorder.read.platforms import list_platforms
 from recorder.store.attachments import check_source
 from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
 from recorder.tui.drafts import DraftNotes, draft_notes, redact_draft
+from recorder.tui.entry_form import FIELD_ORDER, collect
 from recorder.tui.messages import OpenCase
 from recorder.tui.widgets.contact_fields import AUTO_ACK, NEW, ContactFields
 from recorder.tui.workers import WorkerResult
-from recorder.write.entries import Entry, Logged, NewCase, NewPlatform
+from recorder.write.entries import Entry, Logged
 
 CHECK_DELAY = 0.4
 """Seconds of quiet typing after which the form is checked for duplicates."""
@@ -309,88 +310,22 @@ class LogContactScreen(RecorderScreen[int | None]):
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
     def _collect(self) -> Entry | None:
-        """Read and check every field; show each problem beside its field."""
-        problems: dict[str, str] = {}
-        choose = self.query_one("#platform", Select)
-        platform = str(choose.value)
-        new_tz: str | None = None
-        if choose.is_blank():
-            problems["platform"] = "Choose a platform, or + New platform."
-        elif platform == NEW:
-            platform = self._value("new-platform")
-            new_tz = self._value("new-tz") or "UTC"
-            if not platform:
-                problems["new-platform"] = "The new platform needs a name."
-            else:
-                try:
-                    zone(new_tz)
-                except RecorderError as exc:
-                    problems["new-platform"] = str(exc)
-        case_value = str(self.query_one("#case", Select).value)
-        title = self._value("title")
-        if case_value == NEW and not title:
-            problems["title"] = "A new case needs a title: the problem in a few words."
-        try:
-            moment = parse_when(
-                self._value("when"), now=self.context.now(), local=self.context.zone
-            )
-        except RecorderError as exc:
-            problems["when"] = str(exc)
-        else:
-            problems.update(self._when_problem(moment))
-        for path in self.attachments:
-            try:
-                check_source(path)
-            except RecorderError as exc:
-                problems["attach"] = str(exc)
-        if self._value("attach"):
-            problems["attach"] = "Press enter to attach the file named here, or clear it."
-        for name in ("platform", "new-platform", "title", "when", "attach"):
-            self._error(name, problems.get(name))
-        if problems:
-            return None
-        new_platform = None if new_tz is None else NewPlatform(platform, new_tz)
-        inbound = self.query_one("#direction", Select).value == Direction.inbound.value
-        new_case = None
-        if case_value == NEW:
-            new_case = NewCase(
-                platform=platform,
-                title=title,
-                priority=str(self.query_one("#priority", Select).value),
-                identifiers={name: self._value(name) or None for name in IDENTIFIERS},
-            )
-        return Entry(
-            case_id=None if new_case is not None else int(case_value),
-            new_case=new_case,
-            new_platform=new_platform,
-            channel=str(self.query_one("#channel", Select).value),
-            direction=str(self.query_one("#direction", Select).value),
-            occurred_at=moment,
-            reference=self._value("reference") or None,
-            agent=self._value("agent") or None,
-            address=self._value("address") or None,
-            subject=self._value("subject") or None,
-            text=self.query_one("#text", TextArea).text,
-            auto_ack=AUTO_ACK[str(self.query_one("#auto-ack", Select).value)] if inbound else None,
-            sender_trusted=inbound and self.query_one("#trust", Select).value == "trust",
-            me=[self._value("me")] if self._value("me") else [],
-            follow_up=self._value("follow-up") or None,
+        """Read and check every field; show each problem beside its field, and move
+        the focus to the first of them."""
+        collected = collect(
+            self,
+            now=self.context.now(),
             local=self.context.zone,
-            attach=list(self.attachments),
-            old_ok=moment == self.old_confirmed,
+            attachments=self.attachments,
+            old_confirmed=self.old_confirmed,
         )
-
-    def _when_problem(self, moment: datetime) -> dict[str, str]:
-        """What is wrong with the contact's time: in the future, or before 2000 and not
-        yet confirmed (saving again confirms it)."""
-        try:
-            check_contact_time(moment, now=self.context.now(), old_ok=True)
-        except RecorderError as exc:
-            return {"when": str(exc)}
-        if moment.year < OLD_YEAR and moment != self.old_confirmed:
-            self.old_confirmed = moment
-            return {"when": f"Before {OLD_YEAR}: if that is right, press ctrl+s again."}
-        return {}
+        self.old_confirmed = collected.old_confirmed
+        for name in FIELD_ORDER:
+            self._error(name, collected.problems.get(name))
+        first = next((name for name in FIELD_ORDER if name in collected.problems), None)
+        if first is not None:
+            self.query_one(f"#{first}").focus()
+        return collected.entry
 
     def action_save(self) -> None:
         """Save the contact, once every field is valid."""
@@ -438,12 +373,39 @@ class LogContactScreen(RecorderScreen[int | None]):
             )
         else:
             flagged = len(logged.flag_ids)
-            more = f"; {flagged} possible duplicate(s) flagged" if flagged else ""
+            plural = "possible duplicate" if flagged == 1 else "possible duplicates"
+            more = f"; {flagged} {plural} flagged" if flagged else ""
             self.notify(
                 f"Logged contact #{logged.contact_id} in case #{logged.case_id}{more}", timeout=4
             )
         self.dismiss(logged.case_id)
 
     def action_cancel(self) -> None:
-        """Leave without saving anything."""
-        self.dismiss(None)
+        """Close an open list first; leave a form with something typed in it only once
+        the user says so."""
+        for select in self.query(Select):
+            if select.expanded:
+                select.expanded = False
+                select.focus()
+                return
+        if not self._typed():
+            self.dismiss(None)
+            return
+        from recorder.tui.dialogs.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Leave without saving?\nWhat you typed in this form is lost."), answered
+        )
+
+    def _typed(self) -> bool:
+        """Whether the user typed or attached anything the form would lose."""
+        inputs = (i for i in self.query(Input) if i.id not in ("when", "new-tz"))
+        return bool(
+            self.attachments
+            or self.query_one("#text", TextArea).text.strip()
+            or any(i.value.strip() for i in inputs)
+        )

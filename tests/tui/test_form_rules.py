@@ -1,0 +1,83 @@
+"""The log form never loses work: escape closes an open list first and asks before
+leaving a filled form; a form with nothing to keep is refused; after a failed save the
+focus is on the first field in error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Select, Static, TextArea
+
+from recorder.access import StoreAccess
+from recorder.domain.clock import FixedClock
+from recorder.tui.dialogs.confirm import ConfirmScreen
+from recorder.tui.screens.case import CaseScreen
+from recorder.write.cases import open_case
+from tests.helpers.tui import NOW, SIZE, form_in_first_case, make_app, rows, settle
+
+
+def gemini_case(path: Path) -> None:
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        open_case(tx, platform="Gemini", title="Withdrawal pending")
+    access.close()
+
+
+async def test_escape_closes_an_open_list_before_the_form(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    gemini_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await form_in_first_case(pilot)
+        channel = form.query_one("#channel", Select)
+        channel.focus()
+        channel.expanded = True
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form and not channel.expanded
+        await pilot.press("escape")  # nothing typed: the form closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+
+
+async def test_escape_on_a_filled_form_asks_before_anything_is_lost(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    gemini_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await form_in_first_case(pilot)
+        form.query_one("#text", TextArea).load_text("Three paragraphs I do not want to lose")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#text", TextArea).text.startswith("Three paragraphs")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+    assert rows(path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+async def test_an_empty_form_is_refused_and_the_focus_goes_to_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    gemini_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await form_in_first_case(pilot)
+        form.query_one("#platform", Select).focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        said = str(form.query_one("#text-error", Static).render())
+        assert "needs something to keep: its text, a reference or an attachment" in said
+        assert app.focused is form.query_one("#text", TextArea)
+        await pilot.press("H", "i")  # what is typed next goes into the text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+    assert rows(path, "SELECT text FROM contacts") == [("Hi",)]
