@@ -209,3 +209,22 @@ def contact_views(
             params,
         )
     ]
+
+
+def case_defaults(reader: Reader, case_id: int) -> tuple[str | None, str | None]:
+    """What a new contact in a case most likely shares with the last one: the channel
+    of its latest contact, and the latest reference (ticket number) it was given."""
+    channel = reader.rows(
+        "SELECT channel FROM contacts WHERE case_id = :id"
+        " ORDER BY occurred_at DESC, id DESC LIMIT 1",
+        {"id": case_id},
+    )
+    reference = reader.rows(
+        "SELECT reference FROM contacts WHERE case_id = :id AND reference IS NOT NULL"
+        " ORDER BY occurred_at DESC, id DESC LIMIT 1",
+        {"id": case_id},
+    )
+    return (
+        str(channel[0][0]) if channel else None,
+        str(reference[0][0]) if reference else None,
+    )

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from recorder.access import StoreAccess
 from recorder.domain.clock import FixedClock
 from recorder.tui.dialogs.confirm import ConfirmScreen
 from recorder.tui.screens.case import CaseScreen
+from recorder.tui.widgets.contact_fields import NEW
 from recorder.write.cases import open_case
 from tests.helpers.tui import NOW, SIZE, form_in_first_case, make_app, rows, settle
 
@@ -81,3 +82,40 @@ async def test_an_empty_form_is_refused_and_the_focus_goes_to_the_field(tmp_path
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
     assert rows(path, "SELECT text FROM contacts") == [("Hi",)]
+
+
+def ticket_case(path: Path) -> None:
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        from recorder.write.contacts import log_contact
+
+        case = open_case(tx, platform="Gemini", title="Withdrawal pending")
+        assert case.id is not None
+        log_contact(tx, case_id=case.id, channel="ticket", direction="outbound",
+                    occurred_at=NOW, reference="4815162", text="Pending since Friday")  # fmt: skip
+    access.close()
+
+
+async def test_a_case_s_form_takes_its_last_channel_and_ticket_number(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    ticket_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await form_in_first_case(pilot)
+        await settle(pilot)
+        assert form.query_one("#channel", Select).value == "ticket"
+        assert form.query_one("#reference", Input).value == "4815162"
+
+
+async def test_n_on_the_list_is_for_a_new_case(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    ticket_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#case", Select).value == NEW
+        assert form.query_one("#channel", Select).value == "chat"
+        assert form.query_one("#reference", Input).value == ""

@@ -76,6 +76,8 @@ class LogContactScreen(RecorderScreen[int | None]):
         self.cases_by_platform: dict[str, list[tuple[str, int]]] = {}
         self.attachments: list[Path] = []
         self.saving = False
+        self.channel_set = False
+        """Whether the user chose the channel (then a case's last one does not replace it)."""
         self.old_confirmed: datetime | None = None
         """A time before 2000 the user saved twice: they mean it."""
         self.findings: list[Finding] = []
@@ -147,18 +149,55 @@ class LogContactScreen(RecorderScreen[int | None]):
         case.set_options(
             [(label, str(case_id)) for label, case_id in options] + [("+ New case", NEW)]
         )
+        # The case the form was opened in, if it is this platform's; else a new case:
+        # from the list, `n` is for a new problem (a case's own `n` names its case).
         wanted = str(self.preset_case) if self.preset_case is not None else None
-        if wanted is not None and any(str(i) == wanted for _, i in options):
-            case.value = wanted
-        else:
-            case.value = NEW if not options else str(options[0][1])
+        known = wanted is not None and any(str(i) == wanted for _, i in options)
+        case.value = wanted if known and wanted is not None else NEW
         self._case_changed()
 
     @on(Select.Changed, "#case")
     def _case_changed(self) -> None:
-        new_case = self.query_one("#case", Select).value == NEW
+        case = self.query_one("#case", Select)
         for name in ("title", "ids", "account", "priority"):
-            self._show(name, new_case)
+            self._show(name, case.value == NEW)
+        if case.value != NEW and not case.is_blank():
+            self._load_defaults(int(str(case.value)))
+
+    @dataclass
+    class Defaults(WorkerResult):
+        """The channel and reference of a case's last contact."""
+
+        case_id: int
+        channel: str | None
+        reference: str | None
+
+    @work(thread=True, exclusive=True, group="defaults")
+    def _load_defaults(self, case_id: int) -> None:
+        from recorder.read.contacts import case_defaults
+
+        with self.context.access.reader() as reader:
+            channel, reference = case_defaults(reader, case_id)
+        self.post_message(self.Defaults(case_id, channel, reference))
+
+    @on(Defaults)
+    def _defaults(self, message: Defaults) -> None:
+        """Fill the channel and reference as the case's last contact had them, unless
+        the user has set them."""
+        if message.stale or str(self.query_one("#case", Select).value) != str(message.case_id):
+            return
+        channel = self.query_one("#channel", Select)
+        if message.channel and not self.channel_set:
+            with self.prevent(Select.Changed):
+                channel.value = message.channel
+            self._direction_changed()
+        reference = self.query_one("#reference", Input)
+        if message.reference and not reference.value.strip():
+            reference.value = message.reference
+
+    @on(Select.Changed, "#channel")
+    def _channel_set(self, event: Select.Changed) -> None:
+        self.channel_set |= event.select.has_focus_within  # the user's choice, not set up
 
     def _show(self, name: str, visible: bool) -> None:
         self.query_one(f"#{name}-row").set_class(not visible, "hidden")
