@@ -140,7 +140,8 @@ def case_merge(ctx: click.Context, from_id: str, into_id: str) -> None:
     with open_store_for(ctx) as store, store.write() as tx:
         merged = merge_cases(tx, source, target)
         moved = merged.contact_count
-    click.echo(f"case #{source} merged into #{target} ({moved} contacts there now)")
+    there = f"{moved} contact{'' if moved == 1 else 's'}"
+    click.echo(f"case #{source} merged into #{target} ({there} there now)")
 
 
 @case.command("unmerge")

@@ -31,6 +31,7 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List open cases, newest activity first."""
+    from recorder.domain.printable import fit
     from recorder.domain.vocabulary import OPEN_STATUSES, CaseStatus, parse_choice
     from recorder.read.cases import list_cases
 
@@ -58,9 +59,13 @@ def list_command(
             late = "OVERDUE since" if c.overdue(now) else "follow up"
             due = f"  {late} {show_time(c.next_follow_up_at)}"
         click.echo(
-            f"#{c.id:<5} {c.status.value:<18} {c.platform:<10.10} {c.title:<36.36} "
-            f"ref {refs:<12} last {show_time(c.last_contact_at)}{due}"
-            + (f"  {c.open_flags} possible duplicate(s)" if c.open_flags else "")
+            f"#{c.id:<5} {c.status.value:<18} {fit(c.platform, 10)} {fit(c.title, 36)} "
+            f"ref {fit(refs, 12)} last {show_time(c.last_contact_at)}{due}"
+            + (
+                f"  {c.open_flags} possible duplicate{'' if c.open_flags == 1 else 's'}"
+                if c.open_flags
+                else ""
+            )
             + ("  URGENT" if c.priority == "urgent" else "")
         )
 

@@ -42,3 +42,31 @@ def json_safe(text: str) -> str:
     if CONTROLS.search(text) is None:
         return text
     return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def cells(text: str) -> int:
+    """How many terminal cells a text takes: East Asian wide and full-width characters
+    take two, combining marks none."""
+    import unicodedata
+
+    total = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return total
+
+
+def fit(text: str, width: int) -> str:
+    """The text cut (with "…") or padded to exactly `width` cells, so that columns of
+    Chinese and Latin text line up."""
+    if cells(text) <= width:
+        return text + " " * (width - cells(text))
+    out, used = [], 0
+    for char in text:
+        size = cells(char)
+        if used + size > width - 1:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + "…" + " " * (width - 1 - used)

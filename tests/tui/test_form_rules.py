@@ -119,3 +119,25 @@ async def test_n_on_the_list_is_for_a_new_case(tmp_path: Path) -> None:
         assert form.query_one("#case", Select).value == NEW
         assert form.query_one("#channel", Select).value == "chat"
         assert form.query_one("#reference", Input).value == ""
+
+
+async def test_several_lines_pasted_into_a_one_line_field_go_into_the_text(
+    tmp_path: Path,
+) -> None:
+    from textual import events
+
+    path = tmp_path / "s.sqlite3"
+    gemini_case(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await form_in_first_case(pilot)
+        subject = form.query_one("#subject", Input)
+        subject.focus()
+        subject.post_message(events.Paste("Agent: hello\nMe: my withdrawal is stuck"))
+        await settle(pilot)
+        assert subject.value == ""
+        text = form.query_one("#text", TextArea).text
+        assert "Agent: hello\nMe: my withdrawal is stuck" in text
+        subject.post_message(events.Paste("Re: ticket 4815162"))  # one line stays
+        await settle(pilot)
+        assert subject.value == "Re: ticket 4815162"

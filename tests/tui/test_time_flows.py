@@ -51,3 +51,29 @@ async def test_the_form_refuses_a_future_time_and_asks_twice_for_an_old_one(
         # The row of another year says its year.
         assert "01 May 1999" in str(app.screen.query_one(DataTable).get_row_at(0)[0])
     assert rows(path, "SELECT substr(occurred_at, 1, 10) FROM contacts") == [("1999-05-01",)]
+
+
+async def test_the_reader_says_an_unanswered_message_is_late(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from recorder.tui.screens.contact import ContactScreen
+    from recorder.write.contacts import log_contact
+
+    path = tmp_path / "s.sqlite3"
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        case = open_case(tx, platform="Gemini", title="Withdrawal pending")
+        assert case.id is not None
+        log_contact(tx, case_id=case.id, channel="email", direction="outbound",
+                    occurred_at=NOW - timedelta(days=10), text="Where is it?")  # fmt: skip
+    access.close()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        head = str(app.screen.query_one("#head", Static).render())
+        assert "Late: an answer was due by" in head and "and none came" in head

@@ -66,7 +66,7 @@ def summary(detail: CaseDetail, now: datetime, zone: tzinfo) -> str:
     lines = [
         f"[b]#{detail.id} {escape(detail.title)}[/b]",
         f"{escape(detail.platform)} · {STATUS_LABELS[detail.status]}{priority} · "
-        f"{len(detail.contacts)} contacts",
+        f"{len(detail.contacts)} contact{'' if len(detail.contacts) == 1 else 's'}",
         ids or "No identifiers",
     ]
     if detail.merged_into is not None:
@@ -352,7 +352,8 @@ class CaseScreen(RecorderScreen[None]):
                 for flag_id in flags:
                     decide(tx, flag_id, "dismissed")
 
-            self._write(dismiss, f"{len(flags)} duplicate warning(s) dismissed")
+            said = "duplicate warning" if len(flags) == 1 else "duplicate warnings"
+            self._write(dismiss, f"{len(flags)} {said} dismissed")
         else:
             self.notify("No open duplicate warnings on this case", timeout=3)
 
@@ -386,8 +387,8 @@ class CaseScreen(RecorderScreen[None]):
         into, count = flag.earlier_case_id, len(self.detail.contacts)
         self._write_if_confirmed(
             f"Merge case #{self.case_id} into #{into} ({first_line(flag.earlier_title, 30)})?\n"
-            f"Its {count} contact(s) move there; this case is closed and points to it. "
-            "U undoes the merge.",
+            f"Its {count} contact{'' if count == 1 else 's'} move there; this case is closed "
+            "and points to it. U undoes the merge.",
             lambda tx: merge_cases(tx, self.case_id, into),
             f"Case #{self.case_id} merged into #{into}; U undoes it",
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.markup import escape
@@ -15,8 +15,8 @@ from recorder.tui.actions import CLOSE, UserAction, bindings
 from recorder.tui.context import RecorderScreen
 
 
-def describe(contact: ContactView, zone: tzinfo) -> str:
-    """The contact's header lines."""
+def describe(contact: ContactView, zone: tzinfo, now: datetime | None = None) -> str:
+    """The contact's header lines; an answer due before `now` and not given is late."""
     local = contact.occurred_at.astimezone(zone)
     who = "You wrote" if contact.direction == "outbound" else "Support answered"
     if contact.distrusted:
@@ -52,7 +52,13 @@ def describe(contact: ContactView, zone: tzinfo) -> str:
     elif contact.direction == "outbound" and contact.answered_by is not None:
         lines.append(f"Answered by contact #{contact.answered_by}.")
     elif contact.direction == "outbound" and due is not None and contact.due_basis != "promise":
-        lines.append(f"An answer is due by {due.astimezone(zone):%a %d %b %Y %H:%M %Z}.")
+        by = f"{due.astimezone(zone):%a %d %b %Y %H:%M %Z}"
+        late = now is not None and due < now
+        lines.append(
+            f"[b $error]Late:[/] an answer was due by {by}, and none came."
+            if late
+            else f"An answer is due by {by}."
+        )
     if due is not None and contact.due_basis == "promise":
         lines.append(
             f"Support promised an answer within {contact.due_window}: "
@@ -80,7 +86,7 @@ class ContactScreen(RecorderScreen[None]):
     def compose(self) -> ComposeResult:
         """Header lines, the text, the attachments."""
         yield Header()
-        yield Static(describe(self.contact, self.context.zone), id="head")
+        yield Static(describe(self.contact, self.context.zone, self.context.now()), id="head")
         shown = describe_turns(self.contact.turns) if self.contact.turns else self.contact.text
         yield TextArea(shown or "(no text)", read_only=True, soft_wrap=True, id="text")
         files = self.contact.attachments

@@ -1,12 +1,18 @@
 """ContactFields: the fields of the log form, laid out in the order a contact is told.
 
-Layout only: the screen around it reads the fields by their ids, checks them and saves.
+Layout only, and one rule: several lines pasted into a one-line field go into the text,
+never cut silently to the first. The screen around it reads the fields by their ids,
+checks them and saves.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
@@ -21,6 +27,23 @@ AUTO_DETECT, AUTO_YES, AUTO_NO = "detect", "yes", "no"
 
 AUTO_ACK = {AUTO_DETECT: None, AUTO_YES: True, AUTO_NO: False}
 """What each choice tells the write path: None lets it recognise an acknowledgement."""
+
+
+class OneLineInput(Input):
+    """An input of one line that hands a paste of several lines on, not its first line."""
+
+    @dataclass
+    class Pasted(Message):
+        """Several lines were pasted into `field`."""
+
+        field: OneLineInput
+        text: str
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if len(event.text.strip().splitlines()) > 1:
+            event.prevent_default()  # Input's own handler would keep the first line only
+            event.stop()
+            self.post_message(self.Pasted(self, event.text))
 
 
 def row(label: str, *widgets: Widget, name: str) -> ComposeResult:
@@ -53,27 +76,27 @@ class ContactFields(VerticalScroll):
         yield from row("Platform", Select[str]([], id="platform", compact=True), name="platform")
         yield from row(
             "New platform",
-            Input(placeholder="Name, e.g. Kraken", id="new-platform", compact=True),
-            Input("UTC", placeholder="Time zone", id="new-tz", compact=True),
+            OneLineInput(placeholder="Name, e.g. Kraken", id="new-platform", compact=True),
+            OneLineInput("UTC", placeholder="Time zone", id="new-tz", compact=True),
             name="new-platform",
         )
         yield from row("Case", Select[str]([], id="case", compact=True), name="case")
         yield from row(
             "Title",
-            Input(placeholder="The problem in a few words", id="title", compact=True),
+            OneLineInput(placeholder="The problem in a few words", id="title", compact=True),
             name="title",
         )
         yield from row(
             "TxID",
-            Input(placeholder="Transaction id", id="txid", compact=True),
-            Input(placeholder="Order number", id="order_number", compact=True),
+            OneLineInput(placeholder="Transaction id", id="txid", compact=True),
+            OneLineInput(placeholder="Order number", id="order_number", compact=True),
             name="ids",
         )
         yield from row(
             "Account",
-            Input(placeholder="Account email", id="account_email", compact=True),
-            Input(placeholder="Asset", id="asset", compact=True),
-            Input(placeholder="Amount", id="amount", compact=True),
+            OneLineInput(placeholder="Account email", id="account_email", compact=True),
+            OneLineInput(placeholder="Asset", id="asset", compact=True),
+            OneLineInput(placeholder="Amount", id="amount", compact=True),
             name="account",
         )
         yield from row(
@@ -135,13 +158,13 @@ class ContactFields(VerticalScroll):
         )
         yield from row(
             "When",
-            Input("now", id="when", compact=True),
+            OneLineInput("now", id="when", compact=True),
             Static("", id="when-parsed"),
             name="when",
         )
         yield from row(
             "Follow up",
-            Input(
+            OneLineInput(
                 placeholder="the platform's promise; or in 3 business days, tomorrow 9am",
                 id="follow-up",
                 compact=True,
@@ -150,19 +173,21 @@ class ContactFields(VerticalScroll):
         )
         yield from row(
             "Reference",
-            Input(placeholder="Ticket or case number they gave", id="reference", compact=True),
+            OneLineInput(
+                placeholder="Ticket or case number they gave", id="reference", compact=True
+            ),
             name="reference",
         )
         yield from row(
             "Agent",
-            Input(placeholder="Agent's name", id="agent", compact=True),
-            Input(placeholder="Their address", id="address", compact=True),
+            OneLineInput(placeholder="Agent's name", id="agent", compact=True),
+            OneLineInput(placeholder="Their address", id="address", compact=True),
             name="agent",
         )
-        yield from row("Subject", Input(id="subject", compact=True), name="subject")
+        yield from row("Subject", OneLineInput(id="subject", compact=True), name="subject")
         yield from row(
             "You are",
-            Input(
+            OneLineInput(
                 placeholder="your name in a pasted chat (You, Me and 我 are known)",
                 id="me",
                 compact=True,
@@ -174,8 +199,19 @@ class ContactFields(VerticalScroll):
         yield Static("", classes="error hidden", id="text-error")
         yield from row(
             "Attach",
-            Input(placeholder="Path of a file, then enter", id="attach", compact=True),
+            OneLineInput(placeholder="Path of a file, then enter", id="attach", compact=True),
             name="attach",
         )
         yield Static("", id="attached", classes="hint")
         yield Static("", id="form-error", classes="error hidden")
+
+    @on(OneLineInput.Pasted)
+    def _pasted(self, message: OneLineInput.Pasted) -> None:
+        """Several lines pasted into a one-line field go into the text, whole."""
+        text = self.query_one("#text", TextArea)
+        text.insert(message.text.strip("\n") + "\n", text.document.end)
+        label = str(message.field.id or "that field").replace("-", " ")
+        self.notify(
+            f"Several lines cannot go into {label}: they were added to the text instead",
+            timeout=5,
+        )
