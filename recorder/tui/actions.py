@@ -285,6 +285,15 @@ REDACT_DRAFT = act(
     priority=True,
     show=False,
 )
-FORM_ACTIONS = (SAVE, CANCEL, EARLIER_CASE, REDACT_DRAFT)
+INTO_EARLIER_CASE = act(
+    "into_earlier_case",
+    "ctrl+g",
+    "Into that case",
+    "Log this contact into the case a duplicate warning names, instead",
+    "Form: log into the earlier case",
+    priority=True,
+    show=False,
+)
+FORM_ACTIONS = (SAVE, CANCEL, EARLIER_CASE, INTO_EARLIER_CASE, REDACT_DRAFT)
 
 CLOSE = act("close", "escape", "Close", "Close", "Close", priority=True)

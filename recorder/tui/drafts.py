@@ -5,7 +5,10 @@ the secrets it holds (recorder.tui.screens.log_contact runs it in a worker)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
+
+from rich.markup import escape
 
 from recorder.domain.duplicates import Finding
 from recorder.domain.errors import RecorderError
@@ -81,3 +84,27 @@ def redact_draft(subject: str, text: str) -> tuple[str, str, str] | None:
         NAMES[SecretKind(kind)] for kind in kinds
     )
     return redact(subject, in_subject), redact(text, in_text), said
+
+
+def warning_lines(notes: DraftNotes, zone: tzinfo) -> list[str]:
+    """The notes as the form shows them below its fields (Rich markup), with the keys
+    that act on them."""
+    lines = [] if notes.sender is None else ["⚠ The sender is " + escape(notes.sender)]
+    if notes.conversation is not None:
+        lines.append("ⓘ " + escape(notes.conversation))
+    if notes.automatic is not None:
+        lines.append(
+            "ⓘ Taken for an automatic acknowledgement, which answers nothing: "
+            f"{escape(notes.automatic)}. If it is an answer, say so in Their reply."
+        )
+    lines += ["[b $error]⚠[/] " + escape(line) for line in notes.secrets]
+    if notes.secrets:
+        lines.append("[dim]ctrl+r masks them before saving[/]")
+    lines += ["⚠ " + escape(f.message(zone)) for f in notes.findings]
+    if notes.findings:
+        earlier = notes.findings[0].earlier_case_id
+        lines.append(
+            f"[dim]ctrl+g logs it into case #{earlier} instead; ctrl+o opens case #{earlier}; "
+            "saving still works: these are warnings[/]"
+        )
+    return lines

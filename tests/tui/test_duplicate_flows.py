@@ -247,3 +247,30 @@ def test_log_form_with_a_duplicate_warning(snap_compare: SnapCompare, tmp_path: 
         await keys()(pilot)
 
     assert snap_compare(make_app(path), terminal_size=SIZE, run_before=run)
+
+
+async def test_ctrl_g_logs_into_the_earlier_case_instead_of_opening_a_new_one(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    case_id = waiting_ticket(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")  # from the list: a new case
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#title").value = "BTC withdrawal pending"  # type: ignore[attr-defined]
+        form.query_one("#text", TextArea).load_text("My BTC withdrawal is still pending.")
+        await settle(pilot)
+        shown = str(form.query_one("#warnings", Static).render())
+        assert f"ctrl+g logs it into case #{case_id} instead" in shown
+
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert form.query_one("#case").value == str(case_id)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    assert rows(path, "SELECT count(*) FROM cases") == [(1,)]
+    assert rows(path, f"SELECT count(*) FROM contacts WHERE case_id = {case_id}") == [(2,)]

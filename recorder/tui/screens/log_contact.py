@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Input, Select, Static, TextArea
@@ -22,7 +21,7 @@ from recorder.read.platforms import list_platforms
 from recorder.store.attachments import check_source
 from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
-from recorder.tui.drafts import DraftNotes, draft_notes, redact_draft
+from recorder.tui.drafts import DraftNotes, draft_notes, redact_draft, warning_lines
 from recorder.tui.entry_form import FIELD_ORDER, collect
 from recorder.tui.messages import OpenCase
 from recorder.tui.widgets.contact_fields import AUTO_ACK, NEW, ContactFields
@@ -284,28 +283,24 @@ class LogContactScreen(RecorderScreen[int | None]):
     def _show_findings(self, message: Checked) -> None:
         if message.stale:
             return
-        notes = message.notes
-        found = self.findings = notes.findings
+        self.findings = message.notes.findings
+        lines = warning_lines(message.notes, self.context.zone)
         warnings = self.query_one("#warnings", Static)
-        lines = [] if notes.sender is None else ["⚠ The sender is " + escape(notes.sender)]
-        if notes.conversation is not None:
-            lines.append("ⓘ " + escape(notes.conversation))
-        if notes.automatic is not None:
-            lines.append(
-                "ⓘ Taken for an automatic acknowledgement, which answers nothing: "
-                f"{escape(notes.automatic)}. If it is an answer, say so in Their reply."
-            )
-        lines += ["[b $error]⚠[/] " + escape(line) for line in notes.secrets]
-        if notes.secrets:
-            lines.append("[dim]ctrl+r masks them before saving[/]")
-        lines += ["⚠ " + escape(f.message(self.context.zone)) for f in found]
-        if found:
-            lines.append(
-                f"[dim]ctrl+o opens case #{found[0].earlier_case_id}; "
-                "saving still works: these are warnings[/]"
-            )
         warnings.update("\n".join(lines))
         warnings.set_class(not lines, "hidden")
+
+    def action_into_earlier_case(self) -> None:
+        """Log this contact into the case the first duplicate warning names instead."""
+        if not self.findings:
+            self.notify("No duplicate warnings: no earlier case to log into", timeout=3)
+            return
+        target = str(self.findings[0].earlier_case_id)
+        platform = str(self.query_one("#platform", Select).value)
+        if not any(str(i) == target for _, i in self.cases_by_platform.get(platform, [])):
+            self.notify(f"Case #{target} is not open: ctrl+o opens it", timeout=4)
+            return
+        self.query_one("#case", Select).value = target
+        self.notify(f"This contact now goes into case #{target}", timeout=3)
 
     def action_earlier_case(self) -> None:
         """Open the case the first duplicate warning names (escape comes back here)."""
