@@ -3,7 +3,7 @@ the typed way to reach them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
@@ -15,12 +15,22 @@ from recorder.access import StoreAccess
 ResultT = TypeVar("ResultT")
 
 
+@dataclass
+class Remembered:
+    """What a session of the TUI remembers between screens."""
+
+    last_export: tuple[str, str] | None = None
+    """The path and fingerprint of the last export: the verify dialog starts from them."""
+
+
 @dataclass(frozen=True)
 class Context:
     """The app's store and the user's time zone, in which times are shown and read."""
 
     access: StoreAccess
     zone: tzinfo
+    remembered: Remembered = field(default_factory=lambda: Remembered())
+    """What this session remembers between screens."""
 
     def now(self) -> datetime:
         """The store's clock (a fixed one in tests and snapshots)."""

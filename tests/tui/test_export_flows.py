@@ -44,8 +44,9 @@ async def test_export_from_the_tickets_then_verify_it(demo_store: Path, tmp_path
         await settle(pilot)
         checker = app.screen
         assert isinstance(checker, VerifyScreen)
-        checker.query_one("#path", Input).value = str(dest)
-        checker.query_one("#fingerprint", Input).value = fingerprint
+        # The verify dialog starts from the bag just exported, and its fingerprint.
+        assert checker.query_one("#path", Input).value == str(dest)
+        assert checker.query_one("#fingerprint", Input).value == fingerprint
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert _shown(checker).startswith("OK: 30 cases")
@@ -65,9 +66,18 @@ async def test_export_refuses_an_existing_folder_and_bad_ids(
             "expected a new path (an export never overwrites)"
         )
         dialog.query_one("#cases", Input).value = "3, seven"
+        dialog.query_one("#since", Input).value = "2026-11-20"
+        dialog.query_one("#until", Input).value = "2026-11-01"
+        dialog.query_one("#dest", Input).value = ""
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "cannot read cases '3, seven'" in _shown(dialog)
+        # Every problem at once, in the dialog's own words (no command-line flags).
+        assert _shown(dialog).splitlines() == [
+            "Nothing was exported:",
+            "Cases: expected case ids such as 3, 7, or nothing for all.",
+            "Since is after until: expected the earlier time first.",
+            "Save to is empty: expected a new folder or file.",
+        ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
 
 

@@ -7,7 +7,7 @@ the end, shows the fingerprint to keep or send separately.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -105,34 +105,51 @@ class ExportScreen(FormDialog):
             yield ProgressBar(total=1, show_eta=False, id="progress")
             yield Static("ctrl+s exports · escape closes", id="result")
 
-    def _filters(self, zone: tzinfo) -> Filters:
+    def _choices(self) -> tuple[Filters, Path] | list[str]:
+        """The filters and the destination, or every problem with them at once."""
         from recorder.export.evidence import Filters
 
-        now = self.context.now()
-        choose = self.query_one("#platform", Select)
-        times = {}
+        problems: list[str] = []
+        now, zone = self.context.now(), self.context.zone
+        cases: tuple[int, ...] = ()
+        try:
+            cases = _ids(self.query_one("#cases", Input).value)
+        except RecorderError:
+            problems.append("Cases: expected case ids such as 3, 7, or nothing for all.")
+        times: dict[str, datetime | None] = {}
         for name in ("since", "until"):
             text = self.query_one(f"#{name}", Input).value.strip()
-            times[name] = parse_when(text, now=now, local=zone) if text else None
-        return Filters(
-            cases=_ids(self.query_one("#cases", Input).value),
+            try:
+                times[name] = parse_when(text, now=now, local=zone) if text else None
+            except RecorderError as exc:
+                problems.append(f"{name.capitalize()}: {exc}.")
+        since, until = times.get("since"), times.get("until")
+        if since is not None and until is not None and since > until:
+            problems.append("Since is after until: expected the earlier time first.")
+        dest = self.query_one("#dest", Input).value.strip()
+        if not dest:
+            problems.append("Save to is empty: expected a new folder or file.")
+        if problems:
+            return problems
+        choose = self.query_one("#platform", Select)
+        filters = Filters(
+            cases=cases,
             platform=None if choose.is_blank() else str(choose.value),
-            since=times["since"],
-            until=times["until"],
+            since=since,
+            until=until,
         )
+        return filters, Path(dest).expanduser()
 
     def action_run(self) -> None:
-        """Check the choices and start the export in a worker."""
+        """Check every choice, say every problem at once, or start the export."""
         if self.running:
             return
-        try:
-            filters = self._filters(self.context.zone)
-            dest = Path(self.query_one("#dest", Input).value.strip()).expanduser()
-            if not str(dest) or dest == Path():
-                raise InputError("where to save it is empty; expected a new folder or file")
-        except RecorderError as exc:
-            self._say(f"Nothing was exported: {escape(str(exc))}", error=True)
+        choices = self._choices()
+        if isinstance(choices, list):
+            said = "\n".join(escape(p) for p in choices)
+            self._say(f"Nothing was exported:\n{said}", error=True)
             return
+        filters, dest = choices
         self.running = True
         self._say("Exporting…")
         self._export(
@@ -188,6 +205,7 @@ class ExportScreen(FormDialog):
             f"[b]Exported[/b] to {escape(path)}\n"
             f"Fingerprint (keep it, or send it separately):\n[b]{fingerprint}[/b]{anchored}"
         )
+        self.context.remembered.last_export = (path, fingerprint)
         self.notify(f"Exported to {path}", timeout=5)
 
 
@@ -200,15 +218,17 @@ class VerifyScreen(FormDialog):
     ]
 
     def compose(self) -> ComposeResult:
-        """The bag, its fingerprint, and what verifying found."""
+        """The bag, its fingerprint, and what verifying found: the last export's, to
+        begin with."""
+        last = self.context.remembered.last_export or ("", "")
         with Vertical():
             yield Static("[b]Verify an exported bag[/b]")
             with Horizontal(classes="row"):
                 yield Label("Bag", classes="label")
-                yield Input(placeholder="folder or zip", id="path", compact=True)
+                yield Input(last[0], placeholder="folder or zip", id="path", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Fingerprint", classes="label")
-                yield Input(placeholder="optional", id="fingerprint", compact=True)
+                yield Input(last[1], placeholder="optional", id="fingerprint", compact=True)
             yield Static("ctrl+s verifies · escape closes", id="result")
 
     @on(Input.Submitted)
