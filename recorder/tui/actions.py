@@ -297,3 +297,10 @@ INTO_EARLIER_CASE = act(
 FORM_ACTIONS = (SAVE, CANCEL, EARLIER_CASE, INTO_EARLIER_CASE, REDACT_DRAFT)
 
 CLOSE = act("close", "escape", "Close", "Close", "Close", priority=True)
+OPEN_ATTACHMENT = act(
+    "open_attachment",
+    "o",
+    "Open file",
+    "Open the highlighted attachment with the system's program for it",
+    "Contact: open attachment",
+)

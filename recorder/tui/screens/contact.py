@@ -6,12 +6,13 @@ from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.markup import escape
+from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
 
 from recorder.domain.transcripts import describe_turns, summary
 from recorder.read.contacts import ContactView
-from recorder.tui.actions import CLOSE, UserAction, bindings
+from recorder.tui.actions import CLOSE, OPEN_ATTACHMENT, UserAction, bindings
 from recorder.tui.context import RecorderScreen
 
 
@@ -73,11 +74,11 @@ class ContactScreen(RecorderScreen[None]):
     DEFAULT_CSS = """
     ContactScreen #head { height: auto; padding: 0 1; background: $boost; }
     ContactScreen TextArea { height: 1fr; }
-    ContactScreen #files { height: auto; max-height: 6; padding: 0 1; }
+    ContactScreen #files { height: auto; max-height: 6; padding: 0 1; border: none; }
     """
 
-    ACTIONS: ClassVar[tuple[UserAction, ...]] = (CLOSE,)
-    BINDINGS = bindings((CLOSE,))  # type: ignore[assignment]
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = (CLOSE, OPEN_ATTACHMENT)
+    BINDINGS = bindings((CLOSE, OPEN_ATTACHMENT))  # type: ignore[assignment]
 
     def __init__(self, contact: ContactView) -> None:
         super().__init__()
@@ -90,17 +91,46 @@ class ContactScreen(RecorderScreen[None]):
         shown = describe_turns(self.contact.turns) if self.contact.turns else self.contact.text
         yield TextArea(shown or "(no text)", read_only=True, soft_wrap=True, id="text")
         files = self.contact.attachments
-        yield Static(
-            "\n".join(f"📎 {a.name}  {a.size:,} bytes  sha256 {a.sha256[:16]}…" for a in files)
-            if files
-            else "No attachments.",
-            id="files",
-        )
+        if files:
+            yield OptionList(
+                *(f"📎 {a.name}  {a.size:,} bytes  sha256 {a.sha256[:16]}…" for a in files),
+                id="files",
+            )
+        else:
+            yield Static("No attachments.", id="files")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Let the arrow keys scroll the text at once."""
         self.query_one(TextArea).focus()
+
+    def action_open_attachment(self) -> None:
+        """Open the highlighted attachment (the first, if none is) with the system's
+        program for it."""
+        files = self.contact.attachments
+        if not files:
+            self.notify("This contact has no attachment to open", timeout=3)
+            return
+        listed = self.query_one("#files", OptionList)
+        self._open(files[listed.highlighted or 0].name, files[listed.highlighted or 0].sha256)
+
+    @work(thread=True, group="open")
+    def _open(self, name: str, sha256: str) -> None:
+        from recorder.tui.opener import open_with_system, private_copy
+
+        stored = self.context.access.store().files.path_of(sha256)
+        if not stored.is_file():
+            self.app.call_from_thread(
+                self.notify, f"{name} is missing from the attachment store", severity="error"
+            )
+            return
+        copy = private_copy(stored, name, sha256)
+        said = (
+            f"Opened {copy.name}"
+            if open_with_system(copy)
+            else f"No program to open files here; the file is at {copy}"
+        )
+        self.app.call_from_thread(self.notify, said, timeout=8)
 
     def action_close(self) -> None:
         """Back to the case."""
