@@ -141,3 +141,16 @@ async def test_several_lines_pasted_into_a_one_line_field_go_into_the_text(
         subject.post_message(events.Paste("Re: ticket 4815162"))  # one line stays
         await settle(pilot)
         assert subject.value == "Re: ticket 4815162"
+
+
+async def test_a_new_store_shows_its_welcome_from_the_first_paint(empty_store: Path) -> None:
+    from textual.widgets import DataTable
+
+    app = make_app(empty_store)
+    async with app.run_test(size=SIZE) as pilot:
+        # Before any read has come back: the welcome, and no empty table header.
+        screen = app.screen
+        assert "hidden" not in screen.query_one("#welcome").classes
+        assert "hidden" in screen.query_one(DataTable).classes
+        await settle(pilot)
+        assert "hidden" not in screen.query_one("#welcome").classes

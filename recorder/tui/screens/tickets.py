@@ -142,7 +142,17 @@ class TicketsScreen(RecorderScreen[None]):
                 id="status",
                 compact=True,
             )
-        yield SizedTable(fill=self._fill, cursor_type="row", zebra_stripes=True, id="cases")
+        # A store that is not there yet holds no case: say so from the first paint,
+        # rather than an empty table until the first read comes back.
+        database = self.context.access.where.database
+        new = database is not None and not database.exists()
+        yield SizedTable(
+            fill=self._fill,
+            cursor_type="row",
+            zebra_stripes=True,
+            id="cases",
+            classes="hidden" if new else "",
+        )
         yield Static("", id="more", classes="hidden")
         yield Static(MARKS, id="legend", classes="hidden")
         yield Static(
@@ -150,7 +160,7 @@ class TicketsScreen(RecorderScreen[None]):
             "a chat, a ticket, an email. recorder keeps the ticket numbers, the "
             "transcripts and the screenshots, and tells you what waits on whom.",
             id="welcome",
-            classes="hidden",
+            classes="" if new else "hidden",
         )
         yield Footer(compact=True)
 
