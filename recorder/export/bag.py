@@ -34,7 +34,11 @@ FORMATS = ("json", "csv", "md", "html")
 """The single files `recorder export --format` writes."""
 
 READABLE: dict[str, Callable[[Evidence, str], str]] = {
-    "timeline.html": lambda evidence, version: timeline_html(evidence, version=version),
+    "timeline.html": lambda evidence, version: timeline_html(
+        evidence,
+        version=version,
+        link=lambda a: attachment_path(a["sha256"], a["name"], a["media_type"]),
+    ),
     "timeline.md": lambda evidence, version: timeline_md(evidence, version=version),
     "contacts.csv": lambda evidence, version: contacts_csv(evidence),
 }

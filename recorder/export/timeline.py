@@ -10,10 +10,11 @@ its duplicate flags, and each attachment by name and SHA-256.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from recorder.domain.calendars import calendar_of
@@ -237,6 +238,7 @@ pre.text { white-space: pre-wrap; word-wrap: break-word; font-family: inherit;
 .contact { page-break-inside: avoid; break-inside: avoid; }
 .outbound h3::before { content: "→ "; } .inbound h3::before { content: "← "; }
 .flags li, .files li { margin: 0.1em 0; } code { font-size: 0.85em; word-break: break-all; }
+.shot { max-width: 100%; max-height: 32em; margin: 0.3em 0; border: 1px solid #ccc; }
 @media print { body { max-width: none; margin: 0; font-size: 10pt; }
                h2 { page-break-before: always; break-before: page; }
                h2:first-of-type { page-break-before: avoid; break-before: avoid; } }
@@ -250,8 +252,12 @@ def _facts_html(facts: list[tuple[str, str]]) -> str:
     return f'<table class="facts">{rows}</table>'
 
 
-def timeline_html(evidence: Evidence, *, version: str) -> str:
-    """One self-contained, printable page: no scripts, no network, UTF-8."""
+def timeline_html(
+    evidence: Evidence, *, version: str, link: Callable[[dict[str, Any]], str] | None = None
+) -> str:
+    """One self-contained, printable page: no scripts, no network, UTF-8. With `link`
+    (where an attachment lies beside the page, in a bag), each attachment is linked and
+    each image shown; a file withheld by redaction says so."""
     now = evidence.generated_at
     out = [
         "<!DOCTYPE html>",
@@ -284,11 +290,7 @@ def timeline_html(evidence: Evidence, *, version: str) -> str:
                 out.append(f'<pre class="text">{html.escape(shown_text(c))}</pre>')
             if line.attachments:
                 out.append('<ul class="files">')
-                out += [
-                    f"<li>{html.escape(a['name'])} ({a['size']} bytes,"
-                    f" {html.escape(a['media_type'])}) SHA-256 <code>{a['sha256']}</code></li>"
-                    for a in line.attachments
-                ]
+                out += [_file_html(a, link, set(evidence.withheld)) for a in line.attachments]
                 out.append("</ul>")
             out.append("</div>")
         out.append("</section>")
@@ -296,9 +298,35 @@ def timeline_html(evidence: Evidence, *, version: str) -> str:
     return "\n".join(out)
 
 
+IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+"""The attachments the page shows inline (every browser draws them)."""
+
+
+def _file_html(
+    attachment: dict[str, Any], link: Callable[[dict[str, Any]], str] | None, withheld: set[int]
+) -> str:
+    name = html.escape(attachment["name"])
+    said = (
+        f" ({attachment['size']} bytes, {html.escape(attachment['media_type'])})"
+        f" SHA-256 <code>{attachment['sha256']}</code>"
+    )
+    if link is None:
+        return f"<li>{name}{said}</li>"
+    if attachment["id"] in withheld:
+        return f"<li>{name}{said}: withheld from this copy by redaction</li>"
+    href = html.escape(quote(link(attachment)))
+    image = (
+        f'<br><img src="{href}" alt="{name}" class="shot">'
+        if attachment["media_type"] in IMAGES
+        else ""
+    )
+    return f'<li><a href="{href}">{name}</a>{said}{image}</li>'
+
+
 def _export_facts(evidence: Evidence, version: str) -> list[tuple[str, str]]:
     facts = [
         ("Exported", evidence.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ("Times", "in each platform's own time zone, then in UTC"),
         ("By", f"recorder {version}"),
         ("What", evidence.filters.describe()),
         ("Cases", str(evidence.count("cases"))),
