@@ -7,12 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
+from textual import events, on
 from textual.app import App
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
 
 from recorder.access import StoreAccess
 
 ResultT = TypeVar("ResultT")
+
+NARROW = 80
+"""Terminals narrower than this get a footer without the command palette's key."""
 
 
 @dataclass
@@ -57,6 +62,13 @@ class RecorderScreen(Screen[ResultT]):
     def context(self) -> Context:
         """The store and the user's zone."""
         return context_of(self.app)
+
+    @on(events.Resize)
+    def _footer_fits(self, event: events.Resize) -> None:
+        """On a narrow terminal the footer leaves out the palette's key (^p still opens
+        it, and ? lists every key): the keys it would hide under it show instead."""
+        for footer in self.query(Footer):
+            footer.show_command_palette = event.size.width >= NARROW
 
 
 class RecorderDialog(ModalScreen[ResultT]):

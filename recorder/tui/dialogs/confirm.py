@@ -16,8 +16,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 60; height: auto; border: round $warning;
-        background: $surface; padding: 1 2; }
+    ConfirmScreen > Vertical { width: 60; max-width: 100%; height: auto; max-height: 100%;
+        overflow-y: auto; border: round $warning; background: $surface; padding: 1 2; }
     """
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]

@@ -19,8 +19,8 @@ class FormDialog(RecorderDialog[None]):
 
     DEFAULT_CSS = """
     FormDialog { align: center middle; }
-    FormDialog > Vertical { width: 76; height: auto; max-height: 22; border: round $accent;
-        background: $surface; padding: 0 1; }
+    FormDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
+        overflow-y: auto; border: round $accent; background: $surface; padding: 0 1; }
     FormDialog .row { height: auto; }
     FormDialog .label { width: 12; color: $text-muted; }
     FormDialog Input, FormDialog Select { width: 1fr; }

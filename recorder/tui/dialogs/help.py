@@ -30,8 +30,8 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 72; height: auto; max-height: 22; border: round $accent;
-        background: $surface; padding: 0 1; }
+    HelpScreen > Vertical { width: 72; max-width: 100%; height: auto; max-height: 100%;
+        overflow-y: auto; border: round $accent; background: $surface; padding: 0 1; }
     HelpScreen DataTable { height: auto; max-height: 16; }
     """
 

@@ -32,7 +32,7 @@ TIMELINE = (
     Column("when", "When", 12),
     Column("dir", "", 1),
     Column("channel", "Channel", 11),
-    Column("ref", "Ref", 8),
+    Column("ref", "Ref", 8, from_width=70),
     Column("due", "Answer", 11),
     Column("agent", "Agent", 8, wide_only=True),
     Column("text", "Message", None),

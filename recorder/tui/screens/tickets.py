@@ -56,7 +56,7 @@ COLUMNS = (
     Column("platform", "Platform", 8),
     Column("title", "Title", None),
     Column("status", "Status", 12),
-    Column("ref", "Ref", 8),
+    Column("ref", "Ref", 8, from_width=70),
     Column("next", "Follow up", 12),
     Column("last", "Last contact", 12, wide_only=True),
 )
@@ -74,7 +74,7 @@ def case_cells(case: CaseSummary, now: datetime, zone: tzinfo) -> dict[str, Text
     """A case's row, cell by cell, as rich Text: no markup to parse (the table measures
     every cell of every row when it is filled), and nothing in a title or a reference
     number can be mistaken for markup."""
-    title = Text()
+    title = Text(overflow="ellipsis", no_wrap=True)
     if case.priority == "urgent":
         title.append("!", style="bold magenta").append(" ")
     if case.open_flags:

@@ -19,11 +19,14 @@ class Column:
     width: int | None
     wide_only: bool = False
     """Shown only on a terminal at least WIDE columns wide."""
+    from_width: int = 0
+    """Shown only on a terminal at least this wide: a column that makes way first when
+    the terminal is narrow (60 columns), so that no other is cut."""
 
 
 def columns_for(width: int, columns: tuple[Column, ...]) -> tuple[Column, ...]:
     """The columns that fit a terminal this wide."""
-    return tuple(c for c in columns if width >= WIDE or not c.wide_only)
+    return tuple(c for c in columns if width >= (WIDE if c.wide_only else c.from_width))
 
 
 def rest_width(columns: tuple[Column, ...], width: int) -> int:
