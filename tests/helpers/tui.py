@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
@@ -23,6 +24,23 @@ SIZE = (80, 24)
 def make_app(path: Path) -> RecorderApp:
     """The app on the store at `path`, with the clock standing at NOW."""
     return RecorderApp(StoreAccess(str(path), clock=FixedClock(NOW)), subtitle="test store")
+
+
+def gemini_case(path: Path, **contact: Any) -> int:
+    """A Gemini case, "Withdrawal pending", opened at NOW; with `contact` (log_contact's
+    fields), one outbound contact logged then. Returns the case's id."""
+    from recorder.write.cases import open_case
+    from recorder.write.contacts import log_contact
+
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        case = open_case(tx, platform="Gemini", title="Withdrawal pending")
+        assert case.id is not None
+        if contact:
+            fields = {"direction": "outbound", "occurred_at": NOW, **contact}
+            log_contact(tx, case_id=case.id, **fields)
+    access.close()
+    return case.id
 
 
 def rows(path: Path, sql: str) -> list[tuple[object, ...]]:

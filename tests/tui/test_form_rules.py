@@ -8,20 +8,10 @@ from pathlib import Path
 
 from textual.widgets import Input, Select, Static, TextArea
 
-from recorder.access import StoreAccess
-from recorder.domain.clock import FixedClock
 from recorder.tui.dialogs.confirm import ConfirmScreen
 from recorder.tui.screens.case import CaseScreen
 from recorder.tui.widgets.contact_fields import NEW
-from recorder.write.cases import open_case
-from tests.helpers.tui import NOW, SIZE, form_in_first_case, make_app, rows, settle
-
-
-def gemini_case(path: Path) -> None:
-    access = StoreAccess(str(path), clock=FixedClock(NOW))
-    with access.store().write() as tx:
-        open_case(tx, platform="Gemini", title="Withdrawal pending")
-    access.close()
+from tests.helpers.tui import SIZE, form_in_first_case, gemini_case, make_app, rows, settle
 
 
 async def test_escape_closes_an_open_list_before_the_form(tmp_path: Path) -> None:
@@ -85,15 +75,7 @@ async def test_an_empty_form_is_refused_and_the_focus_goes_to_the_field(tmp_path
 
 
 def ticket_case(path: Path) -> None:
-    access = StoreAccess(str(path), clock=FixedClock(NOW))
-    with access.store().write() as tx:
-        from recorder.write.contacts import log_contact
-
-        case = open_case(tx, platform="Gemini", title="Withdrawal pending")
-        assert case.id is not None
-        log_contact(tx, case_id=case.id, channel="ticket", direction="outbound",
-                    occurred_at=NOW, reference="4815162", text="Pending since Friday")  # fmt: skip
-    access.close()
+    gemini_case(path, channel="ticket", reference="4815162", text="Pending since Friday")
 
 
 async def test_a_case_s_form_takes_its_last_channel_and_ticket_number(tmp_path: Path) -> None:

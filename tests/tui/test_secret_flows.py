@@ -8,18 +8,14 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static, TextArea
 
-from recorder.access import StoreAccess
-from recorder.domain.clock import FixedClock
 from recorder.tui.dialogs.confirm import ConfirmScreen
 from recorder.tui.screens.case import CaseScreen
 from recorder.tui.screens.contact import ContactScreen
-from recorder.write.cases import open_case
-from recorder.write.contacts import log_contact
 from tests.helpers.tui import (
-    NOW,
     SIZE,
     SnapCompare,
     form_in_first_case,
+    gemini_case,
     make_app,
     rows,
     settle,
@@ -30,16 +26,8 @@ SEED = "pen camera comic topic wash oven purity nose future tobacco stable iron"
 CHAT = f"Agent: please confirm your recovery words\nMe: {SEED}\nMe: my 2FA code is 482913"
 
 
-def gemini_case(path: Path, text: str = "My withdrawal is pending.") -> int:
-    access = StoreAccess(str(path), clock=FixedClock(NOW))
-    with access.store().write() as tx:
-        case = open_case(tx, platform="Gemini", title="Withdrawal pending")
-        assert case.id is not None
-        log_contact(
-            tx, case_id=case.id, channel="chat", direction="outbound", occurred_at=NOW, text=text
-        )
-    access.close()
-    return case.id
+def chat_case(path: Path, text: str = "My withdrawal is pending.") -> int:
+    return gemini_case(path, channel="chat", text=text)
 
 
 async def _draft_with_secrets(pilot: Pilot[object]) -> None:
@@ -50,7 +38,7 @@ async def _draft_with_secrets(pilot: Pilot[object]) -> None:
 
 async def test_the_form_warns_of_secrets_and_ctrl_r_masks_them(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
-    gemini_case(path)
+    chat_case(path)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await _draft_with_secrets(pilot)
@@ -77,7 +65,7 @@ async def test_the_form_warns_of_secrets_and_ctrl_r_masks_them(tmp_path: Path) -
 
 def test_secret_warning_snapshot(snap_compare: SnapCompare, tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
-    gemini_case(path)
+    chat_case(path)
 
     async def run(pilot: Pilot[object]) -> None:
         await _draft_with_secrets(pilot)
@@ -88,7 +76,7 @@ def test_secret_warning_snapshot(snap_compare: SnapCompare, tmp_path: Path) -> N
 
 async def test_the_case_marks_a_contact_with_a_secret_and_r_redacts_it(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
-    case_id = gemini_case(path, CHAT)
+    case_id = chat_case(path, CHAT)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

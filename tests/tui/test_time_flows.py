@@ -7,18 +7,8 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static, TextArea
 
-from recorder.access import StoreAccess
-from recorder.domain.clock import FixedClock
 from recorder.tui.screens.case import CaseScreen
-from recorder.write.cases import open_case
-from tests.helpers.tui import NOW, SIZE, form_in_first_case, make_app, rows, settle
-
-
-def gemini_case(path: Path) -> None:
-    access = StoreAccess(str(path), clock=FixedClock(NOW))
-    with access.store().write() as tx:
-        open_case(tx, platform="Gemini", title="Withdrawal pending")
-    access.close()
+from tests.helpers.tui import NOW, SIZE, form_in_first_case, gemini_case, make_app, rows, settle
 
 
 async def test_the_form_refuses_a_future_time_and_asks_twice_for_an_old_one(
@@ -57,16 +47,9 @@ async def test_the_reader_says_an_unanswered_message_is_late(tmp_path: Path) -> 
     from datetime import timedelta
 
     from recorder.tui.screens.contact import ContactScreen
-    from recorder.write.contacts import log_contact
 
     path = tmp_path / "s.sqlite3"
-    access = StoreAccess(str(path), clock=FixedClock(NOW))
-    with access.store().write() as tx:
-        case = open_case(tx, platform="Gemini", title="Withdrawal pending")
-        assert case.id is not None
-        log_contact(tx, case_id=case.id, channel="email", direction="outbound",
-                    occurred_at=NOW - timedelta(days=10), text="Where is it?")  # fmt: skip
-    access.close()
+    gemini_case(path, channel="email", occurred_at=NOW - timedelta(days=10), text="Where is it?")
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
