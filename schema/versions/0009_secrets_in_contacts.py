@@ -35,7 +35,6 @@ def upgrade() -> None:
         ["id"],
         unique=False,
         sqlite_where=sa.text("secret_kinds != '[]'"),
-        postgresql_where=sa.text("secret_kinds::text != '[]'"),
     )
 
 
