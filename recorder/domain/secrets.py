@@ -334,7 +334,7 @@ def _passwords(text: str) -> Iterator[SecretFinding]:
 
 
 def _reads_as_password(value: str) -> bool:
-    if value.casefold() in _PROSE or _MASK.match(value) or value.startswith("["):
+    if value.casefold() in _PROSE or value.startswith("["):  # "[" begins every mask
         return False
     if re.fullmatch(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+", value):
         return False  # 密码是正确的: Chinese words, not a password

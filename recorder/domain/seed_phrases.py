@@ -32,7 +32,8 @@ _SEED_WORDS = LazyPattern(
 _LATIN_WORD = LazyPattern(r"[A-Za-z]+")
 _BETWEEN_WORDS = LazyPattern(r"[\s\d.,;:)(\-]*")
 KEYWORD_REACH = 40
-"""Characters around a run within which a keyword makes it a seed phrase."""
+"""Characters before a run whose checksum fails within which a word that says seed
+phrase makes it one still."""
 
 
 @cache
