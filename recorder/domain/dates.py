@@ -63,6 +63,24 @@ def _system_zone() -> ZoneInfo | None:
         return None
 
 
+def zone_name(local: tzinfo) -> str:
+    """How a zone is named to the user once per page or listing: its IANA name where
+    it has one ('America/New_York'), else its abbreviation now."""
+    key = getattr(local, "key", None)
+    return str(key) if key else (datetime.now(local).tzname() or "local time")
+
+
+def wall_time(moment: datetime, local: tzinfo, form: str = "%Y-%m-%d %H:%M") -> str:
+    """A time as a wall clock in `local` shows it, without naming the zone (it is stated
+    once, beside the times): except in the hour a clock change repeats, where the zone's
+    abbreviation says which of the two it was ('2026-11-01 01:30 EST')."""
+    here = moment.astimezone(local)
+    shown = here.strftime(form)
+    if here.replace(fold=1 - here.fold).utcoffset() != here.utcoffset():
+        shown += here.strftime(" %Z")
+    return shown
+
+
 def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:
     """Read a time as a user types it; a time without an offset is in `local`.
 

@@ -111,6 +111,9 @@ class Evidence:
     """The hash of the last audit event at export time."""
     filters: Filters
     generated_at: datetime
+    time_zone: str = "UTC"
+    """The IANA zone the readable files show times in: the exporter's own (each time
+    in records.json is in UTC whatever it is)."""
     redacted: list[str] = field(default_factory=list)
     """What redaction masked, in words; empty when nothing was redacted."""
     redactions: list[dict[str, Any]] = field(default_factory=list)
@@ -135,6 +138,7 @@ class Evidence:
             "version": VERSION,
             "generated_at": self.generated_at.astimezone(UTC).isoformat(),
             "recorder_version": version,
+            "time_zone": self.time_zone,
             "filters": self.filters.to_json(),
             "redacted": self.redacted,
             "redactions": self.redactions,

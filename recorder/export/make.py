@@ -28,6 +28,14 @@ def recorder_version() -> str:
         return "unknown"
 
 
+def export_zone() -> str:
+    """The zone an export shows its times in: the user's, by its IANA name (which verify
+    needs to make the readable files again), else UTC."""
+    from recorder.domain.dates import local_zone
+
+    return str(getattr(local_zone(), "key", None) or "UTC")
+
+
 def export(
     store: Store,
     dest: Path,
@@ -95,6 +103,7 @@ def _export(
         progress("reading the store", 0, 1)
     with store.read() as session:
         evidence = collect(session, filters, now=store.clock.now())
+    evidence.time_zone = export_zone()
     if redact:
         from recorder.export.redact import redact_evidence
 

@@ -12,6 +12,7 @@ import hashlib
 from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from recorder.domain.errors import InputError
 from recorder.export.bag import READABLE, bag_info
@@ -24,12 +25,14 @@ BAGIT_CLAIMS = frozenset({"Payload-Oxum", "Bag-Software-Agent"})
 def evidence_of(document: dict[str, Any], events: list[dict[str, Any]]) -> Evidence:
     """The export's evidence as records.json and audit.jsonl hold it."""
     try:
+        ZoneInfo(str(document.get("time_zone", "UTC")))
         return Evidence(
             records={kind: list(document.get(kind, [])) for kind in KINDS},
             events=events,
             head=str(document["audit_head"]),
             filters=Filters.from_json(document.get("filters")),
             generated_at=datetime.fromisoformat(str(document["generated_at"])),
+            time_zone=str(document.get("time_zone", "UTC")),
             redacted=list(document.get("redacted", [])),
             redactions=list(document.get("redactions", [])),
             withheld=[int(i) for i in document.get("withheld", [])],

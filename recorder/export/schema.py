@@ -77,6 +77,10 @@ def export_schema() -> dict[str, Any]:
             "version": {"const": VERSION},
             "generated_at": TIME,
             "recorder_version": {"type": "string"},
+            "time_zone": {
+                "type": "string",
+                "description": "The IANA time zone the readable files show times in.",
+            },
             "filters": {"type": "object"},
             "redacted": {"type": "array", "items": {"type": "string"}},
             "redactions": {

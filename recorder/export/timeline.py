@@ -2,7 +2,7 @@
 
 All three are made from the same exported records (after redaction, when asked), so
 they say the same thing: each case in the order it was opened, each contact with its
-channel, direction, time in the platform's zone and in UTC, reference, agent, address,
+channel, direction, time (in the exporter's zone, named once at the top), reference, agent, address,
 text, when an answer was due and whether it came in time, the case's escalation rung,
 its duplicate flags, and each attachment by name and SHA-256.
 """
@@ -18,6 +18,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from recorder.domain.calendars import calendar_of
+from recorder.domain.dates import wall_time
 from recorder.domain.escalation import Escalation, escalation
 from recorder.domain.transcripts import describe_turns, summary
 from recorder.domain.vocabulary import IDENTIFIER_LABELS
@@ -64,20 +65,10 @@ class CaseStory:
     flags: list[dict[str, Any]] = field(default_factory=list)
     rung: Escalation | None = None
 
-    @property
-    def zone(self) -> ZoneInfo:
-        """The platform's time zone."""
-        return ZoneInfo(self.platform["timezone"])
-
 
 def when_local(moment: datetime, zone: ZoneInfo) -> str:
-    """A time in the platform's zone."""
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def when_both(moment: datetime, zone: ZoneInfo) -> str:
-    """A time in the platform's zone, then in UTC."""
-    return f"{when_local(moment, zone)} ({moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
+    """A time in the export's zone (named once, in the export's facts)."""
+    return wall_time(moment, zone)
 
 
 def stories(evidence: Evidence) -> list[CaseStory]:
@@ -156,20 +147,20 @@ def flag_line(flag: dict[str, Any]) -> str:
     return f"{on}: {what} case #{flag['earlier_case_id']}{matched}; {flag['status']}"
 
 
-def _header_facts(story: CaseStory) -> list[tuple[str, str]]:
+def _header_facts(story: CaseStory, zone: ZoneInfo) -> list[tuple[str, str]]:
     case = story.case
     facts = [
         ("Platform", story.platform["name"]),
         ("Status", case["status"].replace("_", " ")),
         ("Priority", case["priority"]),
-        ("Opened", when_both(datetime.fromisoformat(case["created_at"]), story.zone)),
+        ("Opened", when_local(datetime.fromisoformat(case["created_at"]), zone)),
     ]
     facts += [(label, case[key]) for key, label in IDENTIFIER_LABELS.items() if case.get(key)]
     if case.get("merged_into_id"):
         facts.append(("Merged into", f"case #{case['merged_into_id']}"))
     if story.rung is not None:
         facts.append(
-            ("Escalation", f"{story.rung.rung} since {when_local(story.rung.since, story.zone)}")
+            ("Escalation", f"{story.rung.rung} since {when_local(story.rung.since, zone)}")
         )
     return facts
 
@@ -183,7 +174,7 @@ def _contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> list[tup
 def _make_contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> list[tuple[str, str]]:
     c = line.record
     facts = [
-        ("Time", when_both(datetime.fromisoformat(c["occurred_at"]), zone)),
+        ("Time", when_local(datetime.fromisoformat(c["occurred_at"]), zone)),
         ("Channel", c["channel"].replace("_", " ")),
         ("Direction", "sent by me" if c["direction"] == "outbound" else "from support"),
     ]
@@ -213,9 +204,9 @@ def _make_contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> lis
         c.get("due_basis"), c.get("due_window"), user_set=c.get("follow_up_at") is not None
     )
     if line.due is not None and c.get("due_basis") == "promise":
-        facts.append(("Promised", f"{basis}: by {when_both(line.due, zone)}"))
+        facts.append(("Promised", f"{basis}: by {when_local(line.due, zone)}"))
     elif line.due is not None and (c["direction"] == "outbound" or turns):
-        facts.append(("Expected by", when_both(line.due, zone) + (f" ({basis})" if basis else "")))
+        facts.append(("Expected by", when_local(line.due, zone) + (f" ({basis})" if basis else "")))
     if line.met(now, zone):
         facts.append(("Answer", line.met(now, zone)))
     if c.get("merged_from_id"):
@@ -258,7 +249,7 @@ def timeline_html(
     """One self-contained, printable page: no scripts, no network, UTF-8. With `link`
     (where an attachment lies beside the page, in a bag), each attachment is linked and
     each image shown; a file withheld by redaction says so."""
-    now = evidence.generated_at
+    now, zone = evidence.generated_at, ZoneInfo(evidence.time_zone)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -274,7 +265,7 @@ def timeline_html(
             f'<section class="case" id="case-{case["id"]}">'
             f"<h2>Case #{case['id']}: {html.escape(case['title'])}</h2>"
         )
-        out.append(_facts_html(_header_facts(story)))
+        out.append(_facts_html(_header_facts(story, zone)))
         if story.flags:
             out.append('<p>Duplicate flags:</p><ul class="flags">')
             out += [f"<li>{html.escape(flag_line(f))}</li>" for f in story.flags]
@@ -285,7 +276,7 @@ def timeline_html(
                 f'<div class="contact {c["direction"]}" id="contact-{c["id"]}">'
                 f"<h3>Contact #{c['id']}</h3>"
             )
-            out.append(_facts_html(_contact_facts(line, story.zone, now)))
+            out.append(_facts_html(_contact_facts(line, zone, now)))
             if c["text"]:
                 out.append(f'<pre class="text">{html.escape(shown_text(c))}</pre>')
             if line.attachments:
@@ -323,10 +314,23 @@ def _file_html(
     return f'<li><a href="{href}">{name}</a>{said}{image}</li>'
 
 
+def times_stated(now: datetime, zone: ZoneInfo) -> str:
+    """The one place the readable files name their time zone."""
+    here = now.astimezone(zone)
+    offset = here.strftime("%z")
+    if offset == "+0000" and here.tzname() == "UTC":
+        return "in UTC, the exporter's time zone"
+    return (
+        f"in {zone.key} ({here:%Z}, UTC{offset[:3]}:{offset[3:]} when exported), "
+        "the exporter's time zone; records.json holds each time in UTC"
+    )
+
+
 def _export_facts(evidence: Evidence, version: str) -> list[tuple[str, str]]:
+    zone = ZoneInfo(evidence.time_zone)
     facts = [
-        ("Exported", evidence.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
-        ("Times", "in each platform's own time zone, then in UTC"),
+        ("Exported", wall_time(evidence.generated_at, zone, "%Y-%m-%d %H:%M:%S")),
+        ("Times", times_stated(evidence.generated_at, zone)),
         ("By", f"recorder {version}"),
         ("What", evidence.filters.describe()),
         ("Cases", str(evidence.count("cases"))),
@@ -357,13 +361,13 @@ def _fence(text: str) -> str:
 
 def timeline_md(evidence: Evidence, *, version: str) -> str:
     """The same content as the HTML page, in Markdown."""
-    now = evidence.generated_at
+    now, zone = evidence.generated_at, ZoneInfo(evidence.time_zone)
     out = ["# Support history: evidence export", ""]
     out += [f"- **{k}:** {_md(v)}" for k, v in _export_facts(evidence, version)]
     for story in stories(evidence):
         case = story.case
         out += ["", f"## Case #{case['id']}: {_md(case['title'])}", ""]
-        out += [f"- **{k}:** {_md(v)}" for k, v in _header_facts(story)]
+        out += [f"- **{k}:** {_md(v)}" for k, v in _header_facts(story, zone)]
         if story.flags:
             out += ["", "Duplicate flags:", ""]
             out += [f"- {_md(flag_line(f))}" for f in story.flags]
@@ -371,7 +375,7 @@ def timeline_md(evidence: Evidence, *, version: str) -> str:
             c = line.record
             arrow = "→" if c["direction"] == "outbound" else "←"
             out += ["", f"### {arrow} Contact #{c['id']}", ""]
-            out += [f"- **{k}:** {_md(v)}" for k, v in _contact_facts(line, story.zone, now)]
+            out += [f"- **{k}:** {_md(v)}" for k, v in _contact_facts(line, zone, now)]
             if c["text"]:
                 out += ["", _fence(shown_text(c))]
             for a in line.attachments:
@@ -387,7 +391,7 @@ CSV_COLUMNS = (
     "platform",
     "contact_id",
     "occurred_at_utc",
-    "occurred_at_platform",
+    "occurred_at_local",
     "channel",
     "direction",
     "reference",
@@ -404,7 +408,7 @@ CSV_COLUMNS = (
 
 def contacts_csv(evidence: Evidence) -> str:
     """One row per contact; UTF-8 with a BOM so that spreadsheets read Chinese right."""
-    now = evidence.generated_at
+    now, zone = evidence.generated_at, ZoneInfo(evidence.time_zone)
     out = ["\ufeff" + _csv_row(CSV_COLUMNS)]
     for story in stories(evidence):
         for line in story.contacts:
@@ -418,7 +422,7 @@ def contacts_csv(evidence: Evidence) -> str:
                         story.platform["name"],
                         c["id"],
                         moment.astimezone(UTC).isoformat(),
-                        moment.astimezone(story.zone).isoformat(),
+                        moment.astimezone(zone).isoformat(),
                         c["channel"],
                         c["direction"],
                         c["reference"] or "",
@@ -428,7 +432,7 @@ def contacts_csv(evidence: Evidence) -> str:
                         c["text"],
                         "yes" if c["auto_ack"] else "no",
                         "" if line.due is None else line.due.astimezone(UTC).isoformat(),
-                        line.met(now, story.zone),
+                        line.met(now, zone),
                         "; ".join(f"{a['name']} sha256:{a['sha256']}" for a in line.attachments),
                     ]
                 )

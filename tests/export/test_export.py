@@ -95,7 +95,7 @@ def test_the_csv_reads_back_with_its_chinese_text(
     assert "statement (Nov).pdf sha256:" in chinese["attachments"]
     first = next(r for r in rows if int(r["contact_id"]) == ids["first"])
     assert first["occurred_at_utc"] == "2026-11-02T15:00:00+00:00"
-    assert first["occurred_at_platform"] == "2026-11-02T10:00:00-05:00"
+    assert first["occurred_at_local"] == "2026-11-02T10:00:00-05:00"
     assert first["answer"].startswith("met: answered by contact #")
 
 
@@ -139,7 +139,7 @@ def test_the_html_page_has_every_contact_and_needs_nothing_else(
     text = "".join(page.text)
     assert "充值USDT未到账" in text and "请提供交易哈希" in text
     assert "Noto Sans CJK SC" in dest.read_text("utf-8")  # a font that covers Chinese
-    assert "2026-11-02 10:00 EST (2026-11-02 15:00 UTC)" in text
+    assert "2026-11-02 10:00" in text and "in America/New_York (EST, UTC-05:00" in text
     assert "@media print" in dest.read_text("utf-8")
 
 
