@@ -298,9 +298,19 @@ def parse_time(text: str | None, now: datetime) -> datetime:
 
 
 def show_time(value: datetime | None) -> str:
+    """A time in the user's zone, which `times_in` names once per listing."""
     if value is None:
         return "-"
-    return value.astimezone(local()).strftime("%Y-%m-%d %H:%M %Z").strip()
+    from recorder.domain.dates import wall_time
+
+    return wall_time(value, local())
+
+
+def times_in() -> str:
+    """The line that names the zone of a listing's times, once."""
+    from recorder.domain.dates import zone_name
+
+    return f"(times in {zone_name(local())})"
 
 
 def read_text(path: str) -> str:

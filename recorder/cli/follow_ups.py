@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from recorder.cli.base import access, cli, print_json, reader_for, show_time
+from recorder.cli.base import access, cli, print_json, reader_for, show_time, times_in
 from recorder.domain.errors import InputError
 
 
@@ -54,6 +54,7 @@ def due(ctx: click.Context, within: str, as_json: bool) -> None:
         else:
             click.echo(f"    {'LAST DAY PASSED' if item.overdue else 'last day'} {when}")
         click.echo(f"    → {item.next_step}")
+    click.echo(times_in())
 
 
 @cli.command()

@@ -10,11 +10,11 @@ import click
 from recorder.cli.base import (
     RecordId,
     cli,
-    local,
     open_store_for,
     print_json,
     reader_for,
     show_time,
+    times_in,
     warn,
 )
 from recorder.domain.errors import InputError
@@ -47,9 +47,8 @@ def scan(ctx: click.Context, case_id: int | None, every: bool, as_json: bool) ->
     if not found:
         click.echo("no secrets found" + ("" if case_id is None else f" in case #{case_id}"))
         return
-    zone = local()
     for secret in found:
-        when = show_time(secret.occurred_at.astimezone(zone))
+        when = show_time(secret.occurred_at)
         click.echo(
             f"contact #{secret.contact_id} (case #{secret.case_id}, {secret.channel}, {when}), "
             f"{secret.field}: {secret.finding.warning}"
@@ -59,6 +58,7 @@ def scan(ctx: click.Context, case_id: int | None, every: bool, as_json: bool) ->
         f"{_count(len(found), 'secret')} in {_count(len(contacts), 'contact')}; "
         f"'recorder redact {' '.join(map(str, contacts[:5]))}' masks them in the record"
     )
+    click.echo(times_in())
 
 
 def _count(n: int, noun: str) -> str:

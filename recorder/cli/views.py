@@ -14,6 +14,7 @@ from recorder.cli.base import (
     print_json,
     reader_for,
     show_time,
+    times_in,
 )
 
 
@@ -68,6 +69,7 @@ def list_command(
             )
             + ("  URGENT" if c.priority == "urgent" else "")
         )
+    click.echo(times_in())
 
 
 @cli.command()
@@ -88,6 +90,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         return
     click.echo(f"#{detail.id} {detail.title}")
     click.echo(f"  {detail.platform} · {detail.status.value} · {detail.priority}")
+    click.echo(f"  {times_in()}")
     if detail.merged_into is not None:
         click.echo(f"  merged into #{detail.merged_into}: its contacts are there now")
     if detail.merged_cases:

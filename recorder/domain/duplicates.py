@@ -119,7 +119,11 @@ def describe(repeat: Repeat, local: tzinfo, now: datetime | None = None) -> str:
             f"{matched} instead; a second ticket only joins the back of the queue"
         )
     if kind is DuplicateKind.still_waiting:
-        due = "" if due_at is None else f"{due_at.astimezone(local):%a %d %b %H:%M}"
+        due = ""
+        if due_at is not None:
+            here = due_at.astimezone(local)
+            this_year = now is None or now.astimezone(local).year == here.year
+            due = f"{here:%a %d %b %H:%M}" if this_year else f"{here:%a %d %b %Y %H:%M}"
         if now is not None and due_at is not None and due_at <= now:
             return f"written again while {matched} was still inside its window (due {due})"
         return (

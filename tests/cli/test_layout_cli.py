@@ -17,8 +17,8 @@ def test_columns_line_up_whatever_the_script(tmp_path: Path) -> None:
         "Short",
     ):
         ok(db, "case", "new", "--platform", "Gemini", "--title", title)
-    lines = ok(db, "list").splitlines()
-    assert len(lines) == 3
+    *lines, zone = ok(db, "list").splitlines()
+    assert len(lines) == 3 and zone == "(times in America/New_York)"
     starts = {cells(line[: line.index(" ref ")]) for line in lines}
     assert len(starts) == 1, lines
     assert any("…" in line for line in lines)  # the long Chinese title is cut, marked

@@ -67,3 +67,18 @@ def test_a_follow_up_typed_as_a_bare_number_is_refused(db: Path) -> None:
     code, out, err = log(db, "--at", "yesterday", "--follow-up", "明天 9:00")
     assert code == 0, err
     assert json.loads(out)["expected_by"] == "2026-11-24T14:00:00+00:00"
+
+
+def test_listings_name_the_zone_once_and_show_years_that_differ(db: Path) -> None:
+    log(db, "--at", "2026-11-23 16:00", "--follow-up", "2027-01-05 09:00")
+    log(db, "--at", "1999-05-01 10:00", "--old-date")
+    setup = cli.at(FixedClock(NOW))
+    shown = cli.ok(db, "show", "1", setup=setup)
+    assert shown.count("America/New_York") == 1
+    assert "EST" not in shown and "UTC" not in shown
+    assert "2026-11-23 16:00" in shown and "1999-05-01 10:00" in shown
+    listed = cli.ok(db, "list", setup=setup).splitlines()
+    assert listed[-1] == "(times in America/New_York)"
+    assert "follow up 2027-01-05 09:00" in listed[0]
+    due = cli.ok(db, "due", "--within", "60d", setup=setup)
+    assert "due 2027-01-05 09:00" in due and due.count("America/New_York") == 1
