@@ -28,6 +28,16 @@ def short_time(value: datetime | None, zone: tzinfo, now: datetime | None = None
     return here.strftime("%d %b %H:%M")
 
 
+def short_day(value: datetime, zone: tzinfo, now: datetime) -> str:
+    """`01 Dec` in the user's zone, or the year alone (`2025`) for a day in another year
+    than `now`'s: short enough for a cell beside a word ("late 01 Dec", "late 2025");
+    the reader shows the whole date."""
+    here = value.astimezone(zone)
+    if here.year != now.astimezone(zone).year:
+        return str(here.year)
+    return here.strftime("%d %b")
+
+
 def first_line(text: str, width: int = 60) -> str:
     """The first non-empty line of a text, cut to `width`."""
     line = next((part.strip() for part in text.splitlines() if part.strip()), "")

@@ -60,3 +60,26 @@ async def test_the_reader_says_an_unanswered_message_is_late(tmp_path: Path) -> 
         assert isinstance(app.screen, ContactScreen)
         head = str(app.screen.query_one("#head", Static).render())
         assert "Late: an answer was due by" in head and "and none came" in head
+
+
+async def test_a_follow_up_late_since_another_year_shows_that_year(tmp_path: Path) -> None:
+    """A row late since last year must not read like one late since this year's day."""
+    from datetime import datetime
+
+    from recorder.domain.dates import zone
+
+    path = tmp_path / "s.sqlite3"
+    then = datetime(2025, 11, 28, 15, 0, tzinfo=zone("America/New_York"))
+    gemini_case(path, channel="email", occurred_at=then, text="Where is it?")
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        cells = [str(cell) for cell in table.get_row_at(0)]
+        assert "late 2025" in cells, cells
+        assert not any("late 0" in cell or "late 1" in cell for cell in cells), cells
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        row = [str(cell) for cell in app.screen.query_one(DataTable).get_row_at(0)]
+        assert "28 Nov 2025" in row and "late 2025" in row, row

@@ -17,7 +17,7 @@ from recorder.read.cases import CaseSummary, list_cases
 from recorder.read.platforms import list_platforms
 from recorder.tui.actions import TICKETS_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
-from recorder.tui.formatting import STATUS_LABELS, short_time
+from recorder.tui.formatting import STATUS_LABELS, short_day, short_time
 from recorder.tui.messages import (
     ExportEvidence,
     ImportMail,
@@ -67,7 +67,9 @@ def follow_up_cell(case: CaseSummary, now: datetime, zone: tzinfo) -> Text:
     if case.next_follow_up_at is None:
         return Text("-")
     when = short_time(case.next_follow_up_at, zone, now)
-    return Text(f"late {when[:6]}", style="bold red") if case.overdue(now) else Text(when)
+    if case.overdue(now):
+        return Text(f"late {short_day(case.next_follow_up_at, zone, now)}", style="bold red")
+    return Text(when)
 
 
 def case_cells(case: CaseSummary, now: datetime, zone: tzinfo) -> dict[str, Text]:
