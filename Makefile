@@ -13,7 +13,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff format --check recorder tests bench schema
 	$(BIN)/mypy recorder
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadgroup
 
 # The crash and concurrency tests at ten times the kills and trials of `make test`.
 soak: $(VENV)/.installed-test

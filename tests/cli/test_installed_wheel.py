@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Its module fixture is built once: `make test` keeps these tests on one worker.
+pytestmark = pytest.mark.xdist_group("installed_wheel")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

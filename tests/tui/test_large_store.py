@@ -16,6 +16,9 @@ from recorder.tui.screens.tickets import PAGE
 from recorder.write.opening import UNKEYED
 from tests.helpers.tui import SIZE, make_app, settle
 
+# Its module fixture is built once: `make test` keeps these tests on one worker.
+pytestmark = pytest.mark.xdist_group("large_store")
+
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 
 
