@@ -135,9 +135,11 @@ class RecorderApp(HasContext, App[None]):
             )
 
     def action_help(self) -> None:
-        """Show the keys of the current screen and of the app."""
+        """Show the keys of the current screen and of the app; a notice shown meanwhile
+        would lie over them, so it goes (it was only a notice)."""
         from recorder.tui.dialogs.help import HelpScreen
 
+        self.clear_notifications()
         self.push_screen(HelpScreen(getattr(self.screen, "ACTIONS", ())))
 
     def action_toggle_dark(self) -> None:

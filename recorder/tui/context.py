@@ -3,18 +3,23 @@ the typed way to reach them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events, on
 from textual.app import App
+from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
 from recorder.access import StoreAccess
+from recorder.tui.actions import HELP
 
 ResultT = TypeVar("ResultT")
+
+HELP_FIRST = replace(HELP, action="app.help").binding()
+"""The help key, bound on each screen so that the footer shows it first."""
 
 NARROW = 80
 """Terminals narrower than this get a footer without the command palette's key."""
@@ -57,6 +62,10 @@ def context_of(app: App[Any]) -> Context:
 
 class RecorderScreen(Screen[ResultT]):
     """A screen of recorder's: it reads and writes through `self.context`."""
+
+    # Textual lists a screen's keys before the app's, so the app's "? Help" came last
+    # and was the first cut on a narrow terminal: every screen names it first instead.
+    BINDINGS: ClassVar[list[BindingType]] = [HELP_FIRST]
 
     @property
     def context(self) -> Context:

@@ -97,7 +97,11 @@ async def still(pilot: Pilot[object]) -> None:
     for widget in [*pilot.app.screen.query(Input), *pilot.app.screen.query(TextArea)]:
         widget.cursor_blink = False
         # Turning blinking off repaints the cursor only when the blink was in its hidden
-        # phase; repaint it in either phase, or the snapshot depends on the moment.
+        # phase; repaint it in either phase, or the snapshot depends on the moment. A
+        # TextArea keeps its lines in a cache whose key does not tell a cursor hidden by
+        # the blink from one never blinking: empty it, or either may be drawn.
+        if isinstance(widget, TextArea):
+            widget._line_cache.clear()
         widget.refresh()
     await settle(pilot)
 

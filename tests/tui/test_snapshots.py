@@ -1,4 +1,6 @@
-"""SVG snapshots of every screen at 80x24, with a fixed clock and fixed data.
+"""SVG snapshots of particular states at 80x24 (the light theme, a form's errors), with
+a fixed clock and fixed data; every screen and dialog at every size is in
+test_screen_sizes.py.
 
 Update them with `pytest tests/tui/test_snapshots.py --snapshot-update` after a
 deliberate change, and look at the report before committing.
@@ -13,30 +15,8 @@ from textual.pilot import Pilot
 from tests.helpers.tui import SIZE, SnapCompare, keys, make_app, settle, still, type_text
 
 
-def test_open_tickets(snap_compare: SnapCompare, demo_store: Path) -> None:
-    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys())
-
-
 def test_open_tickets_light(snap_compare: SnapCompare, demo_store: Path) -> None:
     assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("ctrl+t"))
-
-
-def test_welcome_on_an_empty_store(snap_compare: SnapCompare, empty_store: Path) -> None:
-    assert snap_compare(make_app(empty_store), terminal_size=SIZE, run_before=keys())
-
-
-def test_case_view(snap_compare: SnapCompare, demo_store: Path) -> None:
-    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("enter"))
-
-
-def test_contact_view(snap_compare: SnapCompare, demo_store: Path) -> None:
-    assert snap_compare(
-        make_app(demo_store), terminal_size=SIZE, run_before=keys("down", "enter", "enter")
-    )
-
-
-def test_log_form(snap_compare: SnapCompare, demo_store: Path) -> None:
-    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("n"))
 
 
 def test_log_form_for_a_new_case_with_errors(snap_compare: SnapCompare, empty_store: Path) -> None:
@@ -52,19 +32,3 @@ def test_log_form_for_a_new_case_with_errors(snap_compare: SnapCompare, empty_st
         await still(pilot)
 
     assert snap_compare(make_app(empty_store), terminal_size=SIZE, run_before=run)
-
-
-def test_help(snap_compare: SnapCompare, demo_store: Path) -> None:
-    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("question_mark"))
-
-
-def test_confirm_delete(snap_compare: SnapCompare, demo_store: Path) -> None:
-    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("enter", "d"))
-
-
-def test_due_view(snap_compare: SnapCompare, demo_store: Path) -> None:
-    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=keys("u"))
-
-
-def test_open_tickets_on_a_wide_terminal(snap_compare: SnapCompare, demo_store: Path) -> None:
-    assert snap_compare(make_app(demo_store), terminal_size=(110, 30), run_before=keys())

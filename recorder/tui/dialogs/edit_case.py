@@ -24,8 +24,8 @@ class EditCaseScreen(RecorderDialog[bool]):
 
     DEFAULT_CSS = """
     EditCaseScreen { align: center middle; }
-    EditCaseScreen > Vertical { width: 70; height: auto; border: round $accent;
-        background: $surface; padding: 0 1; }
+    EditCaseScreen > Vertical { width: 70; max-width: 100%; height: auto; max-height: 100%;
+        overflow-y: auto; border: round $accent; background: $surface; padding: 0 1; }
     EditCaseScreen Horizontal { height: 1; }
     EditCaseScreen Label { width: 10; color: $text-muted; }
     EditCaseScreen Input, EditCaseScreen Select { width: 1fr; }

@@ -95,10 +95,11 @@ class ExportScreen(FormDialog):
                 yield Input(placeholder="until (any)", id="until", compact=True)
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
-                yield Checkbox(
-                    "Redact secrets, emails, card and bank numbers", id="redact", compact=True
-                )
-                yield Checkbox("One zip file", id="zip", compact=True)
+                with Vertical(classes="choices"):
+                    yield Checkbox(
+                        "Redact secrets, emails, card and bank numbers", id="redact", compact=True
+                    )
+                    yield Checkbox("One zip file", id="zip", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Save to", classes="label")
                 yield Input(default_destination(self.context), id="dest", compact=True)

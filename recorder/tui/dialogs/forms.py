@@ -24,6 +24,8 @@ class FormDialog(RecorderDialog[None]):
     FormDialog .row { height: auto; }
     FormDialog .label { width: 12; color: $text-muted; }
     FormDialog Input, FormDialog Select { width: 1fr; }
+    FormDialog .choices { width: 1fr; height: auto; }
+    FormDialog .choices Checkbox { width: 1fr; height: auto; }
     FormDialog #result { height: auto; max-height: 8; }
     FormDialog .error { color: $error; }
     FormDialog ProgressBar { margin: 0 0 0 12; }

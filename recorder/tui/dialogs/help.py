@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from recorder.tui.actions import APP_ACTIONS, CLOSE, UserAction, bindings
 
@@ -32,7 +33,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen { align: center middle; }
     HelpScreen > Vertical { width: 72; max-width: 100%; height: auto; max-height: 100%;
         overflow-y: auto; border: round $accent; background: $surface; padding: 0 1; }
-    HelpScreen DataTable { height: auto; max-height: 16; }
+    HelpScreen #keys { height: auto; }
     """
 
     ACTIONS: ClassVar[tuple[UserAction, ...]] = (CLOSE,)
@@ -46,16 +47,19 @@ class HelpScreen(ModalScreen[None]):
         """The table of keys."""
         with Vertical():
             yield Static("[b]Keys[/b]  (every action is also in the command palette: ^p)")
-            yield DataTable(show_cursor=False)
+            yield Static(self.table(), id="keys")
             yield Static(MARKS)
             yield Static("esc closes this", classes="hint")
 
-    def on_mount(self) -> None:
-        """Fill the table."""
-        table = self.query_one(DataTable)
-        table.add_columns("Key", "Does")
+    def table(self) -> Table:
+        """The keys and what they do: what they do wraps to the width there is, so that
+        nothing is cut on a narrow terminal (the dialog scrolls instead)."""
+        table = Table(box=None, expand=True, show_edge=False, padding=(0, 1))
+        table.add_column("Key", style="bold", no_wrap=True)
+        table.add_column("Does", ratio=1, overflow="fold")
         for action in self.actions:
             table.add_row(key_label(action.key), action.tooltip)
+        return table
 
     def action_close(self) -> None:
         """Close the help."""

@@ -104,11 +104,12 @@ class ImportScreen(FormDialog):
                 yield Input(placeholder="paths, separated by spaces", id="paths", compact=True)
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
-                yield Checkbox(
-                    "Fetch from my mailbox now (as set by recorder fetch)",
-                    id="fetch",
-                    compact=True,
-                )
+                with Vertical(classes="choices"):
+                    yield Checkbox(
+                        "Fetch from my mailbox now (as set by recorder fetch)",
+                        id="fetch",
+                        compact=True,
+                    )
             with Horizontal(classes="row"):
                 yield Label("Platform", classes="label")
                 yield Select[str]([], prompt="From the sender", id="platform", compact=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
@@ -20,6 +21,23 @@ from recorder.tui.workers import WorkerResult
 
 AHEAD = timedelta(days=7)
 """How far ahead the screen looks."""
+
+
+def due_cells(item: DueItem, zone: tzinfo, now: datetime) -> tuple[Text, Text, Text]:
+    """An item's row as rich Text: its date (late ones stand out), its platform, and its
+    case, cut with an ellipsis where the terminal is narrow."""
+    when = short_time(item.at, zone, now)
+    if item.kind is DueKind.follow_up:
+        cell = Text(f"late {when}", "bold red") if item.overdue else Text(f"by {when}")
+    elif item.kind is DueKind.may_escalate:
+        cell = Text(f"escalate {when}")
+    else:
+        cell = Text(f"last day {when}", "bold red" if item.overdue else "bold")
+    case = Text(overflow="ellipsis", no_wrap=True)
+    if item.urgent:
+        case.append("!", style="bold yellow").append(" ")
+    case.append(f"#{item.case_id} {item.title}")
+    return cell, Text(item.platform, overflow="ellipsis", no_wrap=True), case
 
 
 class DueScreen(RecorderScreen[None]):
@@ -78,20 +96,8 @@ class DueScreen(RecorderScreen[None]):
         table.clear()
         zone = self.context.zone
         for n, item in enumerate(items):
-            when = short_time(item.at, zone, self.context.now())
-            if item.kind is DueKind.follow_up:
-                cell = f"[b red]late {when}[/]" if item.overdue else f"by {when}"
-            elif item.kind is DueKind.may_escalate:
-                cell = f"escalate {when}"
-            else:
-                cell = f"[b red]last day {when}[/]" if item.overdue else f"[b]last day {when}[/]"
-            urgent = "[b $warning]![/] " if item.urgent else ""
-            table.add_row(
-                cell,
-                escape(item.platform),
-                urgent + escape(f"#{item.case_id} {item.title}"),
-                key=f"{item.case_id}-{item.kind.value}-{n}",
-            )
+            key = f"{item.case_id}-{item.kind.value}-{n}"
+            table.add_row(*due_cells(item, zone, self.context.now()), key=key)
         if not items:
             self.query_one("#step", Static).update(
                 "Nothing is overdue or due within a week. Support owes you no answer yet."
