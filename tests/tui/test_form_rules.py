@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Select, Static, TextArea
 
 from recorder.tui.dialogs.confirm import ConfirmScreen
@@ -125,9 +126,21 @@ async def test_several_lines_pasted_into_a_one_line_field_go_into_the_text(
         assert subject.value == "Re: ticket 4815162"
 
 
-async def test_a_new_store_shows_its_welcome_from_the_first_paint(empty_store: Path) -> None:
+@pytest.mark.parametrize("made", [False, True], ids=["not-there-yet", "made-but-empty"])
+async def test_an_empty_store_shows_its_welcome_from_the_first_paint(
+    empty_store: Path, made: bool
+) -> None:
+    """A store not there yet is known empty without a read; one at head is read before
+    the first paint (TicketsScreen.load)."""
     from textual.widgets import DataTable
 
+    from recorder.access import StoreAccess
+
+    if made:  # created, migrated and given its presets, with no case in it
+        access = StoreAccess(str(empty_store))
+        access.store()
+        access.close()
+        assert empty_store.is_file()
     app = make_app(empty_store)
     async with app.run_test(size=SIZE) as pilot:
         # Before any read has come back: the welcome, and no empty table header.
