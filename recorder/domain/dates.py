@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
@@ -81,6 +82,12 @@ def wall_time(moment: datetime, local: tzinfo, form: str = "%Y-%m-%d %H:%M") -> 
     return shown
 
 
+def preview(moment: datetime, local: tzinfo) -> str:
+    """A time as the form shows what it read ('Tue 24 Nov 2026 10:00 EST'): in full,
+    so that nothing is guessed, and readable back as the same instant."""
+    return f"{moment.astimezone(local):%a %d %b %Y %H:%M %Z}".strip()
+
+
 def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:
     """Read a time as a user types it; a time without an offset is in `local`.
 
@@ -96,7 +103,8 @@ def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:
     if not cleaned:
         raise InputError(f"empty time; expected {WHEN_FORMS}")
     here = now.astimezone(local)
-    day, rest = named_day(cleaned, here.date(), past=True)
+    weekday, dated = _weekday_of_a_date(cleaned)
+    day, rest = (None, cleaned) if dated else named_day(cleaned, here.date(), past=True)
     if day is not None:
         return checked_moment(_time_on(day, rest, text), text, local)
     # Imported here: the parser is only needed when someone typed a time.
@@ -106,7 +114,9 @@ def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         try:
-            parsed = dateparser.parse(cleaned, default=today)
+            parsed = dateparser.parse(
+                dated or cleaned, default=today, tzinfos=local_abbreviations(local, here.year)
+            )
         except (dateparser.ParserError, ValueError, OverflowError):
             raise _unreadable(text) from None
     if any(issubclass(w.category, dateparser.UnknownTimezoneWarning) for w in said):
@@ -114,7 +124,13 @@ def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:
             f"the time {text!r} names a time zone recorder does not know; expected an "
             "offset such as +08:00 or UTC, or no zone (your own is used)"
         )
-    check_date_written(cleaned, parsed, today, text)
+    check_date_written(dated or cleaned, parsed, today, text)
+    if weekday is not None and parsed.weekday() != weekday:
+        raise InputError(
+            f"the time {text!r} names a {WEEKDAYS[weekday].capitalize()}, but "
+            f"{parsed:%d %b %Y} is a {WEEKDAYS[parsed.weekday()].capitalize()}; expected "
+            "the date's own weekday, or none"
+        )
     return checked_moment(parsed, text, local)
 
 
@@ -130,6 +146,41 @@ _NAMED_DAY = re.compile(
     + r"))\b[\s,]*(.*)",
     re.I,
 )
+
+
+_WEEKDAY_FIRST = re.compile(
+    r"(" + "|".join(f"{d[:3]}(?:{d[3:]})?" for d in WEEKDAYS) + r")\.?,?\s+(.*)", re.I
+)
+_DATE_WRITTEN = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d+[-/.]\d+", re.I
+)
+
+
+def _weekday_of_a_date(cleaned: str) -> tuple[int | None, str | None]:
+    """For a weekday written before a date ("Tue 24 Nov 2026 10:00", as emails and
+    recorder's own preview write them): the weekday, to be checked against the date,
+    and the rest. (None, None) for anything else: "friday 10:00" names a day itself."""
+    match = _WEEKDAY_FIRST.fullmatch(cleaned)
+    if match is None or not _DATE_WRITTEN.search(match.group(2)):
+        return None, None
+    name = match.group(1)[:3].lower()
+    return next(n for n, d in enumerate(WEEKDAYS) if d.startswith(name)), match.group(2)
+
+
+@functools.lru_cache(maxsize=8)
+def local_abbreviations(local: tzinfo, year: int) -> dict[str, int]:
+    """The abbreviations the user's zone has gone by since 2000 and up to `year`'s next
+    ('EST', 'EDT'; 'CST' in Shanghai), each with its offset in seconds: a time written
+    with one of them (as the form's preview writes it) is read in that offset. One that
+    stood for two offsets is left out, and refused as unknown."""
+    seen: dict[str, set[int]] = {}
+    for y in range(OLD_YEAR, max(year, OLD_YEAR) + 2):
+        for month in range(1, 13):
+            moment = datetime(y, month, 1, 12, tzinfo=local)
+            name, offset = moment.tzname(), moment.utcoffset()
+            if name and offset is not None and name.isalpha():
+                seen.setdefault(name, set()).add(int(offset.total_seconds()))
+    return {name: offsets.pop() for name, offsets in seen.items() if len(offsets) == 1}
 
 
 def named_day(cleaned: str, today: date, *, past: bool) -> tuple[date | None, str]:

@@ -4,14 +4,15 @@ another year; a contact's time not in the future, a follow-up not before its con
 from __future__ import annotations
 
 import calendar
+import os
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recorder.domain.dates import check_contact_time, parse_when
+from recorder.domain.dates import check_contact_time, parse_when, preview
 from recorder.domain.errors import InputError
 from recorder.domain.windows import check_follow_up
 
@@ -41,6 +42,10 @@ def local(text: str) -> datetime:
         ("今天", datetime(2026, 11, 24, 0, 0)),
         ("20/11/26", datetime(2026, 11, 20, 0, 0)),
         ("30 Nov 2025", datetime(2025, 11, 30, 0, 0)),
+        # A weekday before a date, as emails and the form's own preview write it.
+        ("Tue 24 Nov 2026 09:00 EST", datetime(2026, 11, 24, 9, 0)),
+        ("Fri, 20 Nov 2026 10:00:00 -0500", datetime(2026, 11, 20, 10, 0)),
+        ("Sun 01 Nov 2026 01:30 EDT", datetime(2026, 11, 1, 1, 30, fold=0)),
     ],
 )
 def test_named_days_and_chinese_dates_are_read(text: str, expected: datetime) -> None:
@@ -107,3 +112,43 @@ def test_a_follow_up_comes_after_its_contact_and_within_five_years() -> None:
         check_follow_up(contact - timedelta(hours=1), now=NOW, since=contact)
     with pytest.raises(InputError, match="more than 5 years away"):
         check_follow_up(NOW + timedelta(days=6 * 365), now=NOW, since=contact)
+
+
+def test_a_weekday_that_is_not_the_date_s_own_is_refused() -> None:
+    with pytest.raises(InputError, match="names a Monday, but 24 Nov 2026 is a Tuesday"):
+        local("Mon 24 Nov 2026 09:00")
+
+
+def test_the_hour_a_clock_change_repeats_is_read_by_its_abbreviation() -> None:
+    first = parse_when("Sun 01 Nov 2026 01:30 EDT", now=NOW, local=NEW_YORK)
+    second = parse_when("Sun 01 Nov 2026 01:30 EST", now=NOW, local=NEW_YORK)
+    assert second - first == timedelta(hours=1)
+
+
+ZONES = [
+    "America/New_York",
+    "Europe/London",
+    "Asia/Shanghai",
+    "Asia/Kolkata",
+    "Europe/Istanbul",
+    "Australia/Lord_Howe",
+    "America/Sao_Paulo",
+    "UTC",
+]
+
+
+@settings(max_examples=int(os.environ.get("RECORDER_FUZZ", "300")), deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2026, 11, 24)),
+    st.sampled_from(ZONES),
+)
+def test_every_time_the_form_previews_reads_back_as_the_instant_it_saves(
+    wall: datetime, name: str
+) -> None:
+    """What the form shows under the field ('= Tue 24 Nov 2026 10:00 EST') is what it
+    saves: typed back, or pasted, it is the same instant, in every zone, on the hours
+    a clock change repeats too."""
+    zone = ZoneInfo(name)
+    moment = wall.replace(second=0, microsecond=0, tzinfo=UTC)
+    shown = preview(moment, zone)
+    assert parse_when(shown, now=NOW, local=zone) == moment, shown

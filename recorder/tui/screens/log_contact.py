@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Input, Select, Static, TextArea
 
-from recorder.domain.dates import check_contact_time, parse_when
+from recorder.domain.dates import check_contact_time, parse_when, preview
 from recorder.domain.duplicates import Finding
 from recorder.domain.errors import RecorderError
 from recorder.domain.transcripts import CONVERSATION_CHANNELS
@@ -224,7 +224,7 @@ class LogContactScreen(RecorderScreen[int | None]):
             self._error("when", str(exc))
         else:
             self._error("when", None)
-        parsed.update(f"= {moment.astimezone(self.context.zone):%a %d %b %Y %H:%M %Z}")
+        parsed.update(f"= {preview(moment, self.context.zone)}")
 
     @on(Input.Changed)
     @on(Select.Changed)
