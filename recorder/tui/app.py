@@ -13,7 +13,7 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from recorder.access import StoreAccess
-from recorder.domain.dates import local_zone
+from recorder.domain.dates import local_zone, zone_name
 from recorder.process import long_running
 from recorder.tui.actions import APP_ACTIONS, UserAction, bindings
 from recorder.tui.context import Context, HasContext
@@ -44,8 +44,11 @@ class RecorderApp(HasContext, App[None]):
 
     def __init__(self, access: StoreAccess, *, subtitle: str = "") -> None:
         super().__init__()
-        self.context = Context(access, local_zone())
-        self.sub_title = subtitle or str(access.where.database or access.where.url)
+        zone = local_zone()
+        self.context = Context(access, zone)
+        # The one place the TUI names the zone its times are in (the rows leave it out).
+        where = subtitle or str(access.where.database or access.where.url)
+        self.sub_title = f"{where} · times in {zone_name(zone)}"
         self._store_requested = False
         self._drop_controls = DropControls()
 
