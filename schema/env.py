@@ -27,6 +27,12 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Leave out the full-text search indexes (FTS5 virtual tables and their shadow
+    tables, made by migration 0010): no model describes them."""
+    return not (type_ == "table" and name is not None and name.startswith("search_"))
+
+
 def _configure(connection: sa.Connection) -> None:
     context.configure(
         connection=connection,
@@ -34,6 +40,7 @@ def _configure(connection: sa.Connection) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
 
 

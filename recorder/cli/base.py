@@ -155,6 +155,7 @@ COMMAND_MODULES = {
     "settings": "mail",
     "scan": "secrets",
     "redact": "secrets",
+    "search": "search",
 }
 """Which module of recorder.cli defines each command."""
 

@@ -23,6 +23,7 @@ from recorder.domain.vocabulary import (
     Priority,
     Source,
 )
+from recorder.store import search_index
 
 __all__ = [
     "OPEN_STATUSES",
@@ -441,3 +442,8 @@ def record_fields(row: SQLModel) -> dict[str, Any]:
             value = value.value
         out[column.key] = value
     return out
+
+
+# A new store made from the models gets the full-text search indexes as migration 0010
+# makes them for an existing one.
+search_index.attach(SQLModel.metadata)

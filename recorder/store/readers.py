@@ -20,6 +20,11 @@ from recorder.store.revision import SCHEMA_HEAD
 class Reader(Protocol):
     """Runs a read-only query and returns its rows as tuples."""
 
+    @property
+    def dialect(self) -> str:
+        """The database's kind, as SQLAlchemy names it ('sqlite', 'postgresql')."""
+        ...
+
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Sequence[Any]]:
         """The rows of `sql` with `params` bound to its `:name` placeholders."""
         ...
@@ -30,6 +35,8 @@ class SqliteReader:
 
     All its queries see one snapshot: it holds a read transaction until closed.
     """
+
+    dialect = "sqlite"
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection

@@ -1,0 +1,345 @@
+"""Searching the whole record: case titles and identifiers, and every contact's
+subject, text (chat turns included), reference, agent, address and attachment names.
+
+On SQLite the FTS5 indexes of migration 0010 answer: `*_words` (unicode61) for
+words, ranked by bm25; `*_grams` (trigram) for anything else of 3 characters or more
+(Chinese, pieces of TxIDs, addresses, ticket numbers). A term of 1 or 2 characters
+that is not a word (`充值`, `0x`) has no trigram, and the trigram index answers no
+LIKE under 3 characters on SQLite 3.40: such a term is looked for by a scan, slower
+but as correct. Every term must match (AND). Elsewhere (no index) every term is
+looked for by a scan.
+
+Queries are normalised as identifiers are: NFKC (a TxID typed in full-width
+digits is the same TxID),
+any case, and a `0x` before hex digits dropped (a TxID is found with or without it).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from recorder.domain.errors import InputError
+from recorder.domain.vocabulary import CaseStatus
+from recorder.read.platforms import platform_named
+from recorder.store.readers import Reader, placeholders
+from recorder.store.times import db_time, stored_time
+
+MARK = ("**", "**")
+"""How a snippet marks what matched."""
+LIMIT = 50
+"""Results shown unless asked for more."""
+
+CONTACT_COLUMNS = ("subject", "text", "reference", "agent", "address")
+CASE_COLUMNS = ("title", "txid", "order_number", "account_email", "amount")
+_HEX_PREFIX = re.compile(r"^0x(?=[0-9a-f]{2,}$)", re.I)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A query split by how each term is found."""
+
+    words: tuple[str, ...] = ()
+    """Whole words (ASCII letters), found in the words index (a prefix matches too)."""
+    grams: tuple[str, ...] = ()
+    """Anything else of 3 characters or more, found in the trigram index."""
+    short: tuple[str, ...] = ()
+    """Anything else, shorter: found by a scan."""
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        """Every term, as the snippets look for them."""
+        return self.words + self.grams + self.short
+
+
+def terms_of(query: str) -> Terms:
+    """The terms of a query, normalised; InputError when it has none."""
+    words: list[str] = []
+    grams: list[str] = []
+    short: list[str] = []
+    for raw in unicodedata.normalize("NFKC", query).split():
+        term = _HEX_PREFIX.sub("", raw.strip("\"'"))
+        if not term:
+            continue
+        if _WORD.fullmatch(term):
+            words.append(term.lower())
+        elif len(term) >= 3:
+            grams.append(term)
+        else:
+            short.append(term)
+    if not (words or grams or short):
+        raise InputError("nothing to search for; expected a word, a number or Chinese text")
+    return Terms(tuple(words), tuple(grams), tuple(short))
+
+
+def _fts(term: str, *, prefix: bool = False) -> str:
+    """A term as an FTS5 string (its quotes doubled), a prefix query with `prefix`."""
+    quoted = '"' + term.replace('"', '""') + '"'
+    return quoted + "*" if prefix else quoted
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search, besides its terms."""
+
+    platform: str | None = None
+    channel: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    statuses: Sequence[CaseStatus] | None = None
+
+    @property
+    def about_contacts(self) -> bool:
+        """Whether they say something only a contact has (a case alone cannot match)."""
+        return bool(self.channel or self.since or self.until)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A case or a contact that matched, with a snippet of where."""
+
+    case_id: int
+    title: str
+    platform: str
+    status: str
+    contact_id: int | None
+    occurred_at: datetime | None
+    channel: str | None
+    snippet: str
+    found_in: str = field(default="text")
+
+    def to_json(self) -> dict[str, Any]:
+        """As `recorder search --json` prints it."""
+        return {
+            "case_id": self.case_id,
+            "title": self.title,
+            "platform": self.platform,
+            "status": self.status,
+            "contact_id": self.contact_id,
+            "occurred_at": None if self.occurred_at is None else self.occurred_at.isoformat(),
+            "channel": self.channel,
+            "found_in": self.found_in,
+            "snippet": self.snippet,
+        }
+
+
+def has_index(reader: Reader) -> bool:
+    """Whether the store has the FTS5 indexes (SQLite at revision 0010 or later)."""
+    if reader.dialect != "sqlite":
+        return False
+    return bool(
+        reader.rows(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_contacts_words'"
+        )
+    )
+
+
+def search(
+    reader: Reader, query: str, filters: Filters | None = None, *, limit: int = LIMIT
+) -> list[Hit]:
+    """The cases and contacts that match every term of `query`: cases whose title or
+    identifiers match first, then contacts, best first (by bm25 where words were
+    given, else newest first)."""
+    terms = terms_of(query)
+    filters = filters or Filters()
+    indexed = has_index(reader)
+    hits: list[Hit] = []
+    if not filters.about_contacts:
+        hits += _cases(reader, terms, filters, indexed, limit)
+    if len(hits) < limit:
+        hits += _contacts(reader, terms, filters, indexed, limit - len(hits))
+    return hits
+
+
+def _filter_sql(
+    reader: Reader, filters: Filters, *, contacts: bool
+) -> tuple[list[str], dict[str, Any]]:
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if filters.platform is not None:
+        where.append("cases.platform_id = :platform")
+        params["platform"] = platform_named(reader, filters.platform).id
+    if filters.statuses is not None:
+        listed, bound = placeholders("status", [s.value for s in filters.statuses])
+        where.append(f"cases.status IN ({listed})" if bound else "0 = 1")
+        params.update(bound)
+    if contacts and filters.channel is not None:
+        where.append("contacts.channel = :channel")
+        params["channel"] = filters.channel
+    if contacts and filters.since is not None:
+        where.append("contacts.occurred_at >= :since")
+        params["since"] = db_time(filters.since)
+    if contacts and filters.until is not None:
+        where.append("contacts.occurred_at <= :until")
+        params["until"] = db_time(filters.until)
+    return where, params
+
+
+def _term_sql(
+    table: str, columns: Sequence[str], terms: Terms, indexed: bool, params: dict[str, Any]
+) -> tuple[str | None, list[str]]:
+    """The index to drive the query from (None: a scan), and the conditions for the
+    terms it does not cover."""
+    where: list[str] = []
+    driver = None
+    scanned = list(terms.short)
+    if indexed and terms.words:
+        driver = f"search_{table}_words"
+        params["words"] = " AND ".join(_fts(w, prefix=True) for w in terms.words)
+    elif not indexed:
+        scanned += terms.words
+    if indexed and terms.grams:
+        params["grams"] = " AND ".join(_fts(g) for g in terms.grams)
+        if driver is None:
+            driver = f"search_{table}_grams"
+        else:
+            where.append(
+                f"{table}.id IN (SELECT rowid FROM search_{table}_grams "
+                f"WHERE search_{table}_grams MATCH :grams)"
+            )
+    elif not indexed:
+        scanned += terms.grams
+    for n, term in enumerate(scanned):
+        params[f"like{n}"] = _like(term)
+        anywhere = " OR ".join(f"{table}.{c} LIKE :like{n} ESCAPE '\\'" for c in columns)
+        if table == "contacts":
+            anywhere += (
+                f" OR EXISTS (SELECT 1 FROM attachments WHERE attachments.contact_id = "
+                f"contacts.id AND attachments.name LIKE :like{n} ESCAPE '\\')"
+            )
+        where.append(f"({anywhere})")
+    return driver, where
+
+
+def _cases(reader: Reader, terms: Terms, filters: Filters, indexed: bool, limit: int) -> list[Hit]:
+    where, params = _filter_sql(reader, filters, contacts=False)
+    driver, conditions = _term_sql("cases", CASE_COLUMNS, terms, indexed, params)
+    where += conditions
+    joins = "FROM cases JOIN platforms ON platforms.id = cases.platform_id"
+    order = "cases.id DESC"
+    if driver is not None:
+        joins = (
+            f"FROM {driver} JOIN cases ON cases.id = {driver}.rowid " + joins[len("FROM cases") :]
+        )
+        where.append(f"{driver} MATCH :{'words' if driver.endswith('words') else 'grams'}")
+        order = f"bm25({driver}), cases.id DESC"
+    rows = reader.rows(
+        "SELECT cases.id, cases.title, platforms.name, cases.status, cases.txid,"
+        " cases.order_number, cases.account_email, cases.amount "
+        f"{joins} WHERE {' AND '.join(where) or '1 = 1'} ORDER BY {order} LIMIT {int(limit)}",
+        params,
+    )
+    hits = []
+    for case_id, title, platform, status, *identifiers in rows:
+        where_found, text = "title", title
+        for name, value in zip(CASE_COLUMNS[1:], identifiers, strict=True):
+            if value and any(_at(value, t) >= 0 for t in terms.all) and _at(title, terms) < 0:
+                where_found, text = name, value
+        hits.append(
+            Hit(
+                case_id,
+                title,
+                platform,
+                status,
+                None,
+                None,
+                None,
+                snippet(text, terms),
+                where_found,
+            )
+        )
+    return hits
+
+
+def _contacts(
+    reader: Reader, terms: Terms, filters: Filters, indexed: bool, limit: int
+) -> list[Hit]:
+    where, params = _filter_sql(reader, filters, contacts=True)
+    driver, conditions = _term_sql("contacts", CONTACT_COLUMNS, terms, indexed, params)
+    where += conditions
+    joins = (
+        "FROM contacts JOIN cases ON cases.id = contacts.case_id "
+        "JOIN platforms ON platforms.id = cases.platform_id"
+    )
+    order = "contacts.occurred_at DESC, contacts.id DESC"
+    if driver is not None:
+        joins = (
+            f"FROM {driver} JOIN contacts ON contacts.id = {driver}.rowid "
+            + joins[len("FROM contacts") :]
+        )
+        where.append(f"{driver} MATCH :{'words' if driver.endswith('words') else 'grams'}")
+        order = f"bm25({driver}), {order}"
+    rows = reader.rows(
+        "SELECT contacts.id, contacts.case_id, cases.title, platforms.name, cases.status,"
+        " contacts.occurred_at, contacts.channel, contacts.subject, contacts.text,"
+        " contacts.reference, contacts.agent, contacts.address "
+        f"{joins} WHERE {' AND '.join(where) or '1 = 1'} ORDER BY {order} LIMIT {int(limit)}",
+        params,
+    )
+    hits = []
+    for contact_id, case_id, title, platform, status, occurred, channel, *fields in rows:
+        found_in, text = "attachment", ""
+        for name, value in zip(CONTACT_COLUMNS, fields, strict=True):
+            if value and _at(value, terms) >= 0:
+                found_in, text = name, value
+                break
+        if found_in == "attachment":
+            text = _attachment_names(reader, contact_id)
+        hits.append(
+            Hit(
+                case_id,
+                title,
+                platform,
+                status,
+                contact_id,
+                stored_time(occurred),
+                channel,
+                snippet(text, terms),
+                found_in,
+            )
+        )
+    return hits
+
+
+def _attachment_names(reader: Reader, contact_id: int) -> str:
+    rows = reader.rows(
+        "SELECT name FROM attachments WHERE contact_id = :id ORDER BY id", {"id": contact_id}
+    )
+    return ", ".join(str(r[0]) for r in rows)
+
+
+def _at(text: str, terms: Terms | str) -> int:
+    """Where the first term is found in `text` (any case), or -1."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    wanted = terms.all if isinstance(terms, Terms) else (terms,)
+    found = [i for t in wanted if (i := folded.find(t.casefold())) >= 0]
+    return min(found) if found else -1
+
+
+def snippet(text: str, terms: Terms, width: int = 80) -> str:
+    """A line of `text` around its first match, each term marked (MARK)."""
+    flat = " ".join(unicodedata.normalize("NFKC", text).split())
+    start = _at(flat, terms)
+    if start < 0:
+        return flat[:width] + ("…" if len(flat) > width else "")
+    left = 0 if len(flat) <= width else max(0, start - width // 3)
+    if left:  # start at a word where there is one close by
+        space = flat.find(" ", left, start)
+        left = space + 1 if 0 <= space < left + 12 else left
+    piece = flat[left : left + width]
+    piece = ("…" if left else "") + piece + ("…" if left + width < len(flat) else "")
+    for term in sorted(set(terms.all), key=len, reverse=True):
+        piece = re.sub(
+            re.escape(term), lambda m: f"{MARK[0]}{m.group()}{MARK[1]}", piece, flags=re.I
+        )
+    return piece
