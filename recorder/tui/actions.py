@@ -131,10 +131,18 @@ IMPORT = act(
     "Import emails and mailboxes, or fetch new mail",
     "Tickets: import emails",
 )
+SEARCH = act(
+    "search",
+    "f",
+    "Find",
+    "Search every case and contact: words, Chinese, part of a TxID or ticket number",
+    "Tickets: search everything",
+)
 TICKETS_ACTIONS = (
     LOG,
     OPEN_CASE,
     DUE,
+    SEARCH,
     FILTER,
     SORT,
     SHOW_ALL,
@@ -142,6 +150,18 @@ TICKETS_ACTIONS = (
     EXPORT,
     VERIFY,
     REFRESH,
+)
+SEARCH_ACTIONS = (
+    act("back", "escape", "Back", "Back to the list", "Search: back to the list"),
+    act(
+        "open_result",
+        "enter",
+        "Open",
+        "Open the case at the contact found",
+        "Search: open the result",
+        priority=True,
+    ),
+    act("to_results", "down", "Results", "Move to the results", "Search: results", show=False),
 )
 DUE_ACTIONS = (
     act("back", "escape", "Back", "Back to the list", "Due: back to the list"),

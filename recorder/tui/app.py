@@ -25,6 +25,7 @@ from recorder.tui.messages import (
     OpenCase,
     OpenStore,
     ReadContact,
+    SearchRecord,
     ShowDue,
     VerifyBag,
 )
@@ -87,7 +88,13 @@ class RecorderApp(HasContext, App[None]):
     def _open_case(self, message: OpenCase) -> None:
         from recorder.tui.screens.case import CaseScreen
 
-        self.push_screen(CaseScreen(message.case_id))
+        self.push_screen(CaseScreen(message.case_id, at_contact=message.contact_id))
+
+    @on(SearchRecord)
+    def _search(self) -> None:
+        from recorder.tui.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen())
 
     @on(LogContact)
     def _log_contact(self, message: LogContact) -> None:

@@ -17,9 +17,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class OpenCase(Message):
-    """Show a case's whole history."""
+    """Show a case's whole history (at one of its contacts, read in full, when given)."""
 
     case_id: int
+    contact_id: int | None = None
+
+
+@dataclass
+class SearchRecord(Message):
+    """Open the search of the whole record."""
 
 
 @dataclass

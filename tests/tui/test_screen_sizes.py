@@ -37,6 +37,20 @@ def chinese_case(*then: str) -> Callable[[Pilot[object]], object]:
     return run
 
 
+def search_for(query: str) -> Callable[[Pilot[object]], object]:
+    """Open the search and look for `query`."""
+
+    async def run(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        pilot.app.screen.query_one("#query", Input).value = query
+        await settle(pilot)
+        await still(pilot)
+
+    return run
+
+
 SCREENS = {
     "tickets": keys(),
     "case": keys("enter"),
@@ -52,6 +66,8 @@ SCREENS = {
     "import": keys("i"),
     "edit-case": keys("enter", "e"),
     "confirm-delete": keys("enter", "d"),
+    "search": search_for("withdrawal"),
+    "search-zh": search_for("到账"),
 }
 
 

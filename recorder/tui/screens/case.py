@@ -149,9 +149,12 @@ class CaseScreen(RecorderScreen[None]):
         done: str
         error: str | None = None
 
-    def __init__(self, case_id: int) -> None:
+    def __init__(self, case_id: int, *, at_contact: int | None = None) -> None:
         super().__init__()
         self.case_id = case_id
+        self.at_contact = at_contact
+        """A contact to put the cursor on and read, once the case is shown (a search
+        result)."""
         self.detail: CaseDetail | None = None
         self.columns_shown: tuple[Column, ...] = ()
 
@@ -216,6 +219,10 @@ class CaseScreen(RecorderScreen[None]):
             table.add_row(*(cells[c.key] for c in self.columns_shown), key=str(contact.id))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
+        if self.at_contact is not None and str(self.at_contact) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(self.at_contact)))
+            self.at_contact = None
+            self.action_read_contact()
 
     def _selected(self) -> ContactView | None:
         table = self.query_one(DataTable)

@@ -24,6 +24,7 @@ from recorder.tui.messages import (
     LogContact,
     OpenCase,
     OpenStore,
+    SearchRecord,
     ShowDue,
     VerifyBag,
 )
@@ -341,6 +342,10 @@ class TicketsScreen(RecorderScreen[None]):
     def action_import_mail(self) -> None:
         """Import emails, or fetch them from the mailbox."""
         self.post_message(ImportMail())
+
+    def action_search(self) -> None:
+        """Search every case and contact."""
+        self.post_message(SearchRecord())
 
     def action_filter(self) -> None:
         """Put the cursor in the filter."""
