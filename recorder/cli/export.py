@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from recorder.cli.base import case_id_of, cli, open_store_for, parse_time
+from recorder.cli.base import case_id_of, cli, open_store_for, parse_time, reader_for
 from recorder.export.bag import FORMATS
 from recorder.process import long_running
 
@@ -45,6 +45,10 @@ def _progress() -> Iterator[object]:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--case", "cases", multiple=True, help="Only this case (repeatable).")
 @click.option("--platform", "platform_name", help="Only the cases of this platform.")
+@click.option(
+    "--query",
+    help="Only the cases that match this search (as `recorder search` finds them).",
+)
 @click.option("--since", help="Only contacts at or after this time (your time zone).")
 @click.option("--until", help="Only contacts at or before this time (your time zone).")
 @click.option(
@@ -70,6 +74,7 @@ def export(
     path: Path,
     cases: tuple[str, ...],
     platform_name: str | None,
+    query: str | None,
     since: str | None,
     until: str | None,
     redact: bool,
@@ -88,10 +93,14 @@ def export(
     long_running()
     if fmt is not None and as_zip:
         raise click.UsageError("--zip makes a bag; --format writes one file alone; not both")
+    chosen = tuple(case_id_of(c) for c in cases)
+    if query is not None:
+        chosen = _matching(ctx, query, chosen)
     with open_store_for(ctx) as store:
         now = store.clock.now()
         filters = Filters(
-            cases=tuple(case_id_of(c) for c in cases),
+            cases=chosen,
+            query=query,
             platform=platform_name,
             since=None if since is None else parse_time(since, now),
             until=None if until is None else parse_time(until, now),
@@ -116,6 +125,20 @@ def export(
             f"audit chain anchored at {written.anchor}: keep both outside the store "
             "('recorder db verify --anchor' checks the store still holds it)"
         )
+
+
+def _matching(ctx: click.Context, query: str, chosen: tuple[int, ...]) -> tuple[int, ...]:
+    """The cases that match `query` (among `chosen`, when cases were named)."""
+    from recorder.domain.errors import InputError
+    from recorder.read.search import case_ids
+
+    with reader_for(ctx) as reader:
+        found = case_ids(reader, query)
+    if chosen:
+        found = [c for c in found if c in chosen]
+    if not found:
+        raise InputError(f"no case matches {query!r}; expected a search that finds one")
+    return tuple(found)
 
 
 @cli.command()

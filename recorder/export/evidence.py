@@ -59,12 +59,15 @@ class Filters:
     platform: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    query: str | None = None
+    """The search that chose `cases` (`export --query`), kept to say so."""
 
     def describe(self) -> str:
         """In words, for the bag's External-Description."""
         parts = []
         if self.cases:
-            parts.append("cases " + ", ".join(f"#{c}" for c in self.cases))
+            found = f" (those matching {self.query!r})" if self.query else ""
+            parts.append("cases " + ", ".join(f"#{c}" for c in self.cases) + found)
         if self.platform:
             parts.append(f"platform {self.platform}")
         if self.since:
@@ -83,6 +86,7 @@ class Filters:
                 platform=value.get("platform"),
                 since=None if since is None else datetime.fromisoformat(since),
                 until=None if until is None else datetime.fromisoformat(until),
+                query=value.get("query"),
             )
         except (AttributeError, TypeError, ValueError):
             raise InputError("data/records.json: its filters cannot be read") from None
@@ -94,6 +98,7 @@ class Filters:
             "platform": self.platform,
             "since": None if self.since is None else self.since.astimezone(UTC).isoformat(),
             "until": None if self.until is None else self.until.astimezone(UTC).isoformat(),
+            **({"query": self.query} if self.query else {}),
         }
 
 

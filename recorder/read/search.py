@@ -392,3 +392,27 @@ def snippet(text: str, terms: Terms, width: int = 80) -> str:
             re.escape(term), lambda m: f"{MARK[0]}{m.group()}{MARK[1]}", piece, flags=re.I
         )
     return piece
+
+
+def case_ids(reader: Reader, query: str) -> list[int]:
+    """Every case that matches `query` (its title or identifiers, or any of its
+    contacts), in id order: what `export --query` exports."""
+    terms = terms_of(query)
+    indexed = has_index(reader)
+    found: set[int] = set()
+    for table, columns, selected in (
+        ("cases", CASE_COLUMNS, "cases.id"),
+        ("contacts", CONTACT_COLUMNS, "contacts.case_id"),
+    ):
+        params: dict[str, Any] = {}
+        driver, where = _term_sql(table, columns, terms, indexed, params)
+        source = table
+        if driver is not None:
+            where.append(f"{driver} MATCH :{'words' if driver.endswith('words') else 'grams'}")
+            source = f"{driver} JOIN {table} ON {table}.id = {driver}.rowid"
+        rows = reader.rows(
+            f"SELECT DISTINCT {selected} FROM {source} WHERE {' AND '.join(where) or '1 = 1'}",
+            params,
+        )
+        found.update(int(r[0]) for r in rows)
+    return sorted(found)

@@ -196,3 +196,44 @@ def test_sqlite_s_trigram_index_misses_two_characters_which_the_scan_finds(db: P
         ).fetchone()[0]
     assert by_index == 0
     assert contacts(found(db, "充值")) == [3]
+
+
+def test_export_takes_the_cases_a_search_finds(db: Path, tmp_path: Path) -> None:
+    bag = tmp_path / "bag"
+    ok(db, "export", str(bag), "--query", "余额没有变化")
+    records = json.loads((bag / "data" / "records.json").read_text("utf-8"))
+    assert [c["id"] for c in records["cases"]] == [2]
+    assert records["filters"]["query"] == "余额没有变化"
+    assert "those matching" in (bag / "bag-info.txt").read_text("utf-8")
+    assert ok(db, "verify", str(bag)).startswith("OK")
+    # With --case, among the cases named only.
+    result = run(db, "export", str(tmp_path / "none"), "--query", "余额没有变化", "--case", "1")
+    assert result.exit_code != 0 and "no case matches '余额没有变化'" in result.stderr
+    result = run(db, "export", str(tmp_path / "none"), "--query", "nowhere-to-be-found")
+    assert result.exit_code != 0 and "no case matches 'nowhere-to-be-found'" in result.stderr
+    assert not (tmp_path / "none").exists()
+
+
+def test_a_search_for_an_export_is_not_cut_at_a_page(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from recorder.domain.clock import FixedClock
+    from recorder.read.search import LIMIT, case_ids, search
+    from recorder.write.cases import open_case
+    from recorder.write.contacts import log_contact
+
+    store = open_store(
+        str(tmp_path / "s.sqlite3"), clock=FixedClock(datetime(2026, 11, 24, tzinfo=UTC))
+    )
+    with store.write() as tx:
+        for n in range(LIMIT + 10):
+            case = open_case(tx, platform="Gemini", title=f"Problem {n}")
+            assert case.id is not None
+            when = datetime(2026, 11, 1, tzinfo=UTC)
+            log_contact(tx, case_id=case.id, channel="email", direction="outbound",
+                        occurred_at=when, text=f"Ledger {n}")  # fmt: skip
+    with store.reader() as reader:
+        assert len(search(reader, "ledger")) == LIMIT
+        assert len(case_ids(reader, "ledger")) == LIMIT + 10
+        assert len(case_ids(reader, "problem")) == LIMIT + 10
+    store.close()
