@@ -26,6 +26,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_secrets.py
+	$(BIN)/python bench/bench_search.py
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "recorder needs Python 3.11 or newer")'
