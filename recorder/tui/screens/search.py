@@ -33,10 +33,18 @@ COLUMNS = (
 )
 
 
+LEAD = 10
+"""Characters kept before the first match: a narrow column still shows the match."""
+
+
 def marked(snippet: str) -> Text:
-    """A snippet with what matched in bold (its MARKs taken out)."""
+    """A snippet with what matched in bold (its MARKs taken out), starting just before
+    the first match."""
     text = Text(overflow="ellipsis", no_wrap=True)
-    for n, part in enumerate(snippet.split(MARK[0])):
+    parts = snippet.split(MARK[0])
+    if len(parts) > 1 and len(parts[0]) > LEAD:
+        parts[0] = "…" + parts[0][-LEAD:].lstrip("…")
+    for n, part in enumerate(parts):
         text.append(part, style="bold reverse" if n % 2 else "")
     return text
 
