@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from recorder.store import db
 from recorder.store.models import KEY_COLUMNS
 from recorder.write.opening import open_store
+from tests.helpers.stores import store_at
 
 
 def _script() -> ScriptDirectory:
@@ -240,24 +241,14 @@ def test_0004_keys_of_existing_rows_are_derived_so_old_duplicates_are_found(
     from recorder.write.contacts import log_contact
 
     path = tmp_path / "at-0003.sqlite3"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.upgrade(engine, "0003")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO platforms (id, name, name_key, domains, addresses, timezone, windows,"
-            " notes, created_at) VALUES (1, 'P', 'p', '[]', '[]', 'UTC', '{}', '', '2026-01-01')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO cases (id, platform_id, title, status, priority, txid, created_at,"
-            " updated_at) VALUES (1, 1, 'Coins missing', 'open', 'normal', '0xABC',"
-            " '2026-01-01', '2026-01-01')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO contacts (case_id, channel, direction, occurred_at, text, auto_ack,"
-            " source, created_at) VALUES (1, 'email', 'outbound', '2026-01-02', 'Where are"
-            " my coins?', 0, 'typed', '2026-01-02')"
-        )
-    engine.dispose()
+    store_at(
+        path,
+        "0003",
+        title="Coins missing",
+        txid="0xABC",
+        contacts=[("Where are my coins?", None)],
+        channel="email",
+    )
 
     store = open_store(str(path))
     with store.write() as tx:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from recorder.store import db as store_db
 from recorder.store.search_index import EVENTS, index_names
 from recorder.write.opening import open_store
 from tests.helpers.cli import ok, run
+from tests.helpers.stores import store_at
 
 TXID = "0x9118bb16000f49c8aa"
 
@@ -156,23 +156,7 @@ def test_every_index_and_trigger_is_there_in_a_new_store_and_an_upgraded_one(
     made = tmp_path / "new.sqlite3"
     open_store(str(made)).close()
     upgraded = tmp_path / "old.sqlite3"
-    engine = store_db.make_engine(f"sqlite:///{upgraded}")
-    store_db.upgrade(engine, "0009")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO platforms (id, name, name_key, domains, addresses, timezone, windows,"
-            " notes, created_at) VALUES (1, 'P', 'p', '[]', '[]', 'UTC', '{}', '', '2026-01-01')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO cases (id, platform_id, title, status, priority, created_at,"
-            " updated_at) VALUES (1, 1, '冻结', 'open', 'normal', '2026-01-01', '2026-01-01')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO contacts (case_id, channel, direction, occurred_at, text, auto_ack,"
-            " source, created_at) VALUES (1, 'chat', 'outbound', '2026-01-02',"
-            " 'my account is frozen since Monday', 0, 'typed', '2026-01-02')"
-        )
-    engine.dispose()
+    store_at(upgraded, "0009", title="冻结", contacts=[("my account is frozen since Monday", None)])
     open_store(str(upgraded)).close()
     wanted = {
         name for index in index_names() for name in [index] + [f"{index}_{e}" for e in EVENTS]

@@ -8,38 +8,24 @@ import os
 import stat
 from pathlib import Path
 
-from recorder.store import db
 from recorder.write.opening import open_store
 from tests.helpers.cli import ok
+from tests.helpers.stores import store_at
 
 
 def test_upgrading_from_0008_notes_the_secrets_already_stored_and_keeps_the_copy_private(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "at-0008.sqlite3"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.upgrade(engine, "0008")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO platforms (id, name, name_key, domains, addresses, timezone, windows,"
-            " notes, created_at) VALUES (1, 'P', 'p', '[]', '[]', 'UTC', '{}', '', '2026-01-01')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO cases (id, platform_id, title, status, priority, created_at,"
-            " updated_at) VALUES (1, 1, 'Frozen', 'open', 'normal', '2026-01-01', '2026-01-01')"
-        )
-        for text, subject in [
+    store_at(
+        path,
+        "0008",
+        contacts=[
             ("They asked and I sent my 2FA code 482913", None),
             ("Nothing secret here; TxID 0x" + "ab" * 32, None),
             ("", "my password is Hunter2!"),
-        ]:
-            conn.exec_driver_sql(
-                "INSERT INTO contacts (case_id, channel, direction, occurred_at, subject, text,"
-                " auto_ack, source, created_at) VALUES (1, 'chat', 'outbound', '2026-01-02',"
-                " ?, ?, 0, 'typed', '2026-01-02')",
-                (subject, text),
-            )
-    engine.dispose()
+        ],
+    )
 
     old = os.umask(0o022)
     try:
