@@ -321,6 +321,11 @@ def _contacts(
     driver, conditions = _term_sql("contacts", CONTACT_COLUMNS, terms, indexed, params)
     joins = "JOIN cases ON cases.id = contacts.case_id" if where else ""
     ids = _ranked_ids(reader, "contacts", driver, joins, where + conditions, params, limit)
+    if indexed and len(ids) < limit:
+        # The indexes hold the texts, not the names of attached files: those are few
+        # and short, and read here.
+        named = _named_in_attachments(reader, terms, where, params, limit - len(ids))
+        ids += [i for i in named if i not in ids]
     if not ids:
         return []
     listed, bound = placeholders("id", ids)
@@ -358,6 +363,25 @@ def _contacts(
             )
         )
     return hits
+
+
+def _named_in_attachments(
+    reader: Reader, terms: Terms, where: list[str], params: dict[str, Any], limit: int
+) -> list[int]:
+    """The contacts (newest first) with an attached file whose name holds every term."""
+    named = dict(params)
+    conditions = list(where)
+    for n, term in enumerate(terms.all):
+        named[f"file{n}"] = _like(term)
+        conditions.append(f"attachments.name LIKE :file{n} ESCAPE '\\'")
+    rows = reader.rows(
+        "SELECT DISTINCT contacts.id FROM attachments"
+        " JOIN contacts ON contacts.id = attachments.contact_id"
+        " JOIN cases ON cases.id = contacts.case_id"
+        f" WHERE {' AND '.join(conditions)} ORDER BY contacts.id DESC LIMIT {int(limit)}",
+        named,
+    )
+    return [int(r[0]) for r in rows]
 
 
 def _attachment_names(reader: Reader, contact_id: int) -> str:

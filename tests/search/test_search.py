@@ -92,6 +92,16 @@ def test_a_piece_of_a_txid_is_found_however_it_is_typed(db: Path, query: str) ->
     assert "**" in str(results[1]["snippet"])
 
 
+def test_the_name_of_an_attached_file_is_found(db: Path, tmp_path: Path) -> None:
+    statement = tmp_path / "bank statement (Nov).pdf"
+    statement.write_bytes(b"%PDF-1.4 a statement")
+    ok(db, "log", "--case", "2", "--channel", "email", "--direction", "out",
+       "--text", "See the attached file", "--attach", str(statement))  # fmt: skip
+    (hit,) = found(db, "statement", "nov")
+    assert hit["contact_id"] == 5 and hit["found_in"] == "attachment"
+    assert "**statement**" in str(hit["snippet"])
+
+
 def test_a_ticket_number_is_found(db: Path) -> None:
     assert contacts(found(db, "2717644")) == [3]
     assert contacts(found(db, "71764")) == [3]
