@@ -3,6 +3,7 @@ them out (recorder.domain.secrets, recorder.write.redaction)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import click
@@ -102,6 +103,8 @@ def redact(
                 ]
         with store.write() as tx:
             done = [redact_contact(tx, contact_id, kinds or None) for contact_id in wanted]
+        if sys.stderr.isatty():  # it takes a while on a large record: say why
+            warn("redacted; now clearing every earlier copy from the store's files...")
         store.scrub()
     if as_json:
         print_json(

@@ -268,6 +268,10 @@ class CaseScreen(RecorderScreen[None]):
             with store.write() as tx:
                 change(tx)
             if scrub:
+                # Rewriting the search indexes takes a while on a large record.
+                self.app.call_from_thread(
+                    self.notify, "Clearing every earlier copy from the store's files…"
+                )
                 store.scrub()
         except RecorderError as exc:
             self.post_message(self.Written(done, str(exc)))
