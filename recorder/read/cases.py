@@ -17,7 +17,7 @@ from recorder.domain.errors import unknown_case
 from recorder.domain.vocabulary import IDENTIFIERS, OPEN_STATUSES, CaseStatus
 from recorder.read.contacts import ContactView, contact_views
 from recorder.read.platforms import PLATFORM_COLUMNS, platform_named, platform_view
-from recorder.store.readers import Reader, placeholders
+from recorder.store.readers import Reader, contains, placeholders
 from recorder.store.times import (
     iso,
     stored_iso,
@@ -134,8 +134,7 @@ def list_cases(
         params["platform"] = platform_named(reader, platform).id
     for n, word in enumerate((text or "").split()):
         # Every word must appear in the title, the platform or a reference number.
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params[f"word{n}"] = f"%{escaped}%"
+        params[f"word{n}"] = contains(word)
         conditions.append(
             f"(cases.title LIKE :word{n} ESCAPE '\\' OR platforms.name LIKE :word{n} ESCAPE '\\'"
             f" OR cases.refs LIKE :word{n} ESCAPE '\\')"

@@ -1,5 +1,6 @@
 """Searching the whole record: case titles and identifiers, and every contact's
-subject, text (chat turns included), reference, agent, address and attachment names.
+subject, text (a chat's turns are in it), reference, agent, address and attachment
+names.
 
 On SQLite the FTS5 indexes of migration 0010 answer: `*_words` (unicode61) for
 words, ranked by bm25; `*_grams` (trigram) for anything else of 3 characters or more
@@ -9,9 +10,9 @@ LIKE under 3 characters on SQLite 3.40: such a term is looked for by a scan, slo
 but as correct. Every term must match (AND). Elsewhere (no index) every term is
 looked for by a scan.
 
-Queries are normalised as identifiers are: NFKC (a TxID typed in full-width
-digits is the same TxID),
-any case, and a `0x` before hex digits dropped (a TxID is found with or without it).
+Queries are normalised as identifiers are: NFKC (a TxID typed in full-width digits is
+the same TxID), any case, and a `0x` before hex digits dropped (a TxID is found with
+or without it).
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from recorder.domain.errors import InputError
 from recorder.domain.vocabulary import CaseStatus
 from recorder.read.platforms import platform_named
-from recorder.store.readers import Reader, placeholders
+from recorder.store.readers import Reader, contains, placeholders
+from recorder.store.search_index import INDEXED
 from recorder.store.times import db_time, stored_time
 
 MARK = ("**", "**")
@@ -34,8 +36,8 @@ MARK = ("**", "**")
 LIMIT = 50
 """Results shown unless asked for more."""
 
-CONTACT_COLUMNS = ("subject", "text", "reference", "agent", "address")
-CASE_COLUMNS = ("title", "txid", "order_number", "account_email", "amount")
+CONTACT_COLUMNS = INDEXED["contacts"]
+CASE_COLUMNS = INDEXED["cases"]
 _HEX_PREFIX = re.compile(r"^0x(?=[0-9a-f]{2,}$)", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -78,15 +80,9 @@ def terms_of(query: str) -> Terms:
     return Terms(tuple(words), tuple(grams), tuple(short))
 
 
-def _fts(term: str, *, prefix: bool = False) -> str:
-    """A term as an FTS5 string (its quotes doubled), a prefix query with `prefix`."""
-    quoted = '"' + term.replace('"', '""') + '"'
-    return quoted + "*" if prefix else quoted
-
-
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _fts(term: str) -> str:
+    """A term as an FTS5 string, its quotes doubled."""
+    return '"' + term.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -117,7 +113,7 @@ class Hit:
     occurred_at: datetime | None
     channel: str | None
     snippet: str
-    found_in: str = field(default="text")
+    found_in: str = "text"
 
     def to_json(self) -> dict[str, Any]:
         """As `recorder search --json` prints it."""
@@ -154,32 +150,41 @@ def search(
     terms = terms_of(query)
     filters = filters or Filters()
     indexed = has_index(reader)
-    hits = _search(reader, terms, filters, indexed, limit)
+    platform = None if filters.platform is None else platform_named(reader, filters.platform).id
+    scopes = (
+        None if filters.about_contacts else _filter_sql(filters, platform, contacts=False),
+        _filter_sql(filters, platform, contacts=True),
+    )
+    hits = _search(reader, terms, scopes, indexed, limit)
     if not hits and indexed and any(len(w) >= 3 for w in terms.words):
         # No whole word: look for the words as pieces of words ("compli", "escalat").
         pieces = tuple(w for w in terms.words if len(w) >= 3)
         rest = tuple(w for w in terms.words if len(w) < 3)
-        hits = _search(reader, Terms(rest, terms.grams + pieces, terms.short), filters, True, limit)
+        hits = _search(reader, Terms(rest, terms.grams + pieces, terms.short), scopes, True, limit)
     return hits
 
 
-def _search(reader: Reader, terms: Terms, filters: Filters, indexed: bool, limit: int) -> list[Hit]:
-    hits: list[Hit] = []
-    if not filters.about_contacts:
-        hits += _cases(reader, terms, filters, indexed, limit)
+Scope = tuple[list[str], dict[str, Any]]
+"""The conditions that filters put on a query, and their parameters."""
+
+
+def _search(
+    reader: Reader, terms: Terms, scopes: tuple[Scope | None, Scope], indexed: bool, limit: int
+) -> list[Hit]:
+    """Cases (unless the filters are about contacts: None), then contacts."""
+    cases, contacts = scopes
+    hits = [] if cases is None else _cases(reader, terms, cases, indexed, limit)
     if len(hits) < limit:
-        hits += _contacts(reader, terms, filters, indexed, limit - len(hits))
+        hits += _contacts(reader, terms, contacts, indexed, limit - len(hits))
     return hits
 
 
-def _filter_sql(
-    reader: Reader, filters: Filters, *, contacts: bool
-) -> tuple[list[str], dict[str, Any]]:
+def _filter_sql(filters: Filters, platform: int | None, *, contacts: bool) -> Scope:
     where: list[str] = []
     params: dict[str, Any] = {}
-    if filters.platform is not None:
+    if platform is not None:
         where.append("cases.platform_id = :platform")
-        params["platform"] = platform_named(reader, filters.platform).id
+        params["platform"] = platform
     if filters.statuses is not None:
         listed, bound = placeholders("status", [s.value for s in filters.statuses])
         where.append(f"cases.status IN ({listed})" if bound else "0 = 1")
@@ -221,7 +226,7 @@ def _term_sql(
     elif not indexed:
         scanned += terms.grams
     for n, term in enumerate(scanned):
-        params[f"like{n}"] = _like(term)
+        params[f"like{n}"] = contains(term)
         anywhere = " OR ".join(f"{table}.{c} LIKE :like{n} ESCAPE '\\'" for c in columns)
         if table == "contacts":
             anywhere += (
@@ -290,8 +295,8 @@ def _in_order(rows: Sequence[Sequence[Any]], ids: list[int]) -> list[Sequence[An
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _cases(reader: Reader, terms: Terms, filters: Filters, indexed: bool, limit: int) -> list[Hit]:
-    where, params = _filter_sql(reader, filters, contacts=False)
+def _cases(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int) -> list[Hit]:
+    where, params = list(scope[0]), dict(scope[1])
     driver, conditions = _term_sql("cases", CASE_COLUMNS, terms, indexed, params)
     ids = _ranked_ids(reader, "cases", driver, "", where + conditions, params, limit)
     if not ids:
@@ -314,10 +319,8 @@ def _cases(reader: Reader, terms: Terms, filters: Filters, indexed: bool, limit:
     return hits
 
 
-def _contacts(
-    reader: Reader, terms: Terms, filters: Filters, indexed: bool, limit: int
-) -> list[Hit]:
-    where, params = _filter_sql(reader, filters, contacts=True)
+def _contacts(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int) -> list[Hit]:
+    where, params = list(scope[0]), dict(scope[1])
     driver, conditions = _term_sql("contacts", CONTACT_COLUMNS, terms, indexed, params)
     joins = "JOIN cases ON cases.id = contacts.case_id" if where else ""
     ids = _ranked_ids(reader, "contacts", driver, joins, where + conditions, params, limit)
@@ -372,7 +375,7 @@ def _named_in_attachments(
     named = dict(params)
     conditions = list(where)
     for n, term in enumerate(terms.all):
-        named[f"file{n}"] = _like(term)
+        named[f"file{n}"] = contains(term)
         conditions.append(f"attachments.name LIKE :file{n} ESCAPE '\\'")
     rows = reader.rows(
         "SELECT DISTINCT contacts.id FROM attachments"

@@ -446,4 +446,6 @@ def record_fields(row: SQLModel) -> dict[str, Any]:
 
 # A new store made from the models gets the full-text search indexes as migration 0010
 # makes them for an existing one.
-search_index.attach(SQLModel.metadata)
+for _statement in search_index.create_statements():
+    _ddl = sa.DDL(_statement)  # type: ignore[no-untyped-call]
+    sa.event.listen(SQLModel.metadata, "after_create", _ddl.execute_if(dialect="sqlite"))

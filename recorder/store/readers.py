@@ -76,6 +76,13 @@ def open_sqlite_reader(where: Locations) -> SqliteReader | None:
     return SqliteReader(connection)
 
 
+def contains(text: str) -> str:
+    """A LIKE pattern for values holding `text`, its wildcards escaped (with
+    `ESCAPE '\\'` after the LIKE)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     """`:p0, :p1, ...` for an IN list, with the parameters to bind."""
     params = {f"{prefix}{i}": value for i, value in enumerate(values)}

@@ -7,15 +7,15 @@ diacritics folded) is for ranked word search; `search_<table>_grams` (trigram: a
 fragment of 3 characters or more) is for Chinese and for pieces of TxIDs, addresses
 and ticket numbers. recorder.read.search queries them.
 
-A new store gets them with the tables (`SQLModel.metadata.create_all`); an existing
-one from migration 0010. A migration that rebuilds `cases` or `contacts` (a SQLite
-batch migration does) drops their triggers and must make them again from here;
-tests/search/test_index.py checks that a store at head has every one.
+A new store gets them with the tables (`SQLModel.metadata.create_all`, see
+store/models.py); an existing one from migration 0010. This module imports nothing:
+the read side (recorder.read.search) names the columns from it. A migration that
+rebuilds `cases` or `contacts` (a SQLite batch migration does) drops their triggers
+and must make them again from here; tests/search/test_search.py checks that a store
+at head has every one.
 """
 
 from __future__ import annotations
-
-import sqlalchemy as sa
 
 INDEXED = {
     "cases": ("title", "txid", "order_number", "account_email", "amount"),
@@ -64,10 +64,3 @@ def drop_statements() -> list[str]:
         statements += [f"DROP TRIGGER IF EXISTS {index}_{event}" for event in EVENTS]
         statements.append(f"DROP TABLE IF EXISTS {index}")
     return statements
-
-
-def attach(metadata: sa.MetaData) -> None:
-    """Make `create_all` on SQLite create the indexes after the tables."""
-    for statement in create_statements():
-        ddl = sa.DDL(statement)  # type: ignore[no-untyped-call]
-        sa.event.listen(metadata, "after_create", ddl.execute_if(dialect="sqlite"))

@@ -20,6 +20,7 @@ from recorder.store import db
 from recorder.store.attachments import AttachmentStore, StoredFile
 from recorder.store.locations import Locations, resolve
 from recorder.store.models import Attachment, Contact, DuplicateFlag
+from recorder.store.search_index import index_names
 
 if TYPE_CHECKING:
     from recorder.domain.secrets import SecretFinding
@@ -259,11 +260,7 @@ class Store:
                 # The search indexes keep a deleted text's tokens in their older segments
                 # until those are merged: merge them all (SQLite 3.40 has no FTS5
                 # secure-delete). It rewrites the indexes, which a redaction is worth.
-                indexes = conn.exec_driver_sql(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
-                    "'search\\_%' ESCAPE '\\' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
-                ).scalars()
-                for name in list(indexes):
+                for name in index_names():
                     conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('optimize')")
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
