@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from recorder.tui.screens.case import CaseScreen
@@ -13,14 +14,20 @@ from recorder.tui.screens.search import SearchScreen
 from tests.helpers.tui import SIZE, make_app, settle, type_text
 
 
+async def open_search(pilot: Pilot[object]) -> SearchScreen:
+    """From the list, as a user does: f."""
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    return screen
+
+
 async def test_find_a_message_by_a_word_and_open_it_in_its_case(demo_store: Path) -> None:
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
+        screen = await open_search(pilot)
         await type_text(pilot, "explanation")
         await settle(pilot)
         table = screen.query_one(DataTable)
@@ -46,11 +53,7 @@ async def test_find_a_message_by_a_word_and_open_it_in_its_case(demo_store: Path
 async def test_two_chinese_characters_and_nothing_found(demo_store: Path) -> None:
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
+        screen = await open_search(pilot)
         screen.query_one("#query", Input).value = "到账"
         await settle(pilot)
         assert screen.hits and all("到账" in h.snippet or "到账" in h.title for h in screen.hits)
