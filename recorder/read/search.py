@@ -5,10 +5,12 @@ names.
 On SQLite the FTS5 indexes of migration 0010 answer: `*_words` (unicode61) for
 words, ranked by bm25; `*_grams` (trigram) for anything else of 3 characters or more
 (Chinese, pieces of TxIDs, addresses, ticket numbers). A term of 1 or 2 characters
-that is not a word (`充值`, `0x`) has no trigram, and the trigram index answers no
-LIKE under 3 characters on SQLite 3.40: such a term is looked for by a scan, slower
-but as correct. Every term must match (AND). Elsewhere (no index) every term is
-looked for by a scan.
+that is not a word (`充值`, `0x`) is no trigram, and SQLite 3.40's trigram index
+answers no LIKE under 3 characters: it is looked for as any of the trigrams it begins
+(listed by the index's fts5vocab table; the index reads every value with two spaces
+after it, so that every character begins one), or, when it begins very many, by a
+scan that soon finds enough. Every term must match (AND). Elsewhere (no index)
+every term is looked for by a scan.
 
 Queries are normalised as identifiers are: NFKC (a TxID typed in full-width digits is
 the same TxID), any case, and a `0x` before hex digits dropped (a TxID is found with
@@ -202,20 +204,34 @@ def _filter_sql(filters: Filters, platform: int | None, *, contacts: bool) -> Sc
 
 
 def _term_sql(
-    table: str, columns: Sequence[str], terms: Terms, indexed: bool, params: dict[str, Any]
+    reader: Reader,
+    table: str,
+    columns: Sequence[str],
+    terms: Terms,
+    indexed: bool,
+    params: dict[str, Any],
 ) -> tuple[str | None, list[str]]:
     """The index to drive the query from (None: a scan), and the conditions for the
     terms it does not cover."""
     where: list[str] = []
     driver = None
-    scanned = list(terms.short)
+    scanned: list[str] = []
+    grams = [_fts(g) for g in terms.grams] if indexed else []
+    for term in terms.short:
+        begun = _trigrams_begun_by(reader, table, term) if indexed else None
+        if begun is None:
+            scanned.append(term)
+        elif begun:
+            grams.append("(" + " OR ".join(_fts(t) for t in begun) + ")")
+        else:  # in no text of the table
+            scanned.append(term)
     if indexed and terms.words:
         driver = f"search_{table}_words"
         params["words"] = " AND ".join(_fts(w) for w in terms.words)
     elif not indexed:
-        scanned += terms.words
-    if indexed and terms.grams:
-        params["grams"] = " AND ".join(_fts(g) for g in terms.grams)
+        scanned += terms.words + terms.grams
+    if grams:
+        params["grams"] = " AND ".join(grams)
         if driver is None:
             driver = f"search_{table}_grams"
         else:
@@ -223,8 +239,6 @@ def _term_sql(
                 f"{table}.id IN (SELECT rowid FROM search_{table}_grams "
                 f"WHERE search_{table}_grams MATCH :grams)"
             )
-    elif not indexed:
-        scanned += terms.grams
     for n, term in enumerate(scanned):
         params[f"like{n}"] = contains(term)
         anywhere = " OR ".join(f"{table}.{c} LIKE :like{n} ESCAPE '\\'" for c in columns)
@@ -235,6 +249,27 @@ def _term_sql(
             )
         where.append(f"({anywhere})")
     return driver, where
+
+
+BEGUN = 100
+"""At most this many trigrams begun by a short term are looked up in the index; a term
+that begins more is common, and a scan (newest first) soon finds enough of it."""
+
+
+def _trigrams_begun_by(reader: Reader, table: str, term: str) -> list[str] | None:
+    """The trigrams of `table`'s index that begin with a term of 1 or 2 characters: every
+    value that holds the term has one of them (the index reads each value with a TAIL
+    after it). None when the term is better scanned for: it begins more than BEGUN, or
+    has a letter whose case the index may fold otherwise than Python."""
+    if not all(c.isascii() or c.lower() == c.upper() for c in term):
+        return None
+    low = term.lower()
+    rows = reader.rows(
+        f"SELECT term FROM search_{table}_grams_terms WHERE term >= :low AND term < :high"
+        f" LIMIT {BEGUN + 1}",
+        {"low": low, "high": low + "\U0010ffff"},
+    )
+    return None if len(rows) > BEGUN else [str(r[0]) for r in rows]
 
 
 RANKED = 2000
@@ -297,7 +332,7 @@ def _in_order(rows: Sequence[Sequence[Any]], ids: list[int]) -> list[Sequence[An
 
 def _cases(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int) -> list[Hit]:
     where, params = list(scope[0]), dict(scope[1])
-    driver, conditions = _term_sql("cases", CASE_COLUMNS, terms, indexed, params)
+    driver, conditions = _term_sql(reader, "cases", CASE_COLUMNS, terms, indexed, params)
     ids = _ranked_ids(reader, "cases", driver, "", where + conditions, params, limit)
     if not ids:
         return []
@@ -321,7 +356,7 @@ def _cases(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int
 
 def _contacts(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int) -> list[Hit]:
     where, params = list(scope[0]), dict(scope[1])
-    driver, conditions = _term_sql("contacts", CONTACT_COLUMNS, terms, indexed, params)
+    driver, conditions = _term_sql(reader, "contacts", CONTACT_COLUMNS, terms, indexed, params)
     joins = "JOIN cases ON cases.id = contacts.case_id" if where else ""
     ids = _ranked_ids(reader, "contacts", driver, joins, where + conditions, params, limit)
     if indexed and len(ids) < limit:
@@ -432,7 +467,7 @@ def case_ids(reader: Reader, query: str) -> list[int]:
         ("contacts", CONTACT_COLUMNS, "contacts.case_id"),
     ):
         params: dict[str, Any] = {}
-        driver, where = _term_sql(table, columns, terms, indexed, params)
+        driver, where = _term_sql(reader, table, columns, terms, indexed, params)
         source = table
         if driver is not None:
             where.append(f"{driver} MATCH :{'words' if driver.endswith('words') else 'grams'}")

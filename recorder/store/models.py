@@ -444,7 +444,7 @@ def record_fields(row: SQLModel) -> dict[str, Any]:
     return out
 
 
-# A new store gets the search indexes that migration 0010 makes for an existing one.
+# A new store gets the search indexes that migrations 0010-0011 make for an existing one.
 for _statement in search_index.create_statements():
     _ddl = sa.DDL(_statement)  # type: ignore[no-untyped-call]
     sa.event.listen(SQLModel.metadata, "after_create", _ddl.execute_if(dialect="sqlite"))

@@ -8,7 +8,8 @@ fragment of 3 characters or more) is for Chinese and for pieces of TxIDs, addres
 and ticket numbers. recorder.read.search queries them.
 
 A new store gets them with the tables (`SQLModel.metadata.create_all`, see
-store/models.py); an existing one from migration 0010. This module imports nothing:
+store/models.py); an existing one from migrations 0010 and 0011. This module imports
+nothing:
 the read side (recorder.read.search) names the columns from it. A migration that
 rebuilds `cases` or `contacts` (a SQLite batch migration does) drops their triggers
 and must make them again from here; tests/search/test_search.py checks that a store
@@ -25,6 +26,11 @@ INDEXED = {
 TOKENIZERS = {"words": "unicode61 remove_diacritics 2", "grams": "trigram"}
 """Each index's tokenizer."""
 EVENTS = ("insert", "delete", "update")
+TAIL = "  "
+"""What the trigram indexes read after each value: with it every character of a value
+begins a trigram, so that a term of 1 or 2 characters is found from the trigrams it
+begins (`search_<table>_grams_terms`, an fts5vocab table), even at a value's end.
+No term holds a space, so none matches across it."""
 
 
 def index_names() -> list[str]:
@@ -34,33 +40,58 @@ def index_names() -> list[str]:
 
 def create_statements() -> list[str]:
     """The indexes, filled from the rows already there, and their triggers."""
+    return [s for table in INDEXED for kind in TOKENIZERS for s in index_statements(table, kind)]
+
+
+def index_statements(table: str, kind: str, *, tail: bool = True) -> list[str]:
+    """One index, filled from the rows already there, and its triggers.
+
+    A trigram index reads its table through a view that adds TAIL to each value, and
+    has a table of its terms beside it; `tail=False` makes it as migration 0010 did,
+    without them."""
+    columns = INDEXED[table]
+    index = f"search_{table}_{kind}"
+    grams = kind == "grams" and tail
+    names = ", ".join(columns)
+
+    def values(row: str) -> str:
+        return ", ".join(f"{row}.{c} || '{TAIL}'" if grams else f"{row}.{c}" for c in columns)
+
+    remove = (
+        f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.id, {values('old')});"
+    )
+    add = f"INSERT INTO {index}(rowid, {names}) VALUES (new.id, {values('new')});"
     statements = []
-    for table, columns in INDEXED.items():
-        names = ", ".join(columns)
-        new = ", ".join(f"new.{c}" for c in columns)
-        old = ", ".join(f"old.{c}" for c in columns)
-        for kind, tokenizer in TOKENIZERS.items():
-            index = f"search_{table}_{kind}"
-            remove = (
-                f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.id, {old});"
-            )
-            add = f"INSERT INTO {index}(rowid, {names}) VALUES (new.id, {new});"
-            statements += [
-                f"CREATE VIRTUAL TABLE {index} USING fts5({names}, content='{table}', "
-                f"content_rowid='id', tokenize='{tokenizer}')",
-                f"INSERT INTO {index}({index}) VALUES ('rebuild')",
-                f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END",
-                f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END",
-                f"CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} "
-                f"BEGIN {remove} {add} END",
-            ]
+    content = table
+    if grams:
+        content = f"{index}_source"
+        shown = ", ".join(f"{c} || '{TAIL}' AS {c}" for c in columns)
+        statements.append(f"CREATE VIEW {content} AS SELECT id, {shown} FROM {table}")
+    statements += [
+        f"CREATE VIRTUAL TABLE {index} USING fts5({names}, content='{content}', "
+        f"content_rowid='id', tokenize='{TOKENIZERS[kind]}')",
+        f"INSERT INTO {index}({index}) VALUES ('rebuild')",
+        f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END",
+        f"CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} "
+        f"BEGIN {remove} {add} END",
+    ]
+    if grams:
+        statements.append(f"CREATE VIRTUAL TABLE {index}_terms USING fts5vocab({index}, 'row')")
     return statements
 
 
-def drop_statements() -> list[str]:
-    """The triggers and the indexes, gone."""
+def drop_statements(table: str | None = None, kind: str | None = None) -> list[str]:
+    """The triggers, the indexes and what stands beside them, gone: every index's, or
+    one's."""
     statements = []
-    for index in index_names():
-        statements += [f"DROP TRIGGER IF EXISTS {index}_{event}" for event in EVENTS]
-        statements.append(f"DROP TABLE IF EXISTS {index}")
+    for each in INDEXED if table is None else [table]:
+        for which in TOKENIZERS if kind is None else [kind]:
+            index = f"search_{each}_{which}"
+            statements += [f"DROP TRIGGER IF EXISTS {index}_{event}" for event in EVENTS]
+            statements += [
+                f"DROP TABLE IF EXISTS {index}_terms",
+                f"DROP TABLE IF EXISTS {index}",
+                f"DROP VIEW IF EXISTS {index}_source",
+            ]
     return statements

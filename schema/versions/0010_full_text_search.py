@@ -14,7 +14,7 @@ from alembic import op
 
 # The statements live with the store, which also makes them for a new store: a later
 # migration that rebuilds cases or contacts makes the triggers again from there.
-from recorder.store.search_index import create_statements, drop_statements
+from recorder.store.search_index import INDEXED, TOKENIZERS, drop_statements, index_statements
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -24,8 +24,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        for statement in create_statements():
-            op.execute(statement)
+        for table in INDEXED:
+            for kind in TOKENIZERS:
+                # As this revision made them: 0011 adds the trigram indexes' TAIL.
+                for statement in index_statements(table, kind, tail=False):
+                    op.execute(statement)
 
 
 def downgrade() -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from recorder.store.search_index import EVENTS, index_names
+from recorder.read.search import BEGUN
+from recorder.store.search_index import EVENTS, INDEXED, index_names
 from recorder.write.opening import open_store
 from tests.helpers.cli import ok, run
 from tests.helpers.stores import store_at
@@ -59,7 +60,7 @@ def test_a_word_from_an_email_is_found_with_the_words_around_it(db: Path) -> Non
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("充值", [3]),  # 2 characters: no trigram; found by a scan
+        ("充值", [3]),  # 2 characters: no trigram; found by the trigrams it begins
         ("余额没有变化", [3]),
         ("工作日", [4]),
         ("哈希", [4]),
@@ -165,24 +166,36 @@ def test_every_index_and_trigger_is_there_in_a_new_store_and_an_upgraded_one(
 ) -> None:
     made = tmp_path / "new.sqlite3"
     open_store(str(made)).close()
-    upgraded = tmp_path / "old.sqlite3"
-    store_at(upgraded, "0009", title="冻结", contacts=[("my account is frozen since Monday", None)])
-    open_store(str(upgraded)).close()
+    upgraded = {}
+    for revision in ("0009", "0010"):
+        upgraded[revision] = tmp_path / f"{revision}.sqlite3"
+        store_at(
+            upgraded[revision],
+            revision,
+            title="冻结",
+            contacts=[("my account is frozen since Monday", None), ("提现", "还没到账")],
+        )
+        open_store(str(upgraded[revision])).close()
     wanted = {
         name for index in index_names() for name in [index] + [f"{index}_{e}" for e in EVENTS]
-    }
-    for path in (made, upgraded):
+    } | {f"search_{table}_grams_{beside}" for table in INDEXED for beside in ("terms", "source")}
+    for path in (made, *upgraded.values()):
         with sqlite3.connect(path) as conn:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert wanted <= names, (path, wanted - names)
-    # What was there before the upgrade is found.
-    assert contacts(found(upgraded, "frozen")) == [1]
-    assert [r["case_id"] for r in found(upgraded, "冻结")] == [1]
+            assert wanted <= names, (path, wanted - names)
+            for index in index_names():  # the index and its rows agree
+                conn.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
+    for path in upgraded.values():  # what was there before the upgrade is found
+        assert contacts(found(path, "frozen")) == [1]
+        assert [r["case_id"] for r in found(path, "冻结")] == [1]
+        assert contacts(found(path, "到账")) == [2]  # at the end of a value
 
 
-def test_sqlite_s_trigram_index_misses_two_characters_which_the_scan_finds(db: Path) -> None:
-    """Why a term of 1 or 2 characters is looked for by a scan: SQLite 3.40's trigram
-    index answers no LIKE or MATCH under 3 characters."""
+def test_sqlite_s_trigram_index_misses_two_characters_which_the_trigrams_they_begin_find(
+    db: Path,
+) -> None:
+    """Why a term of 1 or 2 characters is looked for as the trigrams it begins: SQLite
+    3.40's trigram index answers no LIKE or MATCH under 3 characters."""
     with sqlite3.connect(db) as conn:
         by_index = conn.execute(
             "SELECT count(*) FROM search_contacts_grams"
@@ -190,6 +203,46 @@ def test_sqlite_s_trigram_index_misses_two_characters_which_the_scan_finds(db: P
         ).fetchone()[0]
     assert by_index == 0
     assert contacts(found(db, "充值")) == [3]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("到账", [7, 6, 5]),  # newest first: the end of a title, of a text; a whole value
+        ("账", [7, 6, 5]),  # one character, the last of a value
+        ("鲸鱼", []),  # in no text
+        ("w1", [8]),  # a short term with a letter, any case
+        ("提现", [6]),  # with a filter the index does not cover
+    ],
+)
+def test_one_or_two_characters_are_found_wherever_they_stand(
+    db: Path, query: str, expected: list[int]
+) -> None:
+    ok(db, "log", "--case", "2", "--channel", "email", "--direction", "in",
+       "--subject", "提现未到账", "--text", "Your withdrawal has been processed.")  # fmt: skip
+    ok(db, "log", "--case", "2", "--channel", "chat", "--direction", "out",
+       "--text", "我的提现还没到账")  # fmt: skip
+    ok(db, "log", "--case", "2", "--channel", "chat", "--direction", "out", "--text", "到账")
+    ok(db, "log", "--case", "1", "--channel", "email", "--direction", "out",
+       "--text", "Order W1-5 is the one I mean.")  # fmt: skip
+    filters = ("--channel", "chat") if query == "提现" else ()
+    assert contacts(found(db, query, *filters)) == expected
+
+
+def test_a_short_term_that_begins_very_many_trigrams_is_found_by_a_scan(db: Path) -> None:
+    """Past BEGUN trigrams the index is not asked: the scan finds the same contacts."""
+    many = " ".join(f"号{chr(0x4E00 + n)}" for n in range(BEGUN + 1))
+    ok(db, "log", "--case", "2", "--channel", "chat", "--direction", "out", "--text", many)
+    ok(db, "log", "--case", "2", "--channel", "chat", "--direction", "out",
+       "--text", "工单号")  # fmt: skip
+    with sqlite3.connect(db) as conn:
+        begun = conn.execute(
+            "SELECT count(*) FROM search_contacts_grams_terms WHERE term >= ? AND term < ?",
+            ("号", "号\U0010ffff"),
+        ).fetchone()[0]
+    assert begun > BEGUN
+    assert contacts(found(db, "号")) == [6, 5]
+    assert contacts(found(db, "号", "--channel", "chat")) == [6, 5]
 
 
 def test_export_takes_the_cases_a_search_finds(db: Path, tmp_path: Path) -> None:
