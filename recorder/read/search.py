@@ -224,7 +224,7 @@ def _term_sql(
         elif begun:
             grams.append("(" + " OR ".join(_fts(t) for t in begun) + ")")
         else:  # in no text of the table
-            scanned.append(term)
+            where.append(NOTHING)
     if indexed and terms.words:
         driver = f"search_{table}_words"
         params["words"] = " AND ".join(_fts(w) for w in terms.words)
@@ -251,6 +251,8 @@ def _term_sql(
     return driver, where
 
 
+NOTHING = "0 = 1"
+"""The condition of a term that is in no text of a table: its query is not run."""
 BEGUN = 100
 """At most this many trigrams begun by a short term are looked up in the index; a term
 that begins more is common, and a scan (newest first) soon finds enough of it."""
@@ -290,6 +292,8 @@ def _ranked_ids(
     """The ids of the rows that match, best first: for words, among the newest RANKED
     matches, by bm25; for pieces of words, and without an index, newest first (a scan
     stops at `limit`)."""
+    if NOTHING in where:
+        return []
     if driver is None:
         sql = (
             f"SELECT {table}.id FROM {table} {joins} WHERE {' AND '.join(where) or '1 = 1'} "
@@ -413,9 +417,11 @@ def _named_in_attachments(
         named[f"file{n}"] = contains(term)
         conditions.append(f"attachments.name LIKE :file{n} ESCAPE '\\'")
     rows = reader.rows(
+        # CROSS JOIN: SQLite takes the files first (few, short names), whatever its
+        # statistics say; with none for an empty table it would read every contact.
         "SELECT DISTINCT contacts.id FROM attachments"
-        " JOIN contacts ON contacts.id = attachments.contact_id"
-        " JOIN cases ON cases.id = contacts.case_id"
+        " CROSS JOIN contacts ON contacts.id = attachments.contact_id"
+        " CROSS JOIN cases ON cases.id = contacts.case_id"
         f" WHERE {' AND '.join(conditions)} ORDER BY contacts.id DESC LIMIT {int(limit)}",
         named,
     )

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from recorder.read.search import BEGUN
+from recorder.read.search import BEGUN, search
+from recorder.store.readers import SqliteReader
 from recorder.store.search_index import EVENTS, INDEXED, index_names
 from recorder.write.opening import open_store
 from tests.helpers.cli import ok, run
@@ -227,6 +228,24 @@ def test_one_or_two_characters_are_found_wherever_they_stand(
        "--text", "Order W1-5 is the one I mean.")  # fmt: skip
     filters = ("--channel", "chat") if query == "提现" else ()
     assert contacts(found(db, query, *filters)) == expected
+
+
+@pytest.mark.parametrize(("query", "expected"), [("充值", [3]), ("鲸鱼", [])])
+def test_a_rare_short_term_is_answered_without_reading_every_text(
+    db: Path, query: str, expected: list[int]
+) -> None:
+    statements: list[str] = []
+    with sqlite3.connect(db) as conn:
+        conn.execute("ANALYZE")  # statistics, as a store that has been used for a while
+        conn.set_trace_callback(statements.append)
+        hits = search(SqliteReader(conn), query)
+        conn.set_trace_callback(None)
+        selects = [s for s in statements if s.startswith("SELECT")]
+        plans = {s: [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + s)] for s in selects}
+    assert [h.contact_id for h in hits if h.contact_id is not None] == expected
+    # Neither a LIKE over the texts, nor a query led by a pass over every contact.
+    whole = {s: p for s, p in plans.items() if "text LIKE" in s or p[0].startswith("SCAN contacts")}
+    assert statements and not whole, whole
 
 
 def test_a_short_term_that_begins_very_many_trigrams_is_found_by_a_scan(db: Path) -> None:
