@@ -41,7 +41,7 @@ QUERIES = {
         "耐心等待",
     ],
     "Chinese, 2 characters": ["冻结", "充值", "客服", "到账", "退回", "证件"],
-    # Found in no text: with no trigram to look them up by, the scan reads everything.
+    # Found in no text: no trigram begins with them, so nothing is read.
     "Chinese, 2, in no text": ["彩虹", "鲸鱼"],
 }
 
