@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from recorder.cli.base import case_id_of, cli, open_store_for, parse_time, reader_for
-from recorder.export.bag import FORMATS
+from recorder.export.formats import FORMATS
 from recorder.process import long_running
 
 SOURCE_ENV = "RECORDER_SOURCE_ORGANIZATION"

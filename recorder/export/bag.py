@@ -25,13 +25,11 @@ from typing import Any
 from recorder.domain.errors import InputError
 from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
 from recorder.export.evidence import Evidence
+from recorder.export.formats import FORMATS
 from recorder.export.timeline import contacts_csv, stories, timeline_html, timeline_md
 
 Progress = Callable[[str, int, int], None]
 """Told (what, done, total) as an export goes on."""
-
-FORMATS = ("json", "csv", "md", "html")
-"""The single files `recorder export --format` writes."""
 
 READABLE: dict[str, Callable[[Evidence, str], str]] = {
     "timeline.html": lambda evidence, version: timeline_html(
