@@ -1,0 +1,110 @@
+"""What the case view shows of a case: the lines above its timeline, and each
+contact's row, cell by cell."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from rich.markup import escape
+from rich.text import Text
+
+from recorder.domain.vocabulary import IDENTIFIER_LABELS
+from recorder.read.cases import CaseDetail
+from recorder.read.contacts import ContactView
+from recorder.tui.formatting import STATUS_LABELS, first_line, short_day, short_time
+from recorder.tui.widgets.columns import Column
+
+TIMELINE = (
+    Column("when", "When", 12),
+    Column("dir", "", 1),
+    Column("channel", "Channel", 11),
+    Column("ref", "Ref", 8, from_width=70),
+    Column("due", "Answer", 14),
+    Column("agent", "Agent", 8, wide_only=True),
+    Column("text", "Message", None),
+)
+
+
+def answer_cell(contact: ContactView, now: datetime, zone: tzinfo) -> Text:
+    """For an outbound contact: answered, or by when an answer is due (late stands out)."""
+    due = contact.due
+    if contact.answered_by == contact.id:
+        return Text("in session")  # a conversation support answered in: never late
+    if contact.direction != "outbound":
+        # Support's promise to come back by a date.
+        return Text("" if due is None else f"promise {short_day(due, zone, now)}")
+    if contact.answered_by is not None:
+        return Text("answered")
+    if due is None:
+        return Text("-")
+    day = short_day(due, zone, now)
+    return Text(f"late {day}", style="bold red") if due <= now else Text(f"by {day}")
+
+
+def contact_cells(contact: ContactView, now: datetime, zone: tzinfo) -> dict[str, Text]:
+    """A contact's row, cell by cell, as rich Text: nothing in a message can be taken for
+    markup, and a message cut by its column ends in "…"."""
+    auto = " (auto)" if contact.auto_ack else ""
+    imported = " ✉" if contact.source == "imported" else ""
+    message = Text(overflow="ellipsis", no_wrap=True)
+    if contact.distrusted:
+        message.append("⚠", style="bold yellow").append(" ")
+    if contact.secret_kinds:
+        message.append("secret", style="bold red").append(" ")
+    if contact.merged_from:
+        message.append(f"(from #{contact.merged_from}) ", style="dim")
+    if contact.turns:
+        message.append(f"{len(contact.turns)} turns: ", style="dim")
+    message.append(first_line(contact.subject or contact.text or "(no text)", 200))
+    return {
+        "when": Text(short_time(contact.occurred_at, zone, now)),
+        "dir": Text("⇄" if contact.turns else "→" if contact.direction == "outbound" else "←"),
+        "channel": Text(contact.channel + imported + auto, overflow="ellipsis", no_wrap=True),
+        "ref": Text(contact.reference or "", overflow="ellipsis", no_wrap=True),
+        "due": answer_cell(contact, now, zone),
+        "agent": Text(contact.agent or "", overflow="ellipsis", no_wrap=True),
+        "text": message,
+    }
+
+
+def summary(detail: CaseDetail, now: datetime, zone: tzinfo) -> str:
+    """The lines above the timeline: the case, its identifiers, what is due, its rung."""
+    ids = "  ".join(
+        f"{IDENTIFIER_LABELS[key]} {escape(value)}"
+        for key, value in detail.identifiers.items()
+        if value
+    )
+    priority = "  [b]urgent[/b]" if detail.priority == "urgent" else ""
+    lines = [
+        f"[b]#{detail.id} {escape(detail.title)}[/b]",
+        f"{escape(detail.platform)} · {STATUS_LABELS[detail.status]}{priority} · "
+        f"{len(detail.contacts)} contact{'' if len(detail.contacts) == 1 else 's'}",
+        ids or "No identifiers",
+    ]
+    if detail.merged_into is not None:
+        lines.append(f"[b]Merged into #{detail.merged_into}[/b]: its contacts are there now")
+    if detail.merged_cases:
+        merged = ", ".join(f"#{i}" for i in detail.merged_cases)
+        lines.append(f"Merged into this case: {merged} (their contacts are marked)")
+    raised = detail.warnings()
+    for flag in raised[:2]:
+        lines.append(f"[b $warning]⚑[/] {escape(flag.message(zone, now))}")
+    if len(raised) > 2:
+        lines.append(f"[b $warning]⚑[/] and {len(raised) - 2} more possible duplicates")
+    rung = detail.escalation
+    if rung is not None:
+        dates = [f"Escalation: {rung.rung} since {short_time(rung.since, zone, now)}"]
+        if rung.earliest is not None:
+            dates.append(f"{escape(rung.next)} from {short_time(rung.earliest, zone, now)}")
+        if rung.latest is not None:
+            dates.append(f"[b]last day {short_time(rung.latest, zone, now)}[/b]")
+        lines.append("; ".join(dates))
+    step = detail.next_step(now)
+    if detail.next_follow_up_at is not None and step is not None:
+        late = detail.next_follow_up_at <= now
+        when = short_time(detail.next_follow_up_at, zone, now)
+        head = f"[b red]Overdue since {when}[/]" if late else f"Follow up {when}"
+        waits_on = detail.waits_on
+        basis = f" ({escape(waits_on.due_label())})" if waits_on and waits_on.due_label() else ""
+        lines.append(f"{head}{basis}: {escape(step)}")
+    return "\n".join(lines)
