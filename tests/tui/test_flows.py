@@ -5,13 +5,18 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from rich.console import Console
 from textual import events
 from textual.widgets import DataTable, Select, Static, TextArea
 
 from recorder.access import StoreAccess
 from recorder.domain.clock import FixedClock
+from recorder.store.readers import Reader
+from recorder.tui.screens import case as case_screen
+from recorder.tui.screens import tickets
 from recorder.tui.screens.case import CaseScreen
 from recorder.tui.screens.contact import ContactScreen
 from recorder.tui.screens.log_contact import LogContactScreen
@@ -343,3 +348,115 @@ async def test_the_help_is_not_hidden_under_a_notice(demo_store: Path) -> None:
         await settle(pilot)
         assert not list(app._notifications)
         assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_the_filter_reads_once_a_word_is_typed_and_refills_only_what_changed(
+    demo_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each key read the store and refilled the table (70-90 ms a key on 10k cases):
+    the filter now waits for a pause in the typing, and a read that finds the cases
+    already shown leaves the table as it is."""
+    reads: list[str] = []
+    fills: list[int] = []
+    real_list, real_fill = tickets.list_cases, TicketsScreen._fill
+
+    def list_cases(reader: Reader, **kwargs: Any) -> Any:
+        reads.append(str(kwargs.get("text", "")))
+        return real_list(reader, **kwargs)
+
+    def fill(screen: TicketsScreen) -> None:
+        fills.append(1)
+        real_fill(screen)
+
+    monkeypatch.setattr(tickets, "list_cases", list_cases)
+    monkeypatch.setattr(TicketsScreen, "_fill", fill)
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        reads.clear()
+        await pilot.press("slash")
+        await type_text(pilot, "binance")
+        await settle(pilot)
+        assert [r for r in reads if r] == ["binance"]  # one read for the word
+        assert {str(table.get_row_at(i)[0]) for i in range(table.row_count)} == {"Binance"}
+        fills.clear()
+        await pilot.press("space")  # "binance ": the same cases
+        await settle(pilot)
+        assert reads[-1] == "binance " and fills == []
+        await pilot.press("backspace", "backspace", "enter")
+        assert not app.screen.check_pending  # enter reads at once
+        await settle(pilot)
+        assert reads[-1] == "binanc" and fills == []
+        await pilot.press("slash", "z", "z", "enter")  # no case: the table empties
+        await settle(pilot)
+        assert [r for r in reads if r][-1] == "zz"  # the filter, focused, is selected
+        assert len(fills) == 1 and table.row_count == 0
+
+
+def twelve_contacts(path: Path) -> int:
+    """one_case, and 11 emails after its chat: "Message 2" to "Message 12"."""
+    case_id = one_case(path)
+    access = StoreAccess(str(path), clock=FixedClock(NOW))
+    with access.store().write() as tx:
+        for n in range(11):
+            at = NOW - timedelta(hours=20 - n)
+            log_contact(tx, case_id=case_id, channel="email", direction="outbound",
+                        occurred_at=at, text=f"Message {n + 2}")  # fmt: skip
+    access.close()
+    return case_id
+
+
+async def test_a_long_case_opens_on_its_newest_contacts_and_shows_earlier_ones_going_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case of 2,000 contacts took 0.8 s to open: the timeline shows the newest PAGE
+    (here 5 of 12) and a row for the others, which moving onto shows."""
+    monkeypatch.setattr(case_screen, "PAGE", 5)
+    path = tmp_path / "s.sqlite3"
+    twelve_contacts(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        shown = [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+        assert shown[0] == "↑ 7 earlier contacts: move here to show 5 more"
+        assert shown[1:] == [f"Message {n}" for n in range(8, 13)]
+        assert table.cursor_row == 5  # on the newest
+        assert "12 contacts" in str(app.screen.query_one("#summary", Static).render())
+        await pilot.press(*["up"] * 5)
+        await settle(pilot)
+        shown = [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+        assert shown[0] == "↑ 2 earlier contacts: move here to show 2 more"
+        assert shown[1:] == [f"Message {n}" for n in range(3, 13)]
+        assert table.cursor_row == 5  # the latest of the five shown now: Message 7
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        assert app.screen.contact.text == "Message 7"
+        await pilot.press("escape", *["up"] * 5)
+        await settle(pilot)
+        assert table.row_count == 12  # all shown: no row for earlier ones
+        assert "My BTC withdrawal" in str(table.get_row_at(0)[-1])
+
+
+async def test_a_search_result_early_in_a_long_case_is_shown_and_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(case_screen, "PAGE", 5)
+    path = tmp_path / "s.sqlite3"
+    case_id = twelve_contacts(path)
+    (early,) = rows(path, "SELECT id FROM contacts WHERE text = 'Message 3'")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(CaseScreen(case_id, at_contact=int(str(early[0]))))
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        assert app.screen.contact.text == "Message 3"
+        await pilot.press("escape")
+        table = app.screen.query_one(DataTable)
+        assert str(table.get_row_at(table.cursor_row)[-1]) == "Message 3"
+        assert str(table.get_row_at(0)[-1]).startswith("↑ 2 earlier contacts: ")
