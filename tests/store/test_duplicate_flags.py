@@ -20,8 +20,9 @@ from recorder.store.models import (
     FlagStatus,
 )
 from recorder.store.session import Store
+from recorder.write import checks
 from recorder.write.audit import verify_store_chain
-from recorder.write.cases import edit_case, open_case
+from recorder.write.cases import edit_case, open_case, set_status
 from recorder.write.contacts import delete_contact, log_contact
 from recorder.write.decisions import decide, merge_cases, unmerge_case
 
@@ -171,6 +172,23 @@ def test_similar_case_of_the_same_platform_only(store: Store) -> None:
     assert flags == [(DuplicateKind.similar_case, first)]
     _, different = _case(store, "ETH deposit pending for 48 hours")
     assert different == []
+
+
+def test_similar_cases_are_looked_for_among_the_newest_open_ones(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check reads SIMILAR_POOL open cases of the platform, the newest: its cost does
+    not grow with the cases a store holds. Here the pool is 3."""
+    monkeypatch.setattr(checks, "SIMILAR_POOL", 3)
+    oldest, _ = _case(store, "ETH withdrawal pending for 48 hours")
+    newer = [_case(store, title)[0] for title in ("Card declined", "Login fails", "KYC stuck")]
+    _, flags = _case(store, "My ether withdrawal is still pending after two days")
+    assert flags == []  # the oldest is past the newest three
+    with store.write() as tx:  # closed cases take no place in the pool
+        for case_id in newer:
+            set_status(tx, case_id, CaseStatus.resolved)
+    _, flags = _case(store, "ETH withdrawal still pending after 2 days")
+    assert (DuplicateKind.similar_case, oldest) in flags
 
 
 def test_similar_case_uses_the_first_message_and_flags_a_pair_once(store: Store) -> None:
