@@ -22,6 +22,7 @@ soak: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_cli.py
 	$(BIN)/python bench/bench_tui.py
+	$(BIN)/python bench/bench_screens.py
 	$(BIN)/python bench/bench_dups.py
 	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/bench_import.py
