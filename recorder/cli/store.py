@@ -37,7 +37,7 @@ def locate(ctx: click.Context, as_json: bool) -> None:
 
 @cli.group("db")
 def db_group() -> None:
-    """Upgrade, back up and verify the store."""
+    """Upgrade, compact, back up and verify the store."""
 
 
 @db_group.command("upgrade")
@@ -49,6 +49,23 @@ def db_upgrade(ctx: click.Context) -> None:
     with open_store_for(ctx):
         pass
     click.echo(f"the store is at schema revision {SCHEMA_HEAD}")
+
+
+@db_group.command("compact")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+def db_compact(ctx: click.Context, as_json: bool) -> None:
+    """Give the store's free space back to the disk (SQLite). The store is rewritten
+    whole: it needs as much free disk as it takes, and other recorders must be closed.
+    No free page keeps anything a deletion or a redaction removed."""
+    long_running()
+    with open_store_for(ctx) as store:
+        before, after = store.compact()
+    if as_json:
+        print_json({"bytes_before": before, "bytes_after": after})
+        return
+    mb = 1024 * 1024
+    click.echo(f"compacted: {before / mb:,.1f} MB -> {after / mb:,.1f} MB")
 
 
 @db_group.command("backup")

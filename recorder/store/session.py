@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, select
 
 from recorder.domain.clock import Clock, SystemClock
-from recorder.domain.errors import StoreError
+from recorder.domain.errors import InputError, StoreError
 from recorder.store import db
 from recorder.store.attachments import AttachmentStore, StoredFile
 from recorder.store.locations import Locations, resolve
@@ -265,9 +265,50 @@ class Store:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def compact(self) -> tuple[int, int]:
+        """Give the store's free pages back to the disk (SQLite's VACUUM, after merging
+        the search indexes): the file's size in bytes before and after. The store is
+        rewritten whole, so no free page keeps what a deletion or a redaction removed.
+        VACUUM works in a transaction of its own: interrupted, it leaves the store as
+        it was."""
+        if self.engine.dialect.name != "sqlite":
+            raise InputError(
+                "compacting is for a SQLite store; a database server reclaims its space "
+                "itself (PostgreSQL's autovacuum)"
+            )
+        with self.engine.connect() as conn:
+            before = _pages(conn)
+        try:
+            self.scrub()
+            # On the driver's own connection: SQLAlchemy's would begin a transaction,
+            # inside which SQLite refuses to VACUUM.
+            raw = self.engine.raw_connection()
+            try:
+                raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+            finally:
+                raw.close()
+            with self.engine.connect() as conn:
+                after = _pages(conn)
+        except sa.exc.OperationalError as exc:
+            if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+                raise
+            raise StoreError(
+                "the store is in use (the TUI or another command is writing to it): close "
+                "it and try again; nothing was changed"
+            ) from exc
+        return before, after
+
     def close(self) -> None:
         """Release the engine's connections."""
         self.engine.dispose()
+
+
+def _pages(conn: Connection) -> int:
+    """The bytes of a SQLite store's pages."""
+    count = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+    size = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
+    return int(count) * int(size)
 
 
 def _unused_name(beside: Path, name: str) -> Path:

@@ -221,6 +221,41 @@ def test_backup_and_refusal_to_overwrite(db: Path, case_id: str, tmp_path: Path)
     assert again.stderr.count("\n") == 1 and "already exists" in again.stderr
 
 
+def test_compact_gives_free_pages_back_and_keeps_the_record(db: Path, case_id: str) -> None:
+    logged = [
+        ok(db, "log", "--case", case_id, "--channel", "email", "--direction", "out",
+           "--text", f"Message {n}: " + "withdrawal pending 提现审核中 " * 2000).strip()
+        for n in range(8)
+    ]  # fmt: skip
+    for contact in logged[1:]:
+        ok(db, "contact", "delete", contact, "--yes")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] > 0  # so the check can fail
+    size = db.stat().st_size
+    done = json.loads(ok(db, "db", "compact", "--json"))
+    assert done["bytes_after"] < done["bytes_before"] and db.stat().st_size < size
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    assert "OK:" in ok(db, "db", "verify")
+    hits = json.loads(ok(db, "search", "Message", "--json"))["results"]
+    assert [h["contact_id"] for h in hits if h["contact_id"]] == [int(logged[0])]
+    assert ok(db, "db", "compact").startswith("compacted: ")
+
+
+def test_compact_waits_for_no_one_and_changes_nothing_when_the_store_is_busy(
+    db: Path, case_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("recorder.store.db.BUSY_TIMEOUT_MS", 100)
+    before = counts(db)
+    with sqlite3.connect(db, isolation_level=None) as other:
+        other.execute("BEGIN IMMEDIATE")  # another recorder, writing
+        busy = run(db, "db", "compact")
+        other.execute("ROLLBACK")
+    assert busy.exit_code == 1 and busy.stderr.count("\n") == 1
+    assert "the store is in use" in busy.stderr and "nothing was changed" in busy.stderr
+    assert counts(db) == before
+
+
 def test_locate_names_the_store(db: Path) -> None:
     doc = json.loads(ok(db, "locate", "--json"))
     assert doc["store"] == str(db)
