@@ -247,7 +247,7 @@ def _duration(match: re.Match[str]) -> str:
     return f" {number * HOURS[unit]}h "
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def problem(text: str) -> Problem:
     """Normalise a problem description (a title, perhaps with the start of a message)."""
     found = _patterns()
