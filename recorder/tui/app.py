@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -30,6 +30,9 @@ from recorder.tui.messages import (
     VerifyBag,
 )
 
+if TYPE_CHECKING:
+    from recorder.tui.screens.case import CaseScreen
+
 
 class RecorderApp(HasContext, App[None]):
     """recorder's terminal UI. It is given its store; it never finds one by itself.
@@ -51,6 +54,9 @@ class RecorderApp(HasContext, App[None]):
         where = subtitle or str(access.where.database or access.where.url)
         self.sub_title = f"{where} · times in {zone_name(zone)}"
         self._store_requested = False
+        self._case_screen: CaseScreen | None = None
+        """The case view, kept once made: making its widgets again took more than half
+        of opening a case."""
         self._drop_controls = DropControls()
 
     def get_line_filters(self) -> Sequence[LineFilter]:
@@ -88,7 +94,15 @@ class RecorderApp(HasContext, App[None]):
     def _open_case(self, message: OpenCase) -> None:
         from recorder.tui.screens.case import CaseScreen
 
-        self.push_screen(CaseScreen(message.case_id, at_contact=message.contact_id))
+        screen = self._case_screen
+        if screen is not None and screen not in self.screen_stack:
+            screen.show_case(message.case_id, at_contact=message.contact_id)
+        else:  # the first case, or one opened from a case (which stays under it)
+            screen = CaseScreen(message.case_id, at_contact=message.contact_id)
+            if self._case_screen is None:
+                self._case_screen = screen
+                self.install_screen(screen, name="case")
+        self.push_screen(screen)
 
     @on(SearchRecord)
     def _search(self) -> None:

@@ -460,3 +460,34 @@ async def test_a_search_result_early_in_a_long_case_is_shown_and_read(
         table = app.screen.query_one(DataTable)
         assert str(table.get_row_at(table.cursor_row)[-1]) == "Message 3"
         assert str(table.get_row_at(0)[-1]).startswith("↑ 2 earlier contacts: ")
+
+
+async def test_each_case_opened_shows_itself_alone(demo_store: Path) -> None:
+    """The app keeps one case view and shows each case opened in it: nothing of the case
+    shown before may stay (its rows, its cursor, its summary)."""
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        seen = []
+        for key in ("home", "down"):
+            await pilot.press(key)
+            await settle(pilot)
+            listed = app.screen.query_one(DataTable)
+            title = str(listed.get_row_at(listed.cursor_row)[1])
+            await pilot.press("enter")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, CaseScreen) and screen.detail is not None
+            assert title.rstrip("…") in screen.detail.title
+            summary = str(screen.query_one("#summary", Static).render())
+            assert screen.detail.title in summary
+            table = screen.query_one(DataTable)
+            assert [str(k.value) for k in table.rows] == [str(c.id) for c in screen.detail.contacts]
+            assert table.cursor_row == 0  # not where it was in the case before
+            await pilot.press("down")
+            assert table.row_count < 2 or table.cursor_row == 1
+            seen.append((screen, screen.case_id))
+            await pilot.press("escape")
+            await settle(pilot)
+        (first, one), (second, other) = seen
+        assert first is second and one != other  # one view, two cases

@@ -73,6 +73,14 @@ class CaseScreen(RecorderScreen[None]):
         """How many of the newest contacts the timeline shows."""
         self.by_id: dict[int, ContactView] = {}
 
+    def show_case(self, case_id: int, *, at_contact: int | None = None) -> None:
+        """Show another case (the app keeps this screen to open every case in): what
+        was shown goes, and the case is read when the screen is shown again."""
+        self.case_id, self.at_contact = case_id, at_contact
+        self.detail, self.shown, self.by_id = None, PAGE, {}
+        self.query_one("#summary", Static).update("Reading the case…")
+        self.query_one(DataTable).clear()
+
     def compose(self) -> ComposeResult:
         """The case's summary, then its contacts."""
         yield Header()
