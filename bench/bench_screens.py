@@ -157,7 +157,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     targets = {
-        "a bare screen shown (the floor)": 150,
         "open the 2,000-contact case": 150,
         "page down in its timeline": 10,
         "a key press in the list": 10,
@@ -177,9 +176,14 @@ def main() -> None:
         median = statistics.median(samples) * 1000
         # A key typed is timed as it is handled, without waiting for the app to settle.
         net = median if name == "filter typing, per key" else median - floor
-        verdict = "OK" if net <= targets[name] else "MISSED"
+        wanted = targets.get(name)
+        said = (
+            "(Textual's own cost: no target)"
+            if wanted is None
+            else f"(target <= {wanted}): {'OK' if net <= wanted else 'MISSED'}"
+        )
         print(f"  {name:<32} {median:7.1f}  net {net:7.1f}  worst {max(samples) * 1000:7.1f}  "
-              f"(target <= {targets[name]}): {verdict}")  # fmt: skip
+              f"{said}")  # fmt: skip
 
 
 if __name__ == "__main__":
