@@ -19,72 +19,23 @@ or without it).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from recorder.domain.errors import InputError
 from recorder.domain.vocabulary import CaseStatus
 from recorder.read.platforms import platform_named
+from recorder.read.search_terms import Terms, found_at, fts, snippet, terms_of
 from recorder.store.readers import Reader, contains, placeholders
 from recorder.store.search_index import INDEXED
 from recorder.store.times import db_time, stored_time
 
-MARK = ("**", "**")
-"""How a snippet marks what matched."""
 LIMIT = 50
 """Results shown unless asked for more."""
 
 CONTACT_COLUMNS = INDEXED["contacts"]
 CASE_COLUMNS = INDEXED["cases"]
-_HEX_PREFIX = re.compile(r"^0x(?=[0-9a-f]{2,}$)", re.I)
-_WORD = re.compile(r"[A-Za-z]+")
-
-
-@dataclass(frozen=True)
-class Terms:
-    """A query split by how each term is found."""
-
-    words: tuple[str, ...] = ()
-    """Whole words (ASCII letters), found in the words index; when none is, as pieces
-    of words in the trigram index."""
-    grams: tuple[str, ...] = ()
-    """Anything else of 3 characters or more, found in the trigram index."""
-    short: tuple[str, ...] = ()
-    """Anything else, shorter: found by a scan."""
-
-    @property
-    def all(self) -> tuple[str, ...]:
-        """Every term, as the snippets look for them."""
-        return self.words + self.grams + self.short
-
-
-def terms_of(query: str) -> Terms:
-    """The terms of a query, normalised; InputError when it has none."""
-    words: list[str] = []
-    grams: list[str] = []
-    short: list[str] = []
-    for raw in unicodedata.normalize("NFKC", query).split():
-        term = _HEX_PREFIX.sub("", raw.strip("\"'"))
-        if not term:
-            continue
-        if _WORD.fullmatch(term):
-            words.append(term.lower())
-        elif len(term) >= 3:
-            grams.append(term)
-        else:
-            short.append(term)
-    if not (words or grams or short):
-        raise InputError("nothing to search for; expected a word, a number or Chinese text")
-    return Terms(tuple(words), tuple(grams), tuple(short))
-
-
-def _fts(term: str) -> str:
-    """A term as an FTS5 string, its quotes doubled."""
-    return '"' + term.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -216,18 +167,18 @@ def _term_sql(
     where: list[str] = []
     driver = None
     scanned: list[str] = []
-    grams = [_fts(g) for g in terms.grams] if indexed else []
+    grams = [fts(g) for g in terms.grams] if indexed else []
     for term in terms.short:
         begun = _trigrams_begun_by(reader, table, term) if indexed else None
         if begun is None:
             scanned.append(term)
         elif begun:
-            grams.append("(" + " OR ".join(_fts(t) for t in begun) + ")")
+            grams.append("(" + " OR ".join(fts(t) for t in begun) + ")")
         else:  # in no text of the table
             where.append(NOTHING)
     if indexed and terms.words:
         driver = f"search_{table}_words"
-        params["words"] = " AND ".join(_fts(w) for w in terms.words)
+        params["words"] = " AND ".join(fts(w) for w in terms.words)
     elif not indexed:
         scanned += terms.words + terms.grams
     if grams:
@@ -351,7 +302,7 @@ def _cases(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int
     for case_id, title, platform, status, *identifiers in _in_order(rows, ids):
         where_found, text = "title", title
         for name, value in zip(CASE_COLUMNS[1:], identifiers, strict=True):
-            if value and _at(value, terms) >= 0 and _at(title, terms) < 0:
+            if value and found_at(value, terms) >= 0 and found_at(title, terms) < 0:
                 where_found, text = name, value
         shown = snippet(text, terms)
         hits.append(Hit(case_id, title, platform, status, None, None, None, shown, where_found))
@@ -386,7 +337,7 @@ def _contacts(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: 
     ):
         found_in, text = "attachment", ""
         for name, value in zip(CONTACT_COLUMNS, fields, strict=True):
-            if value and _at(value, terms) >= 0:
+            if value and found_at(value, terms) >= 0:
                 found_in, text = name, value
                 break
         if found_in == "attachment":
@@ -433,33 +384,6 @@ def _attachment_names(reader: Reader, contact_id: int) -> str:
         "SELECT name FROM attachments WHERE contact_id = :id ORDER BY id", {"id": contact_id}
     )
     return ", ".join(str(r[0]) for r in rows)
-
-
-def _at(text: str, terms: Terms | str) -> int:
-    """Where the first term is found in `text` (any case), or -1."""
-    folded = text.casefold()  # stored text as it is: the index does not fold its width
-    wanted = terms.all if isinstance(terms, Terms) else (terms,)
-    found = [i for t in wanted if (i := folded.find(t.casefold())) >= 0]
-    return min(found) if found else -1
-
-
-def snippet(text: str, terms: Terms, width: int = 80) -> str:
-    """A line of `text` around its first match, each term marked (MARK)."""
-    flat = " ".join(text.split())
-    start = _at(flat, terms)
-    if start < 0:
-        return flat[:width] + ("…" if len(flat) > width else "")
-    left = 0 if len(flat) <= width else max(0, start - width // 3)
-    if left:  # start at a word where there is one close by
-        space = flat.find(" ", left, start)
-        left = space + 1 if 0 <= space < left + 12 else left
-    piece = flat[left : left + width]
-    piece = ("…" if left else "") + piece + ("…" if left + width < len(flat) else "")
-    for term in sorted(set(terms.all), key=len, reverse=True):
-        piece = re.sub(
-            re.escape(term), lambda m: f"{MARK[0]}{m.group()}{MARK[1]}", piece, flags=re.I
-        )
-    return piece
 
 
 def case_ids(reader: Reader, query: str) -> list[int]:

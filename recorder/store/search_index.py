@@ -1,19 +1,19 @@
 """The full-text search indexes of a SQLite store (FTS5), and the triggers that keep
 them in step with the rows whatever writes them.
 
-Each searched table has two "external content" indexes: they keep no second copy of
-the text, only its tokens. `search_<table>_words` (unicode61: words in any case,
-diacritics folded) is for ranked word search; `search_<table>_grams` (trigram: any
-fragment of 3 characters or more) is for Chinese and for pieces of TxIDs, addresses
-and ticket numbers. recorder.read.search queries them.
+Each searched table has two indexes that keep no second copy of the text, only its
+tokens (an "external content" one for words, a contentless one for trigrams).
+`search_<table>_words` (unicode61: words in any case, diacritics folded) is for ranked
+word search; `search_<table>_grams` (trigram: any fragment of 3 characters or more)
+is for Chinese and for pieces of TxIDs, addresses and ticket numbers.
+recorder.read.search queries them.
 
 A new store gets them with the tables (`SQLModel.metadata.create_all`, see
 store/models.py); an existing one from migrations 0010 and 0011. This module imports
-nothing:
-the read side (recorder.read.search) names the columns from it. A migration that
-rebuilds `cases` or `contacts` (a SQLite batch migration does) drops their triggers
-and must make them again from here; tests/search/test_search.py checks that a store
-at head has every one.
+nothing: the read side (recorder.read.search) names the columns from it. A migration
+that rebuilds `cases` or `contacts` (a SQLite batch migration does) drops their
+triggers and must make them again from here; tests/search/test_search.py checks that
+a store at head has every one.
 """
 
 from __future__ import annotations
@@ -46,9 +46,12 @@ def create_statements() -> list[str]:
 def index_statements(table: str, kind: str, *, tail: bool = True) -> list[str]:
     """One index, filled from the rows already there, and its triggers.
 
-    A trigram index reads its table through a view that adds TAIL to each value, and
-    has a table of its terms beside it; `tail=False` makes it as migration 0010 did,
-    without them."""
+    A words index reads its table (external content). A trigram index is contentless:
+    it is given each value with TAIL after it, by the triggers and when it is filled,
+    and has a table of its terms beside it. (Not a view of the table with the tails:
+    SQLite then refuses to rename a table rebuilt under the view's name, which is how
+    a batch migration changes a table.) `tail=False` makes a trigram index as migration
+    0010 did: external content, no tails, no terms table."""
     columns = INDEXED[table]
     index = f"search_{table}_{kind}"
     grams = kind == "grams" and tail
@@ -61,16 +64,16 @@ def index_statements(table: str, kind: str, *, tail: bool = True) -> list[str]:
         f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.id, {values('old')});"
     )
     add = f"INSERT INTO {index}(rowid, {names}) VALUES (new.id, {values('new')});"
-    statements = []
-    content = table
     if grams:
-        content = f"{index}_source"
-        shown = ", ".join(f"{c} || '{TAIL}' AS {c}" for c in columns)
-        statements.append(f"CREATE VIEW {content} AS SELECT id, {shown} FROM {table}")
-    statements += [
-        f"CREATE VIRTUAL TABLE {index} USING fts5({names}, content='{content}', "
-        f"content_rowid='id', tokenize='{TOKENIZERS[kind]}')",
-        f"INSERT INTO {index}({index}) VALUES ('rebuild')",
+        content = "content=''"
+        fill = f"INSERT INTO {index}(rowid, {names}) SELECT id, {values(table)} FROM {table}"
+    else:
+        content = f"content='{table}', content_rowid='id'"
+        fill = f"INSERT INTO {index}({index}) VALUES ('rebuild')"
+    statements = [
+        f"CREATE VIRTUAL TABLE {index} USING fts5({names}, {content}, "
+        f"tokenize='{TOKENIZERS[kind]}')",
+        fill,
         f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END",
         f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END",
         f"CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} "
@@ -89,9 +92,5 @@ def drop_statements(table: str | None = None, kind: str | None = None) -> list[s
         for which in TOKENIZERS if kind is None else [kind]:
             index = f"search_{each}_{which}"
             statements += [f"DROP TRIGGER IF EXISTS {index}_{event}" for event in EVENTS]
-            statements += [
-                f"DROP TABLE IF EXISTS {index}_terms",
-                f"DROP TABLE IF EXISTS {index}",
-                f"DROP VIEW IF EXISTS {index}_source",
-            ]
+            statements += [f"DROP TABLE IF EXISTS {index}_terms", f"DROP TABLE IF EXISTS {index}"]
     return statements

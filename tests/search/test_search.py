@@ -179,7 +179,7 @@ def test_every_index_and_trigger_is_there_in_a_new_store_and_an_upgraded_one(
         open_store(str(upgraded[revision])).close()
     wanted = {
         name for index in index_names() for name in [index] + [f"{index}_{e}" for e in EVENTS]
-    } | {f"search_{table}_grams_{beside}" for table in INDEXED for beside in ("terms", "source")}
+    } | {f"search_{table}_grams_terms" for table in INDEXED}
     for path in (made, *upgraded.values()):
         with sqlite3.connect(path) as conn:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 
 from recorder.domain.clock import FixedClock
 from recorder.read import search as search_module
-from recorder.read.search import BEGUN, search, terms_of
+from recorder.read.search import BEGUN, search
+from recorder.read.search_terms import terms_of
 from recorder.store.readers import SqliteReader
 from recorder.write.cases import open_case
 from recorder.write.contacts import log_contact

@@ -14,7 +14,8 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from recorder.domain.errors import RecorderError
-from recorder.read.search import LIMIT, MARK, Hit, search
+from recorder.read.search import LIMIT, Hit, search
+from recorder.read.search_terms import MARK
 from recorder.tui.actions import SEARCH_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
 from recorder.tui.formatting import short_time
