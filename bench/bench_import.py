@@ -8,7 +8,9 @@ then times, in one run and alternating:
 - `import`: `recorder.ingest.importer.import_messages` of the same file into a new
   store, through the whole write path (threading, checks, audit, attachments).
 
-Target (issue 13): import at most 3x `mailbox`. Also reports an IMAP fetch of 1k
+Target (issue 13): import at most 3x `mailbox`. Also times a floor (see `floor`): the
+least any import keeping each raw message durably and the search index current costs,
+to show how much of the rest is recorder's own. Also reports an IMAP fetch of 1k
 messages from a local pymap server in messages per second.
 
     python bench/bench_import.py [--messages 10000] [--rounds 3] [--imap 1000]
@@ -117,6 +119,59 @@ def read_only(path: Path) -> float:
     return time.perf_counter() - started
 
 
+def floor(path: Path, folder: Path) -> float:
+    """The least an import that keeps what issue 13 asks can cost: each message read as
+    import reads it, its new text inserted once as a contact (the search index's
+    triggers firing) and once as its audit event, its raw bytes written to a file and
+    synced, a commit every 250 messages, on a store at the schema's head. No threading,
+    no checks, no chain, no ORM: what remains is SQLite, the index and the disk."""
+    import os
+    import sqlite3
+
+    from recorder.ingest.messages import read_email
+
+    store = open_store(str(folder / "floor.sqlite3"), clock=FixedClock(NOW))
+    store.close()
+    files = folder / "floor-files"
+    files.mkdir()
+    connection = sqlite3.connect(folder / "floor.sqlite3")
+    connection.execute(
+        "INSERT INTO cases (platform_id, title, status, priority, created_at, updated_at,"
+        " contact_count, refs, unanswered) VALUES (1, 'floor', 'open', 'normal', ?, ?, 0,"
+        " '[]', 0)",
+        (NOW.isoformat(), NOW.isoformat()),
+    )
+    started = time.perf_counter()
+    count = 0
+    for source in sources_of([path]):
+        for raw in source.messages():
+            assert raw.data is not None
+            email = read_email(raw.data)
+            connection.execute(
+                "INSERT INTO contacts (case_id, channel, direction, occurred_at, subject, text,"
+                " auto_ack, sender_findings, sender_trusted, source, turns, created_at,"
+                " secret_kinds) VALUES (1, 'email', 'inbound', ?, ?, ?, 0, '[]', 0, 'imported',"
+                " '[]', ?, '[]')",
+                (NOW.isoformat(), email.subject, email.reply.new, NOW.isoformat()),
+            )
+            connection.execute(
+                "INSERT INTO audit_events (at, action, entity, entity_id, change, prev_hash,"
+                " hash, scheme) VALUES (?, 'create', 'contacts', 1, ?, '', ?, 2)",
+                (NOW.isoformat(), email.reply.new, email.sha256),
+            )
+            with (files / email.sha256).open("wb") as out:
+                out.write(email.raw)
+                out.flush()
+                os.fsync(out.fileno())
+            count += 1
+            if count % 250 == 0:
+                connection.commit()
+    connection.commit()
+    took = time.perf_counter() - started
+    connection.close()
+    return took
+
+
 def import_all(path: Path, folder: Path) -> tuple[float, int]:
     store = open_store(str(folder / "s.sqlite3"), clock=FixedClock(NOW))
     store.close()
@@ -168,20 +223,27 @@ def main() -> None:
         write_mbox(mbox, args.messages)
         size = mbox.stat().st_size
         print(f"mbox: {args.messages:,} messages, {size / 1e6:.1f} MB")
-        parsed, read, imported = [], [], []
+        parsed, read, floors, imported = [], [], [], []
         for round_ in range(args.rounds):
             parsed.append(parse_only(mbox))
             read.append(read_only(mbox))
             run = folder / f"run{round_}"
             run.mkdir()
+            floors.append(floor(mbox, run))
             took, count = import_all(mbox, run)
             imported.append(took)
-            print(f"  round {round_ + 1}: mailbox {parsed[-1]:.2f} s, reading {read[-1]:.2f} s, "
-                  f"import {took:.2f} s ({count:,} messages)")  # fmt: skip
+            print(
+                f"  round {round_ + 1}: mailbox {parsed[-1]:.2f} s, reading {read[-1]:.2f} s, "
+                f"floor {floors[-1]:.2f} s, import {took:.2f} s ({count:,} messages)"
+            )
         ratio = statistics.median(imported) / statistics.median(parsed)
         print(
             f"reading alone (policy.default, as import reads): "
             f"{statistics.median(read) / statistics.median(parsed):.2f}x mailbox"
+        )
+        print(
+            f"floor (read, insert text and event, sync raw file; no ORM, checks or chain): "
+            f"{statistics.median(floors) / statistics.median(parsed):.2f}x mailbox"
         )
         print(
             f"import {statistics.median(imported):.2f} s = {ratio:.2f}x mailbox "
