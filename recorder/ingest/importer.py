@@ -20,6 +20,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Literal
 
+from sqlmodel import select
+
 from recorder.domain.dates import checked_moment
 from recorder.domain.errors import InputError, RecorderError
 from recorder.domain.senders import SenderFinding, describe
@@ -34,7 +36,7 @@ from recorder.ingest.threads import (
     platform_of_address,
     platforms_of,
 )
-from recorder.store.models import Contact
+from recorder.store.models import Case, Platform
 from recorder.store.session import Store, Tx
 from recorder.write.emails import MailFacts, known_email
 from recorder.write.entries import Entry, Logged, NewCase, log_entry
@@ -108,6 +110,9 @@ class _Context:
     platforms: list[PlatformDomains]
     mine: list[str]
     threads: Threads
+    held: dict[tuple[type, int | None], object]
+    """The platforms and cases this batch wrote to, held: the session keeps its rows
+    only while something refers to them, and would read each again per message."""
 
 
 class _DryRun(Exception):
@@ -162,6 +167,7 @@ def _context(tx: Tx, options: Options) -> _Context:
         platforms=platforms_of(tx.session),
         mine=list(get_setting(tx.session, "my_addresses")),
         threads=Threads(tx.session),
+        held={(Platform, p.id): p for p in tx.session.exec(select(Platform)).all()},
     )
 
 
@@ -228,8 +234,9 @@ def _log(context: _Context, origin: str, email: Email, delivered: datetime | Non
     )
     logged = log_entry(tx, entry)
     context.threads.remember(platform.id, email.subject, logged.case_id)
-    contact = tx.session.get(Contact, logged.contact_id)
+    contact = logged.contact
     assert contact is not None
+    context.held[Case, logged.case_id] = tx.session.get(Case, logged.case_id)
     warnings = []
     if contact.sender_findings and not contact.sender_trusted:
         warnings.append(describe([SenderFinding.from_json(f) for f in contact.sender_findings]))

@@ -24,6 +24,7 @@ from recorder.write.platforms import add_platform
 
 if TYPE_CHECKING:  # imported by the importers, not by `recorder log`
     from recorder.domain.secrets import SecretFinding
+    from recorder.store.models import Contact
     from recorder.write.emails import MailFacts
 
 
@@ -99,6 +100,7 @@ class Logged:
             new was stored (attachments aside).
         secrets: the secrets its subject and text hold, each with the field it is in
             (recorder.domain.secrets): what the interface must warn of.
+        contact: the contact's row, in the transaction's session.
     """
 
     contact_id: int
@@ -107,6 +109,7 @@ class Logged:
     flag_ids: tuple[int, ...]
     already_recorded: bool
     secrets: tuple[tuple[str, SecretFinding], ...] = ()
+    contact: Contact | None = field(default=None, compare=False, repr=False)
 
     def secrets_json(self) -> list[dict[str, object]]:
         """The secrets as `--json` prints them: where and what, never the secret."""
@@ -172,4 +175,5 @@ def log_entry(tx: Tx, entry: Entry) -> Logged:
         flag_ids=tuple(f.id for f in tx.flags[raised_before:] if f.id is not None),
         already_recorded=len(tx.repeats) > repeats_before,
         secrets=tuple(tx.secrets[secrets_before:]),
+        contact=contact,
     )
