@@ -17,28 +17,31 @@ import shutil
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from recorder.domain.errors import InputError
 from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
-from recorder.export.evidence import Evidence
+from recorder.export.evidence import KINDS, Evidence
 from recorder.export.formats import FORMATS
-from recorder.export.timeline import contacts_csv, stories, timeline_html, timeline_md
+from recorder.export.timeline import csv_pieces, html_pieces, joined, md_pieces
 
 Progress = Callable[[str, int, int], None]
 """Told (what, done, total) as an export goes on."""
 
-READABLE: dict[str, Callable[[Evidence, str], str]] = {
-    "timeline.html": lambda evidence, version: timeline_html(
+Pieces = Callable[[Evidence, str], Iterable[str]]
+"""Makes a file's text, piece by piece, from the evidence and recorder's version."""
+
+READABLE: dict[str, Pieces] = {
+    "timeline.html": lambda evidence, version: html_pieces(
         evidence,
         version=version,
         link=lambda a: attachment_path(a["sha256"], a["name"], a["media_type"]),
     ),
-    "timeline.md": lambda evidence, version: timeline_md(evidence, version=version),
-    "contacts.csv": lambda evidence, version: contacts_csv(evidence),
+    "timeline.md": lambda evidence, version: md_pieces(evidence, version=version),
+    "contacts.csv": lambda evidence, version: csv_pieces(evidence),
 }
 """The readable files of a bag, each made from the records alone (verify makes them
 again and compares them byte for byte)."""
@@ -79,7 +82,7 @@ class Written:
     """The short fingerprint of the chain head the export anchored in the store."""
 
 
-def _refuse_existing(dest: Path) -> None:
+def refuse_existing(dest: Path) -> None:
     if dest.exists() or dest.is_symlink():
         raise InputError(f"{dest} already exists; expected a new path (an export never overwrites)")
 
@@ -113,46 +116,62 @@ def make_private(path: Path) -> None:
         item.chmod(0o700 if item.is_dir() else 0o600)
 
 
-def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="")
+WRITE_BUFFER = 1 << 20
+"""Bytes gathered before each write of a file made piece by piece."""
 
 
-def audit_lines(evidence: Evidence) -> str:
+def _write(path: Path, pieces: Iterable[str]) -> None:
+    """Write a file's pieces as they come, in UTF-8."""
+    with path.open("w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as out:
+        for piece in pieces:
+            out.write(piece)
+
+
+def audit_lines(evidence: Evidence) -> Iterator[str]:
     """audit.jsonl: one event a line, in chain order, keys sorted. A full event's change
     is the canonical JSON text the store keeps, written as it is (not decoded and
     encoded again: a 100k-contact history is mostly that text)."""
     dumps = json.dumps
-    lines = []
-    for event in evidence.events:
+    for event in evidence.records.events():
         if event.get("elided"):
-            lines.append(dumps(event, sort_keys=True, ensure_ascii=False))
+            yield dumps(event, sort_keys=True, ensure_ascii=False) + "\n"
             continue
         redacted = ',"redacted":true' if event.get("redacted") else ""
         scheme = event.get("scheme", 1)
         version = f',"v":{scheme}' if scheme != 1 else ""
-        lines.append(
+        yield (
             f'{{"action":{dumps(event["action"])},"at":{dumps(event["at"])},'
             f'"change":{event["change_json"]},"entity":{dumps(event["entity"])},'
             f'"entity_id":{event["entity_id"]},"hash":{dumps(event["hash"])},'
-            f'"id":{event["id"]},"prev_hash":{dumps(event["prev_hash"])}{redacted}{version}}}'
+            f'"id":{event["id"]},"prev_hash":{dumps(event["prev_hash"])}{redacted}{version}}}\n'
         )
-    lines.append("")
-    return "\n".join(lines)
 
 
-def records_json(evidence: Evidence, version: str) -> str:
-    """records.json: the document, each record on a line of its own."""
-    document = evidence.document(version)
-    parts = ["{"]
-    for n, (key, value) in enumerate(document.items()):
-        comma = "," if n < len(document) - 1 else ""
+def records_json(evidence: Evidence, version: str) -> Iterator[str]:
+    """records.json: the document, each record on a line of its own, record by record."""
+    header = evidence.header(version)
+    last = len(header) + len(KINDS) - 1
+    yield "{"
+    for n, (key, value) in enumerate(header.items()):
+        comma = "," if n < last else ""
         if isinstance(value, list) and value and isinstance(value[0], dict):
-            rows = ",\n  ".join(json.dumps(v, ensure_ascii=False) for v in value)
-            parts.append(f" {json.dumps(key)}: [\n  {rows}\n ]{comma}")
+            yield from _listed(key, (json.dumps(v, ensure_ascii=False) for v in value), comma)
         else:
-            parts.append(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
-    parts.append("}\n")
-    return "\n".join(parts)
+            yield f"\n {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}"
+    for n, kind in enumerate(KINDS, start=len(header)):
+        comma = "," if n < last else ""
+        if evidence.count(kind):
+            yield from _listed(kind, evidence.records.lines(kind), comma)
+        else:
+            yield f"\n {json.dumps(kind)}: []{comma}"
+    yield "\n}\n"
+
+
+def _listed(key: str, rows: Iterable[str], comma: str) -> Iterator[str]:
+    """A list of objects in records.json: one a line."""
+    yield f"\n {json.dumps(key)}: ["
+    yield from joined((f"\n  {row}" for row in rows), between=",")
+    yield f"\n ]{comma}"
 
 
 def write_bag(
@@ -175,16 +194,16 @@ def write_bag(
     import bagit
 
     tell = progress or (lambda what, done, total: None)
-    _refuse_existing(dest)
+    refuse_existing(dest)
     with _sibling_dir(dest) as tmp:
         bag_dir = tmp / (dest.stem if as_zip else dest.name)
         bag_dir.mkdir()
-        steps: list[tuple[str, Callable[[], str]]] = [
+        steps: list[tuple[str, Callable[[], Iterable[str]]]] = [
             ("records.json", lambda: records_json(evidence, version)),
             ("audit.jsonl", lambda: audit_lines(evidence)),
             *[(name, lambda make=make: make(evidence, version)) for name, make in READABLE.items()],
         ]
-        total = len(steps) + len(evidence.records["attachments"]) + 1
+        total = len(steps) + evidence.count("attachments") + 1
         pages = _pages_elsewhere(evidence, bag_dir, version) if parallel else None
         if pages is not None:  # another process writes the timeline meanwhile
             steps = [s for s in steps if not s[0].startswith("timeline.")]
@@ -213,11 +232,11 @@ def write_bag(
             partial = tmp / "bag.zip"
             _zip(bag_dir, partial)
             make_private(partial)
-            _refuse_existing(dest)
+            refuse_existing(dest)
             partial.rename(dest)
         else:
             make_private(bag_dir)
-            _refuse_existing(dest)
+            refuse_existing(dest)
             bag_dir.rename(dest)
         tell("done", total, total)
     return Written(dest, fingerprint)
@@ -250,7 +269,7 @@ def _pages_elsewhere(evidence: Evidence, bag_dir: Path, version: str) -> _Pages 
     global _FORKED
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    stories(evidence)  # made once, before the fork, so both processes share them
+    evidence.records.finish()  # indexed before the fork: the other process only reads
     _FORKED = (evidence, version)
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     return _Pages(pool, pool.submit(_write_pages, str(bag_dir)))
@@ -287,7 +306,7 @@ def _copy_attachments(
 ) -> None:
     (bag_dir / "attachments").mkdir()
     withheld = set(evidence.withheld)
-    for n, attachment in enumerate(evidence.records["attachments"]):
+    for n, attachment in enumerate(evidence.records.each("attachments")):
         if attachment["id"] in withheld:
             continue
         target = bag_dir / attachment_path(
@@ -322,7 +341,7 @@ def bag_info(evidence: Evidence, version: str, source: str | None) -> dict[str, 
         "Case-Count": str(evidence.count("cases")),
         "Contact-Count": str(evidence.count("contacts")),
         "Attachment-Count": str(evidence.count("attachments")),
-        "Audit-Event-Count": str(len(evidence.events)),
+        "Audit-Event-Count": str(evidence.event_count),
         "Audit-Head-Hash": evidence.head,
         "Redacted": "; ".join(evidence.redacted) if evidence.redacted else "no",
     }
@@ -346,19 +365,19 @@ def _zip(bag_dir: Path, target: Path) -> None:
 
 def write_single(evidence: Evidence, dest: Path, fmt: str, *, version: str) -> Written:
     """Write one file of the export alone (json, csv, md or html) at `dest`."""
-    makers: dict[str, Callable[[], str]] = {
+    makers: dict[str, Callable[[], Iterable[str]]] = {
         "json": lambda: records_json(evidence, version),
-        "csv": lambda: contacts_csv(evidence),
-        "md": lambda: timeline_md(evidence, version=version),
-        "html": lambda: timeline_html(evidence, version=version),
+        "csv": lambda: csv_pieces(evidence),
+        "md": lambda: md_pieces(evidence, version=version),
+        "html": lambda: html_pieces(evidence, version=version),
     }
     if fmt not in makers:
         raise InputError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
-    _refuse_existing(dest)
+    refuse_existing(dest)
     with _sibling_dir(dest) as tmp:
         partial = tmp / "export"
         _write(partial, makers[fmt]())
         make_private(partial)
-        _refuse_existing(dest)
+        refuse_existing(dest)
         partial.rename(dest)
     return Written(dest, None)

@@ -11,7 +11,7 @@ to the head can be checked without giving away other cases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel
 
 from recorder.domain.chain import GENESIS_HASH
 from recorder.domain.errors import InputError, unknown_case
+from recorder.export.staging import BATCH, Staged
 from recorder.store.models import (
     KEY_COLUMNS,
     Anchor,
@@ -104,14 +105,13 @@ class Filters:
 
 @dataclass
 class Evidence:
-    """The exported records and the audit chain, as plain JSON-ready values."""
+    """What an export holds: its records and the audit chain, staged on disk
+    (recorder.export.staging), and what is said about them."""
 
-    records: dict[str, list[dict[str, Any]]]
-    """For each of KINDS, its records in id order."""
-    events: list[dict[str, Any]]
-    """The whole audit chain in order: full events of exported records, others elided.
-    A full event keeps its change as the canonical JSON text the store holds
-    (`change_json`), which is written out as it is."""
+    records: Staged
+    """For each of KINDS, its records in id order; and the whole audit chain in order:
+    full events of exported records, others elided. A full event keeps its change as
+    the canonical JSON text the store holds (`change_json`), written out as it is."""
     head: str
     """The hash of the last audit event at export time."""
     filters: Filters
@@ -129,15 +129,18 @@ class Evidence:
     timestamps: list[dict[str, Any]] = field(default_factory=list)
     """RFC 3161 replies for heads of the chain (recorder.export.timestamps), written
     into the bag's data/timestamps."""
-    stories: list[Any] | None = field(default=None, repr=False, compare=False)
-    """The timeline's view of the records, made once (recorder.export.timeline)."""
 
     def count(self, kind: str) -> int:
         """How many records of a kind."""
-        return len(self.records[kind])
+        return self.records.count(kind)
 
-    def document(self, version: str) -> dict[str, Any]:
-        """The records.json document."""
+    @property
+    def event_count(self) -> int:
+        """How many events the exported chain has (elided ones included)."""
+        return self.records.event_count
+
+    def header(self, version: str) -> dict[str, Any]:
+        """The records.json document's fields before its records."""
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -149,7 +152,6 @@ class Evidence:
             "redactions": self.redactions,
             "withheld": self.withheld,
             "audit_head": self.head,
-            **self.records,
         }
 
 
@@ -170,7 +172,15 @@ def audited_columns(model: type[SQLModel]) -> list[sa.Column[Any]]:
 def read_records(
     session: Session, model: type[SQLModel], where: sa.ColumnElement[bool] | None
 ) -> list[dict[str, Any]]:
-    """The records of a table (those `where` chooses), in id order, as audited.
+    """The records of a table (those `where` chooses), in id order, as audited."""
+    return list(iter_records(session, model, where))
+
+
+def iter_records(
+    session: Session, model: type[SQLModel], where: sa.ColumnElement[bool] | None
+) -> Iterator[dict[str, Any]]:
+    """The records of a table (those `where` chooses), in id order, as audited, read
+    as they are asked for.
 
     Times and enums are read as the text the store keeps and written as
     `record_fields` writes them, without making a datetime of each: an export of
@@ -188,21 +198,20 @@ def read_records(
     if where is not None:
         query = query.where(where)
     names = [c.key for c in columns]
-    records = []
-    for row in session.connection().execute(query):
+    for row in session.connection().execute(query.execution_options(yield_per=BATCH)):
         record = dict(zip(names, row, strict=True))
         for key in times:
             record[key] = stored_iso(record[key])
-        records.append(record)
-    return records
+        yield record
 
 
 def _in(column: sa.Column[Any], ids: Iterable[int]) -> sa.ColumnElement[bool]:
     return column.in_(sorted(set(ids)))
 
 
-def collect(session: Session, filters: Filters, *, now: datetime) -> Evidence:
-    """Read what `filters` choose, with the audit chain, in one read transaction.
+def collect(session: Session, filters: Filters, *, now: datetime, staged: Staged) -> Evidence:
+    """Read what `filters` choose, with the audit chain, in one read transaction, into
+    `staged` (a row at a time: memory stays flat however many there are).
 
     The choice is made in SQL (subqueries, not lists of ids), so that an export of
     every case binds no more parameters than an export of one.
@@ -234,21 +243,21 @@ def collect(session: Session, filters: Filters, *, now: datetime) -> Evidence:
     contact_where = sa.and_(contacts_t.c.case_id.in_(case_ids), *timed)
     contact_ids = sa.select(contacts_t.c.id).where(contact_where).scalar_subquery()
     flags_t = table_of(DuplicateFlag)
-    records = {
-        "platforms": read_records(
+    tables = {
+        "platforms": iter_records(
             session,
             Platform,
             table_of(Platform).c.id.in_(
                 sa.select(cases_t.c.platform_id).where(case_where).scalar_subquery()
             ),
         ),
-        "cases": read_records(session, Case, case_where),
-        "contacts": read_records(session, Contact, contact_where),
-        "attachments": read_records(
+        "cases": iter_records(session, Case, case_where),
+        "contacts": iter_records(session, Contact, contact_where),
+        "attachments": iter_records(
             session, Attachment, table_of(Attachment).c.contact_id.in_(contact_ids)
         ),
-        "emails": read_records(session, Email, table_of(Email).c.contact_id.in_(contact_ids)),
-        "duplicate_flags": read_records(
+        "emails": iter_records(session, Email, table_of(Email).c.contact_id.in_(contact_ids)),
+        "duplicate_flags": iter_records(
             session,
             DuplicateFlag,
             sa.and_(
@@ -257,12 +266,11 @@ def collect(session: Session, filters: Filters, *, now: datetime) -> Evidence:
             ),
         ),
     }
-    events, head = _chain(
-        session, {kind: {r["id"] for r in rows} for kind, rows in records.items()}
-    )
+    for kind, rows in tables.items():
+        staged.add(kind, rows)
+    head = _chain(session, staged)
     return Evidence(
-        records=records,
-        events=events,
+        records=staged,
         head=head,
         filters=filters,
         generated_at=now,
@@ -282,7 +290,10 @@ def _timestamps(session: Session) -> list[dict[str, Any]]:
     return [{"anchor": row.id, "reply": row.tsa_token, "ca": row.tsa_ca} for row in rows]
 
 
-def _chain(session: Session, exported: dict[str, set[int]]) -> tuple[list[dict[str, Any]], str]:
+def _chain(session: Session, staged: Staged) -> str:
+    """Stage the whole chain in order (full events of exported records, others elided);
+    returns its head."""
+    exported = {kind: staged.ids(kind) for kind in KINDS}
     table = table_of(AuditEvent)
     result = session.connection().execute(
         sa.select(
@@ -297,15 +308,16 @@ def _chain(session: Session, exported: dict[str, set[int]]) -> tuple[list[dict[s
             table.c.scheme,
         )
         .order_by(table.c.id)
-        .execution_options(yield_per=2000)
+        .execution_options(yield_per=BATCH)
     )
-    events: list[dict[str, Any]] = []
     head = GENESIS_HASH
-    for row in result:
-        head = row.hash
-        if row.entity_id in exported.get(row.entity, ()):
-            events.append(
-                {
+
+    def events() -> Iterator[dict[str, Any]]:
+        nonlocal head
+        for row in result:
+            head = row.hash
+            if row.entity_id in exported.get(row.entity, ()):
+                yield {
                     "id": row.id,
                     "action": record_value(row.action),
                     "at": record_value(row.at),
@@ -316,9 +328,8 @@ def _chain(session: Session, exported: dict[str, set[int]]) -> tuple[list[dict[s
                     "hash": row.hash,
                     "scheme": row.scheme,
                 }
-            )
-        else:
-            events.append(
-                {"id": row.id, "elided": True, "prev_hash": row.prev_hash, "hash": row.hash}
-            )
-    return events, head
+            else:
+                yield {"id": row.id, "elided": True, "prev_hash": row.prev_hash, "hash": row.hash}
+
+    staged.add_events(events())
+    return head

@@ -10,9 +10,18 @@ from dataclasses import replace
 from pathlib import Path
 
 from recorder.domain.chain import short_fingerprint
+from recorder.domain.errors import InputError
 from recorder.domain.vocabulary import AnchorKind
-from recorder.export.bag import Progress, Written, partial_prefix, write_bag, write_single
+from recorder.export.bag import (
+    Progress,
+    Written,
+    partial_prefix,
+    refuse_existing,
+    write_bag,
+    write_single,
+)
 from recorder.export.evidence import Filters, collect
+from recorder.export.staging import Staged
 from recorder.store.session import Store
 from recorder.write.anchors import record_anchor
 from recorder.write.sweep import exports_dir
@@ -101,13 +110,51 @@ def _export(
 ) -> Written:
     if progress is not None:
         progress("reading the store", 0, 1)
+    refuse_existing(dest)
+    if not dest.parent.is_dir():
+        raise InputError(
+            f"{dest.parent} is not a directory; expected an existing folder to export into"
+        )
+    try:
+        staged = Staged.new(dest.parent, prefix=partial_prefix(dest))
+    except OSError as exc:
+        raise InputError(f"cannot write to {dest.parent}: {exc.strerror or exc}") from None
+    with staged:
+        return _write(
+            store,
+            staged,
+            dest,
+            filters,
+            fmt=fmt,
+            redact=redact,
+            as_zip=as_zip,
+            source_organization=source_organization,
+            progress=progress,
+            parallel=parallel,
+        )
+
+
+def _write(
+    store: Store,
+    staged: Staged,
+    dest: Path,
+    filters: Filters,
+    *,
+    fmt: str | None,
+    redact: bool,
+    as_zip: bool,
+    source_organization: str | None,
+    progress: Progress | None,
+    parallel: bool,
+) -> Written:
+    """Stage the records (redacted if asked) beside `dest`, then write them out."""
     with store.read() as session:
-        evidence = collect(session, filters, now=store.clock.now())
+        evidence = collect(session, filters, now=store.clock.now(), staged=staged)
     evidence.time_zone = export_zone()
     if redact:
         from recorder.export.redact import redact_evidence
 
-        evidence = redact_evidence(evidence)
+        redact_evidence(evidence)
     version = recorder_version()
     if fmt is not None:
         return write_single(evidence, dest, fmt, version=version)
@@ -125,7 +172,7 @@ def _export(
         anchor = record_anchor(
             tx,
             AnchorKind.export,
-            head=(evidence.head, len(evidence.events)),
+            head=(evidence.head, evidence.event_count),
             fingerprint=written.fingerprint,
             target=str(written.path),
         )

@@ -18,13 +18,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from recorder.domain.chain import canonical_json, ref
 from recorder.domain.secrets import NAMES, SecretKind, mask, scan
 from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
-from recorder.export.evidence import Evidence
+from recorder.export.evidence import KINDS, Evidence
 
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
 _CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
@@ -144,45 +144,40 @@ def _walk(value: Any, fix: Callable[[str], str]) -> Any:
     return value
 
 
-def redact_evidence(evidence: Evidence) -> Evidence:
-    """A copy of the evidence with every record and audit event masked alike.
+def redact_evidence(evidence: Evidence) -> None:
+    """Mask every staged record and audit event of the evidence alike, in place.
 
     Imported emails are withheld; other attachments (screenshots, PDFs) are copied as
     they are, and the bag says so.
     """
+    staged = evidence.records
     official = frozenset(
         domain.lower()
-        for platform in evidence.records["platforms"]
+        for platform in staged.each("platforms")
         for domain in platform.get("domains") or []
     )
     on_records, on_events = Redactor(official), Redactor(official)
-    records: dict[str, list[dict[str, Any]]] = {}
     redactions: list[dict[str, Any]] = []
-    for kind, rows in evidence.records.items():
-        records[kind] = []
-        for record in rows:
-            masked = on_records.value(record)
-            redactions += [
+    for kind in KINDS:
+
+        def masked(record: dict[str, Any], kind: str = kind) -> dict[str, Any]:
+            fixed: dict[str, Any] = on_records.value(record)
+            redactions.extend(
                 {"kind": kind, "id": record["id"], "field": key}
                 for key in record
-                if masked[key] != record[key]
-            ]
-            records[kind].append(masked)
-    events = [_masked_event(event, on_events) for event in evidence.events]
+                if fixed[key] != record[key]
+            )
+            return fixed
+
+        staged.rewrite(kind, masked)
+    staged.rewrite_events(lambda event: _masked_event(event, on_events))
     said = on_records.summary() or ["nothing found to mask"]
-    withheld = [
-        a["id"] for a in evidence.records["attachments"] if a["media_type"] == EMAIL_MEDIA_TYPE
-    ]
+    withheld = [a["id"] for a in staged.each("attachments") if a["media_type"] == EMAIL_MEDIA_TYPE]
     if withheld:
         said.append(f"{len(withheld)} emails withheld (their SHA-256 is in records.json)")
-    return replace(
-        evidence,
-        records=records,
-        events=events,
-        redacted=[*said, "other attachments are not redacted"],
-        redactions=redactions,
-        withheld=withheld,
-    )
+    evidence.redacted = [*said, "other attachments are not redacted"]
+    evidence.redactions = redactions
+    evidence.withheld = withheld
 
 
 def _masked_event(event: dict[str, Any], redactor: Redactor) -> dict[str, Any]:

@@ -9,6 +9,7 @@ chain (as the export writes it: recorder.export.bag).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
@@ -16,19 +17,21 @@ from zoneinfo import ZoneInfo
 
 from recorder.domain.errors import InputError
 from recorder.export.bag import READABLE, bag_info
-from recorder.export.evidence import KINDS, Evidence, Filters
+from recorder.export.evidence import Evidence, Filters
+from recorder.export.staging import Staged
 
 BAGIT_CLAIMS = frozenset({"Payload-Oxum", "Bag-Software-Agent"})
 """What the bagit package writes into bag-info.txt beside recorder's claims."""
 
 
-def evidence_of(document: dict[str, Any], events: list[dict[str, Any]]) -> Evidence:
-    """The export's evidence as records.json and audit.jsonl hold it."""
+def evidence_of(document: dict[str, Any], event_count: int, staged: Staged) -> Evidence:
+    """The export's evidence as records.json's header says, with its records (already
+    staged in `staged`, recorder.export.bag_records) and the number of events
+    audit.jsonl holds."""
     try:
         ZoneInfo(str(document.get("time_zone", "UTC")))
-        return Evidence(
-            records={kind: list(document.get(kind, [])) for kind in KINDS},
-            events=events,
+        evidence = Evidence(
+            records=staged,
             head=str(document["audit_head"]),
             filters=Filters.from_json(document.get("filters")),
             generated_at=datetime.fromisoformat(str(document["generated_at"])),
@@ -39,6 +42,9 @@ def evidence_of(document: dict[str, Any], events: list[dict[str, Any]]) -> Evide
         )
     except (KeyError, TypeError, ValueError):
         raise InputError("data/records.json: its header cannot be read") from None
+    staged.event_count = event_count
+    staged.finish()
+    return evidence
 
 
 def claim_problems(evidence: Evidence, version: str, info: dict[str, Any]) -> list[str]:
@@ -58,10 +64,14 @@ def claim_problems(evidence: Evidence, version: str, info: dict[str, Any]) -> li
 
 def digests(evidence: Evidence, version: str) -> dict[str, str]:
     """The SHA-256 of each readable file, made again."""
-    return {
-        name: hashlib.sha256(make(evidence, version).encode("utf-8")).hexdigest()
-        for name, make in READABLE.items()
-    }
+    return {name: _digest(make(evidence, version)) for name, make in READABLE.items()}
+
+
+def _digest(pieces: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for piece in pieces:
+        digest.update(piece.encode("utf-8"))
+    return digest.hexdigest()
 
 
 _FORKED: tuple[Evidence, str] | None = None

@@ -11,115 +11,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from recorder.domain.calendars import calendar_of
 from recorder.domain.dates import wall_time
-from recorder.domain.escalation import Escalation, escalation
 from recorder.domain.transcripts import describe_turns, summary
 from recorder.domain.vocabulary import IDENTIFIER_LABELS
-from recorder.domain.windows import Calendar, answers, describe_basis
+from recorder.domain.windows import describe_basis
 from recorder.export.evidence import Evidence
-from recorder.store.times import contact_times
-
-
-@dataclass
-class ContactLine:
-    """A contact as the timeline tells it."""
-
-    record: dict[str, Any]
-    attachments: list[dict[str, Any]]
-    due: datetime | None
-    answered_by: int | None
-    answered_at: datetime | None
-    facts: list[tuple[str, str]] | None = None
-    """Its labelled facts, made once for the page and the Markdown alike."""
-
-    def met(self, now: datetime, zone: ZoneInfo) -> str:
-        """Whether the answer came by the time it was due, in words."""
-        if self.answered_by == self.record["id"]:
-            return "met: answered in the conversation itself"
-        if self.record["direction"] != "outbound" or self.due is None:
-            return ""
-        if self.record.get("due_basis") == "promise":
-            return ""
-        if self.answered_at is not None:
-            when = (
-                f"answered by contact #{self.answered_by} at {when_local(self.answered_at, zone)}"
-            )
-            return f"met: {when}" if self.answered_at <= self.due else f"late: {when}"
-        return "not met: no answer" if self.due <= now else "pending: no answer yet"
-
-
-@dataclass
-class CaseStory:
-    """One case, its platform, its contacts in time order, its rung and its flags."""
-
-    case: dict[str, Any]
-    platform: dict[str, Any]
-    contacts: list[ContactLine]
-    flags: list[dict[str, Any]] = field(default_factory=list)
-    rung: Escalation | None = None
-
-
-def when_local(moment: datetime, zone: ZoneInfo) -> str:
-    """A time in the export's zone (named once, in the export's facts)."""
-    return wall_time(moment, zone)
-
-
-def stories(evidence: Evidence) -> list[CaseStory]:
-    """The exported cases in the order they were opened, each with what it needs
-    (made once an export: the three files tell the same stories)."""
-    if evidence.stories is None:
-        evidence.stories = list(_stories(evidence))
-    return evidence.stories
-
-
-def _stories(evidence: Evidence) -> Iterator[CaseStory]:
-    records = evidence.records
-    calendars: dict[tuple[int, frozenset[int]], Calendar] = {}
-    platforms = {p["id"]: p for p in records["platforms"]}
-    files: dict[int, list[dict[str, Any]]] = {}
-    for attachment in records["attachments"]:
-        files.setdefault(attachment["contact_id"], []).append(attachment)
-    by_case: dict[int, list[dict[str, Any]]] = {}
-    for contact in records["contacts"]:
-        by_case.setdefault(contact["case_id"], []).append(contact)
-    flags: dict[int, list[dict[str, Any]]] = {}
-    for flag in records["duplicate_flags"]:
-        flags.setdefault(flag["case_id"], []).append(flag)
-    for case in sorted(records["cases"], key=lambda c: (c["created_at"], c["id"])):
-        platform = platforms[case["platform_id"]]
-        contacts = sorted(by_case.get(case["id"], []), key=lambda c: (c["occurred_at"], c["id"]))
-        times = [contact_times(c) for c in contacts]
-        answered = answers(times)
-        at = {t.id: t.occurred_at for t in times}
-        lines = [
-            ContactLine(
-                record=c,
-                attachments=files.get(c["id"], []),
-                due=t.follow_up_at or t.expected_by,
-                answered_by=answered.get(c["id"]),
-                answered_at=at.get(answered.get(c["id"]) or -1),
-            )
-            for c, t in zip(contacts, times, strict=True)
-        ]
-        years = frozenset(t.occurred_at.year for t in times)
-        calendar = calendars.get((platform["id"], years))
-        if calendar is None:
-            calendar = calendars[platform["id"], years] = calendar_of(
-                platform, (t.occurred_at for t in times)
-            )
-        rung = escalation(
-            platform["jurisdiction"],
-            [(c["channel"], t) for c, t in zip(contacts, times, strict=True)],
-            calendar,
-        )
-        yield CaseStory(case, platform, lines, flags.get(case["id"], []), rung)
+from recorder.export.stories import CaseStory, ContactLine, stories, when_local
 
 
 def shown_text(contact: dict[str, Any]) -> str:
@@ -243,14 +145,37 @@ def _facts_html(facts: list[tuple[str, str]]) -> str:
     return f'<table class="facts">{rows}</table>'
 
 
+def joined(parts: Iterable[str], between: str = "\n", end: str = "") -> Iterator[str]:
+    """The text `between.join(parts) + end`, piece by piece."""
+    first = True
+    for part in parts:
+        yield part if first else between + part
+        first = False
+    yield end
+
+
 def timeline_html(
     evidence: Evidence, *, version: str, link: Callable[[dict[str, Any]], str] | None = None
 ) -> str:
     """One self-contained, printable page: no scripts, no network, UTF-8. With `link`
     (where an attachment lies beside the page, in a bag), each attachment is linked and
     each image shown; a file withheld by redaction says so."""
+    return "".join(html_pieces(evidence, version=version, link=link))
+
+
+def html_pieces(
+    evidence: Evidence, *, version: str, link: Callable[[dict[str, Any]], str] | None = None
+) -> Iterator[str]:
+    """timeline.html, a case at a time."""
+    return joined(_html_lines(evidence, version, link), end="\n")
+
+
+def _html_lines(
+    evidence: Evidence, version: str, link: Callable[[dict[str, Any]], str] | None
+) -> Iterator[str]:
     now, zone = evidence.generated_at, ZoneInfo(evidence.time_zone)
-    out = [
+    withheld = set(evidence.withheld)
+    yield from [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -260,6 +185,7 @@ def timeline_html(
         _facts_html(_export_facts(evidence, version)),
     ]
     for story in stories(evidence):
+        out: list[str] = []
         case = story.case
         out.append(
             f'<section class="case" id="case-{case["id"]}">'
@@ -281,12 +207,12 @@ def timeline_html(
                 out.append(f'<pre class="text">{html.escape(shown_text(c))}</pre>')
             if line.attachments:
                 out.append('<ul class="files">')
-                out += [_file_html(a, link, set(evidence.withheld)) for a in line.attachments]
+                out += [_file_html(a, link, withheld) for a in line.attachments]
                 out.append("</ul>")
             out.append("</div>")
         out.append("</section>")
-    out.append("</body></html>\n")
-    return "\n".join(out)
+        yield from out
+    yield "</body></html>"
 
 
 IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -361,10 +287,20 @@ def _fence(text: str) -> str:
 
 def timeline_md(evidence: Evidence, *, version: str) -> str:
     """The same content as the HTML page, in Markdown."""
+    return "".join(md_pieces(evidence, version=version))
+
+
+def md_pieces(evidence: Evidence, *, version: str) -> Iterator[str]:
+    """timeline.md, a case at a time."""
+    return joined(_md_lines(evidence, version), end="\n")
+
+
+def _md_lines(evidence: Evidence, version: str) -> Iterator[str]:
     now, zone = evidence.generated_at, ZoneInfo(evidence.time_zone)
-    out = ["# Support history: evidence export", ""]
-    out += [f"- **{k}:** {_md(v)}" for k, v in _export_facts(evidence, version)]
+    yield from ["# Support history: evidence export", ""]
+    yield from [f"- **{k}:** {_md(v)}" for k, v in _export_facts(evidence, version)]
     for story in stories(evidence):
+        out: list[str] = []
         case = story.case
         out += ["", f"## Case #{case['id']}: {_md(case['title'])}", ""]
         out += [f"- **{k}:** {_md(v)}" for k, v in _header_facts(story, zone)]
@@ -382,7 +318,7 @@ def timeline_md(evidence: Evidence, *, version: str) -> str:
                 out.append(
                     f"- Attachment: {_md(a['name'])} ({a['size']} bytes), SHA-256 `{a['sha256']}`"
                 )
-    return "\n".join(out) + "\n"
+        yield from out
 
 
 CSV_COLUMNS = (
@@ -408,9 +344,15 @@ CSV_COLUMNS = (
 
 def contacts_csv(evidence: Evidence) -> str:
     """One row per contact; UTF-8 with a BOM so that spreadsheets read Chinese right."""
+    return "".join(csv_pieces(evidence))
+
+
+def csv_pieces(evidence: Evidence) -> Iterator[str]:
+    """contacts.csv, a case at a time."""
     now, zone = evidence.generated_at, ZoneInfo(evidence.time_zone)
-    out = ["\ufeff" + _csv_row(CSV_COLUMNS)]
+    yield "\ufeff" + _csv_row(CSV_COLUMNS)
     for story in stories(evidence):
+        out: list[str] = []
         for line in story.contacts:
             c = line.record
             moment = datetime.fromisoformat(c["occurred_at"])
@@ -437,7 +379,7 @@ def contacts_csv(evidence: Evidence) -> str:
                     ]
                 )
             )
-    return "".join(out)
+        yield "".join(out)
 
 
 def _csv_row(values: Iterable[object]) -> str:

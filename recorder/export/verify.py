@@ -23,12 +23,11 @@ with the records and their audit chain), not proven *identical* to what was expo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +37,13 @@ from recorder.domain.chain import (
     compare_records,
     event_hash,
     fingerprint_digits,
-    replay,
 )
 from recorder.domain.errors import InputError
 from recorder.export.bag import READABLE, TAG_FILES, attachment_path, fingerprint_of
-from recorder.export.evidence import FORMAT, KINDS
+from recorder.export.bag_records import Loaded, load_records
+from recorder.export.evidence import KINDS, Evidence
 from recorder.export.rederive import Rendering, claim_problems, evidence_of
+from recorder.export.staging import Replay, Staged
 from recorder.export.timestamps import check_bag_timestamps
 from recorder.export.unzip import opened
 
@@ -137,15 +137,20 @@ def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes |
     # before the checks: it takes as long as all of them together. Its result is used
     # only if every check passes.
     rendering: Rendering | None = None
-    document = _load_records(root, report)
+    chain: _Chain | None = None
+    staged = Staged.new()
     try:
-        if document is not None and not report.identical:
-            rendering = _start_rendering(document, processes)
+        loaded = load_records(root / "data" / "records.json", staged)
+        report.problems += loaded.problems
+        document = loaded.header
+        evidence = None if document is None else _evidence(document, staged)
+        if document is not None and isinstance(evidence, Evidence) and not report.identical:
+            rendering = _start_rendering(evidence, document, processes)
         with ThreadPoolExecutor(max_workers=max(1, processes)) as pool:
             hashing = {p: pool.submit(_hash_file, root / p) for p in present}
-            events = _load_events(root, report)
-            if document is not None and events is not None:
-                _check_records(root, document, events, bag.info, report)
+            chain = _read_chain(root, document or {}, staged, report)
+            if document is not None and chain is not None:
+                _check_records(root, document, chain, loaded, bag.info, report, evidence, staged)
             found = {p: future.result() for p, future in hashing.items()}
         changed = [f"{p}: {CHANGED}" for p in present if found[p] != listed[p]]
         report.problems[len(missing) + len(extra) : len(missing) + len(extra)] = changed
@@ -154,64 +159,81 @@ def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes |
                 "tagmanifest-sha256.txt: the fingerprint is not the one given; "
                 "the bag is not the one that was exported"
             )
-        if document is None or events is None:
+        if document is None or chain is None:
             return report
-        _check_attachments(document, found, report)
+        _check_attachments(document, staged, found, report)
         if rendering is not None and report.ok:  # only from records that passed all above
             report.problems += [
                 f"data/{name}: differs from what its records give (changed after export)"
                 for name, digest in rendering.result().items()
                 if listed.get(f"data/{name}") not in (None, digest)
             ]
+        report.counts = {kind: staged.count(kind) for kind in ("cases", "contacts", "attachments")}
     finally:
         if rendering is not None:
             rendering.close()
-    problems, notes = check_bag_timestamps(
-        root / "data" / "timestamps", [str(e["hash"]) for e in events], tsa_ca=tsa_ca
-    )
+        if chain is not None:
+            chain.replay.close()
+        staged.close()
+    timestamps = root / "data" / "timestamps"
+    problems, notes = check_bag_timestamps(timestamps, chain.hashes, tsa_ca=tsa_ca)
     report.problems += problems
     report.notes += notes
-    report.counts = {
-        kind: len(document.get(kind, [])) for kind in ("cases", "contacts", "attachments")
-    }
     return report
 
 
-def _start_rendering(document: dict[str, Any], processes: int) -> Rendering | None:
+def _evidence(document: dict[str, Any], staged: Staged) -> Evidence | str:
+    """The evidence of records.json (its records staged); or why it cannot be read."""
+    try:
+        return evidence_of(document, 0, staged)
+    except InputError as exc:
+        return str(exc)
+
+
+def _start_rendering(
+    evidence: Evidence, document: dict[str, Any], processes: int
+) -> Rendering | None:
     """The readable files being made again from the records (None where this recorder
-    cannot: another version made them, or the header cannot be read)."""
+    cannot: another version made them)."""
     from recorder.export.make import recorder_version
 
-    if str(document.get("recorder_version")) != recorder_version():
+    version = recorder_version()
+    if str(document.get("recorder_version")) != version:
         return None
-    try:
-        evidence = evidence_of(document, [])  # the readable files do not show the chain
-    except InputError:
-        return None  # said by the checks
-    return Rendering(evidence, recorder_version(), fork=processes > 1)
+    return Rendering(evidence, version, fork=processes > 1)
 
 
 def _check_records(
     root: Path,
     document: dict[str, Any],
-    events: list[dict[str, Any]],
+    chain: _Chain,
+    loaded: Loaded,
     info: dict[str, Any],
     report: Report,
+    evidence: Evidence | str | None,
+    staged: Staged,
 ) -> None:
     """Every check of the records, the chain and bag-info's claims."""
     from recorder.export.make import recorder_version
 
-    _check_schema(document, report)
-    _check_layout(root, document, report)
-    _check_chain(events, document, info, report)
-    _check_replay(events, document, report)
+    report.problems += loaded.schema_problems
+    _check_layout(root, staged, report)
+    report.problems += chain.problems
+    report.notes += chain.notes
+    report.events, report.head = len(chain.hashes), chain.head
+    if document.get("audit_head") != chain.head:
+        report.problems.append(
+            "data/records.json: audit_head is not the last hash of data/audit.jsonl"
+        )
+    if info.get("Audit-Head-Hash") != chain.head:
+        report.problems.append("bag-info.txt: Audit-Head-Hash is not the last hash of the chain")
+    _check_replay(chain.replay, document, staged, report)
     if report.problems:
         return
-    try:
-        evidence = evidence_of(document, events)
-    except InputError as exc:
-        report.problems.append(str(exc))
+    if not isinstance(evidence, Evidence):
+        report.problems.append(evidence or "data/records.json: its header cannot be read")
         return
+    evidence.records.event_count = len(chain.hashes)
     version = str(document.get("recorder_version"))
     report.problems += claim_problems(evidence, version, info)
     if version != recorder_version():
@@ -226,25 +248,26 @@ def _hash_file(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _load_records(root: Path, report: Report) -> dict[str, Any] | None:
-    path = root / "data" / "records.json"
-    try:
-        document = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        report.problems.append("data/records.json: missing; expected recorder's records")
-        return None
-    except (ValueError, UnicodeDecodeError) as exc:
-        report.problems.append(f"data/records.json: not valid JSON ({exc})")
-        return None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        report.problems.append(f"data/records.json: not a {FORMAT} document")
-        return None
-    return document
+@dataclass
+class _Chain:
+    """audit.jsonl read: each event's hash in order, what is wrong with the links and
+    the hashes, and the records the events leave behind."""
+
+    replay: Replay
+    hashes: list[str] = field(default_factory=list)
+    head: str = GENESIS_HASH
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def _load_events(root: Path, report: Report) -> list[dict[str, Any]] | None:
+def _read_chain(
+    root: Path, document: dict[str, Any], staged: Staged, report: Report
+) -> _Chain | None:
+    """Read audit.jsonl an event at a time: check each link and hash, and replay it.
+    None (with the problem said) when the file cannot be read as events."""
     path = root / "data" / "audit.jsonl"
-    events: list[dict[str, Any]] = []
+    chain = _Chain(Replay(staged))
+    unchecked = 0
     try:
         with path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
@@ -252,54 +275,66 @@ def _load_events(root: Path, report: Report) -> list[dict[str, Any]] | None:
                     event = json.loads(line)
                 except ValueError:
                     report.problems.append(f"data/audit.jsonl: line {number} is not JSON")
-                    return None
+                    break
                 if not isinstance(event, dict) or not {"hash", "prev_hash"} <= set(event):
                     report.problems.append(f"data/audit.jsonl: line {number} is not an event")
-                    return None
-                events.append(event)
+                    break
+                unchecked += _check_event(event, chain, document)
+                with contextlib.suppress(KeyError, TypeError, AttributeError):
+                    chain.replay.apply(event)
+            else:
+                chain.replay.done()
+                if unchecked:
+                    chain.notes.append(
+                        f"{unchecked} audit events written before recorder hashed each field "
+                        "were redacted: their links are checked, their content cannot be"
+                    )
+                return chain
     except FileNotFoundError:
         report.problems.append("data/audit.jsonl: missing; expected the audit chain")
-        return None
     except UnicodeDecodeError:
         report.problems.append("data/audit.jsonl: not UTF-8")
-        return None
-    return events
+    chain.replay.close()
+    return None
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> Callable[[Any], Any]:
-    import fastjsonschema
-
-    from recorder.export.schema import load_schema
-
-    validate: Callable[[Any], Any] = fastjsonschema.compile(load_schema())
-    return validate
-
-
-def _check_schema(document: dict[str, Any], report: Report) -> None:
-    # fastjsonschema compiles the schema to code (20x faster on 100k contacts) but
-    # stops at the first problem; jsonschema then lists them all.
-    import fastjsonschema
-
-    try:
-        _compiled()(document)
-        return
-    except fastjsonschema.JsonSchemaException:
+def _check_event(event: dict[str, Any], chain: _Chain, document: dict[str, Any]) -> int:
+    """Check one event's link and hash; 1 if its content cannot be checked, else 0."""
+    name = f"data/audit.jsonl: event {event.get('id')}"
+    if event["prev_hash"] != chain.head:
+        chain.problems.append(f"{name}: does not follow the event before it")
+    scheme = event.get("v", 1)
+    if event.get("redacted") and not document.get("redacted"):
+        chain.problems.append(
+            f"{name}: marked redacted, but records.json says nothing was redacted"
+        )
+    unchecked = 0
+    if event.get("elided"):
         pass
-    from jsonschema import Draft7Validator
+    elif event.get("redacted") and scheme == 1:
+        unchecked = 1  # masked in place: its hash vouches for an original not here
+    else:
+        try:
+            body = body_of(
+                action=event["action"],
+                at=event["at"],
+                change=event["change"],
+                entity=event["entity"],
+                entity_id=event["entity_id"],
+                scheme=scheme,
+            )
+            matches = event_hash(event["prev_hash"], body) == event["hash"]
+        except (KeyError, TypeError, AttributeError):
+            matches = False
+        if not matches:
+            what = f"{event.get('entity')} #{event.get('entity_id')}"
+            chain.problems.append(f"{name} ({what}): its hash does not match its content")
+    chain.head = event["hash"]
+    chain.hashes.append(event["hash"])
+    return unchecked
 
-    from recorder.export.schema import load_schema
 
-    validator = Draft7Validator(load_schema(), format_checker=Draft7Validator.FORMAT_CHECKER)
-    for n, error in enumerate(validator.iter_errors(document)):
-        if n == MAX_SCHEMA_PROBLEMS:
-            report.problems.append("data/records.json: more schema problems not shown")
-            break
-        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        report.problems.append(f"data/records.json: {where}: {error.message}")
-
-
-def _check_layout(root: Path, document: dict[str, Any], report: Report) -> None:
+def _check_layout(root: Path, staged: Staged, report: Report) -> None:
     """Only what recorder writes, even where the manifests were made to list more."""
     for path in sorted(root.iterdir()):
         if path.name != "data" and path.name not in TAG_FILES:
@@ -313,8 +348,8 @@ def _check_layout(root: Path, document: dict[str, Any], report: Report) -> None:
             report.problems.append(f"data/{path.name}: not a file recorder exports")
     expected = {
         attachment_path(str(a["sha256"]), str(a.get("name", "")), str(a.get("media_type", "")))
-        for a in document.get("attachments", [])
-        if isinstance(a, dict) and "sha256" in a
+        for a in staged.each("attachments")
+        if "sha256" in a
     }
     for folder in ("attachments", "emails"):
         if not (data / folder).is_dir():
@@ -327,57 +362,9 @@ def _check_layout(root: Path, document: dict[str, Any], report: Report) -> None:
                 )
 
 
-def _check_chain(
-    events: list[dict[str, Any]], document: dict[str, Any], info: dict[str, Any], report: Report
+def _check_replay(
+    replayed: Replay, document: dict[str, Any], staged: Staged, report: Report
 ) -> None:
-    prev = GENESIS_HASH
-    unchecked = 0
-    for event in events:
-        name = f"data/audit.jsonl: event {event.get('id')}"
-        if event["prev_hash"] != prev:
-            report.problems.append(f"{name}: does not follow the event before it")
-        scheme = event.get("v", 1)
-        if event.get("redacted") and not document.get("redacted"):
-            report.problems.append(
-                f"{name}: marked redacted, but records.json says nothing was redacted"
-            )
-        if event.get("elided"):
-            pass
-        elif event.get("redacted") and scheme == 1:
-            unchecked += 1  # masked in place: its hash vouches for an original not here
-        else:
-            try:
-                body = body_of(
-                    action=event["action"],
-                    at=event["at"],
-                    change=event["change"],
-                    entity=event["entity"],
-                    entity_id=event["entity_id"],
-                    scheme=scheme,
-                )
-                matches = event_hash(event["prev_hash"], body) == event["hash"]
-            except (KeyError, TypeError, AttributeError):
-                matches = False
-            if not matches:
-                what = f"{event.get('entity')} #{event.get('entity_id')}"
-                report.problems.append(f"{name} ({what}): its hash does not match its content")
-        prev = event["hash"]
-    if unchecked:
-        report.notes.append(
-            f"{unchecked} audit events written before recorder hashed each field were "
-            "redacted: their links are checked, their content cannot be"
-        )
-    report.events, report.head = len(events), prev
-    if document.get("audit_head") != prev:
-        report.problems.append(
-            "data/records.json: audit_head is not the last hash of data/audit.jsonl"
-        )
-    if info.get("Audit-Head-Hash") != prev:
-        report.problems.append("bag-info.txt: Audit-Head-Hash is not the last hash of the chain")
-
-
-def _check_replay(events: list[dict[str, Any]], document: dict[str, Any], report: Report) -> None:
-    history = replay(events)
     masked = {
         (r.get("kind"), r.get("id"), r.get("field"))
         for r in document.get("redactions", [])
@@ -389,8 +376,8 @@ def _check_replay(events: list[dict[str, Any]], document: dict[str, Any], report
         )
     for kind in KINDS:
         report.problems += compare_records(
-            document.get(kind, []),
-            history.get(kind, {}),
+            staged.each(kind),
+            replayed.records(kind),
             lambda record_id, kind=kind: f"data/records.json: {kind} #{record_id}",  # type: ignore[misc]
             masked=lambda record_id, key, kind=kind: (kind, record_id, key) in masked,  # type: ignore[misc]
         )
@@ -403,7 +390,9 @@ def _check_replay(events: list[dict[str, Any]], document: dict[str, Any], report
         )
 
 
-def _check_attachments(document: dict[str, Any], found: dict[str, str], report: Report) -> None:
+def _check_attachments(
+    document: dict[str, Any], staged: Staged, found: dict[str, str], report: Report
+) -> None:
     withheld = set(document.get("withheld") or [])
     if withheld and not document.get("redacted"):
         report.problems.append(
@@ -414,8 +403,8 @@ def _check_attachments(document: dict[str, Any], found: dict[str, str], report: 
             f"{len(withheld)} emails were withheld by redaction: records.json keeps the "
             "SHA-256 of each, so the one who made the bag can still produce them"
         )
-    for attachment in document.get("attachments", []):
-        if not isinstance(attachment, dict) or "sha256" not in attachment:
+    for attachment in staged.each("attachments"):
+        if "sha256" not in attachment:
             continue
         if attachment.get("id") in withheld:
             continue
