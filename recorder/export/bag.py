@@ -26,22 +26,27 @@ from recorder.domain.errors import InputError
 from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
 from recorder.export.evidence import KINDS, Evidence
 from recorder.export.formats import FORMATS
-from recorder.export.timeline import csv_pieces, html_pieces, joined, md_pieces
+from recorder.export.timeline import (
+    CsvPage,
+    HtmlPage,
+    MarkdownPage,
+    Page,
+    joined,
+    pieces,
+    render,
+)
 
 Progress = Callable[[str, int, int], None]
 """Told (what, done, total) as an export goes on."""
 
-Pieces = Callable[[Evidence, str], Iterable[str]]
-"""Makes a file's text, piece by piece, from the evidence and recorder's version."""
-
-READABLE: dict[str, Pieces] = {
-    "timeline.html": lambda evidence, version: html_pieces(
+READABLE: dict[str, Callable[[Evidence, str], Page]] = {
+    "timeline.html": lambda evidence, version: HtmlPage(
         evidence,
-        version=version,
+        version,
         link=lambda a: attachment_path(a["sha256"], a["name"], a["media_type"]),
     ),
-    "timeline.md": lambda evidence, version: md_pieces(evidence, version=version),
-    "contacts.csv": lambda evidence, version: csv_pieces(evidence),
+    "timeline.md": MarkdownPage,
+    "contacts.csv": CsvPage,
 }
 """The readable files of a bag, each made from the records alone (verify makes them
 again and compares them byte for byte)."""
@@ -116,15 +121,40 @@ def make_private(path: Path) -> None:
         item.chmod(0o700 if item.is_dir() else 0o600)
 
 
-WRITE_BUFFER = 1 << 20
-"""Bytes gathered before each write of a file made piece by piece."""
+WRITE_BUFFER = 1 << 16
+"""Characters gathered before each write of a file made piece by piece."""
 
 
-def _write(path: Path, pieces: Iterable[str]) -> None:
+def _write(path: Path, made: Iterable[str]) -> None:
     """Write a file's pieces as they come, in UTF-8."""
-    with path.open("w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as out:
-        for piece in pieces:
-            out.write(piece)
+    _write_all({path.name: path}, ((path.name, piece) for piece in made))
+
+
+def _write_all(paths: dict[str, Path], made: Iterable[tuple[str, str]]) -> None:
+    """Write files from (name, piece) pairs as they come, a file's pieces gathered into
+    writes of about WRITE_BUFFER characters."""
+    with contextlib.ExitStack() as stack:
+        files = {
+            name: stack.enter_context(path.open("w", encoding="utf-8", newline=""))
+            for name, path in paths.items()
+        }
+        gathered: dict[str, list[str]] = {name: [] for name in paths}
+        sizes = dict.fromkeys(paths, 0)
+        for name, piece in made:
+            gathered[name].append(piece)
+            sizes[name] += len(piece)
+            if sizes[name] >= WRITE_BUFFER:
+                files[name].write("".join(gathered[name]))
+                gathered[name].clear()
+                sizes[name] = 0
+        for name, pending in gathered.items():
+            files[name].write("".join(pending))
+
+
+def write_pages(evidence: Evidence, version: str, folder: Path, names: Iterable[str]) -> None:
+    """Write readable files of a bag into `folder`, in one pass over the stories."""
+    pages = {name: READABLE[name](evidence, version) for name in names}
+    _write_all({name: folder / name for name in pages}, render(evidence, pages))
 
 
 def audit_lines(evidence: Evidence) -> Iterator[str]:
@@ -201,17 +231,17 @@ def write_bag(
         steps: list[tuple[str, Callable[[], Iterable[str]]]] = [
             ("records.json", lambda: records_json(evidence, version)),
             ("audit.jsonl", lambda: audit_lines(evidence)),
-            *[(name, lambda make=make: make(evidence, version)) for name, make in READABLE.items()],
         ]
-        total = len(steps) + evidence.count("attachments") + 1
+        total = len(steps) + 1 + evidence.count("attachments") + 1
         pages = _pages_elsewhere(evidence, bag_dir, version) if parallel else None
-        if pages is not None:  # another process writes the timeline meanwhile
-            steps = [s for s in steps if not s[0].startswith("timeline.")]
         try:
             for done, (name, make) in enumerate(steps):
                 tell(f"writing {name}", done, total)
                 _write(bag_dir / name, make())
-            _copy_attachments(evidence, attachments, bag_dir, tell, len(steps), total)
+            tell("writing the timeline", len(steps), total)
+            here = [n for n in READABLE if pages is None or not n.startswith("timeline.")]
+            write_pages(evidence, version, bag_dir, here)
+            _copy_attachments(evidence, attachments, bag_dir, tell, len(steps) + 1, total)
             _write_timestamps(evidence, bag_dir)
             if pages is not None:
                 tell("writing the timeline", total - 2, total)
@@ -278,8 +308,7 @@ def _pages_elsewhere(evidence: Evidence, bag_dir: Path, version: str) -> _Pages 
 def _write_pages(bag_dir: str) -> None:
     assert _FORKED is not None
     evidence, version = _FORKED
-    for name in ("timeline.html", "timeline.md"):
-        _write(Path(bag_dir) / name, READABLE[name](evidence, version))
+    write_pages(evidence, version, Path(bag_dir), ["timeline.html", "timeline.md"])
 
 
 def timestamp_path(anchor_id: int, *, ca: bool = False) -> str:
@@ -367,9 +396,9 @@ def write_single(evidence: Evidence, dest: Path, fmt: str, *, version: str) -> W
     """Write one file of the export alone (json, csv, md or html) at `dest`."""
     makers: dict[str, Callable[[], Iterable[str]]] = {
         "json": lambda: records_json(evidence, version),
-        "csv": lambda: csv_pieces(evidence),
-        "md": lambda: md_pieces(evidence, version=version),
-        "html": lambda: html_pieces(evidence, version=version),
+        "csv": lambda: pieces(CsvPage(evidence, version)),
+        "md": lambda: pieces(MarkdownPage(evidence, version)),
+        "html": lambda: pieces(HtmlPage(evidence, version)),
     }
     if fmt not in makers:
         raise InputError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")

@@ -9,7 +9,6 @@ chain (as the export writes it: recorder.export.bag).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from recorder.domain.errors import InputError
 from recorder.export.bag import READABLE, bag_info
 from recorder.export.evidence import Evidence, Filters
 from recorder.export.staging import Staged
+from recorder.export.timeline import render
 
 BAGIT_CLAIMS = frozenset({"Payload-Oxum", "Bag-Software-Agent"})
 """What the bagit package writes into bag-info.txt beside recorder's claims."""
@@ -64,14 +64,11 @@ def claim_problems(evidence: Evidence, version: str, info: dict[str, Any]) -> li
 
 def digests(evidence: Evidence, version: str) -> dict[str, str]:
     """The SHA-256 of each readable file, made again."""
-    return {name: _digest(make(evidence, version)) for name, make in READABLE.items()}
-
-
-def _digest(pieces: Iterable[str]) -> str:
-    digest = hashlib.sha256()
-    for piece in pieces:
-        digest.update(piece.encode("utf-8"))
-    return digest.hexdigest()
+    made = {name: hashlib.sha256() for name in READABLE}
+    pages = {name: make(evidence, version) for name, make in READABLE.items()}
+    for name, piece in render(evidence, pages):
+        made[name].update(piece.encode("utf-8"))
+    return {name: digest.hexdigest() for name, digest in made.items()}
 
 
 _FORKED: tuple[Evidence, str] | None = None

@@ -10,7 +10,7 @@ its duplicate flags, and each attachment by name and SHA-256.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -154,44 +154,84 @@ def joined(parts: Iterable[str], between: str = "\n", end: str = "") -> Iterator
     yield end
 
 
-def timeline_html(
-    evidence: Evidence, *, version: str, link: Callable[[dict[str, Any]], str] | None = None
-) -> str:
-    """One self-contained, printable page: no scripts, no network, UTF-8. With `link`
-    (where an attachment lies beside the page, in a bag), each attachment is linked and
-    each image shown; a file withheld by redaction says so."""
-    return "".join(html_pieces(evidence, version=version, link=link))
+class Page:
+    """A readable file made a case at a time: its beginning, each case's story, its
+    end. Several pages share one pass over the stories (`render`)."""
+
+    def __init__(self, evidence: Evidence, version: str) -> None:
+        self.evidence, self.version = evidence, version
+        self.now, self.zone = evidence.generated_at, ZoneInfo(evidence.time_zone)
+
+    def head(self) -> str:
+        """The text before the first case."""
+        raise NotImplementedError
+
+    def story(self, story: CaseStory) -> str:
+        """The text of one case."""
+        raise NotImplementedError
+
+    def tail(self) -> str:
+        """The text after the last case."""
+        return ""
 
 
-def html_pieces(
-    evidence: Evidence, *, version: str, link: Callable[[dict[str, Any]], str] | None = None
-) -> Iterator[str]:
-    """timeline.html, a case at a time."""
-    return joined(_html_lines(evidence, version, link), end="\n")
-
-
-def _html_lines(
-    evidence: Evidence, version: str, link: Callable[[dict[str, Any]], str] | None
-) -> Iterator[str]:
-    now, zone = evidence.generated_at, ZoneInfo(evidence.time_zone)
-    withheld = set(evidence.withheld)
-    yield from [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Support history: evidence export</title>",
-        f"<style>{CSS}</style></head><body>",
-        "<h1>Support history: evidence export</h1>",
-        _facts_html(_export_facts(evidence, version)),
-    ]
+def render(evidence: Evidence, pages: Mapping[str, Page]) -> Iterator[tuple[str, str]]:
+    """Each page's text as (name, piece), piece by piece, in one pass over the stories."""
+    for name, page in pages.items():
+        yield name, page.head()
     for story in stories(evidence):
+        for name, page in pages.items():
+            yield name, page.story(story)
+    for name, page in pages.items():
+        yield name, page.tail()
+
+
+def pieces(page: Page) -> Iterator[str]:
+    """One page's text, piece by piece."""
+    return (piece for _, piece in render(page.evidence, {"page": page}))
+
+
+def _lines(lines: Iterable[str]) -> str:
+    """Lines that follow others: each after a line break."""
+    return "".join("\n" + line for line in lines)
+
+
+class HtmlPage(Page):
+    """timeline.html: one self-contained, printable page: no scripts, no network, UTF-8.
+    With `link` (where an attachment lies beside the page, in a bag), each attachment
+    is linked and each image shown; a file withheld by redaction says so."""
+
+    def __init__(
+        self,
+        evidence: Evidence,
+        version: str,
+        link: Callable[[dict[str, Any]], str] | None = None,
+    ) -> None:
+        super().__init__(evidence, version)
+        self.link = link
+        self.withheld = set(evidence.withheld)
+
+    def head(self) -> str:
+        return "\n".join(
+            [
+                "<!DOCTYPE html>",
+                '<html lang="en"><head><meta charset="utf-8">',
+                '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                "<title>Support history: evidence export</title>",
+                f"<style>{CSS}</style></head><body>",
+                "<h1>Support history: evidence export</h1>",
+                _facts_html(_export_facts(self.evidence, self.version)),
+            ]
+        )
+
+    def story(self, story: CaseStory) -> str:
         out: list[str] = []
         case = story.case
         out.append(
             f'<section class="case" id="case-{case["id"]}">'
             f"<h2>Case #{case['id']}: {html.escape(case['title'])}</h2>"
         )
-        out.append(_facts_html(_header_facts(story, zone)))
+        out.append(_facts_html(_header_facts(story, self.zone)))
         if story.flags:
             out.append('<p>Duplicate flags:</p><ul class="flags">')
             out += [f"<li>{html.escape(flag_line(f))}</li>" for f in story.flags]
@@ -202,17 +242,26 @@ def _html_lines(
                 f'<div class="contact {c["direction"]}" id="contact-{c["id"]}">'
                 f"<h3>Contact #{c['id']}</h3>"
             )
-            out.append(_facts_html(_contact_facts(line, zone, now)))
+            out.append(_facts_html(_contact_facts(line, self.zone, self.now)))
             if c["text"]:
                 out.append(f'<pre class="text">{html.escape(shown_text(c))}</pre>')
             if line.attachments:
                 out.append('<ul class="files">')
-                out += [_file_html(a, link, withheld) for a in line.attachments]
+                out += [_file_html(a, self.link, self.withheld) for a in line.attachments]
                 out.append("</ul>")
             out.append("</div>")
         out.append("</section>")
-        yield from out
-    yield "</body></html>"
+        return _lines(out)
+
+    def tail(self) -> str:
+        return "\n</body></html>\n"
+
+
+def timeline_html(
+    evidence: Evidence, *, version: str, link: Callable[[dict[str, Any]], str] | None = None
+) -> str:
+    """timeline.html whole (HtmlPage)."""
+    return "".join(pieces(HtmlPage(evidence, version, link)))
 
 
 IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -285,25 +334,18 @@ def _fence(text: str) -> str:
     return f"{ticks}text\n{text}\n{ticks}"
 
 
-def timeline_md(evidence: Evidence, *, version: str) -> str:
-    """The same content as the HTML page, in Markdown."""
-    return "".join(md_pieces(evidence, version=version))
+class MarkdownPage(Page):
+    """timeline.md: the same content as the HTML page, in Markdown."""
 
+    def head(self) -> str:
+        facts = [f"- **{k}:** {_md(v)}" for k, v in _export_facts(self.evidence, self.version)]
+        return "\n".join(["# Support history: evidence export", "", *facts])
 
-def md_pieces(evidence: Evidence, *, version: str) -> Iterator[str]:
-    """timeline.md, a case at a time."""
-    return joined(_md_lines(evidence, version), end="\n")
-
-
-def _md_lines(evidence: Evidence, version: str) -> Iterator[str]:
-    now, zone = evidence.generated_at, ZoneInfo(evidence.time_zone)
-    yield from ["# Support history: evidence export", ""]
-    yield from [f"- **{k}:** {_md(v)}" for k, v in _export_facts(evidence, version)]
-    for story in stories(evidence):
+    def story(self, story: CaseStory) -> str:
         out: list[str] = []
         case = story.case
         out += ["", f"## Case #{case['id']}: {_md(case['title'])}", ""]
-        out += [f"- **{k}:** {_md(v)}" for k, v in _header_facts(story, zone)]
+        out += [f"- **{k}:** {_md(v)}" for k, v in _header_facts(story, self.zone)]
         if story.flags:
             out += ["", "Duplicate flags:", ""]
             out += [f"- {_md(flag_line(f))}" for f in story.flags]
@@ -311,14 +353,22 @@ def _md_lines(evidence: Evidence, version: str) -> Iterator[str]:
             c = line.record
             arrow = "→" if c["direction"] == "outbound" else "←"
             out += ["", f"### {arrow} Contact #{c['id']}", ""]
-            out += [f"- **{k}:** {_md(v)}" for k, v in _contact_facts(line, zone, now)]
+            out += [f"- **{k}:** {_md(v)}" for k, v in _contact_facts(line, self.zone, self.now)]
             if c["text"]:
                 out += ["", _fence(shown_text(c))]
             for a in line.attachments:
                 out.append(
                     f"- Attachment: {_md(a['name'])} ({a['size']} bytes), SHA-256 `{a['sha256']}`"
                 )
-        yield from out
+        return _lines(out)
+
+    def tail(self) -> str:
+        return "\n"
+
+
+def timeline_md(evidence: Evidence, *, version: str) -> str:
+    """timeline.md whole (MarkdownPage)."""
+    return "".join(pieces(MarkdownPage(evidence, version)))
 
 
 CSV_COLUMNS = (
@@ -342,16 +392,14 @@ CSV_COLUMNS = (
 )
 
 
-def contacts_csv(evidence: Evidence) -> str:
-    """One row per contact; UTF-8 with a BOM so that spreadsheets read Chinese right."""
-    return "".join(csv_pieces(evidence))
+class CsvPage(Page):
+    """contacts.csv: one row per contact; UTF-8 with a BOM so that spreadsheets read
+    Chinese right."""
 
+    def head(self) -> str:
+        return "\ufeff" + _csv_row(CSV_COLUMNS)
 
-def csv_pieces(evidence: Evidence) -> Iterator[str]:
-    """contacts.csv, a case at a time."""
-    now, zone = evidence.generated_at, ZoneInfo(evidence.time_zone)
-    yield "\ufeff" + _csv_row(CSV_COLUMNS)
-    for story in stories(evidence):
+    def story(self, story: CaseStory) -> str:
         out: list[str] = []
         for line in story.contacts:
             c = line.record
@@ -364,7 +412,7 @@ def csv_pieces(evidence: Evidence) -> Iterator[str]:
                         story.platform["name"],
                         c["id"],
                         moment.astimezone(UTC).isoformat(),
-                        moment.astimezone(zone).isoformat(),
+                        moment.astimezone(self.zone).isoformat(),
                         c["channel"],
                         c["direction"],
                         c["reference"] or "",
@@ -374,12 +422,17 @@ def csv_pieces(evidence: Evidence) -> Iterator[str]:
                         c["text"],
                         "yes" if c["auto_ack"] else "no",
                         "" if line.due is None else line.due.astimezone(UTC).isoformat(),
-                        line.met(now, zone),
+                        line.met(self.now, self.zone),
                         "; ".join(f"{a['name']} sha256:{a['sha256']}" for a in line.attachments),
                     ]
                 )
             )
-        yield "".join(out)
+        return "".join(out)
+
+
+def contacts_csv(evidence: Evidence) -> str:
+    """contacts.csv whole (CsvPage)."""
+    return "".join(pieces(CsvPage(evidence, "")))
 
 
 def _csv_row(values: Iterable[object]) -> str:

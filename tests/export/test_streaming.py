@@ -4,7 +4,7 @@ Python's own allocations are traced (tracemalloc) while a store of 150 cases, ea
 two long messages, is exported and verified: the peak must stay well under the text
 the store holds. Reading every record into memory, as export and verify once did,
 took more than ten times that text (28-30 MB for 2.4 million characters); a case at a
-time takes 1.5 MB, most of it the write buffer.
+time takes 1.5 MB.
 """
 
 from __future__ import annotations
