@@ -87,18 +87,20 @@ def _lines(path: Path, staged: Staged, loaded: Loaded) -> dict[str, Any] | None:
             if key in KINDS:
                 _stage(staged, key, rows, loaded)
             else:
-                header[key] = list(rows)
+                header[key] = [row for row, _ in rows]
         raise _Layout
 
 
-def _rows(handle: Iterable[str]) -> Iterator[Any]:
-    """The objects of a list, one a line, up to the line that closes it."""
+def _rows(handle: Iterable[str]) -> Iterator[tuple[Any, str]]:
+    """The objects of a list, one a line, up to the line that closes it; each with its
+    JSON text."""
     for line in handle:
         if line in (" ]\n", " ],\n"):
             return
         if not line.startswith("  "):
             raise _Layout
-        yield json.loads(line[2:].rstrip("\n").removesuffix(","))
+        text = line[2:].rstrip("\n").removesuffix(",")
+        yield json.loads(text), text
     raise _Layout
 
 
@@ -111,24 +113,37 @@ def _whole(path: Path, staged: Staged, loaded: Loaded) -> dict[str, Any] | None:
         if kind in document:
             rows = document[kind]
             if isinstance(rows, list):
-                _stage(staged, kind, rows, loaded)
+                _stage(staged, kind, ((row, None) for row in rows), loaded)
             else:
                 header[kind] = rows  # the schema names it
     return header
 
 
-def _stage(staged: Staged, kind: str, rows: Iterable[Any], loaded: Loaded) -> None:
-    """Stage the records of a kind that can be (objects with an id), checking each."""
-    check = _record_validator(kind)
+def _stage(
+    staged: Staged, kind: str, rows: Iterable[tuple[Any, str | None]], loaded: Loaded
+) -> None:
+    """Stage the records of a kind that can be (objects with an integer id); explain
+    at once why any other is not a record (`check_schema` checks the staged ones)."""
 
-    def checked() -> Iterator[dict[str, Any]]:
-        for index, record in enumerate(rows):
-            if not check(record):
+    def records() -> Iterator[tuple[int, dict[str, Any], str | None]]:
+        for index, (record, text) in enumerate(rows):
+            if isinstance(record, dict) and type(record.get("id")) is int:
+                yield index, record, text
+            else:
                 _explain(kind, index, record, loaded)
-            if isinstance(record, dict) and isinstance(record.get("id"), int):
-                yield record
 
-    staged.add(kind, checked())
+    staged.add_numbered(kind, records())
+
+
+def check_schema(staged: Staged, loaded: Loaded) -> list[str]:
+    """What the export schema says of the records.json that `loaded` read: each staged
+    record checked (after the header and whatever could not be staged)."""
+    for kind in KINDS:
+        valid = _record_validator(kind)
+        for index, record in staged.as_given(kind):
+            if not valid(record):
+                _explain(kind, index, record, loaded)
+    return loaded.schema_problems
 
 
 def _check_header(header: dict[str, Any], loaded: Loaded) -> None:

@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ at once is about this many records (with their texts)."""
 _SCHEMA = """
 CREATE TABLE records (
     kind TEXT NOT NULL, id INTEGER NOT NULL, case_id INTEGER, contact_id INTEGER,
-    at TEXT, body TEXT NOT NULL
+    at TEXT, body TEXT NOT NULL, n INTEGER NOT NULL
 );
 CREATE INDEX by_id ON records (kind, id);
 CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
@@ -106,6 +107,13 @@ class Staged:
     def add(self, kind: str, records: Iterable[dict[str, Any]]) -> int:
         """Keep `records` of `kind` (in id order; a tampered bag may repeat an id, and
         each is kept); returns how many. All or, if `records` raises, none."""
+        return self.add_numbered(kind, ((n, r, None) for n, r in enumerate(records)))
+
+    def add_numbered(
+        self, kind: str, records: Iterable[tuple[int, dict[str, Any], str | None]]
+    ) -> int:
+        """`add` records, each with its place in the list it came from and, if at hand,
+        its JSON text."""
         at = _SORTED_BY.get(kind)
         count = 0
         db = self.db
@@ -120,11 +128,13 @@ class Staged:
         self._indexed = False
         return count
 
-    def _insert(self, kind: str, at: str | None, records: Iterable[dict[str, Any]]) -> int:
+    def _insert(
+        self, kind: str, at: str | None, records: Iterable[tuple[int, dict[str, Any], str | None]]
+    ) -> int:
         db = self.db
         count = 0
         pending: list[tuple[Any, ...]] = []
-        for record in records:
+        for n, record, text in records:
             pending.append(
                 (
                     kind,
@@ -132,14 +142,15 @@ class Staged:
                     record.get("case_id"),
                     record.get("contact_id"),
                     None if at is None else record.get(at),
-                    _dumps(record),
+                    _dumps(record) if text is None else text,
+                    n,
                 )
             )
             if len(pending) >= BATCH:
-                db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", pending)
+                db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", pending)
                 count += len(pending)
                 pending.clear()
-        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", pending)
+        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", pending)
         return count + len(pending)
 
     def clear(self) -> None:
@@ -214,6 +225,13 @@ class Staged:
         for body in self.lines(kind):
             yield json.loads(body)
 
+    def as_given(self, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each record of a kind with its place in the list it came from, in that order."""
+        for n, body in self.db.execute(
+            "SELECT n, body FROM records WHERE kind = ? ORDER BY rowid", (kind,)
+        ):
+            yield n, json.loads(body)
+
     def events(self) -> Iterator[dict[str, Any]]:
         """The audit events, in chain order."""
         for (body,) in self.db.execute("SELECT body FROM events ORDER BY id"):
@@ -268,6 +286,14 @@ class Staged:
             self._indexed = True
 
 
+RECENT = 512
+"""Replayed records kept in memory at most, the last changed: a contact's events come
+together, so most are changed there and written out once."""
+
+RECENT_CHARS = 1 << 18
+"""And at most about this many characters of their texts."""
+
+
 class Replay:
     """The records a chain's full events leave behind (as recorder.domain.chain's
     Replayer makes them), kept in the staging folder instead of memory, in a file of
@@ -281,31 +307,59 @@ class Replay:
             " body TEXT NOT NULL, PRIMARY KEY (kind, id)); DELETE FROM replayed;"
         )
         self.db.execute("BEGIN")
+        self._recent: OrderedDict[tuple[Any, Any], dict[str, Any] | None] = OrderedDict()
+        """The records last changed, written out when they fall out (None: deleted)."""
+        self._sizes: dict[tuple[Any, Any], int] = {}
+        self._held = 0
 
     def apply(self, event: Mapping[str, Any]) -> None:
         """Apply one event (with its decoded `change`); an elided one changes nothing."""
         if event.get("elided"):
             return
         key = (event["entity"], event["entity_id"])
+        hash(key)  # a key that cannot be kept is refused before anything changes
         after = event["change"]["after"] or {}
         if event["action"] == "create":
-            self._put(key, dict(after))
+            self._keep(key, dict(after))
         elif event["action"] == "update":
             record = self._get(key) or {}
             record.update(after)
-            self._put(key, record)
+            self._keep(key, record)
         elif event["action"] == "delete":
-            self.db.execute("DELETE FROM replayed WHERE kind = ? AND id = ?", key)
+            self._keep(key, None)
 
     def _get(self, key: tuple[Any, Any]) -> dict[str, Any] | None:
+        if key in self._recent:
+            return self._recent[key]
         row = self.db.execute("SELECT body FROM replayed WHERE kind = ? AND id = ?", key).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
-    def _put(self, key: tuple[Any, Any], record: dict[str, Any]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO replayed VALUES (?, ?, ?)", (*key, _dumps(record)))
+    def _keep(self, key: tuple[Any, Any], record: dict[str, Any] | None) -> None:
+        size = 0 if record is None else sum(len(v) for v in record.values() if type(v) is str)
+        self._held += size - self._sizes.get(key, 0)
+        self._sizes[key] = size
+        self._recent[key] = record
+        self._recent.move_to_end(key)
+        while len(self._recent) > RECENT or (self._held > RECENT_CHARS and len(self._recent) > 1):
+            self._evict()
+
+    def _evict(self) -> None:
+        key, record = self._recent.popitem(last=False)
+        self._held -= self._sizes.pop(key)
+        self._write(key, record)
+
+    def _write(self, key: tuple[Any, Any], record: dict[str, Any] | None) -> None:
+        if record is None:
+            self.db.execute("DELETE FROM replayed WHERE kind = ? AND id = ?", key)
+        else:
+            self.db.execute(
+                "INSERT OR REPLACE INTO replayed VALUES (?, ?, ?)", (*key, _dumps(record))
+            )
 
     def done(self) -> None:
         """Keep what was replayed."""
+        while self._recent:
+            self._evict()
         if self.db.in_transaction:
             self.db.execute("COMMIT")
 

@@ -40,7 +40,7 @@ from recorder.domain.chain import (
 )
 from recorder.domain.errors import InputError
 from recorder.export.bag import READABLE, TAG_FILES, attachment_path, fingerprint_of
-from recorder.export.bag_records import Loaded, load_records
+from recorder.export.bag_records import Loaded, check_schema, load_records
 from recorder.export.evidence import KINDS, Evidence
 from recorder.export.rederive import Rendering, claim_problems, evidence_of
 from recorder.export.staging import Replay, Staged
@@ -216,7 +216,7 @@ def _check_records(
     """Every check of the records, the chain and bag-info's claims."""
     from recorder.export.make import recorder_version
 
-    report.problems += loaded.schema_problems
+    report.problems += check_schema(staged, loaded)
     _check_layout(root, staged, report)
     report.problems += chain.problems
     report.notes += chain.notes
