@@ -311,6 +311,8 @@ class Replay:
         """The records last changed, written out when they fall out (None: deleted)."""
         self._sizes: dict[tuple[Any, Any], int] = {}
         self._held = 0
+        self._leaving: dict[tuple[Any, Any], dict[str, Any] | None] = {}
+        """Records out of memory, not yet written."""
 
     def apply(self, event: Mapping[str, Any]) -> None:
         """Apply one event (with its decoded `change`); an elided one changes nothing."""
@@ -331,6 +333,8 @@ class Replay:
     def _get(self, key: tuple[Any, Any]) -> dict[str, Any] | None:
         if key in self._recent:
             return self._recent[key]
+        if key in self._leaving:
+            return self._leaving.pop(key)
         row = self.db.execute("SELECT body FROM replayed WHERE kind = ? AND id = ?", key).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
@@ -346,20 +350,27 @@ class Replay:
     def _evict(self) -> None:
         key, record = self._recent.popitem(last=False)
         self._held -= self._sizes.pop(key)
-        self._write(key, record)
+        self._leaving[key] = record
+        if len(self._leaving) >= BATCH:
+            self._write()
 
-    def _write(self, key: tuple[Any, Any], record: dict[str, Any] | None) -> None:
-        if record is None:
-            self.db.execute("DELETE FROM replayed WHERE kind = ? AND id = ?", key)
-        else:
-            self.db.execute(
-                "INSERT OR REPLACE INTO replayed VALUES (?, ?, ?)", (*key, _dumps(record))
-            )
+    def _write(self) -> None:
+        """Write out the records that fell out of memory, in two statements."""
+        leaving, self._leaving = self._leaving, {}
+        self.db.executemany(
+            "DELETE FROM replayed WHERE kind = ? AND id = ?",
+            [key for key, record in leaving.items() if record is None],
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO replayed VALUES (?, ?, ?)",
+            [(*key, _dumps(record)) for key, record in leaving.items() if record is not None],
+        )
 
     def done(self) -> None:
         """Keep what was replayed."""
         while self._recent:
             self._evict()
+        self._write()
         if self.db.in_transaction:
             self.db.execute("COMMIT")
 
@@ -373,16 +384,33 @@ class Replay:
 
 
 class _Replayed(Mapping[int, Mapping[str, Any]]):
+    """Replayed records of a kind, read forward with one cursor while they are asked
+    for in id order (as records.json lists them), else one by one."""
+
     def __init__(self, db: sqlite3.Connection, kind: str) -> None:
         self.db, self.kind = db, kind
+        self._rows = iter(
+            db.execute(
+                "SELECT id, body FROM replayed WHERE kind = ? AND typeof(id) = 'integer'"
+                " ORDER BY id",
+                (kind,),
+            )
+        )
+        self._ahead: tuple[int, str] | None = next(self._rows, None)
 
     def __getitem__(self, record_id: int) -> Mapping[str, Any]:
-        row = self.db.execute(
-            "SELECT body FROM replayed WHERE kind = ? AND id = ?", (self.kind, record_id)
-        ).fetchone()
-        if row is None:
-            raise KeyError(record_id)
-        loaded: dict[str, Any] = json.loads(row[0])
+        while self._ahead is not None and self._ahead[0] < record_id:
+            self._ahead = next(self._rows, None)
+        if self._ahead is not None and self._ahead[0] == record_id:
+            body = self._ahead[1]
+        else:
+            row = self.db.execute(
+                "SELECT body FROM replayed WHERE kind = ? AND id = ?", (self.kind, record_id)
+            ).fetchone()
+            if row is None:
+                raise KeyError(record_id)
+            body = row[0]
+        loaded: dict[str, Any] = json.loads(body)
         return loaded
 
     def __iter__(self) -> Iterator[int]:
