@@ -79,6 +79,16 @@ def is_ref(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 1 and isinstance(value.get(REF), str)
 
 
+def is_large(value: Any, limit: int) -> bool:
+    """Whether a field's value is at least `limit` characters: a text, or a structure
+    (a chat's turns) by its canonical JSON."""
+    if isinstance(value, str):
+        return len(value) >= limit
+    if isinstance(value, list | dict) and value:
+        return len(canonical_json(value)) >= limit
+    return False
+
+
 def ref(value: Any) -> dict[str, str]:
     """A field as its digest alone."""
     return {REF: value_digest(value)}

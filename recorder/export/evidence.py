@@ -11,6 +11,7 @@ to the head can be checked without giving away other cases.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from recorder.domain.chain import GENESIS_HASH
+from recorder.domain.chain import GENESIS_HASH, REF, canonical_json, is_ref
 from recorder.domain.errors import InputError, unknown_case
 from recorder.export.staging import BATCH, Staged
 from recorder.store.models import (
@@ -33,6 +34,7 @@ from recorder.store.models import (
     DuplicateFlag,
     Email,
     Platform,
+    StoredText,
     UTCDateTime,
     table_of,
 )
@@ -311,6 +313,7 @@ def _chain(session: Session, staged: Staged) -> str:
         .execution_options(yield_per=BATCH)
     )
     head = GENESIS_HASH
+    past = _PastTexts(session)
 
     def events() -> Iterator[dict[str, Any]]:
         nonlocal head
@@ -321,7 +324,7 @@ def _chain(session: Session, staged: Staged) -> str:
                     "id": row.id,
                     "action": record_value(row.action),
                     "at": record_value(row.at),
-                    "change_json": row.change,
+                    "change_json": past.shown(row.change),
                     "entity": row.entity,
                     "entity_id": row.entity_id,
                     "prev_hash": row.prev_hash,
@@ -333,3 +336,40 @@ def _chain(session: Session, staged: Staged) -> str:
 
     staged.add_events(events())
     return head
+
+
+class _PastTexts:
+    """The texts that rows no longer hold (an edited text, a deleted contact's), which
+    the store keeps once, in stored_texts, and its events by digest: an export shows
+    them in the events, so that the bag keeps every version of the record. A value and
+    its digest hash alike (scheme 2), so the chain verifies either way; a text that a
+    redaction took out of the store stays a digest."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.table = table_of(StoredText)
+        self.kept = set(session.connection().scalars(sa.select(self.table.c.sha256)))
+
+    def shown(self, change_json: str) -> str:
+        """An event's change with each kept text in place of its digest."""
+        if not self.kept or f'"{REF}"' not in change_json:
+            return change_json
+        change = json.loads(change_json)
+        sides = [side for side in change.values() if isinstance(side, dict)]
+        wanted = {
+            value[REF]
+            for side in sides
+            for value in side.values()
+            if is_ref(value) and value[REF] in self.kept
+        }
+        if not wanted:
+            return change_json
+        query = sa.select(self.table.c.sha256, self.table.c.body).where(
+            self.table.c.sha256.in_(sorted(wanted))
+        )
+        bodies = {row.sha256: row.body for row in self.session.connection().execute(query)}
+        for side in sides:
+            for key, value in side.items():
+                if is_ref(value) and value[REF] in bodies:
+                    side[key] = json.loads(bodies[value[REF]])
+        return canonical_json(change)

@@ -170,6 +170,9 @@ class Store:
         except sa.exc.DBAPIError as exc:
             engine.dispose()
             raise db.opening_error(exc) from None
+        if _rewrote_texts(store) and engine.dialect.name == "sqlite":
+            with contextlib.suppress(StoreError):  # in use: `recorder db compact` later
+                store.compact()
         return store
 
     def _migrate(self, prepare: Prepare | None) -> tuple[bool, str | None]:
@@ -302,6 +305,13 @@ class Store:
     def close(self) -> None:
         """Release the engine's connections."""
         self.engine.dispose()
+
+
+def _rewrote_texts(store: Store) -> bool:
+    """Whether opening the store ran migration 0012, which left the pages of the texts
+    it took out of the audit events free (given back to the disk by compacting)."""
+    upgraded = store.upgraded_from
+    return upgraded is not None and upgraded.isdigit() and int(upgraded) < 12
 
 
 def _pages(conn: Connection) -> int:

@@ -17,6 +17,7 @@ from recorder.domain.chain import (
     canonical_json,
     event_body,
     event_hash,
+    is_large,
     is_ref,
     ref,
     verify_chain,
@@ -24,9 +25,11 @@ from recorder.domain.chain import (
 from recorder.store.models import AuditAction, AuditEvent, StoredText, record_fields
 from recorder.store.session import Tx
 
-LARGE_VALUE = 64 * 1024
-"""A text this long (in characters) or longer stands in audit events as its digest: it
-is stored once, in its row, and in `stored_texts` once the row no longer holds it."""
+LARGE_VALUE = 256
+"""A text this long (in characters) or longer, or a structure whose JSON is (a chat's
+turns), stands in audit events as its digest: it is stored once, in its row, and in
+`stored_texts` once the row no longer holds it (migration 0012 did the same to the
+events written before)."""
 
 
 def append_event(
@@ -90,7 +93,7 @@ def _kept_once(session: Session, fields: Mapping[str, Any], *, keep: bool) -> di
     about to lose), the text itself saved in `stored_texts`."""
     out = dict(fields)
     for key, value in fields.items():
-        if isinstance(value, str) and len(value) >= LARGE_VALUE:
+        if not is_ref(value) and is_large(value, LARGE_VALUE):
             out[key] = digest = ref(value)
             if keep and session.get(StoredText, digest["$sha256"]) is None:
                 session.add(StoredText(sha256=digest["$sha256"], body=canonical_json(value)))

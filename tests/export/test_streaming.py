@@ -28,7 +28,7 @@ from tests.helpers.evidence import START
 
 CASES = 150
 TEXT_CHARS = 8_000
-"""Under the audit log's LARGE_VALUE: each text is in its contact and in its event."""
+"""Each text is in its contact and in records.json; its events hold its digest."""
 TEXT_BYTES = CASES * 2 * TEXT_CHARS
 
 
