@@ -186,6 +186,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+PAGE_SIZE = 16384
+"""Bytes in a page of a SQLite store. A contact's row (its text about 2 KB) fits one
+page; with SQLite's default of 4 KB only one such row fits a page, and half of each
+page of contacts stood empty (the bench store: contacts 2.0x the bytes of their text
+with 4 KB pages, 1.18x with 16 KB)."""
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, record: Any) -> None:
@@ -193,6 +200,9 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Takes effect in a new file only (an existing one keeps its pages until it is
+        # compacted: recorder.store.session.Store.compact).
+        cursor.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         _use_wal(cursor)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -283,18 +284,21 @@ class Store:
             before = _pages(conn)
         try:
             self.scrub()
+            self.engine.dispose()  # no other connection of ours: the journal mode changes
             # On the driver's own connection: SQLAlchemy's would begin a transaction,
             # inside which SQLite refuses to VACUUM.
             raw = self.engine.raw_connection()
             try:
-                raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
-                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+                driver = raw.driver_connection
+                assert driver is not None
+                _vacuum(driver)
             finally:
                 raw.close()
             with self.engine.connect() as conn:
                 after = _pages(conn)
-        except sa.exc.OperationalError as exc:
-            if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+        except (sa.exc.OperationalError, sqlite3.OperationalError) as exc:
+            said = str(getattr(exc, "orig", exc))
+            if "locked" not in said and "busy" not in said:
                 raise
             raise StoreError(
                 "the store is in use (the TUI or another command is writing to it): close "
@@ -305,6 +309,27 @@ class Store:
     def close(self) -> None:
         """Release the engine's connections."""
         self.engine.dispose()
+
+
+def _vacuum(driver: Any) -> None:
+    """VACUUM a SQLite store, into pages of db.PAGE_SIZE bytes: SQLite changes the size
+    of a file's pages only in a VACUUM outside WAL mode, so the file leaves WAL for it
+    and goes back (a process killed between finds it back in WAL on its next open)."""
+    resize = driver.execute("PRAGMA page_size").fetchone()[0] != db.PAGE_SIZE
+    if resize:
+        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            driver.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.OperationalError:
+            resize = False  # another process has the store open: its pages stay as they are
+        else:
+            driver.execute(f"PRAGMA page_size = {db.PAGE_SIZE}")
+    try:
+        driver.execute("VACUUM")
+    finally:
+        if resize:
+            driver.execute("PRAGMA journal_mode = WAL")
+    driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _rewrote_texts(store: Store) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from pathlib import Path
@@ -17,7 +18,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def counts(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
         return {
             t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("platforms", "cases", "contacts", "attachments", "audit_events")
@@ -240,6 +241,31 @@ def test_compact_gives_free_pages_back_and_keeps_the_record(db: Path, case_id: s
     hits = json.loads(ok(db, "search", "Message", "--json"))["results"]
     assert [h["contact_id"] for h in hits if h["contact_id"]] == [int(logged[0])]
     assert ok(db, "db", "compact").startswith("compacted: ")
+
+
+def test_compact_gives_an_older_store_the_larger_pages_a_new_one_has(
+    db: Path, case_id: str
+) -> None:
+    from recorder.store.db import PAGE_SIZE
+
+    ok(db, "log", "--case", case_id, "--channel", "email", "--direction", "out",
+       "--text", "withdrawal pending " * 200)  # fmt: skip
+    # As recorder made stores before: pages of 4 KB.
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA page_size = 4096")
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA journal_mode = WAL")
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+    before = counts(db)
+    ok(db, "db", "compact")
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert counts(db) == before
+    assert "OK:" in ok(db, "db", "verify")
+    assert json.loads(ok(db, "search", "withdrawal", "--json"))["results"]
 
 
 def test_compact_waits_for_no_one_and_changes_nothing_when_the_store_is_busy(

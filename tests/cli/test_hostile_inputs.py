@@ -132,8 +132,9 @@ def test_a_damaged_store_is_refused_with_the_way_out(db: Path) -> None:
     for _ in range(20):
         ok(db, *LOG[:-1], "a message long enough to fill some pages " * 50)
     data = bytearray(db.read_bytes())
+    size = int.from_bytes(data[16:18], "big")  # the page size, in the file's header
     for page in (1, 2, 3):
-        data[4096 * page : 4096 * page + 8] = b"\xff" * 8  # b-tree page headers
+        data[size * page : size * page + 8] = b"\xff" * 8  # b-tree page headers
     db.write_bytes(bytes(data))
     for suffix in ("-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
