@@ -28,6 +28,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_secrets.py
 	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_store.py
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "recorder needs Python 3.11 or newer")'
