@@ -63,9 +63,10 @@ def export(
     from recorder.process import children_die_with_me
 
     children_die_with_me()
-    with _registered(store, dest):
-        return _export(
+    with _registered(store, dest), _staging(dest) as staged:
+        return _write(
             store,
+            staged,
             dest,
             filters,
             fmt=fmt,
@@ -96,42 +97,18 @@ def _registered(store: Store, dest: Path) -> Iterator[None]:
         entry.unlink(missing_ok=True)
 
 
-def _export(
-    store: Store,
-    dest: Path,
-    filters: Filters,
-    *,
-    fmt: str | None,
-    redact: bool,
-    as_zip: bool,
-    source_organization: str | None,
-    progress: Progress | None,
-    parallel: bool,
-) -> Written:
-    if progress is not None:
-        progress("reading the store", 0, 1)
+def _staging(dest: Path) -> Staged:
+    """A staging area for an export to `dest`, beside it (removed by the sweep if the
+    process is killed: it is named as the export's partial folder is)."""
     refuse_existing(dest)
     if not dest.parent.is_dir():
         raise InputError(
             f"{dest.parent} is not a directory; expected an existing folder to export into"
         )
     try:
-        staged = Staged.new(dest.parent, prefix=partial_prefix(dest))
+        return Staged.new(dest.parent, prefix=partial_prefix(dest))
     except OSError as exc:
         raise InputError(f"cannot write to {dest.parent}: {exc.strerror or exc}") from None
-    with staged:
-        return _write(
-            store,
-            staged,
-            dest,
-            filters,
-            fmt=fmt,
-            redact=redact,
-            as_zip=as_zip,
-            source_organization=source_organization,
-            progress=progress,
-            parallel=parallel,
-        )
 
 
 def _write(
@@ -148,6 +125,8 @@ def _write(
     parallel: bool,
 ) -> Written:
     """Stage the records (redacted if asked) beside `dest`, then write them out."""
+    if progress is not None:
+        progress("reading the store", 0, 1)
     with store.read() as session:
         evidence = collect(session, filters, now=store.clock.now(), staged=staged)
     evidence.time_zone = export_zone()
