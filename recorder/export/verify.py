@@ -280,7 +280,7 @@ def _read_chain(
                     report.problems.append(f"data/audit.jsonl: line {number} is not an event")
                     break
                 unchecked += _check_event(event, chain, document)
-                with contextlib.suppress(KeyError, TypeError, AttributeError):
+                with contextlib.suppress(KeyError, TypeError, AttributeError, ValueError):
                     chain.replay.apply(event)
             else:
                 chain.replay.done()

@@ -172,7 +172,8 @@ class Store:
             engine.dispose()
             raise db.opening_error(exc) from None
         if _rewrote_texts(store) and engine.dialect.name == "sqlite":
-            with contextlib.suppress(StoreError):  # in use: `recorder db compact` later
+            # In use, or no room on the disk for the copy: `recorder db compact` later.
+            with contextlib.suppress(StoreError, sa.exc.OperationalError, sqlite3.OperationalError):
                 store.compact()
         return store
 
