@@ -135,15 +135,15 @@ def _stage(
     staged.add_numbered(kind, records())
 
 
-def check_schema(staged: Staged, loaded: Loaded) -> list[str]:
-    """What the export schema says of the records.json that `loaded` read: each staged
-    record checked (after the header and whatever could not be staged)."""
-    for kind in KINDS:
-        valid = _record_validator(kind)
-        for index, record in staged.as_given(kind):
-            if not valid(record):
-                _explain(kind, index, record, loaded)
-    return loaded.schema_problems
+def checked(staged: Staged, kind: str, loaded: Loaded) -> Iterator[dict[str, Any]]:
+    """Each staged record of a kind, in the order records.json gives them, checked
+    against the export schema on the way (what it says goes to `loaded`, after the
+    header's problems and those of whatever could not be staged)."""
+    valid = _record_validator(kind)
+    for index, record in staged.as_given(kind):
+        if not valid(record):
+            _explain(kind, index, record, loaded)
+        yield record
 
 
 def _check_header(header: dict[str, Any], loaded: Loaded) -> None:

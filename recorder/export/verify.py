@@ -40,7 +40,7 @@ from recorder.domain.chain import (
 )
 from recorder.domain.errors import InputError
 from recorder.export.bag import READABLE, TAG_FILES, attachment_path, fingerprint_of
-from recorder.export.bag_records import Loaded, check_schema, load_records
+from recorder.export.bag_records import Loaded, checked, load_records
 from recorder.export.evidence import KINDS, Evidence
 from recorder.export.rederive import Rendering, claim_problems, evidence_of
 from recorder.export.staging import Replay, Staged
@@ -216,7 +216,9 @@ def _check_records(
     """Every check of the records, the chain and bag-info's claims."""
     from recorder.export.make import recorder_version
 
-    report.problems += check_schema(staged, loaded)
+    # One pass over the records checks them against the schema and their history.
+    replayed, noted = _check_replay(chain.replay, document, staged, loaded)
+    report.problems += loaded.schema_problems
     _check_layout(root, staged, report)
     report.problems += chain.problems
     report.notes += chain.notes
@@ -227,7 +229,8 @@ def _check_records(
         )
     if info.get("Audit-Head-Hash") != chain.head:
         report.problems.append("bag-info.txt: Audit-Head-Hash is not the last hash of the chain")
-    _check_replay(chain.replay, document, staged, report)
+    report.problems += replayed
+    report.notes += noted
     if report.problems:
         return
     if not isinstance(evidence, Evidence):
@@ -363,20 +366,21 @@ def _check_layout(root: Path, staged: Staged, report: Report) -> None:
 
 
 def _check_replay(
-    replayed: Replay, document: dict[str, Any], staged: Staged, report: Report
-) -> None:
+    replayed: Replay, document: dict[str, Any], staged: Staged, loaded: Loaded
+) -> tuple[list[str], list[str]]:
+    """What differs between the records and their replayed history (problems, notes);
+    each record is checked against the schema as it passes (`checked`)."""
+    problems, notes = [], []
     masked = {
         (r.get("kind"), r.get("id"), r.get("field"))
         for r in document.get("redactions", [])
         if isinstance(r, dict)
     }
     if masked and not document.get("redacted"):
-        report.problems.append(
-            "data/records.json: lists masked fields, but says nothing was redacted"
-        )
+        problems.append("data/records.json: lists masked fields, but says nothing was redacted")
     for kind in KINDS:
-        report.problems += compare_records(
-            staged.each(kind),
+        problems += compare_records(
+            checked(staged, kind, loaded),
             replayed.records(kind),
             lambda record_id, kind=kind: f"data/records.json: {kind} #{record_id}",  # type: ignore[misc]
             masked=lambda record_id, key, kind=kind: (kind, record_id, key) in masked,  # type: ignore[misc]
@@ -384,10 +388,11 @@ def _check_replay(
     if masked:
         named = sorted(f"{kind} #{record_id} {key}" for kind, record_id, key in masked)
         shown = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
-        report.notes.append(
+        notes.append(
             f"{len(named)} fields were masked by redaction ({shown}): the audit chain keeps "
             "the digest of each original, but what they show now is not proven"
         )
+    return problems, notes
 
 
 def _check_attachments(
