@@ -31,7 +31,6 @@ from recorder.export.timeline import (
     HtmlPage,
     MarkdownPage,
     Page,
-    joined,
     pieces,
     render,
 )
@@ -197,10 +196,18 @@ def records_json(evidence: Evidence, version: str) -> Iterator[str]:
     yield "\n}\n"
 
 
+def _joined(parts: Iterable[str], between: str) -> Iterator[str]:
+    """The text `between.join(parts)`, piece by piece."""
+    first = True
+    for part in parts:
+        yield part if first else between + part
+        first = False
+
+
 def _listed(key: str, rows: Iterable[str], comma: str) -> Iterator[str]:
     """A list of objects in records.json: one a line."""
     yield f"\n {json.dumps(key)}: ["
-    yield from joined((f"\n  {row}" for row in rows), between=",")
+    yield from _joined((f"\n  {row}" for row in rows), ",")
     yield f"\n ]{comma}"
 
 

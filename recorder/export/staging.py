@@ -60,10 +60,11 @@ class Staged:
     """Records by kind and audit events, on disk; read back in the orders the export's
     files need. Made by `new`; `close` removes it."""
 
-    def __init__(self, folder: Path, *, owned: bool) -> None:
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / "staged.sqlite3"
-        self._owned = owned
+        self._maker = os.getpid()
+        """The process that made it, and alone removes it."""
         self._pid = os.getpid()
         self._connection: sqlite3.Connection | None = None
         self._indexed = False
@@ -75,7 +76,7 @@ class Staged:
         """An empty staging area in a new private folder inside `folder` (the system's
         temporary folder by default) named `<prefix>*.partial`."""
         made = Path(tempfile.mkdtemp(prefix=prefix, suffix=".partial", dir=folder))
-        staged = cls(made, owned=True)
+        staged = cls(made)
         staged.db.executescript(_SCHEMA)
         return staged
 
@@ -93,7 +94,7 @@ class Staged:
         if self._connection is not None and self._pid == os.getpid():
             self._connection.close()
         self._connection = None
-        if self._owned and self._pid == os.getpid():
+        if self._maker == os.getpid():
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> Staged:

@@ -145,15 +145,6 @@ def _facts_html(facts: list[tuple[str, str]]) -> str:
     return f'<table class="facts">{rows}</table>'
 
 
-def joined(parts: Iterable[str], between: str = "\n", end: str = "") -> Iterator[str]:
-    """The text `between.join(parts) + end`, piece by piece."""
-    first = True
-    for part in parts:
-        yield part if first else between + part
-        first = False
-    yield end
-
-
 class Page:
     """A readable file made a case at a time: its beginning, each case's story, its
     end. Several pages share one pass over the stories (`render`)."""
@@ -255,13 +246,6 @@ class HtmlPage(Page):
 
     def tail(self) -> str:
         return "\n</body></html>\n"
-
-
-def timeline_html(
-    evidence: Evidence, *, version: str, link: Callable[[dict[str, Any]], str] | None = None
-) -> str:
-    """timeline.html whole (HtmlPage)."""
-    return "".join(pieces(HtmlPage(evidence, version, link)))
 
 
 IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -366,11 +350,6 @@ class MarkdownPage(Page):
         return "\n"
 
 
-def timeline_md(evidence: Evidence, *, version: str) -> str:
-    """timeline.md whole (MarkdownPage)."""
-    return "".join(pieces(MarkdownPage(evidence, version)))
-
-
 CSV_COLUMNS = (
     "case_id",
     "case_title",
@@ -428,11 +407,6 @@ class CsvPage(Page):
                 )
             )
         return "".join(out)
-
-
-def contacts_csv(evidence: Evidence) -> str:
-    """contacts.csv whole (CsvPage)."""
-    return "".join(pieces(CsvPage(evidence, "")))
 
 
 def _csv_row(values: Iterable[object]) -> str:
