@@ -165,11 +165,14 @@ def _unexpected(exc: Exception) -> str:
 
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from recorder.store.db import damaged, is_damage
+    from recorder.store.db import damaged, is_damage, server_problem
 
     if isinstance(exc, DBAPIError | sqlite3.DatabaseError) and is_damage(exc):
         reason = exc.orig if isinstance(exc, DBAPIError) else exc
         return damaged(reason)
+    problem = server_problem(exc)
+    if problem is not None:
+        return problem
     if isinstance(exc, OperationalError):
         return f"the store could not be used: {exc.orig}; nothing was changed"
     if isinstance(exc, sqlite3.Error):

@@ -131,7 +131,44 @@ def opening_error(exc: sa.exc.DBAPIError) -> StoreError:
     """The one line for a store that cannot be read."""
     if is_damage(exc):
         return StoreError(damaged(exc.orig))
+    problem = server_problem(exc)
+    if problem is not None:
+        return StoreError(problem)
     return StoreError(f"cannot read the store: {exc.orig}")
+
+
+def server_problem(exc: BaseException) -> str | None:
+    """The one line for a database server that cannot be reached, refuses the login or
+    has no such database (None for any other error). The URL's password is never in it:
+    the driver's message names the host, port, user and database only."""
+    orig = getattr(exc, "orig", None) or exc
+    if type(orig).__module__.split(".")[0] != "psycopg":
+        return None
+    said = " ".join(str(orig).split())
+    reason = said.removeprefix("connection failed: ").replace("FATAL: ", "")
+    reason = reason.split(" Is the server running")[0].rstrip(" .")
+    low = said.lower()
+    if (
+        "password authentication failed" in low
+        or "no pg_hba.conf entry" in low
+        or ("role " in low and "does not exist" in low)
+        or "no password supplied" in low
+    ):
+        return (
+            f"the PostgreSQL server refused the login ({reason}): check the user and "
+            "password in the store's URL (--db or RECORDER_DB); nothing was changed"
+        )
+    if "database " in low and "does not exist" in low:
+        return (
+            f"the PostgreSQL server has no such database ({reason}): create it first "
+            "(README, 'Share a store'); nothing was changed"
+        )
+    if "connection" in low or "resolve host" in low or "timeout" in low:
+        return (
+            f"cannot reach the PostgreSQL server ({reason}): is it running, and are the "
+            "host and port in the store's URL right? nothing was changed"
+        )
+    return None
 
 
 def create_private_file(path: Path) -> bool:
@@ -177,13 +214,26 @@ def make_engine(url: str) -> Engine:
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
         raise StoreError(f"cannot open store {url!r}: {exc}") from None
     except ImportError as exc:
-        raise StoreError(
-            f"cannot open store {url!r}: its database driver ({exc.name}) is not installed; "
-            "install it, or use a SQLite file"
-        ) from None
+        raise StoreError(missing_driver(url, exc.name)) from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine)
     return engine
+
+
+def missing_driver(url: str, name: str | None) -> str:
+    """The one line for a store URL whose database driver is not installed."""
+    scheme = url.split(":", 1)[0]
+    if scheme.startswith("postgres"):
+        return (
+            f"a PostgreSQL store needs its driver ({name or 'psycopg'}), which is not "
+            "installed: pip install 'recorder[postgres]'"
+        )
+    return (
+        f"a {scheme} store needs its database driver ({name}), which is not installed; "
+        "install it, or use a SQLite file"
+    )
 
 
 PAGE_SIZE = 16384
@@ -217,6 +267,21 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+WRITE_LOCK = APPLICATION_ID
+"""The key of the PostgreSQL advisory lock that a write transaction holds from its start
+to its end. Every write appends to the one audit chain, whose next event must follow the
+last one committed: writers take turns, as SQLite's `BEGIN IMMEDIATE` makes them do.
+Advisory locks belong to one database, so stores on one server do not wait for each
+other."""
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(_BEGIN_OPTION) == "IMMEDIATE":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+
 def _use_wal(cursor: sqlite3.Cursor) -> None:
     """Switch the file to WAL (it stays so). Switching needs the file to itself, and
     SQLite reports another process in its way as "locked" at once, without waiting for
@@ -240,29 +305,30 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
 
 
 def write_engine(engine: Engine) -> Engine:
-    """The same engine, whose transactions take SQLite's write lock when they begin.
+    """The same engine, whose transactions take the store's write lock when they begin:
+    SQLite's (`BEGIN IMMEDIATE`), or PostgreSQL's advisory lock `WRITE_LOCK`.
 
     A deferred transaction that reads and then writes fails at once with "database is
-    locked" when another writer got in between; an immediate one waits its turn.
+    locked" when another writer got in between; an immediate one waits its turn. On
+    PostgreSQL, two writers would both read the chain's head and fork it.
     """
-    if engine.dialect.name != "sqlite":
-        return engine
     return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
 
 def current_revision(engine: Engine) -> str | None:
     """The store's schema revision, or None for an empty store. One query."""
-    with engine.connect() as conn:
-        try:
+    try:
+        with engine.connect() as conn:
             return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-        except sa.exc.OperationalError as exc:
-            if "no such table" in str(exc):
-                return None
-            raise opening_error(exc) from None
-        except sa.exc.DatabaseError as exc:
-            raise opening_error(exc) from None
-        except sa.exc.ProgrammingError:
+    except sa.exc.ProgrammingError:
+        # PostgreSQL: relation "alembic_version" does not exist.
+        return None
+    except sa.exc.OperationalError as exc:
+        if "no such table" in str(exc):
             return None
+        raise opening_error(exc) from None
+    except sa.exc.DatabaseError as exc:
+        raise opening_error(exc) from None
 
 
 def alembic_config(connection: Connection | None = None, *, location: Path | None = None) -> Any:

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from recorder.store.models import Case, CaseStatus, Contact
 from recorder.store.session import Store
 from recorder.write.audit import verify_store_chain
 from recorder.write.cases import open_case
 from recorder.write.contacts import edit_contact, log_contact
+
+pytestmark = pytest.mark.backends
 
 AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 

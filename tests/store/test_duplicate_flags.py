@@ -26,6 +26,8 @@ from recorder.write.cases import edit_case, open_case, set_status
 from recorder.write.contacts import delete_contact, log_contact
 from recorder.write.decisions import decide, merge_cases, unmerge_case
 
+pytestmark = pytest.mark.backends
+
 AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday, 10:00 in New York
 
 

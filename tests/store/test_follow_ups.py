@@ -21,6 +21,8 @@ from recorder.write.contacts import delete_contact, edit_contact, log_contact
 from recorder.write.opening import open_store
 from recorder.write.platforms import add_platform, edit_platform
 
+pytestmark = pytest.mark.backends
+
 NY = ZoneInfo("America/New_York")
 FRIDAY = datetime(2026, 3, 6, 10, 0, tzinfo=NY)
 

@@ -18,6 +18,8 @@ from recorder.write.cases import edit_case, open_case, set_status
 from recorder.write.contacts import delete_contact, edit_contact, log_contact
 from recorder.write.platforms import add_platform
 
+pytestmark = pytest.mark.backends
+
 AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 

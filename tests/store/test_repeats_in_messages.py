@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from recorder.domain.clock import FixedClock
 from recorder.read.cases import case_detail
 from recorder.store.models import DuplicateKind, FlagStatus
 from recorder.store.session import Store
 from recorder.write.decisions import merge_cases, unmerge_case
 from tests.store.test_duplicate_flags import AT, _case, _flags, _log
+
+pytestmark = pytest.mark.backends
 
 TXID = "0x" + "5e" * 32
 

@@ -16,6 +16,8 @@ from recorder.write.audit import verify_store_chain
 from recorder.write.cases import open_case
 from recorder.write.contacts import log_contact
 
+pytestmark = pytest.mark.backends
+
 AT = datetime(2026, 11, 20, 14, 5, tzinfo=UTC)
 
 

@@ -45,6 +45,7 @@ def _case(store: Store, title: str = "BTC withdrawal pending") -> int:
     return case.id
 
 
+@pytest.mark.backends
 def test_new_store_is_at_head_with_the_builtin_platforms(store: Store) -> None:
     assert db.current_revision(store.engine) == db.SCHEMA_HEAD
     with store.read() as session:
@@ -59,15 +60,16 @@ def test_new_store_is_at_head_with_the_builtin_platforms(store: Store) -> None:
         find_platform(session, "GENERIC")
 
 
+@pytest.mark.backends
 def test_reopening_a_store_keeps_its_rows_and_adds_no_presets(
-    store: Store, db_path: Path, clock: FixedClock
+    store: Store, store_url: str, clock: FixedClock
 ) -> None:
     case_id = _case(store)
     _log(store, case_id, text="hello")
     with store.read() as session:
         before = count_rows(session)
     store.close()
-    again = open_store(str(db_path), clock=clock)
+    again = open_store(store_url, clock=clock)
     assert not again.created
     with again.read() as session:
         assert count_rows(session) == before
@@ -111,12 +113,13 @@ def test_write_transactions_begin_immediate(store: Store) -> None:
     assert statements[0] == "BEGIN IMMEDIATE"
 
 
+@pytest.mark.backends
 def test_a_second_writer_waits_its_turn_instead_of_failing(
-    db_path: Path, store: Store, clock: FixedClock
+    store_url: str, store: Store, clock: FixedClock
 ) -> None:
     """Two processes' worth of stores write at once: both land, the chain stays whole."""
     case_id = _case(store)
-    other = Store.open(str(db_path), clock=clock)
+    other = Store.open(store_url, clock=clock)
     holding = threading.Event()
     errors: list[BaseException] = []
 
@@ -166,12 +169,13 @@ def test_backup_into_a_missing_directory_is_refused(store: Store, tmp_path: Path
         db.backup(store.engine, tmp_path / "nowhere" / "b.sqlite3")
 
 
-def test_a_store_from_a_newer_recorder_is_refused(store: Store, db_path: Path) -> None:
+@pytest.mark.backends
+def test_a_store_from_a_newer_recorder_is_refused(store: Store, store_url: str) -> None:
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'ffff'"))
     store.close()
     with pytest.raises(StoreError, match="does not know"):
-        Store.open(str(db_path))
+        Store.open(store_url)
 
 
 def test_default_location_is_the_data_directory(tmp_path: Path) -> None:
