@@ -25,8 +25,8 @@ def locate(ctx: click.Context, as_json: bool) -> None:
     where = access(ctx).where
     doc = {
         "data_dir": str(where.data_dir),
-        "store": str(where.database) if where.database else where.url,
-        "attachments": str(where.attachments),
+        "store": where.shown,
+        "attachments": str(where.attachments) if where.database else "in the store's database",
     }
     if as_json:
         print_json(doc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import re
@@ -20,7 +21,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from recorder.domain.errors import InputError
 from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
@@ -215,7 +216,7 @@ def write_bag(
     evidence: Evidence,
     dest: Path,
     *,
-    attachments: Path,
+    attachments: FileSource,
     version: str,
     source_organization: str | None = None,
     as_zip: bool = False,
@@ -337,8 +338,16 @@ def _write_timestamps(evidence: Evidence, bag_dir: Path) -> None:
             _write(bag_dir / timestamp_path(stamp["anchor"], ca=True), stamp["ca"])
 
 
+class FileSource(Protocol):
+    """Where attachments' contents are read from (a `Store`: its files, or its database)."""
+
+    def open_file(self, sha256: str) -> io.BufferedReader: ...
+
+    def file_place(self, sha256: str) -> str: ...
+
+
 def _copy_attachments(
-    evidence: Evidence, store: Path, bag_dir: Path, tell: Progress, start: int, total: int
+    evidence: Evidence, store: FileSource, bag_dir: Path, tell: Progress, start: int, total: int
 ) -> None:
     (bag_dir / "attachments").mkdir()
     withheld = set(evidence.withheld)
@@ -354,13 +363,15 @@ def _copy_attachments(
         if target.exists():
             continue
         sha = attachment["sha256"]
-        source = store / sha[:2] / sha
-        if not source.is_file():
+        try:
+            source = store.open_file(sha)
+        except FileNotFoundError:
             raise InputError(
                 f"attachment #{attachment['id']} ({attachment['name']}) is missing from the "
-                f"attachment store ({source}); nothing was exported"
-            )
-        shutil.copyfile(source, target)
+                f"attachment store ({store.file_place(sha)}); nothing was exported"
+            ) from None
+        with source, target.open("xb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)
 
 
 def bag_info(evidence: Evidence, version: str, source: str | None) -> dict[str, str]:

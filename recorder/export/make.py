@@ -137,10 +137,14 @@ def _write(
     version = recorder_version()
     if fmt is not None:
         return write_single(evidence, dest, fmt, version=version)
+    if parallel and store.engine.dialect.name != "sqlite":
+        # A forked process must not inherit a connection to the server: closing it there
+        # would end the session here too.
+        store.engine.dispose()
     written = write_bag(
         evidence,
         dest,
-        attachments=store.files.root,
+        attachments=store,
         version=version,
         source_organization=source_organization,
         as_zip=as_zip,

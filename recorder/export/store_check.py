@@ -159,20 +159,20 @@ def _attachment_files(
     problems = []
     for attachment in attachments:
         whose = f"attachment #{attachment['id']} of contact #{attachment['contact_id']}"
+        sha = str(attachment["sha256"])
         try:
-            path = store.files.path_of(str(attachment["sha256"]))
+            place = store.file_place(sha)
+            with store.open_file(sha) as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
         except ValueError:
             problems.append(f"{whose}: its SHA-256 {attachment['sha256']!r} is not one")
             continue
-        try:
-            with path.open("rb") as handle:
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()
         except FileNotFoundError:
-            problems.append(f"{whose} ({attachment['name']}): its file {path} is missing")
+            problems.append(f"{whose} ({attachment['name']}): its file {place} is missing")
             continue
         if digest != attachment["sha256"]:
             problems.append(
-                f"{whose} ({attachment['name']}): its file {path} was changed "
+                f"{whose} ({attachment['name']}): its file {place} was changed "
                 "(its SHA-256 is not the recorded one)"
             )
             continue

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from recorder.domain.errors import StoreError
-from recorder.store.locations import sqlite_path
+from recorder.store.locations import sqlite_path, without_password
 from recorder.store.revision import SCHEMA_HEAD
 
 __all__ = [
@@ -212,7 +212,7 @@ def make_engine(url: str) -> Engine:
     try:
         engine = sa.create_engine(url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
-        raise StoreError(f"cannot open store {url!r}: {exc}") from None
+        raise StoreError(f"cannot open store {without_password(url)!r}: {exc}") from None
     except ImportError as exc:
         raise StoreError(missing_driver(url, exc.name)) from None
     if engine.dialect.name == "sqlite":

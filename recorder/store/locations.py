@@ -31,7 +31,8 @@ class Locations:
     Attributes:
         url: the SQLAlchemy URL of the store.
         database: the SQLite file, or None for a server database.
-        attachments: the directory that holds attachment files, named by SHA-256.
+        attachments: the directory that holds attachment files, named by SHA-256 (a
+            store on a server keeps them in its database instead).
     """
 
     url: str
@@ -42,6 +43,21 @@ class Locations:
     def data_dir(self) -> Path:
         """The directory that holds the store's files."""
         return self.attachments.parent
+
+    @property
+    def shown(self) -> str:
+        """The store as recorder shows it: the file, or the URL without its password."""
+        return str(self.database) if self.database is not None else without_password(self.url)
+
+
+def without_password(url: str) -> str:
+    """A store URL fit to show: a password in it becomes `***`."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.partition("@")
+    if not sep or not at or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
 
 
 def resolve(db: str | None = None) -> Locations:

@@ -23,7 +23,7 @@ from recorder.domain.vocabulary import (
     Priority,
     Source,
 )
-from recorder.store import search_index
+from recorder.store import blobs, search_index  # noqa: F401 - blobs: its table joins
 
 __all__ = [
     "OPEN_STATUSES",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from sqlmodel import Session, SQLModel, select
 from recorder.domain.clock import Clock, SystemClock
 from recorder.domain.errors import InputError, StoreError
 from recorder.store import db
-from recorder.store.attachments import AttachmentStore, StoredFile
+from recorder.store.attachments import AttachmentStore, StoredFile, check_source
+from recorder.store.blobs import Blobs
 from recorder.store.locations import Locations, resolve
 from recorder.store.models import Attachment, Contact, DuplicateFlag
 from recorder.store.search_index import index_names
@@ -57,9 +59,19 @@ class Tx:
     repeats: list[Contact] = field(default_factory=list)
     secrets: list[tuple[str, SecretFinding]] = field(default_factory=list)
     journal: Path | None = None
+    blobs: Blobs | None = None
+    """Where a store on a server keeps attachments: in the database, inside this very
+    transaction (then `files`, `journal` and `new_files` are not used)."""
 
     def add_file(self, source: Path) -> StoredFile:
         """Copy a file into the attachment store for this transaction."""
+        if self.blobs is not None:
+            check_source(source)
+            with source.open("rb") as src:
+                return self.blobs.add(
+                    self.session.connection(), src, source.name, shown=str(source),
+                    total=source.stat().st_size, progress=self.files.progress,
+                )  # fmt: skip
         if self.journal is None:
             self.journal = self.files.new_journal()
         stored = self.files.add(source, journal=self.journal)
@@ -69,6 +81,8 @@ class Tx:
 
     def add_bytes(self, data: bytes, name: str) -> StoredFile:
         """Store bytes (an imported email, a file it carried) for this transaction."""
+        if self.blobs is not None:
+            return self.blobs.add_bytes(self.session.connection(), data, name)
         if self.journal is None:
             self.journal = self.files.new_journal()
         stored = self.files.add_bytes(data, name, journal=self.journal)
@@ -129,6 +143,9 @@ class Store:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self.files = AttachmentStore(attachments)
+        self.blobs = Blobs(engine) if engine.dialect.name != "sqlite" else None
+        """A store on a server keeps its attachments in the database, where every member
+        finds them; a SQLite store keeps them as files beside it (`files`)."""
         self.created = False
         """Whether opening this store created its schema (it was empty)."""
         self.upgraded_from: str | None = None
@@ -200,7 +217,7 @@ class Store:
                 command.upgrade(db.alembic_config(conn), "head")
             if revision != db.SCHEMA_HEAD and prepare is not None:
                 with Session(bind=conn, expire_on_commit=False) as session:
-                    tx = Tx(session=session, now=self.clock.now(), files=self.files)
+                    tx = self._tx(session)
                     prepare(tx, revision)
                     session.flush()
             db.mark_as_store(conn)
@@ -225,7 +242,7 @@ class Store:
         them.
         """
         with Session(self._writer, expire_on_commit=False) as session:
-            tx = Tx(session=session, now=self.clock.now(), files=self.files)
+            tx = self._tx(session)
             try:
                 with session.begin():
                     session.connection()  # begin now: the lock is held from here
@@ -235,6 +252,22 @@ class Store:
                 raise
             if tx.journal is not None:
                 tx.journal.unlink(missing_ok=True)
+
+    def _tx(self, session: Session) -> Tx:
+        return Tx(session=session, now=self.clock.now(), files=self.files, blobs=self.blobs)
+
+    def open_file(self, sha256: str) -> io.BufferedReader:
+        """An attachment's content, to read (from its file, or from the database);
+        FileNotFoundError when the store does not have it."""
+        if self.blobs is not None:
+            return self.blobs.open(sha256)
+        return self.files.path_of(sha256).open("rb")
+
+    def file_place(self, sha256: str) -> str:
+        """Where an attachment's content is kept, as a message names it."""
+        if self.blobs is not None:
+            return "in the store's database"
+        return str(self.files.path_of(sha256))
 
     def _forget_files(self, tx: Tx) -> None:
         """Remove the files a rolled-back transaction copied in, under the write lock:

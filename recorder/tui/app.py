@@ -51,7 +51,7 @@ class RecorderApp(HasContext, App[None]):
         zone = local_zone()
         self.context = Context(access, zone)
         # The one place the TUI names the zone its times are in (the rows leave it out).
-        where = subtitle or str(access.where.database or access.where.url)
+        where = subtitle or access.where.shown
         self.sub_title = f"{where} · times in {zone_name(zone)}"
         self._store_requested = False
         self._case_screen: CaseScreen | None = None

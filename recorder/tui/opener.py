@@ -14,12 +14,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 OPENERS = {"linux": "xdg-open", "darwin": "open"}
 """The program that opens a file with its default application, by platform."""
 
 
-def private_copy(stored: Path, name: str, sha256: str) -> Path:
+def private_copy(stored: BinaryIO, name: str, sha256: str) -> Path:
     """A copy of a stored file under its original name, in a new folder of the system's
     temporary directory (0700, as mkdtemp makes it); the copy is 0600."""
     folder = Path(tempfile.mkdtemp(prefix="recorder-open-"))
@@ -28,8 +29,8 @@ def private_copy(stored: Path, name: str, sha256: str) -> Path:
         safe = sha256[:16]
     target = folder / safe
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out, stored.open("rb") as source:
-        shutil.copyfileobj(source, out)
+    with os.fdopen(fd, "wb") as out, stored:
+        shutil.copyfileobj(stored, out)
     return target
 
 

@@ -11,15 +11,15 @@ from recorder.domain.clock import Clock
 
 
 def run(
-    db: Path, *args: str, input: str | bytes | None = None, setup: Setup | None = None
+    db: Path | str, *args: str, input: str | bytes | None = None, setup: Setup | None = None
 ) -> Result:
-    """Run `recorder --db DB ARGS...` and return what happened; `setup` gives the command
-    line a fixed clock or a stand-in for the terminal UI, as `recorder.main` gives it the
-    real ones."""
+    """Run `recorder --db DB ARGS...` (DB a SQLite file or a store's URL) and return
+    what happened; `setup` gives the command line a fixed clock or a stand-in for the
+    terminal UI, as `recorder.main` gives it the real ones."""
     return CliRunner().invoke(cli, ["--db", str(db), *args], input=input, obj=setup)
 
 
-def ok(db: Path, *args: str, setup: Setup | None = None) -> str:
+def ok(db: Path | str, *args: str, setup: Setup | None = None) -> str:
     """Run a command that must succeed; return what it printed."""
     result = run(db, *args, setup=setup)
     assert result.exit_code == 0, result.output + result.stderr

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from recorder.store import db
+from recorder.store.session import Store
 
 
 def store_at(
@@ -40,3 +41,23 @@ def store_at(
                 (channel, subject, text),
             )
     engine.dispose()
+
+
+def stored_contents(store: Store) -> list[bytes]:
+    """Every attachment content the store keeps, wherever its back end keeps them (files
+    beside a SQLite store, the database of a server's), sorted."""
+    import sqlalchemy as sa
+
+    from recorder.store.blobs import blob_chunks
+
+    files = [p.read_bytes() for p in store.files.root.rglob("*") if p.is_file()]
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(blob_chunks.c.sha256, blob_chunks.c.data).order_by(
+                blob_chunks.c.sha256, blob_chunks.c.n
+            )
+        ).all()
+    joined: dict[str, bytes] = {}
+    for sha, data in rows:
+        joined[sha] = joined.get(sha, b"") + bytes(data)
+    return sorted(files + list(joined.values()))

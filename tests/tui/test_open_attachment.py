@@ -97,6 +97,6 @@ def test_a_name_never_leads_out_of_the_copy_s_folder(tmp_path: Path) -> None:
     stored = tmp_path / "abc"
     stored.write_bytes(b"x")
     for name in ("../../etc/passwd", "..", "", "C:\\\\Windows\\\\evil.exe"):
-        copy = private_copy(stored, name, "f" * 64)
+        copy = private_copy(stored.open("rb"), name, "f" * 64)
         assert copy.parent.name.startswith("recorder-open-")
         assert copy.read_bytes() == b"x"

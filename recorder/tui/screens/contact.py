@@ -118,8 +118,9 @@ class ContactScreen(RecorderScreen[None]):
     def _open(self, name: str, sha256: str) -> None:
         from recorder.tui.opener import open_with_system, private_copy
 
-        stored = self.context.access.store().files.path_of(sha256)
-        if not stored.is_file():
+        try:
+            stored = self.context.access.store().open_file(sha256)
+        except FileNotFoundError:
             self.app.call_from_thread(
                 self.notify, f"{name} is missing from the attachment store", severity="error"
             )

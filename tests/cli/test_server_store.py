@@ -1,0 +1,126 @@
+"""The command line on a store kept by a PostgreSQL server, as a household or a small
+team would point every member's recorder at it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.cli import ok, run
+from tests.helpers.postgres import Server
+
+
+@pytest.mark.backends
+def test_the_flow_of_a_case_is_the_same_on_every_back_end(store_url: str, tmp_path: Path) -> None:
+    case = ok(store_url, "case", "new", "--platform", "Gemini", "--title", "提现一直审核中").strip()
+    ok(store_url, "log", "--case", case, "--channel", "chat", "--direction", "outbound",
+       "--at", "2026-11-20 10:00",
+       "--text", "My BTC withdrawal has been pending since Monday")  # fmt: skip
+    ok(store_url, "log", "--case", case, "--channel", "email", "--direction", "inbound",
+       "--at", "2026-11-20 11:00", "--text", "Your request (4242) has been received")  # fmt: skip
+    listed = json.loads(ok(store_url, "list", "--json"))
+    assert [c["title"] for c in listed] == ["提现一直审核中"]
+    assert "4242" in ok(store_url, "show", case)
+    assert "**pending** since Monday" in ok(store_url, "search", "pending")
+    assert "**提现**" in ok(store_url, "search", "提现")
+    assert "OK: audit chain of" in ok(store_url, "db", "verify")
+    bag = tmp_path / "evidence"
+    ok(store_url, "export", str(bag))
+    assert "OK:" in ok(store_url, "verify", str(bag))
+
+
+def _said(result_output: str) -> str:
+    lines = [line for line in result_output.splitlines() if line.strip()]
+    assert len(lines) == 1, result_output
+    return lines[0]
+
+
+def test_a_server_that_is_not_there_is_one_line(postgres: Server) -> None:
+    url = postgres.url().replace(f":{postgres.port}/", ":1/")
+    result = run(url, "list")
+    assert result.exit_code == 1
+    said = _said(result.stderr)
+    assert "cannot reach the PostgreSQL server" in said
+    assert "Connection refused" in said
+
+
+def test_a_refused_login_is_one_line_and_never_shows_the_password(postgres: Server) -> None:
+    result = run(postgres.url(password="not-the-password"), "list")
+    assert result.exit_code == 1
+    said = _said(result.stderr)
+    assert "refused the login" in said
+    assert "password authentication failed" in said
+    assert "not-the-password" not in said
+
+
+def test_a_database_that_does_not_exist_is_one_line(postgres: Server) -> None:
+    result = run(postgres.url("no_such_store"), "list")
+    assert result.exit_code == 1
+    assert "has no such database" in _said(result.stderr)
+
+
+def test_a_missing_driver_names_the_extra_to_install(
+    postgres: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if psycopg were not installed: importing it fails.
+    for name in [m for m in sys.modules if m == "psycopg" or m.startswith("psycopg.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    result = run(postgres.url(), "list")
+    assert result.exit_code == 1
+    assert "pip install 'recorder[postgres]'" in _said(result.stderr)
+
+
+@pytest.mark.backends
+def test_an_attachment_one_member_logged_is_in_every_member_s_export(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shot = tmp_path / "pending withdrawal.png"
+    shot.write_bytes(b"\x89PNG " + bytes(range(256)) * 9000)  # more than a chunk
+    monkeypatch.setenv("RECORDER_DATA_DIR", str(tmp_path / "anna"))
+    case = ok(store_url, "case", "new", "--platform", "Gemini", "--title", "Withdrawal").strip()
+    ok(store_url, "log", "--case", case, "--channel", "chat", "--direction", "outbound",
+       "--at", "2026-11-20 10:00", "--text", "see the screenshot",
+       "--attach", str(shot))  # fmt: skip
+    monkeypatch.setenv("RECORDER_DATA_DIR", str(tmp_path / "ben"))
+    bag = tmp_path / "evidence"
+    ok(store_url, "export", str(bag))
+    (copied,) = (bag / "data" / "attachments").iterdir()
+    assert copied.read_bytes() == shot.read_bytes()
+    assert "1 attachment files match" in ok(store_url, "db", "verify")
+
+
+def test_a_changed_attachment_in_the_database_is_found(postgres: Server, tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    url = postgres.new_database()
+    shot = tmp_path / "receipt.pdf"
+    shot.write_bytes(b"%PDF-1.7 the withdrawal receipt")
+    case = ok(url, "case", "new", "--platform", "Gemini", "--title", "Withdrawal").strip()
+    ok(url, "log", "--case", case, "--channel", "email", "--direction", "outbound",
+       "--at", "2026-11-20 10:00", "--text", "receipt attached", "--attach", str(shot))  # fmt: skip
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE blob_chunks SET data = 'forged'::bytea"))
+    engine.dispose()
+    result = run(url, "db", "verify")
+    assert result.exit_code != 0
+    assert "receipt.pdf): its file in the store's database was changed" in result.output
+    postgres.drop_database(url)
+
+
+def test_the_password_in_a_store_s_url_is_never_shown(postgres: Server) -> None:
+    from recorder.store.locations import without_password
+
+    shown = ok(postgres.url(), "locate")
+    assert "recorder:***@127.0.0.1" in shown
+    assert "attachments  in the store's database" in shown
+    assert "secret" not in shown
+    assert without_password("sqlite:////tmp/a:b@c.sqlite3") == "sqlite:////tmp/a:b@c.sqlite3"
+    assert without_password("postgresql://li@db/r") == "postgresql://li@db/r"
+    said = run("postgresql+nosuch://li:hunter2@db/r", "list").stderr
+    assert "li:***@db" in said
+    assert "hunter2" not in said
