@@ -53,11 +53,12 @@ class Locations:
 def without_password(url: str) -> str:
     """A store URL fit to show: a password in it becomes `***`."""
     scheme, sep, rest = url.partition("://")
-    credentials, at, host = rest.partition("@")
+    authority, slash, path = rest.partition("/")
+    credentials, at, host = authority.rpartition("@")
     if not sep or not at or ":" not in credentials:
         return url
     user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}"
+    return f"{scheme}://{user}:***@{host}{slash}{path}"
 
 
 def resolve(db: str | None = None) -> Locations:
