@@ -165,7 +165,8 @@ def _unexpected(exc: Exception) -> str:
 
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from recorder.store.db import damaged, is_damage, server_problem
+    from recorder.store.db import damaged, is_damage
+    from recorder.store.server_errors import server_problem
 
     if isinstance(exc, DBAPIError | sqlite3.DatabaseError) and is_damage(exc):
         reason = exc.orig if isinstance(exc, DBAPIError) else exc

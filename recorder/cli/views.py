@@ -122,6 +122,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         head = [show_time(c.occurred_at), arrow, c.channel]
         head += [f"ref {c.reference}"] if c.reference else []
         head += [c.agent] if c.agent else []
+        head += [f"logged by {c.logged_by}"] if c.logged_by else []
         head += ["(automatic)"] if c.auto_ack else []
         head += [f"(from case #{c.merged_from})"] if c.merged_from else []
         if c.answered_by == c.id:

@@ -2,13 +2,15 @@
 the check of a whole chain. Pure: the write path appends, the export and `db verify`
 check.
 
-Two schemes of hashing an event, told apart by its `scheme`:
+Three schemes of hashing an event, told apart by its `scheme`:
 - 1 (events written before recorder 0.2): the hash covers the event's change as is;
 - 2: the hash covers each field's *digest* (the SHA-256 of its canonical JSON; numbers,
   booleans and nulls as they are). A field may then stand in an event as its digest
   alone, `{"$sha256": "..."}`, and the event still verifies: a large text kept once, in
   its row, or a value masked in a redacted export, whose digest stays in the chain, so
-  masking can hide a value but never change what the event commits to.
+  masking can hide a value but never change what the event commits to;
+- 3: as 2, and the hash covers the member who made the change (a name, or null), so
+  that in a store several people keep, who did what cannot be changed afterwards.
 """
 
 from __future__ import annotations
@@ -45,9 +47,11 @@ class ChainedEvent(Protocol):
     def hash(self) -> str: ...
     @property
     def scheme(self) -> int: ...
+    @property
+    def member(self) -> str | None: ...
 
 
-SCHEME = 2
+SCHEME = 3
 """The scheme new events are hashed with."""
 
 REF = "$sha256"
@@ -117,7 +121,14 @@ def committed_change(change: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def body_of(
-    *, action: str, at: str, change: Mapping[str, Any], entity: str, entity_id: int, scheme: int
+    *,
+    action: str,
+    at: str,
+    change: Mapping[str, Any],
+    entity: str,
+    entity_id: int,
+    scheme: int,
+    member: str | None = None,
 ) -> dict[str, Any]:
     """The part of an audit event its hash covers, under its scheme."""
     if scheme == 1:
@@ -128,7 +139,7 @@ def body_of(
             "entity": entity,
             "entity_id": entity_id,
         }
-    return {
+    body = {
         "action": action,
         "at": at,
         "change": committed_change(change),
@@ -136,6 +147,9 @@ def body_of(
         "entity_id": entity_id,
         "v": scheme,
     }
+    if scheme >= 3:
+        body["member"] = member
+    return body
 
 
 def event_body(row: ChainedEvent) -> dict[str, Any]:
@@ -147,6 +161,7 @@ def event_body(row: ChainedEvent) -> dict[str, Any]:
         entity=row.entity,
         entity_id=row.entity_id,
         scheme=row.scheme,
+        member=row.member,
     )
 
 

@@ -169,11 +169,15 @@ def audit_lines(evidence: Evidence) -> Iterator[str]:
         redacted = ',"redacted":true' if event.get("redacted") else ""
         scheme = event.get("scheme", 1)
         version = f',"v":{scheme}' if scheme != 1 else ""
+        member = (
+            f'"member":{dumps(event.get("member"), ensure_ascii=False)},' if scheme >= 3 else ""
+        )
         yield (
             f'{{"action":{dumps(event["action"])},"at":{dumps(event["at"])},'
             f'"change":{event["change_json"]},"entity":{dumps(event["entity"])},'
             f'"entity_id":{event["entity_id"]},"hash":{dumps(event["hash"])},'
-            f'"id":{event["id"]},"prev_hash":{dumps(event["prev_hash"])}{redacted}{version}}}\n'
+            f'"id":{event["id"]},{member}"prev_hash":{dumps(event["prev_hash"])}{redacted}'
+            f"{version}}}\n"
         )
 
 

@@ -131,6 +131,9 @@ class Evidence:
     timestamps: list[dict[str, Any]] = field(default_factory=list)
     """RFC 3161 replies for heads of the chain (recorder.export.timestamps), written
     into the bag's data/timestamps."""
+    logged_by: dict[int, str] = field(default_factory=dict)
+    """The member who logged each exported contact, where a member is named (a store
+    several people keep), as its audit event says."""
 
     def count(self, kind: str) -> int:
         """How many records of a kind."""
@@ -270,13 +273,15 @@ def collect(session: Session, filters: Filters, *, now: datetime, staged: Staged
     }
     for kind, rows in tables.items():
         staged.add(kind, rows)
-    head = _chain(session, staged)
+    logged_by: dict[int, str] = {}
+    head = _chain(session, staged, logged_by)
     return Evidence(
         records=staged,
         head=head,
         filters=filters,
         generated_at=now,
         timestamps=_timestamps(session),
+        logged_by=logged_by,
     )
 
 
@@ -292,9 +297,9 @@ def _timestamps(session: Session) -> list[dict[str, Any]]:
     return [{"anchor": row.id, "reply": row.tsa_token, "ca": row.tsa_ca} for row in rows]
 
 
-def _chain(session: Session, staged: Staged) -> str:
+def _chain(session: Session, staged: Staged, logged_by: dict[int, str]) -> str:
     """Stage the whole chain in order (full events of exported records, others elided);
-    returns its head."""
+    returns its head. Notes in `logged_by` who logged each exported contact."""
     exported = {kind: staged.ids(kind) for kind in KINDS}
     table = table_of(AuditEvent)
     result = session.connection().execute(
@@ -308,6 +313,7 @@ def _chain(session: Session, staged: Staged) -> str:
             table.c.prev_hash,
             table.c.hash,
             table.c.scheme,
+            table.c.member,
         )
         .order_by(table.c.id)
         .execution_options(yield_per=BATCH)
@@ -320,6 +326,8 @@ def _chain(session: Session, staged: Staged) -> str:
         for row in result:
             head = row.hash
             if row.entity_id in exported.get(row.entity, ()):
+                if row.member and row.entity == "contacts" and row.action == "create":
+                    logged_by.setdefault(row.entity_id, row.member)
                 yield {
                     "id": row.id,
                     "action": record_value(row.action),
@@ -330,6 +338,7 @@ def _chain(session: Session, staged: Staged) -> str:
                     "prev_hash": row.prev_hash,
                     "hash": row.hash,
                     "scheme": row.scheme,
+                    "member": row.member,
                 }
             else:
                 yield {"id": row.id, "elided": True, "prev_hash": row.prev_hash, "hash": row.hash}

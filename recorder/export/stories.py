@@ -30,6 +30,8 @@ class ContactLine:
     answered_at: datetime | None
     facts: list[tuple[str, str]] | None = None
     """Its labelled facts, made once for the page and the Markdown alike."""
+    logged_by: str | None = None
+    """The member who logged it, in a store several people keep."""
 
     def met(self, now: datetime, zone: ZoneInfo) -> str:
         """Whether the answer came by the time it was due, in words."""
@@ -83,6 +85,7 @@ def stories(evidence: Evidence) -> Iterator[CaseStory]:
                 due=t.follow_up_at or t.expected_by,
                 answered_by=answered.get(c["id"]),
                 answered_at=at.get(answered.get(c["id"]) or -1),
+                logged_by=evidence.logged_by.get(c["id"]),
             )
             for c, t in zip(contacts, times, strict=True)
         ]

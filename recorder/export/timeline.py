@@ -2,9 +2,10 @@
 
 All three are made from the same exported records (after redaction, when asked), so
 they say the same thing: each case in the order it was opened, each contact with its
-channel, direction, time (in the exporter's zone, named once at the top), reference, agent, address,
-text, when an answer was due and whether it came in time, the case's escalation rung,
-its duplicate flags, and each attachment by name and SHA-256.
+channel, direction, time (in the exporter's zone, named once at the top), reference,
+agent, address, text, who logged it (in a store several people keep), when an answer
+was due and whether it came in time, the case's escalation rung, its duplicate flags,
+and each attachment by name and SHA-256.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ def _make_contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> lis
     ):
         if c.get(key):
             facts.append((label, c[key]))
+    if line.logged_by:
+        facts.append(("Logged by", line.logged_by))
     distrusted = bool(c.get("sender_findings")) and not c.get("sender_trusted")
     if c["direction"] != "outbound" and distrusted:
         facts[2] = ("Direction", "received, not from the platform's official domains")
@@ -368,6 +371,7 @@ CSV_COLUMNS = (
     "expected_by_utc",
     "answer",
     "attachments",
+    "logged_by",
 )
 
 
@@ -403,6 +407,7 @@ class CsvPage(Page):
                         "" if line.due is None else line.due.astimezone(UTC).isoformat(),
                         line.met(self.now, self.zone),
                         "; ".join(f"{a['name']} sha256:{a['sha256']}" for a in line.attachments),
+                        line.logged_by or "",
                     ]
                 )
             )

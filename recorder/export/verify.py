@@ -42,7 +42,7 @@ from recorder.domain.errors import InputError
 from recorder.export.bag import READABLE, TAG_FILES, attachment_path, fingerprint_of
 from recorder.export.bag_records import Loaded, checked, load_records
 from recorder.export.evidence import KINDS, Evidence
-from recorder.export.rederive import Rendering, claim_problems, evidence_of
+from recorder.export.rederive import Rendering, claim_problems, evidence_of, logged_by_in
 from recorder.export.staging import Replay, Staged
 from recorder.export.timestamps import check_bag_timestamps
 from recorder.export.unzip import opened
@@ -144,6 +144,8 @@ def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes |
         report.problems += loaded.problems
         document = loaded.header
         evidence = None if document is None else _evidence(document, staged)
+        if isinstance(evidence, Evidence):
+            evidence.logged_by = logged_by_in(root / "data" / "audit.jsonl")
         if document is not None and isinstance(evidence, Evidence) and not report.identical:
             rendering = _start_rendering(evidence, document, processes)
         with ThreadPoolExecutor(max_workers=max(1, processes)) as pool:
@@ -325,6 +327,7 @@ def _check_event(event: dict[str, Any], chain: _Chain, document: dict[str, Any])
                 entity=event["entity"],
                 entity_id=event["entity_id"],
                 scheme=scheme,
+                member=event.get("member"),
             )
             matches = event_hash(event["prev_hash"], body) == event["hash"]
         except (KeyError, TypeError, AttributeError):

@@ -77,6 +77,8 @@ class ContactView:
     single message."""
     secret_kinds: list[str] = field(default_factory=list)
     """The kinds of secret its subject and text hold (recorder.domain.secrets)."""
+    logged_by: str | None = None
+    """The member who logged it, in a store several people keep (its audit event says)."""
 
     def secret_warning(self) -> str:
         """One line: which secrets it holds, and what to do."""
@@ -139,6 +141,7 @@ class ContactView:
             "sender_findings": self.sender_findings,
             "sender_trusted": self.sender_trusted,
             "secret_kinds": self.secret_kinds,
+            "logged_by": self.logged_by,
         }
 
     def times(self) -> ContactTimes:
@@ -152,7 +155,10 @@ _CONTACT_COLUMNS = (
     " contacts.subject, contacts.text, contacts.auto_ack, contacts.source, contacts.source_name,"
     " contacts.expected_by, contacts.follow_up_at, contacts.merged_from_id,"
     " contacts.auto_ack_reason, contacts.sender_findings, contacts.sender_trusted,"
-    " contacts.due_basis, contacts.due_window, contacts.turns, contacts.secret_kinds"
+    " contacts.due_basis, contacts.due_window, contacts.turns, contacts.secret_kinds,"
+    # Who logged it: the member its creation's audit event names (ix_audit_events_entity).
+    " (SELECT member FROM audit_events WHERE entity = 'contacts'"
+    " AND entity_id = contacts.id AND action = 'create' ORDER BY id LIMIT 1)"
 )
 
 
@@ -202,6 +208,7 @@ def contact_views(
             due_window=r[20],
             turns=stored_json(r[21]) or [],
             secret_kinds=stored_json(r[22]) or [],
+            logged_by=r[23],
         )
         for r in reader.rows(
             f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE {where}"

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from recorder.domain.errors import StoreError
 from recorder.store.locations import sqlite_path, without_password
 from recorder.store.revision import SCHEMA_HEAD
+from recorder.store.server_errors import missing_driver, server_problem
 
 __all__ = [
     "APPLICATION_ID",
@@ -137,40 +138,6 @@ def opening_error(exc: sa.exc.DBAPIError) -> StoreError:
     return StoreError(f"cannot read the store: {exc.orig}")
 
 
-def server_problem(exc: BaseException) -> str | None:
-    """The one line for a database server that cannot be reached, refuses the login or
-    has no such database (None for any other error). The URL's password is never in it:
-    the driver's message names the host, port, user and database only."""
-    orig = getattr(exc, "orig", None) or exc
-    if type(orig).__module__.split(".")[0] != "psycopg":
-        return None
-    said = " ".join(str(orig).split())
-    reason = said.removeprefix("connection failed: ").replace("FATAL: ", "")
-    reason = reason.split(" Is the server running")[0].rstrip(" .")
-    low = said.lower()
-    if (
-        "password authentication failed" in low
-        or "no pg_hba.conf entry" in low
-        or ("role " in low and "does not exist" in low)
-        or "no password supplied" in low
-    ):
-        return (
-            f"the PostgreSQL server refused the login ({reason}): check the user and "
-            "password in the store's URL (--db or RECORDER_DB); nothing was changed"
-        )
-    if "database " in low and "does not exist" in low:
-        return (
-            f"the PostgreSQL server has no such database ({reason}): create it first "
-            "(README, 'Share a store'); nothing was changed"
-        )
-    if "connection" in low or "resolve host" in low or "timeout" in low:
-        return (
-            f"cannot reach the PostgreSQL server ({reason}): is it running, and are the "
-            "host and port in the store's URL right? nothing was changed"
-        )
-    return None
-
-
 def create_private_file(path: Path) -> bool:
     """Create an empty file readable by the owner only; False if it was already there."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -220,20 +187,6 @@ def make_engine(url: str) -> Engine:
     elif engine.dialect.name == "postgresql":
         _configure_postgresql(engine)
     return engine
-
-
-def missing_driver(url: str, name: str | None) -> str:
-    """The one line for a store URL whose database driver is not installed."""
-    scheme = url.split(":", 1)[0]
-    if scheme.startswith("postgres"):
-        return (
-            f"a PostgreSQL store needs its driver ({name or 'psycopg'}), which is not "
-            "installed: pip install 'recorder[postgres]'"
-        )
-    return (
-        f"a {scheme} store needs its database driver ({name}), which is not installed; "
-        "install it, or use a SQLite file"
-    )
 
 
 PAGE_SIZE = 16384

@@ -11,6 +11,8 @@ STORE_FILE = "recorder.sqlite3"
 ATTACHMENTS_DIR = "attachments"
 DB_ENV = "RECORDER_DB"
 DATA_ENV = "RECORDER_DATA_DIR"
+MEMBER_ENV = "RECORDER_MEMBER"
+"""Who you are, in a store several people keep: the name your changes carry."""
 
 
 def default_data_dir() -> Path:

@@ -160,8 +160,7 @@ class Case(_Table, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime, index=True)
     """When anything last happened in the case: the order of the case list."""
-    # A summary of the case's contacts, recomputed by the write path whenever one of
-    # them changes, so that the case list reads one row per case and nothing else.
+    # Its contacts summed up by the write path, so that the case list reads one row a case.
     last_contact_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     contact_count: int = 0
     refs: list[str] = Field(default_factory=list, sa_type=sa.JSON)
@@ -180,8 +179,7 @@ class Case(_Table, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
     """The case this one was merged into: its contacts are there now."""
     status_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    """When the user last set the status by hand: until a newer fact (a contact logged
-    after it), their word stands over what the facts say."""
+    """When the user set the status by hand: their word stands until a newer contact."""
 
 
 class Contact(_Table, table=True):
@@ -325,8 +323,10 @@ class AuditEvent(_Table, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
     """sha256(prev_hash + canonical JSON of the event), hex (recorder.domain.chain)."""
-    scheme: int = Field(default=2, sa_column_kwargs={"server_default": "1"})
-    """How the hash covers the event: 1 its change as is, 2 each field's digest."""
+    scheme: int = Field(default=3, sa_column_kwargs={"server_default": "1"})
+    """How the hash covers the event (1, 2, 3: recorder.domain.chain)."""
+    member: str | None = Field(default=None, max_length=100)
+    """Who made the change, in a store several people keep (recorder.store.session)."""
 
 
 class StoredText(_Table, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from recorder.domain.errors import InputError, StoreError
 from recorder.store import db
 from recorder.store.attachments import AttachmentStore, StoredFile, check_source
 from recorder.store.blobs import Blobs
-from recorder.store.locations import Locations, resolve
+from recorder.store.locations import MEMBER_ENV, Locations, resolve
 from recorder.store.models import Attachment, Contact, DuplicateFlag
 from recorder.store.search_index import index_names
 
@@ -62,6 +63,8 @@ class Tx:
     blobs: Blobs | None = None
     """Where a store on a server keeps attachments: in the database, inside this very
     transaction (then `files`, `journal` and `new_files` are not used)."""
+    member: str | None = None
+    """Who makes this change (`Store.member`): every audit event of it carries the name."""
 
     def add_file(self, source: Path) -> StoredFile:
         """Copy a file into the attachment store for this transaction."""
@@ -115,6 +118,11 @@ class Tx:
             raise
 
 
+_UNKNOWN = object()
+MEMBER_LENGTH = 100
+"""The longest member name an audit event keeps (recorder.store.models.AuditEvent)."""
+
+
 class AlchemyReader:
     """Runs the read side's SQL text through a SQLAlchemy connection (any backend)."""
 
@@ -151,6 +159,7 @@ class Store:
         self.upgraded_from: str | None = None
         """The revision an existing store was migrated from when it was opened."""
         self._writer = db.write_engine(engine)
+        self._member: object = _UNKNOWN
 
     @classmethod
     def open(
@@ -254,7 +263,29 @@ class Store:
                 tx.journal.unlink(missing_ok=True)
 
     def _tx(self, session: Session) -> Tx:
-        return Tx(session=session, now=self.clock.now(), files=self.files, blobs=self.blobs)
+        return Tx(
+            session=session, now=self.clock.now(), files=self.files, blobs=self.blobs,
+            member=self.member(),
+        )  # fmt: skip
+
+    def member(self) -> str | None:
+        """Who writes: the name in RECORDER_MEMBER; else, on a server, the database role
+        the store's URL logs in as; else (a SQLite store of one person) nobody named."""
+        if self._member is _UNKNOWN:
+            named = " ".join(os.environ.get(MEMBER_ENV, "").split())
+            if len(named) > MEMBER_LENGTH:
+                raise InputError(
+                    f"{MEMBER_ENV} is {len(named)} characters long; expected a name of up "
+                    f"to {MEMBER_LENGTH}"
+                )
+            if named:
+                self._member = named
+            elif self.engine.dialect.name == "sqlite":
+                self._member = None
+            else:
+                with self.engine.connect() as conn:
+                    self._member = str(conn.execute(text("SELECT current_user")).scalar())
+        return self._member  # type: ignore[return-value]
 
     def open_file(self, sha256: str) -> io.BufferedReader:
         """An attachment's content, to read (from its file, or from the database);

@@ -53,6 +53,8 @@ def contact_cells(contact: ContactView, now: datetime, zone: tzinfo) -> dict[str
         message.append("secret", style="bold red").append(" ")
     if contact.merged_from:
         message.append(f"(from #{contact.merged_from}) ", style="dim")
+    if contact.logged_by:
+        message.append(f"[{contact.logged_by}] ", style="dim")
     if contact.turns:
         message.append(f"{len(contact.turns)} turns: ", style="dim")
     message.append(first_line(contact.subject or contact.text or "(no text)", 200))

@@ -82,6 +82,7 @@ def append_change(
         prev_hash=tx.last_hash,
         hash="",
         scheme=SCHEME,
+        member=tx.member,
     )
     event.hash = event_hash(tx.last_hash, event_body(event))
     session.add(event)

@@ -85,7 +85,7 @@ def test_hostile_input_is_refused_in_one_line(db: Path, name: str) -> None:
 def test_a_database_url_without_its_driver_is_one_line() -> None:
     result = CliRunner().invoke(cli, ["--db", "mysql+mysqldb://u@localhost/x", "list"])
     assert result.exit_code == 1
-    assert "its database driver (MySQLdb) is not installed" in result.stderr
+    assert "needs its database driver (MySQLdb), which is not installed" in result.stderr
     assert result.stderr.count("\n") == 1
 
 

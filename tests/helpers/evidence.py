@@ -163,13 +163,16 @@ def rechain(db: Path, *, scheme: int | None = None) -> None:
     conn = sqlite3.connect(db)
     columns = {row[1] for row in conn.execute("PRAGMA table_info(audit_events)")}
     kept = "scheme" if "scheme" in columns else "1"
+    member = "member" if "member" in columns else "NULL"
     rows = conn.execute(
-        f"SELECT id, at, action, entity, entity_id, change, {kept} FROM audit_events ORDER BY id"
+        f"SELECT id, at, action, entity, entity_id, change, {kept}, {member} FROM audit_events"
+        " ORDER BY id"
     ).fetchall()
 
     class Row:
         def __init__(self, values: tuple[object, ...]) -> None:
-            self.id, at, action, self.entity, self.entity_id, self.change, stored = values
+            self.id, at, action, self.entity, self.entity_id, self.change, stored = values[:7]
+            self.member = values[7]
             self.scheme = scheme if scheme is not None else stored
             self.at = datetime.fromisoformat(str(at)).replace(tzinfo=UTC)
             self.action = StrEnum("A", {str(action): str(action)})[str(action)]

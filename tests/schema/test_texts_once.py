@@ -57,9 +57,9 @@ def _fill(path: Path) -> int:
 
 
 def _texts_in_events(path: Path) -> list[str]:
-    """The strings of 256 characters or more that scheme 2 events hold."""
+    """The strings of 256 characters or more that events of scheme 2 or later hold."""
     with sqlite3.connect(path) as conn:
-        changes = [r[0] for r in conn.execute("SELECT change FROM audit_events WHERE scheme = 2")]
+        changes = [r[0] for r in conn.execute("SELECT change FROM audit_events WHERE scheme >= 2")]
     found = []
     for change in changes:
         for side in json.loads(change).values():

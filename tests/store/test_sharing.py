@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlmodel import func, select
 
 from recorder.domain.clock import FixedClock
+from recorder.store.locations import MEMBER_ENV
 from recorder.store.lookups import count_rows
+from recorder.store.models import AuditEvent
 from recorder.store.session import Store
 from recorder.write.audit import verify_store_chain
 from recorder.write.cases import open_case
 from recorder.write.contacts import log_contact
 from recorder.write.opening import open_store
-from tests.helpers.cli import ok
+from tests.helpers.cli import ok, run
 
 pytestmark = pytest.mark.backends
 
@@ -26,6 +32,7 @@ EACH = 200
 def _member(url: str, member: int, case_id: int, start: multiprocessing.synchronize.Event) -> None:
     """One member's recorder: waits for the others, then logs EACH contacts, one
     transaction each, as fast as it can."""
+    os.environ[MEMBER_ENV] = f"member {member}"
     store = open_store(
         url, clock=FixedClock(AT + timedelta(days=30), step=timedelta(milliseconds=1))
     )
@@ -63,5 +70,56 @@ def test_four_members_writing_at_once_keep_one_chain(store: Store, store_url: st
     with store.read() as session:
         assert count_rows(session)["contacts"] == MEMBERS * EACH
         report = verify_store_chain(session)
+        by = session.exec(
+            select(AuditEvent.member, func.count())
+            .where(AuditEvent.entity == "contacts")
+            .group_by(AuditEvent.member)
+        ).all()
     assert report.ok, report
+    assert sorted(by) == [(f"member {m}", EACH) for m in range(MEMBERS)]
     assert "OK: audit chain of" in ok(store_url, "db", "verify")
+
+
+def test_each_change_names_who_made_it_and_the_chain_holds_the_name(
+    store_url: str, backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(MEMBER_ENV, "  Li   Wei ")
+    case = ok(store_url, "case", "new", "--platform", "Gemini", "--title", "Frozen").strip()
+    ok(store_url, "log", "--case", case, "--channel", "chat", "--direction", "outbound",
+       "--at", "2026-11-20 10:00", "--text", "Why is my account frozen?")  # fmt: skip
+    monkeypatch.delenv(MEMBER_ENV)
+    ok(store_url, "log", "--case", case, "--channel", "email", "--direction", "inbound",
+       "--at", "2026-11-20 12:00", "--text", "We are reviewing your account.")  # fmt: skip
+    # Without a name set, a server's members are its database roles; one person's
+    # SQLite store names nobody.
+    role = "recorder" if backend == "postgresql" else None
+    shown = ok(store_url, "show", case)
+    assert "logged by Li Wei" in shown
+    assert shown.count("logged by") == (2 if role else 1)
+    contacts = json.loads(ok(store_url, "show", case, "--json"))["contacts"]
+    assert [c["logged_by"] for c in contacts] == ["Li Wei", role]
+
+    bag = tmp_path / "bag"
+    ok(store_url, "export", str(bag))
+    page = (bag / "data" / "timeline.md").read_text("utf-8")
+    assert "Logged by" in page and "Li Wei" in page
+    csv = (bag / "data" / "contacts.csv").read_text("utf-8-sig").splitlines()
+    assert csv[0].endswith('"logged_by"') and csv[1].endswith('"Li Wei"')
+    assert "OK:" in ok(store_url, "verify", str(bag))
+    # The name is in the chain: changing it in the bag breaks the event's hash.
+    audit = bag / "data" / "audit.jsonl"
+    audit.write_text(audit.read_text("utf-8").replace('"Li Wei"', '"Someone Else"'), "utf-8")
+    result = run(store_url, "verify", str(bag))
+    assert result.exit_code != 0
+    assert "its hash does not match its content" in result.output
+
+
+def test_a_member_name_too_long_is_refused_before_anything_is_written(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(MEMBER_ENV, "x" * 101)
+    result = run(store_url, "case", "new", "--platform", "Gemini", "--title", "Frozen")
+    monkeypatch.delenv(MEMBER_ENV)
+    assert result.exit_code != 0
+    assert "RECORDER_MEMBER is 101 characters long; expected a name of up to 100" in (result.stderr)
+    assert json.loads(ok(store_url, "list", "--json")) == []

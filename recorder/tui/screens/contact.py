@@ -28,6 +28,7 @@ def describe(contact: ContactView, zone: tzinfo, now: datetime | None = None) ->
         ("Agent", contact.agent),
         ("Address", contact.address),
         ("Subject", contact.subject),
+        ("Logged by", contact.logged_by),
     ]
     lines.append("  ".join(f"{label}: {value}" for label, value in details if value) or "")
     if contact.auto_ack:

@@ -1,6 +1,7 @@
-"""attachments in the database, for a store on a server: blob_chunks holds each
-content in chunks of 1 MiB under its SHA-256 (empty in a SQLite store, whose files stay
-beside it)
+"""stores several people keep: attachments in the database (blob_chunks holds each
+content in chunks of 1 MiB under its SHA-256; empty in a SQLite store, whose files stay
+beside it), and the member who made each change in its audit event (events from before
+have none; their hashes, scheme 1 or 2, do not cover it)
 
 Revision ID: 0013
 Revises: 0012
@@ -26,7 +27,11 @@ def upgrade() -> None:
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("sha256", "n", name=op.f("pk_blob_chunks")),
     )
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("member", sa.String(length=100), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.drop_column("member")
     op.drop_table("blob_chunks")
