@@ -100,6 +100,11 @@ class AttachmentStore:
             )
         return self._copy(io.BytesIO(data), name, name, len(data), journal)
 
+    def add_stream(self, src: BinaryIO, name: str) -> StoredFile:
+        """Store what `src` reads (another store's copy of a content) as `add` stores a
+        file, without a journal: the caller removes the whole folder if it fails."""
+        return self._copy(src, name, name, 0, None)
+
     def _copy(
         self, src: BinaryIO, name: str, shown: str, total: int, journal: Path | None
     ) -> StoredFile:
