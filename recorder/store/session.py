@@ -270,7 +270,8 @@ class Store:
 
     def member(self) -> str | None:
         """Who writes: the name in RECORDER_MEMBER; else, on a server, the database role
-        the store's URL logs in as; else (a SQLite store of one person) nobody named."""
+        the store's URL logs in as (its session user: recorder acts as the database's
+        owner, recorder.store.db); else (a SQLite store of one person) nobody named."""
         if self._member is _UNKNOWN:
             named = " ".join(os.environ.get(MEMBER_ENV, "").split())
             if len(named) > MEMBER_LENGTH:
@@ -284,7 +285,7 @@ class Store:
                 self._member = None
             else:
                 with self.engine.connect() as conn:
-                    self._member = str(conn.execute(text("SELECT current_user")).scalar())
+                    self._member = str(conn.execute(text("SELECT session_user")).scalar())
         return self._member  # type: ignore[return-value]
 
     def open_file(self, sha256: str) -> io.BufferedReader:

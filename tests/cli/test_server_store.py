@@ -124,3 +124,39 @@ def test_the_password_in_a_store_s_url_is_never_shown(postgres: Server) -> None:
     said = run("postgresql+nosuch://li:hunter2@db/r", "list").stderr
     assert "li:***@db" in said
     assert "hunter2" not in said
+
+
+def test_members_of_the_database_s_owner_role_share_its_tables(
+    postgres: Server, tmp_path: Path
+) -> None:
+    """As the README says: each member logs in with their own role, and the database
+    belongs to a role they are all members of. Whoever creates the tables, the others
+    use them; each change names its member."""
+    name = f"household_{tmp_path.name[-12:].replace('-', '_')}"
+    anna, ben = f"{name}_anna", f"{name}_ben"
+    postgres.admin(f"CREATE ROLE {name} NOLOGIN")
+    for member in (anna, ben):
+        postgres.admin(f"CREATE ROLE {member} LOGIN PASSWORD 'pw' IN ROLE {name}")
+    postgres.admin(f"CREATE DATABASE {name} OWNER {name}")
+    as_anna = f"postgresql+psycopg://{anna}:pw@127.0.0.1:{postgres.port}/{name}"
+    as_ben = f"postgresql+psycopg://{ben}:pw@127.0.0.1:{postgres.port}/{name}"
+
+    case = ok(as_anna, "case", "new", "--platform", "Gemini", "--title", "Frozen").strip()
+    ok(as_ben, "log", "--case", case, "--channel", "chat", "--direction", "outbound",
+       "--at", "2026-11-20 10:00", "--text", "Ben asked in the chat")  # fmt: skip
+    assert "logged by " + ben in ok(as_anna, "show", case)
+    assert "OK: audit chain of" in ok(as_ben, "db", "verify")
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(postgres.url(name))
+    with engine.connect() as conn:
+        owners = conn.execute(
+            sa.text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")
+        ).scalars()
+        assert list(owners) == [name]
+        members = conn.execute(
+            sa.text("SELECT DISTINCT member FROM audit_events ORDER BY member")
+        ).scalars()
+        assert list(members) == [anna, ben]
+    engine.dispose()
+    postgres.drop_database(postgres.url(name))
