@@ -17,7 +17,7 @@ from recorder.domain.errors import unknown_case
 from recorder.domain.vocabulary import IDENTIFIERS, OPEN_STATUSES, CaseStatus
 from recorder.read.contacts import ContactView, contact_views
 from recorder.read.platforms import PLATFORM_COLUMNS, platform_named, platform_view
-from recorder.store.readers import Reader, contains, placeholders
+from recorder.store.readers import Reader, contains, like, placeholders
 from recorder.store.times import (
     iso,
     stored_iso,
@@ -132,12 +132,13 @@ def list_cases(
     if platform is not None:
         conditions.append("cases.platform_id = :platform")
         params["platform"] = platform_named(reader, platform).id
+    op = like(reader)
     for n, word in enumerate((text or "").split()):
         # Every word must appear in the title, the platform or a reference number.
         params[f"word{n}"] = contains(word)
         conditions.append(
-            f"(cases.title LIKE :word{n} ESCAPE '\\' OR platforms.name LIKE :word{n} ESCAPE '\\'"
-            f" OR cases.refs LIKE :word{n} ESCAPE '\\')"
+            f"(cases.title {op} :word{n} ESCAPE '\\' OR platforms.name {op} :word{n} ESCAPE '\\'"
+            f" OR CAST(cases.refs AS TEXT) {op} :word{n} ESCAPE '\\')"
         )
     sql = (
         "SELECT cases.id, platforms.name, cases.title, cases.status, cases.priority,"

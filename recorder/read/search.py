@@ -27,7 +27,7 @@ from typing import Any
 from recorder.domain.vocabulary import CaseStatus
 from recorder.read.platforms import platform_named
 from recorder.read.search_terms import Terms, found_at, fts, snippet, terms_of
-from recorder.store.readers import Reader, contains, placeholders
+from recorder.store.readers import Reader, contains, like, placeholders
 from recorder.store.search_index import INDEXED
 from recorder.store.times import db_time, stored_time
 
@@ -190,13 +190,14 @@ def _term_sql(
                 f"{table}.id IN (SELECT rowid FROM search_{table}_grams "
                 f"WHERE search_{table}_grams MATCH :grams)"
             )
+    op = like(reader)
     for n, term in enumerate(scanned):
         params[f"like{n}"] = contains(term)
-        anywhere = " OR ".join(f"{table}.{c} LIKE :like{n} ESCAPE '\\'" for c in columns)
+        anywhere = " OR ".join(f"{table}.{c} {op} :like{n} ESCAPE '\\'" for c in columns)
         if table == "contacts":
             anywhere += (
                 f" OR EXISTS (SELECT 1 FROM attachments WHERE attachments.contact_id = "
-                f"contacts.id AND attachments.name LIKE :like{n} ESCAPE '\\')"
+                f"contacts.id AND attachments.name {op} :like{n} ESCAPE '\\')"
             )
         where.append(f"({anywhere})")
     return driver, where
@@ -366,7 +367,7 @@ def _named_in_attachments(
     conditions = list(where)
     for n, term in enumerate(terms.all):
         named[f"file{n}"] = contains(term)
-        conditions.append(f"attachments.name LIKE :file{n} ESCAPE '\\'")
+        conditions.append(f"attachments.name {like(reader)} :file{n} ESCAPE '\\'")
     rows = reader.rows(
         # CROSS JOIN: SQLite takes the files first (few, short names), whatever its
         # statistics say; with none for an empty table it would read every contact.

@@ -76,6 +76,12 @@ def open_sqlite_reader(where: Locations) -> SqliteReader | None:
     return SqliteReader(connection)
 
 
+def like(reader: Reader) -> str:
+    """The operator that matches a `contains` pattern without regard to case, as SQLite's
+    LIKE does (for ASCII): PostgreSQL's LIKE heeds case, its ILIKE does not."""
+    return "ILIKE" if reader.dialect == "postgresql" else "LIKE"
+
+
 def contains(text: str) -> str:
     """A LIKE pattern for values holding `text`, its wildcards escaped (with
     `ESCAPE '\\'` after the LIKE)."""

@@ -25,6 +25,17 @@ def test_the_flow_of_a_case_is_the_same_on_every_back_end(store_url: str, tmp_pa
     assert [c["title"] for c in listed] == ["提现一直审核中"]
     assert "4242" in ok(store_url, "show", case)
     assert "**pending** since Monday" in ok(store_url, "search", "pending")
+    assert "**pending** **since** Monday" in ok(store_url, "search", "PENDING Since")
+    assert "My **BTC**" in ok(store_url, "search", "btc")  # shorter than a trigram
+    # The case list's filter (the TUI's "/"): words in any case, reference numbers too.
+    from recorder.read.cases import list_cases
+    from recorder.write.opening import open_store
+
+    store = open_store(store_url)
+    with store.reader() as reader:
+        (found,) = list_cases(reader, text="4242 GEMINI 审核")
+    store.close()
+    assert found.title == "提现一直审核中"
     assert "**提现**" in ok(store_url, "search", "提现")
     assert "OK: audit chain of" in ok(store_url, "db", "verify")
     bag = tmp_path / "evidence"
