@@ -10,12 +10,17 @@ over 10k open cases no slower than `task list` over 10k tasks (issue 2); `due --
 within 1.5x of `list --json` (issue 4); `--help` within 2x of importing click
 (issue 17).
 
-    python bench/bench_cli.py [--runs 15]
+With `--postgres`, the same store is copied (`recorder db copy --to`) into a database
+on a throw-away PostgreSQL server on this machine (tests/helpers/postgres.py), and the
+store's commands run on it too, taking turns with SQLite's (issue 18).
+
+    python bench/bench_cli.py [--runs 15] [--postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -24,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -80,27 +85,27 @@ def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--postgres", action="store_true", help="Also on a PostgreSQL copy.")
     args = parser.parse_args()
 
     store = cached()
     compile_package()
     work = Path(tempfile.mkdtemp(prefix="recorder-bench-"))
+    server = contextlib.ExitStack()
     try:
         db = work / "bench.sqlite3"
         shutil.copyfile(store, db)
         env = {**os.environ, "RECORDER_DB": str(db), "RECORDER_TZ": "UTC"}
         recorder = [sys.executable, "-m", "recorder"]
-        log = ["log", "--case", "5000", "--channel", "chat", "--direction", "out"]
         commands: dict[str, Command] = {
             "import sqlmodel (floor)": ([sys.executable, "-c", "import sqlmodel"], env),
             "import click": ([sys.executable, "-c", "import click"], env),
             "recorder --help": ([*recorder, "--help"], env),
-            # A new message each run, as in use: the same one again would be flagged.
-            "recorder log": (lambda n: [*recorder, *log, "--text", f"Any news? ({n})"], env),
-            "recorder list --json": ([*recorder, "list", "--json"], env),
-            "recorder show --json": ([*recorder, "show", "5000", "--json"], env),
-            "recorder due --json": ([*recorder, "due", "--json"], env),
+            **store_commands("", recorder, env),
         }
+        if args.postgres:
+            url = server.enter_context(postgres_copy(db))
+            commands |= store_commands("pg: ", recorder, {**env, "RECORDER_DB": url})
         task_env = taskwarrior(10_000, work)
         if task_env is not None:
             commands["task list (10k tasks)"] = (["task", "list"], task_env)
@@ -120,13 +125,50 @@ def main() -> None:
         print(f"--help / import click: {helped:.2f}x (target <= 2.00x)")
         due = figures["recorder due --json"] / figures["recorder list --json"]
         print(f"due --json / list --json: {due:.2f}x (target <= 1.50x)")
+        if args.postgres:
+            for name in ("log", "list --json", "show --json", "due --json", "search"):
+                ratio = figures[f"pg: recorder {name}"] / figures[f"recorder {name}"]
+                print(f"PostgreSQL / SQLite, recorder {name}: {ratio:.2f}x")
         if "task list (10k tasks)" in figures:
             ratio = figures["recorder list --json"] / figures["task list (10k tasks)"]
             print(f"list --json / task list: {ratio:.2f}x (target <= 1.00x)")
         else:
             print("taskwarrior is not installed: no comparison with task list")
     finally:
+        server.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def store_commands(prefix: str, recorder: list[str], env: dict[str, str]) -> dict[str, Command]:
+    """The commands that use the store, named with `prefix`."""
+    log = ["log", "--case", "5000", "--channel", "chat", "--direction", "out"]
+    return {
+        # A new message each run, as in use: the same one again would be flagged (the
+        # duplicate check runs as part of it).
+        f"{prefix}recorder log": (lambda n: [*recorder, *log, "--text", f"Any news? ({n})"], env),
+        f"{prefix}recorder list --json": ([*recorder, "list", "--json"], env),
+        f"{prefix}recorder show --json": ([*recorder, "show", "5000", "--json"], env),
+        f"{prefix}recorder due --json": ([*recorder, "due", "--json"], env),
+        # A word in no text: the longest search, every text read or looked up.
+        f"{prefix}recorder search": ([*recorder, "search", "zyxwvut"], env),
+    }
+
+
+@contextlib.contextmanager
+def postgres_copy(db: Path) -> Iterator[str]:
+    """A throw-away PostgreSQL server holding a copy of the store at `db`: its URL."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.helpers.postgres import postgres_server
+
+    with postgres_server() as server:
+        url = server.new_database()
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "recorder", "--db", str(db), "db", "copy", "--to", url],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        print(f"copied the store into PostgreSQL in {time.perf_counter() - started:.0f} s")
+        yield url
 
 
 if __name__ == "__main__":

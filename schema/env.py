@@ -29,8 +29,9 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     """Leave out the full-text search indexes (FTS5 virtual tables and their shadow
-    tables, made by migration 0010): no model describes them."""
-    return not (type_ == "table" and name is not None and name.startswith("search_"))
+    tables, made by migration 0010; PostgreSQL's trigram indexes, 0013): no model
+    describes them."""
+    return not (type_ in ("table", "index") and name is not None and name.startswith("search_"))
 
 
 def _configure(connection: sa.Connection) -> None:

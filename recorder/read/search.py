@@ -28,7 +28,7 @@ from recorder.domain.vocabulary import CaseStatus
 from recorder.read.platforms import platform_named
 from recorder.read.search_terms import Terms, found_at, fts, snippet, terms_of
 from recorder.store.readers import Reader, contains, like, placeholders
-from recorder.store.search_index import INDEXED
+from recorder.store.search_index import INDEXED, trigram_index, trigram_text
 from recorder.store.times import db_time, stored_time
 
 LIMIT = 50
@@ -81,6 +81,18 @@ class Hit:
             "found_in": self.found_in,
             "snippet": self.snippet,
         }
+
+
+def has_trigrams(reader: Reader) -> bool:
+    """Whether the store is on PostgreSQL with the search's trigram indexes."""
+    if reader.dialect != "postgresql":
+        return False
+    return bool(
+        reader.rows(
+            "SELECT 1 FROM pg_indexes WHERE indexname = :name",
+            {"name": trigram_index("contacts")},
+        )
+    )
 
 
 def has_index(reader: Reader) -> bool:
@@ -191,8 +203,14 @@ def _term_sql(
                 f"WHERE search_{table}_grams MATCH :grams)"
             )
     op = like(reader)
+    trigrams = not indexed and scanned and has_trigrams(reader)
     for n, term in enumerate(scanned):
         params[f"like{n}"] = contains(term)
+        if trigrams:
+            # One condition on the texts as the trigram index holds them (the files'
+            # names are looked up apart, as with FTS5: see _contacts).
+            where.append(f"({trigram_text(table, table)}) ILIKE :like{n} ESCAPE '\\'")
+            continue
         anywhere = " OR ".join(f"{table}.{c} {op} :like{n} ESCAPE '\\'" for c in columns)
         if table == "contacts":
             anywhere += (
@@ -315,7 +333,7 @@ def _contacts(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: 
     driver, conditions = _term_sql(reader, "contacts", CONTACT_COLUMNS, terms, indexed, params)
     joins = "JOIN cases ON cases.id = contacts.case_id" if where else ""
     ids = _ranked_ids(reader, "contacts", driver, joins, where + conditions, params, limit)
-    if indexed and len(ids) < limit:
+    if (indexed or has_trigrams(reader)) and len(ids) < limit:
         # The indexes hold the texts, not the names of attached files: those are few
         # and short, and read here.
         named = _named_in_attachments(reader, terms, where, params, limit - len(ids))
@@ -368,12 +386,14 @@ def _named_in_attachments(
     for n, term in enumerate(terms.all):
         named[f"file{n}"] = contains(term)
         conditions.append(f"attachments.name {like(reader)} :file{n} ESCAPE '\\'")
+    # CROSS JOIN: SQLite takes the files first (few, short names), whatever its
+    # statistics say; with none for an empty table it would read every contact.
+    # (PostgreSQL's CROSS JOIN takes no ON; its planner needs no such hint.)
+    join = "CROSS JOIN" if reader.dialect == "sqlite" else "JOIN"
     rows = reader.rows(
-        # CROSS JOIN: SQLite takes the files first (few, short names), whatever its
-        # statistics say; with none for an empty table it would read every contact.
         "SELECT DISTINCT contacts.id FROM attachments"
-        " CROSS JOIN contacts ON contacts.id = attachments.contact_id"
-        " CROSS JOIN cases ON cases.id = contacts.case_id"
+        f" {join} contacts ON contacts.id = attachments.contact_id"
+        f" {join} cases ON cases.id = contacts.case_id"
         f" WHERE {' AND '.join(conditions)} ORDER BY contacts.id DESC LIMIT {int(limit)}",
         named,
     )

@@ -54,6 +54,7 @@ def copy_store(source: Store, to: str) -> Copied:
                     f"{where.shown} already holds tables; expected a new, empty database"
                 )
             SQLModel.metadata.create_all(target)
+            db.make_trigram_indexes(target)
             from alembic import command
 
             command.stamp(db.alembic_config(target), "head")

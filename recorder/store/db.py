@@ -285,6 +285,28 @@ def write_engine(engine: Engine) -> Engine:
     return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
 
+def make_trigram_indexes(conn: Connection) -> bool:
+    """On PostgreSQL, the search's trigram indexes (store.search_index), where the server
+    has pg_trgm and the store's owner may add it (it is a trusted extension); whether
+    they are there. Without them, search reads every text, as it does without FTS5."""
+    from recorder.store.search_index import trigram_statements
+
+    if conn.dialect.name != "postgresql":
+        return False
+    available = conn.execute(
+        sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")
+    ).first()
+    if available is None:
+        return False
+    try:
+        with conn.begin_nested():
+            for statement in trigram_statements():
+                conn.exec_driver_sql(statement)
+    except sa.exc.DBAPIError:  # not allowed to add the extension: search still works
+        return False
+    return True
+
+
 def current_revision(engine: Engine) -> str | None:
     """The store's schema revision, or None for an empty store. One query."""
     try:

@@ -94,3 +94,28 @@ def drop_statements(table: str | None = None, kind: str | None = None) -> list[s
             statements += [f"DROP TRIGGER IF EXISTS {index}_{event}" for event in EVENTS]
             statements += [f"DROP TABLE IF EXISTS {index}_terms", f"DROP TABLE IF EXISTS {index}"]
     return statements
+
+
+def trigram_text(table: str, row: str | None = None) -> str:
+    """On PostgreSQL, a table's searched columns as one text, the expression its
+    trigram index holds (`row`: the name the query gives the table). Values are joined
+    by a space, which no search term holds: no term matches across two of them."""
+    prefix = f"{row}." if row else ""
+    return " || ' ' || ".join(f"coalesce({prefix}{c}, '')" for c in INDEXED[table])
+
+
+def trigram_index(table: str) -> str:
+    """The name of a table's trigram index on PostgreSQL."""
+    return f"search_{table}_trgm"
+
+
+def trigram_statements() -> list[str]:
+    """PostgreSQL's trigram indexes (pg_trgm, GIN), which serve `ILIKE '%term%'` for
+    any term of 3 characters or more (Chinese too where the database's locale counts
+    its characters as letters: a UTF-8 locale, not "C"); made where the server has the
+    extension (recorder.store.db)."""
+    return ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
+        f"CREATE INDEX IF NOT EXISTS {trigram_index(table)} ON {table} "
+        f"USING gin (({trigram_text(table)}) gin_trgm_ops)"
+        for table in INDEXED
+    ]

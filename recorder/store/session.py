@@ -221,6 +221,7 @@ class Store:
                 # faster than running every migration. A test checks that the
                 # migrations give the same schema.
                 SQLModel.metadata.create_all(conn)
+                db.make_trigram_indexes(conn)
                 command.stamp(db.alembic_config(conn), "head")
             elif revision != db.SCHEMA_HEAD:
                 command.upgrade(db.alembic_config(conn), "head")

@@ -1,7 +1,8 @@
 """stores several people keep: attachments in the database (blob_chunks holds each
 content in chunks of 1 MiB under its SHA-256; empty in a SQLite store, whose files stay
-beside it), and the member who made each change in its audit event (events from before
-have none; their hashes, scheme 1 or 2, do not cover it)
+beside it), the member who made each change in its audit event (events from before
+have none; their hashes, scheme 1 or 2, do not cover it), and on PostgreSQL the
+search's trigram indexes where the server has pg_trgm
 
 Revision ID: 0013
 Revises: 0012
@@ -12,6 +13,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from recorder.store.db import make_trigram_indexes
+from recorder.store.search_index import INDEXED, trigram_index
 
 revision: str = "0013"
 down_revision: str | None = "0012"
@@ -29,9 +33,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("member", sa.String(length=100), nullable=True))
+    # PostgreSQL: the search's trigram indexes, where the server has pg_trgm.
+    make_trigram_indexes(op.get_bind())
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in INDEXED:
+            op.execute(f"DROP INDEX IF EXISTS {trigram_index(table)}")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_column("member")
     op.drop_table("blob_chunks")

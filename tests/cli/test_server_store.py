@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -171,3 +172,42 @@ def test_members_of_the_database_s_owner_role_share_its_tables(
         assert list(members) == [anna, ben]
     engine.dispose()
     postgres.drop_database(postgres.url(name))
+
+
+def test_search_on_a_server_is_served_by_its_trigram_indexes(postgres: Server) -> None:
+    """Where the server has pg_trgm, a new store gets trigram indexes, and the queries
+    search makes are ones they serve (each table's texts as the index holds them), in
+    Chinese as in English."""
+    import sqlalchemy as sa
+
+    from recorder.read.search import search
+    from recorder.store.session import AlchemyReader
+    from recorder.write.opening import open_store
+
+    url = postgres.new_database()
+    case = ok(url, "case", "new", "--platform", "Gemini", "--title", "提现一直审核中").strip()
+    ok(url, "log", "--case", case, "--channel", "chat", "--direction", "outbound",
+       "--at", "2026-11-20 10:00", "--text", "TxID 0x9f3e1c77 还没有到账")  # fmt: skip
+    store = open_store(url)
+    asked: list[str] = []
+
+    class Recording(AlchemyReader):
+        def rows(self, sql: str, params: Any = None) -> list[Any]:
+            asked.append(sql)
+            return super().rows(sql, params)
+
+    with store.engine.connect() as conn, conn.begin():
+        names = conn.execute(sa.text("SELECT indexname FROM pg_indexes")).scalars().all()
+        assert {"search_cases_trgm", "search_contacts_trgm"} <= set(names)
+        for query, table in (("9F3E1C", "contacts"), ("没有到账", "contacts"), ("审核中", "cases")):
+            asked.clear()
+            hits = search(Recording(conn), query)
+            assert hits and hits[0].snippet, query
+            (sql,) = [q for q in asked if "ILIKE" in q and f"FROM {table}" in q][:1]
+            conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+            plan = "\n".join(
+                conn.execute(sa.text("EXPLAIN " + sql), {"like0": f"%{query}%"}).scalars()
+            )
+            assert f"search_{table}_trgm" in plan, plan
+    store.close()
+    postgres.drop_database(url)

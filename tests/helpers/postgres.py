@@ -118,7 +118,7 @@ def postgres_server() -> Iterator[Server]:
             [
                 str(bin_dir / "initdb"), "-D", str(data), "-U", USER, "--pwfile",
                 str(password_file), "--auth=scram-sha-256", "--encoding=UTF8",
-                "--locale=C", "--no-sync",
+                "--locale=C.UTF-8", "--no-sync",
             ],
             check=True, capture_output=True, cwd=folder, **user,  # type: ignore[call-overload]
         )  # fmt: skip
