@@ -47,10 +47,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "backends: run the test on every back end (SQLite, PostgreSQL)"
     )
+    config.addinivalue_line(
+        "markers", "sqlite_only: a test of a module marked backends that is about SQLite's files"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("backends"):
+    marked = metafunc.definition.get_closest_marker
+    if "backend" in metafunc.fixturenames and marked("backends") and not marked("sqlite_only"):
         metafunc.parametrize("backend", BACKENDS)
 
 

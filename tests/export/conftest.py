@@ -11,10 +11,10 @@ from tests.helpers.evidence import fill
 
 
 @pytest.fixture
-def filled(tmp_path: Path) -> tuple[Path, dict[str, int]]:
-    """The path of a filled store, and the ids in it."""
-    path = tmp_path / "store" / "recorder.sqlite3"
-    store = open_store(str(path))
+def filled(store_url: str, tmp_path: Path) -> tuple[str, dict[str, int]]:
+    """Where a filled store is (a SQLite file, or a PostgreSQL database where the test
+    runs on every back end), and the ids in it."""
+    store = open_store(store_url)
     ids = fill(store, tmp_path / "files")
     store.close()
-    return path, ids
+    return store_url, ids

@@ -20,6 +20,8 @@ from tests.helpers.evidence import bag as _bag
 from tests.helpers.evidence import records as _records
 from tests.helpers.evidence import tampered as _tampered
 
+pytestmark = pytest.mark.backends
+
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / SCHEMA_NAME
 
 
@@ -31,7 +33,7 @@ def test_the_schema_in_the_repository_is_the_one_made_from_the_models() -> None:
 
 
 def test_a_bag_that_bagit_and_recorder_both_accept(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db, ids = filled
     dest = tmp_path / "evidence"
@@ -61,7 +63,7 @@ def test_a_bag_that_bagit_and_recorder_both_accept(
 
 
 def test_records_json_is_valid_against_the_schema(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db, ids = filled
     dest = tmp_path / "records.json"
@@ -80,7 +82,7 @@ def test_records_json_is_valid_against_the_schema(
 
 
 def test_the_csv_reads_back_with_its_chinese_text(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db, ids = filled
     dest = tmp_path / "contacts.csv"
@@ -123,7 +125,7 @@ class _Contacts(HTMLParser):
 
 
 def test_the_html_page_has_every_contact_and_needs_nothing_else(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db, ids = filled
     dest = tmp_path / "timeline.html"
@@ -143,7 +145,7 @@ def test_the_html_page_has_every_contact_and_needs_nothing_else(
     assert "@media print" in dest.read_text("utf-8")
 
 
-def test_the_markdown_tells_the_same(filled: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+def test_the_markdown_tells_the_same(filled: tuple[str, dict[str, int]], tmp_path: Path) -> None:
     db, ids = filled
     dest = tmp_path / "timeline.md"
     assert export(db, str(dest), "--format", "md").exit_code == 0
@@ -160,14 +162,14 @@ def _flip_byte(path: Path, at: int = 10) -> None:
 
 
 def test_one_changed_byte_of_a_payload_file_is_caught(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     problems = _tampered(filled[0], tmp_path, lambda b: _flip_byte(b / "data" / "timeline.html"))
     assert problems == [f"data/timeline.html: {CHANGED}"]
 
 
 def test_one_changed_byte_of_an_attachment_is_caught_by_name(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     def change(bag: Path) -> None:
         _flip_byte(next((bag / "data" / "attachments").glob("*statement_Nov_.pdf")), 20)
@@ -180,7 +182,7 @@ def test_one_changed_byte_of_an_attachment_is_caught_by_name(
 
 
 def test_a_changed_record_is_caught_even_with_the_manifests_recomputed(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db, ids = filled
 
@@ -195,7 +197,7 @@ def test_a_changed_record_is_caught_even_with_the_manifests_recomputed(
 
 
 def test_a_rewritten_audit_event_is_caught(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     def change(bag: Path) -> None:
         path = bag / "data" / "audit.jsonl"
@@ -212,7 +214,7 @@ def test_a_rewritten_audit_event_is_caught(
 
 
 def test_an_added_and_a_deleted_file_are_caught(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     def change(bag: Path) -> None:
         (bag / "data" / "note.txt").write_text("added later")
@@ -227,7 +229,7 @@ def test_an_added_and_a_deleted_file_are_caught(
 
 
 def test_a_consistent_rewrite_of_the_whole_bag_is_caught_by_the_fingerprint(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db = filled[0]
     dest = tmp_path / "bag"
@@ -248,7 +250,7 @@ def test_a_consistent_rewrite_of_the_whole_bag_is_caught_by_the_fingerprint(
 
 
 def test_a_zip_exports_and_verifies_and_its_tampering_is_caught(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db = filled[0]
     dest = tmp_path / "evidence.zip"
@@ -272,7 +274,7 @@ def test_a_zip_exports_and_verifies_and_its_tampering_is_caught(
 
 
 def test_redact_masks_the_copy_and_not_the_store(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db, ids = filled
     dest = tmp_path / "redacted"
@@ -295,9 +297,7 @@ def test_redact_masks_the_copy_and_not_the_store(
     assert shown["identifiers"]["account_email"] == "jane.doe@example.com"
 
 
-def test_filters_choose_cases_and_times(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
-) -> None:
+def test_filters_choose_cases_and_times(filled: tuple[str, dict[str, int]], tmp_path: Path) -> None:
     db, ids = filled
     dest = tmp_path / "some.json"
     args = ["--format", "json", "--since", "2026-11-03 00:00", "--until", "2026-11-05 23:00"]
@@ -316,9 +316,10 @@ def test_filters_choose_cases_and_times(
     assert verify(db, str(one)).exit_code == 0  # the other cases' events are elided
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("kind", ["folder", "file"])
 def test_an_existing_path_is_never_overwritten(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path, kind: str
+    filled: tuple[str, dict[str, int]], tmp_path: Path, kind: str
 ) -> None:
     dest = tmp_path / "taken"
     if kind == "folder":
@@ -337,7 +338,7 @@ def test_an_existing_path_is_never_overwritten(
 
 
 def test_an_unwritable_destination_leaves_nothing(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     not_a_folder = tmp_path / "plain-file"
     not_a_folder.write_text("x")
@@ -352,11 +353,12 @@ def test_an_unwritable_destination_leaves_nothing(
         assert result.stderr.startswith("recorder: cannot write to /proc: ")
 
 
+@pytest.mark.sqlite_only
 def test_a_failure_midway_leaves_nothing_behind(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db = filled[0]
-    files = db.parent / "attachments"
+    files = Path(db).parent / "attachments"
     victim = next(p for p in files.rglob("*") if p.is_file())
     victim.unlink()
     out = tmp_path / "out"
@@ -380,7 +382,7 @@ def test_verify_refuses_what_is_not_a_bag(tmp_path: Path) -> None:
 
 
 def test_a_record_that_breaks_the_schema_is_named(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db, ids = filled
 
@@ -407,7 +409,7 @@ def test_a_record_that_breaks_the_schema_is_named(
     ],
 )
 def test_bad_export_input_is_one_line_and_writes_nothing(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path, args: list[str], status: int, message: str
+    filled: tuple[str, dict[str, int]], tmp_path: Path, args: list[str], status: int, message: str
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()

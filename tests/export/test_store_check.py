@@ -48,7 +48,7 @@ def _anchor(db: Path) -> str:
 
 
 def test_an_untouched_store_verifies_with_what_it_holds(
-    filled: tuple[Path, dict[str, int]],
+    filled: tuple[str, dict[str, int]],
 ) -> None:
     db, _ = filled
     fingerprint = _anchor(db)
@@ -92,7 +92,7 @@ TAMPERINGS: dict[str, tuple[Callable[[Path, dict[str, int]], None], str]] = {
 
 @pytest.mark.parametrize("name", list(TAMPERINGS))
 def test_tampering_in_sqlite_is_caught_and_named(
-    filled: tuple[Path, dict[str, int]], name: str
+    filled: tuple[str, dict[str, int]], name: str
 ) -> None:
     db, ids = filled
     tamper, expected = TAMPERINGS[name]
@@ -104,11 +104,11 @@ def test_tampering_in_sqlite_is_caught_and_named(
 
 @pytest.mark.parametrize("how", ["replaced", "deleted"])
 def test_an_attachment_file_replaced_or_deleted_is_caught(
-    filled: tuple[Path, dict[str, int]], how: str
+    filled: tuple[str, dict[str, int]], how: str
 ) -> None:
     db, _ = filled
     attachment_id, sha = _first_attachment(db)
-    path = db.parent / "attachments" / sha[:2] / sha
+    path = Path(db).parent / "attachments" / sha[:2] / sha
     if how == "deleted":
         path.unlink()
     else:
@@ -120,7 +120,7 @@ def test_an_attachment_file_replaced_or_deleted_is_caught(
 
 
 def test_a_consistent_rewrite_passes_alone_and_is_caught_by_an_anchor_kept_outside(
-    filled: tuple[Path, dict[str, int]],
+    filled: tuple[str, dict[str, int]],
 ) -> None:
     db, ids = filled
     kept = _anchor(db)
@@ -146,7 +146,7 @@ def test_a_consistent_rewrite_passes_alone_and_is_caught_by_an_anchor_kept_outsi
 
 
 def test_a_rewrite_that_keeps_the_anchor_rows_is_caught_by_them(
-    filled: tuple[Path, dict[str, int]],
+    filled: tuple[str, dict[str, int]],
 ) -> None:
     db, ids = filled
     _anchor(db)
@@ -162,7 +162,7 @@ def test_a_rewrite_that_keeps_the_anchor_rows_is_caught_by_them(
 
 
 def test_exports_and_backups_anchor_the_chain(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db, _ = filled
     exported = export(db, str(tmp_path / "bag"))
@@ -182,7 +182,7 @@ def test_exports_and_backups_anchor_the_chain(
 
 
 def test_a_fingerprint_too_short_to_mean_anything_is_refused(
-    filled: tuple[Path, dict[str, int]],
+    filled: tuple[str, dict[str, int]],
 ) -> None:
     result = run(filled[0], "db", "verify", "--anchor", "3f2a")
     assert result.exit_code == 1

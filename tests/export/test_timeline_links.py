@@ -17,6 +17,8 @@ import pytest
 from recorder.domain.dates import wall_time
 from tests.helpers.cli import ok
 
+pytestmark = pytest.mark.backends
+
 
 def test_times_are_in_the_exporters_zone_named_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

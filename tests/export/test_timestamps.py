@@ -16,9 +16,12 @@ from tests.helpers.cli import ok, run
 from tests.helpers.evidence import bag, verify
 from tests.helpers.tsa import Authority, authority
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("openssl") is None, reason="the test authority runs the openssl command"
-)
+pytestmark = [
+    pytest.mark.backends,
+    pytest.mark.skipif(
+        shutil.which("openssl") is None, reason="the test authority runs the openssl command"
+    ),
+]
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def _anchor(db: Path, tsa: Authority, *extra: str) -> dict[str, object]:
 
 
 def test_a_timestamped_anchor_is_kept_and_checked(
-    filled: tuple[Path, dict[str, int]], tsa: Authority
+    filled: tuple[str, dict[str, int]], tsa: Authority
 ) -> None:
     db = filled[0]
     made = _anchor(db, tsa, "--tsa-ca", str(tsa.ca))
@@ -48,7 +51,7 @@ def test_a_timestamped_anchor_is_kept_and_checked(
 
 
 def test_a_timestamp_from_an_authority_one_does_not_trust_is_caught(
-    filled: tuple[Path, dict[str, int]], tsa: Authority, tmp_path: Path
+    filled: tuple[str, dict[str, int]], tsa: Authority, tmp_path: Path
 ) -> None:
     db = filled[0]
     _anchor(db, tsa)  # no CA given: kept, its signature unchecked
@@ -58,8 +61,9 @@ def test_a_timestamp_from_an_authority_one_does_not_trust_is_caught(
     assert "anchor #1: its timestamp its signature does not verify" in result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_a_rewritten_anchor_no_longer_matches_its_timestamp(
-    filled: tuple[Path, dict[str, int]], tsa: Authority
+    filled: tuple[str, dict[str, int]], tsa: Authority
 ) -> None:
     db = filled[0]
     _anchor(db, tsa, "--tsa-ca", str(tsa.ca))
@@ -72,7 +76,7 @@ def test_a_rewritten_anchor_no_longer_matches_its_timestamp(
 
 
 def test_exports_carry_the_timestamps_and_verify_checks_them(
-    filled: tuple[Path, dict[str, int]], tsa: Authority, tmp_path: Path
+    filled: tuple[str, dict[str, int]], tsa: Authority, tmp_path: Path
 ) -> None:
     db = filled[0]
     _anchor(db, tsa, "--tsa-ca", str(tsa.ca))
@@ -96,8 +100,9 @@ def test_exports_carry_the_timestamps_and_verify_checks_them(
     )
 
 
+@pytest.mark.sqlite_only
 def test_an_unreachable_authority_is_one_line_and_writes_nothing(
-    filled: tuple[Path, dict[str, int]],
+    filled: tuple[str, dict[str, int]],
 ) -> None:
     db = filled[0]
     result = run(db, "anchor", "--tsa", "http://127.0.0.1:9/tsa")

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from recorder.domain.chain import REF, value_digest
 from tests.helpers.evidence import (
     audit_events,
@@ -17,13 +19,15 @@ from tests.helpers.evidence import (
     write_audit_events,
 )
 
+pytestmark = pytest.mark.backends
+
 
 def _support_reply(document: dict[str, Any]) -> dict[str, Any]:
     return next(c for c in document["contacts"] if c["direction"] == "inbound")
 
 
 def test_an_untouched_bag_is_consistent_and_with_its_fingerprint_identical(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db = filled[0]
     fingerprint = bag(db, tmp_path / "bag")
@@ -36,7 +40,7 @@ def test_an_untouched_bag_is_consistent_and_with_its_fingerprint_identical(
 
 
 def test_supports_reply_rewritten_and_marked_redacted_is_caught(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     def forge(dest: Path) -> None:
         with records(dest) as document:
@@ -55,7 +59,7 @@ def test_supports_reply_rewritten_and_marked_redacted_is_caught(
 
 
 def test_a_contacts_events_elided_are_caught(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     ids = filled[1]
 
@@ -75,7 +79,7 @@ def test_a_contacts_events_elided_are_caught(
 
 
 def test_each_readable_file_rewritten_is_caught(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     for n, (name, old, new) in enumerate(
         [
@@ -99,7 +103,7 @@ def test_each_readable_file_rewritten_is_caught(
 
 
 def test_bag_info_claims_that_the_records_deny_are_caught(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     def edit(dest: Path) -> None:
         info = dest / "bag-info.txt"
@@ -114,7 +118,7 @@ def test_bag_info_claims_that_the_records_deny_are_caught(
 
 
 def test_a_file_added_at_the_root_is_caught_even_with_the_fingerprint(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db = filled[0]
     fingerprint = bag(db, tmp_path / "bag")
@@ -127,7 +131,7 @@ def test_a_file_added_at_the_root_is_caught_even_with_the_fingerprint(
 
 
 def test_an_attachment_the_manifest_was_made_to_list_is_caught(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     def add(dest: Path) -> None:
         (dest / "data" / "attachments" / f"{'0' * 64}-receipt.png").write_bytes(b"fake")
@@ -139,7 +143,7 @@ def test_an_attachment_the_manifest_was_made_to_list_is_caught(
 
 
 def test_a_redacted_bag_verifies_and_says_what_it_cannot_prove(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     db = filled[0]
     dest = tmp_path / "bag"
@@ -165,7 +169,7 @@ def test_a_redacted_bag_verifies_and_says_what_it_cannot_prove(
 
 
 def test_in_a_redacted_bag_a_field_not_masked_is_still_proven(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     def forge(dest: Path) -> None:
         with records(dest) as document:
@@ -176,7 +180,7 @@ def test_in_a_redacted_bag_a_field_not_masked_is_still_proven(
 
 
 def test_a_masked_fields_digest_cannot_be_swapped(
-    filled: tuple[Path, dict[str, int]], tmp_path: Path
+    filled: tuple[str, dict[str, int]], tmp_path: Path
 ) -> None:
     def forge(dest: Path) -> None:
         events = audit_events(dest)
