@@ -13,9 +13,9 @@ HELPDESKS = EMAILS / "helpdesks"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """A store in which the user writes from li.wei@example.org and Kraken is known."""
-    path = tmp_path / "store.sqlite3"
-    ok(path, "settings", "set", "my_addresses", "li.wei@example.org")
-    ok(path, "platform", "add", "Kraken", "--domain", "kraken.com")
-    return path
+def db(store_url: str) -> str:
+    """A store in which the user writes from li.wei@example.org and Kraken is known (a
+    SQLite file, or a PostgreSQL database where the test runs on every back end)."""
+    ok(store_url, "settings", "set", "my_addresses", "li.wei@example.org")
+    ok(store_url, "platform", "add", "Kraken", "--domain", "kraken.com")
+    return store_url

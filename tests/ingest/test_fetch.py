@@ -30,6 +30,16 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield running
 
 
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A SQLite store (these tests read its file) in which the user writes from
+    li.wei@example.org and Kraken is known."""
+    path = tmp_path / "store.sqlite3"
+    ok(path, "settings", "set", "my_addresses", "li.wei@example.org")
+    ok(path, "platform", "add", "Kraken", "--domain", "kraken.com")
+    return path
+
+
 def password_command(db: Path) -> str:
     """A command that prints the password, as `pass show mail` would."""
     secret = db.parent / "secret"

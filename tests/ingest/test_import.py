@@ -8,8 +8,12 @@ import mailbox
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers.cli import ok, run
 from tests.ingest.conftest import HELPDESKS
+
+pytestmark = pytest.mark.backends
 
 THREAD = sorted(HELPDESKS.glob("0[1-4]-*.eml"))
 
@@ -21,7 +25,7 @@ def imported(db: Path, *args: str) -> dict[str, Any]:
     return document
 
 
-def test_a_question_its_acknowledgement_the_reply_and_the_answer_make_one_case(db: Path) -> None:
+def test_a_question_its_acknowledgement_the_reply_and_the_answer_make_one_case(db: str) -> None:
     report = imported(db, *map(str, THREAD))
     assert (report["imported"], report["present"], report["refused"]) == (4, 0, 0)
     messages = report["messages"]
@@ -48,7 +52,7 @@ def test_a_question_its_acknowledgement_the_reply_and_the_answer_make_one_case(d
     assert answer["address"] == "support+id7001234@gemini.com"
 
 
-def test_importing_the_same_messages_again_adds_nothing(db: Path) -> None:
+def test_importing_the_same_messages_again_adds_nothing(db: str) -> None:
     imported(db, *map(str, THREAD))
     before = ok(db, "show", "1", "--json")
     again = imported(db, *map(str, THREAD))
@@ -56,7 +60,7 @@ def test_importing_the_same_messages_again_adds_nothing(db: Path) -> None:
     assert ok(db, "show", "1", "--json") == before
 
 
-def test_a_dry_run_shows_the_threading_and_writes_nothing(db: Path) -> None:
+def test_a_dry_run_shows_the_threading_and_writes_nothing(db: str) -> None:
     report = imported(db, "--dry-run", *map(str, THREAD))
     assert report["dry_run"] and report["imported"] == 4
     assert {m["case_id"] for m in report["messages"]} == {1}
@@ -64,7 +68,7 @@ def test_a_dry_run_shows_the_threading_and_writes_nothing(db: Path) -> None:
     assert imported(db, *map(str, THREAD))["imported"] == 4
 
 
-def test_a_phishing_reply_is_imported_with_its_findings_and_answers_nothing(db: Path) -> None:
+def test_a_phishing_reply_is_imported_with_its_findings_and_answers_nothing(db: str) -> None:
     ok(db, "settings", "set", "trusted_authserv_ids", "mx.example.org")
     report = imported(db, str(THREAD[0]), str(HELPDESKS / "05-phishing.eml"))
     phish = report["messages"][1]
@@ -78,13 +82,13 @@ def test_a_phishing_reply_is_imported_with_its_findings_and_answers_nothing(db: 
     assert case["status"] == "waiting_on_support"  # the phishing mail answered nothing
 
 
-def test_authentication_results_count_only_from_the_users_own_provider(db: Path) -> None:
+def test_authentication_results_count_only_from_the_users_own_provider(db: str) -> None:
     report = imported(db, str(THREAD[0]), str(HELPDESKS / "05-phishing.eml"))
     assert "dkim=fail" not in report["messages"][1]["warnings"][0]  # anyone can write one
     assert "gemini-verify.help" in report["messages"][1]["warnings"][0]
 
 
-def test_an_email_from_no_platform_is_refused_with_the_way_to_import_it(db: Path) -> None:
+def test_an_email_from_no_platform_is_refused_with_the_way_to_import_it(db: str) -> None:
     stranger = HELPDESKS / "servicenow.eml"
     report = imported(db, str(stranger))
     assert report["refused"] == 1
@@ -100,7 +104,7 @@ def test_an_email_from_no_platform_is_refused_with_the_way_to_import_it(db: Path
     )
 
 
-def test_each_helpdesk_s_ticket_number_is_the_contact_s_reference(db: Path) -> None:
+def test_each_helpdesk_s_ticket_number_is_the_contact_s_reference(db: str) -> None:
     expected = {
         "freshdesk.eml": "48151",
         "request-tracker.eml": "9921",
@@ -115,7 +119,7 @@ def test_each_helpdesk_s_ticket_number_is_the_contact_s_reference(db: Path) -> N
         assert contacts[-1]["reference"] == reference, name
 
 
-def test_a_mailbox_and_a_maildir_import_as_their_messages_do(db: Path, tmp_path: Path) -> None:
+def test_a_mailbox_and_a_maildir_import_as_their_messages_do(db: str, tmp_path: Path) -> None:
     box = mailbox.mbox(tmp_path / "support.mbox")
     for path in THREAD[:2]:
         box.add(path.read_bytes())
@@ -129,7 +133,7 @@ def test_a_mailbox_and_a_maildir_import_as_their_messages_do(db: Path, tmp_path:
     assert report["messages"][0]["origin"].endswith("support.mbox #1")
 
 
-def test_the_email_goes_into_the_bag_byte_for_byte_and_verifies(db: Path, tmp_path: Path) -> None:
+def test_the_email_goes_into_the_bag_byte_for_byte_and_verifies(db: str, tmp_path: Path) -> None:
     imported(db, *map(str, THREAD))
     bag = tmp_path / "bag"
     ok(db, "export", str(bag))
@@ -142,7 +146,7 @@ def test_the_email_goes_into_the_bag_byte_for_byte_and_verifies(db: Path, tmp_pa
     assert ok(db, "db", "verify").startswith("OK: ")  # the emails' rows replay from the chain
 
 
-def test_a_saved_chat_transcript_is_one_chat_in_turns(db: Path, tmp_path: Path) -> None:
+def test_a_saved_chat_transcript_is_one_chat_in_turns(db: str, tmp_path: Path) -> None:
     chat = tmp_path / "chat.txt"
     chat.write_text(
         "[10:02] You: my withdrawal is pending\n[10:04] Anna: it is under review\n", "utf-8"
@@ -155,7 +159,7 @@ def test_a_saved_chat_transcript_is_one_chat_in_turns(db: Path, tmp_path: Path) 
     assert contact["channel"] == "chat" and len(contact["turns"]) == 2
 
 
-def test_bad_paths_are_one_line_and_nothing_is_written(db: Path, tmp_path: Path) -> None:
+def test_bad_paths_are_one_line_and_nothing_is_written(db: str, tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
     for path, said in (
         (tmp_path / "missing.eml", "does not exist"),
@@ -169,7 +173,7 @@ def test_bad_paths_are_one_line_and_nothing_is_written(db: Path, tmp_path: Path)
     assert "give --case ID or --platform NAME" in result.stderr
 
 
-def test_without_a_message_id_the_bytes_say_it_was_imported(db: Path, tmp_path: Path) -> None:
+def test_without_a_message_id_the_bytes_say_it_was_imported(db: str, tmp_path: Path) -> None:
     bare = tmp_path / "bare.eml"
     bare.write_bytes(
         b"From: support@kraken.com\r\nTo: li.wei@example.org\r\nSubject: Frozen\r\n"
@@ -181,7 +185,7 @@ def test_without_a_message_id_the_bytes_say_it_was_imported(db: Path, tmp_path: 
     assert imported(db, str(bare))["imported"] == 1
 
 
-def test_the_files_an_email_carries_become_its_attachments(db: Path, tmp_path: Path) -> None:
+def test_the_files_an_email_carries_become_its_attachments(db: str, tmp_path: Path) -> None:
     from email.message import EmailMessage
 
     message = EmailMessage()
@@ -203,7 +207,7 @@ def test_the_files_an_email_carries_become_its_attachments(db: Path, tmp_path: P
     assert eml.endswith(".eml") and media_type == "message/rfc822"
 
 
-def test_a_helpdesk_s_chat_transcript_email_is_a_chat_in_turns(db: Path, tmp_path: Path) -> None:
+def test_a_helpdesk_s_chat_transcript_email_is_a_chat_in_turns(db: str, tmp_path: Path) -> None:
     path = tmp_path / "transcript.eml"
     path.write_bytes(
         b"From: support@kraken.com\r\nTo: li.wei@example.org\r\n"
@@ -217,7 +221,7 @@ def test_a_helpdesk_s_chat_transcript_email_is_a_chat_in_turns(db: Path, tmp_pat
     assert [t["speaker"] for t in contact["turns"]] == ["me", "agent"]
 
 
-def test_a_wrong_case_or_platform_stops_the_import_in_one_line(db: Path) -> None:
+def test_a_wrong_case_or_platform_stops_the_import_in_one_line(db: str) -> None:
     for args, said in (
         (("--case", "99"), "case #99"),
         (("--platform", "Nowhere"), "Nowhere"),
@@ -228,7 +232,7 @@ def test_a_wrong_case_or_platform_stops_the_import_in_one_line(db: Path) -> None
     assert json.loads(ok(db, "list", "--json")) == []
 
 
-def test_a_large_import_says_what_it_did_per_case(db: Path, tmp_path: Path) -> None:
+def test_a_large_import_says_what_it_did_per_case(db: str, tmp_path: Path) -> None:
     box = mailbox.mbox(tmp_path / "many.mbox")
     for n in range(25):
         box.add(
@@ -242,7 +246,7 @@ def test_a_large_import_says_what_it_did_per_case(db: Path, tmp_path: Path) -> N
     assert printed[-1] == "25 imported, 0 already present, 0 refused"
 
 
-def test_a_message_given_twice_in_one_import_is_imported_once(db: Path) -> None:
+def test_a_message_given_twice_in_one_import_is_imported_once(db: str) -> None:
     report = imported(db, str(THREAD[0]), str(THREAD[0]))
     assert (report["imported"], report["present"]) == (1, 1)
     assert report["messages"][1]["reason"] == "already imported as contact #1"
