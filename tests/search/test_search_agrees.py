@@ -19,6 +19,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,13 +28,17 @@ from recorder.read import search as search_module
 from recorder.read.search import BEGUN, search
 from recorder.read.search_terms import terms_of
 from recorder.store.readers import SqliteReader
+from recorder.store.session import AlchemyReader
 from recorder.write.cases import open_case
 from recorder.write.contacts import log_contact
 from recorder.write.opening import open_store
+from tests.helpers.postgres import Server
 
 ALPHABET = "提现到账冻结12aZ ."
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 TEXTS = 60
+TERM_ALPHABET = ALPHABET.replace(" ", "") + "Az"
+"""Terms' characters: the texts' ones, and their letters in the other case."""
 
 
 def _texts() -> list[tuple[str, str | None]]:
@@ -50,7 +55,22 @@ def _texts() -> list[tuple[str, str | None]]:
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[int, str]]]:
     """A store of TEXTS contacts; each contact's words (subject and text) by id."""
     path = tmp_path_factory.mktemp("agrees") / "s.sqlite3"
-    opened = open_store(str(path), clock=FixedClock(NOW))
+    words = _fill(str(path))
+    yield path, words
+
+
+@pytest.fixture(scope="module")
+def server_store(postgres: Server) -> Iterator[tuple[str, dict[int, str]]]:
+    """The same contacts in a PostgreSQL database (its trigram indexes where the server
+    has pg_trgm)."""
+    url = postgres.new_database()
+    words = _fill(url)
+    yield url, words
+    postgres.drop_database(url)
+
+
+def _fill(where: str) -> dict[int, str]:
+    opened = open_store(where, clock=FixedClock(NOW))
     words: dict[int, str] = {}
     with opened.write() as tx:
         case = open_case(tx, platform="Gemini", title="Case")
@@ -68,7 +88,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict
             assert contact.id is not None
             words[contact.id] = f"{subject or ''}\n{text}"
     opened.close()
-    yield path, words
+    return words
 
 
 def _term(raw: str) -> bool:
@@ -81,7 +101,7 @@ def _term(raw: str) -> bool:
 
 @settings(max_examples=int(os.environ.get("RECORDER_FUZZ", "150")), deadline=None)
 @given(
-    term=st.text(alphabet=ALPHABET.replace(" ", ""), min_size=1, max_size=4).filter(_term),
+    term=st.text(alphabet=TERM_ALPHABET, min_size=1, max_size=4).filter(_term),
     begun=st.sampled_from([3, BEGUN]),
 )
 def test_search_finds_what_reading_every_text_finds(
@@ -91,6 +111,23 @@ def test_search_finds_what_reading_every_text_finds(
     path, words = store
     with sqlite3.connect(path) as conn, patch.object(search_module, "BEGUN", begun):
         hits = search(SqliteReader(conn), term, limit=1000)
+    found = {h.contact_id for h in hits if h.contact_id is not None}
+    expected = {i for i, said in words.items() if term.casefold() in said.casefold()}
+    assert found == expected, (term, sorted(found ^ expected))
+
+
+@settings(max_examples=int(os.environ.get("RECORDER_FUZZ", "150")) // 3, deadline=None)
+@given(term=st.text(alphabet=TERM_ALPHABET, min_size=1, max_size=4).filter(_term))
+def test_on_a_server_search_finds_what_reading_every_text_finds(
+    server_store: tuple[str, dict[int, str]], term: str
+) -> None:
+    url, words = server_store
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            hits = search(AlchemyReader(conn), term, limit=1000)
+    finally:
+        engine.dispose()
     found = {h.contact_id for h in hits if h.contact_id is not None}
     expected = {i for i, said in words.items() if term.casefold() in said.casefold()}
     assert found == expected, (term, sorted(found ^ expected))
