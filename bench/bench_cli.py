@@ -29,12 +29,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import cached, compile_package
+from generate import cached, compile_package, postgres_copy
 
 Command = tuple[Sequence[str] | Callable[[int], Sequence[str]], dict[str, str]]
 """What to run (its argv, or the argv of run n) and its environment."""
@@ -152,23 +152,6 @@ def store_commands(prefix: str, recorder: list[str], env: dict[str, str]) -> dic
         # A word in no text: the longest search, every text read or looked up.
         f"{prefix}recorder search": ([*recorder, "search", "zyxwvut"], env),
     }
-
-
-@contextlib.contextmanager
-def postgres_copy(db: Path) -> Iterator[str]:
-    """A throw-away PostgreSQL server holding a copy of the store at `db`: its URL."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests.helpers.postgres import postgres_server
-
-    with postgres_server() as server:
-        url = server.new_database()
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "recorder", "--db", str(db), "db", "copy", "--to", url],
-            check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        print(f"copied the store into PostgreSQL in {time.perf_counter() - started:.0f} s")
-        yield url
 
 
 if __name__ == "__main__":

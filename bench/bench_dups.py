@@ -15,12 +15,16 @@ Targets: checking one new contact under 50 ms, reported beside the plain insert 
 the same run (issue 5); checking a new case (the similar-case check) under 10 ms at
 50k cases (issue 17: `--cases 50000`).
 
-    python bench/bench_dups.py [--rounds 200] [--cases 10000 --contacts 100000]
+With `--postgres`, the same on a copy of the store in a throw-away PostgreSQL database
+(issue 18).
+
+    python bench/bench_dups.py [--rounds 200] [--cases 10000 --contacts 100000] [--postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import shutil
 import statistics
@@ -34,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import NOW, cached
+from generate import NOW, cached, postgres_copy
 from sqlmodel import select
 
 from recorder.domain.clock import FixedClock
@@ -55,13 +59,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument(
+        "--postgres", action="store_true", help="On a PostgreSQL copy of the bench store."
+    )
     args = parser.parse_args()
     source = cached(args.cases, args.contacts)
     rng = random.Random(5)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as server:
         path = Path(tmp) / "bench.sqlite3"
         shutil.copyfile(source, path)  # the inserts must not change the cached store
-        store = open_store(str(path), clock=FixedClock(NOW, step=timedelta(milliseconds=1)))
+        where = server.enter_context(postgres_copy(path)) if args.postgres else str(path)
+        store = open_store(where, clock=FixedClock(NOW, step=timedelta(milliseconds=1)))
         with store.read() as session:
             texts = [
                 t
@@ -138,7 +146,8 @@ def main() -> None:
             check_case_cold(n)
             samples["check case, cold"].append(time.perf_counter() - started)
         store.close()
-    print(f"duplicate guard on {source.name}, medians of {args.rounds} rounds")
+    kept = "PostgreSQL (a copy of it)" if args.postgres else "SQLite"
+    print(f"duplicate guard on {source.name}, in {kept}, medians of {args.rounds} rounds")
     for name, values in samples.items():
         print(f"  {name:<14} {_median_ms(values):8.2f} ms   (p95 {_p95(values):.2f} ms)")
     check, insert = _median_ms(samples["check contact"]), _median_ms(samples["plain insert"])

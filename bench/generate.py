@@ -10,10 +10,13 @@ The result is cached under bench/.data/ and reused while the schema is the same.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -319,6 +322,23 @@ def cached(cases: int = 10_000, contacts: int = 100_000) -> Path:
             Path(str(partial) + suffix).unlink(missing_ok=True)
         print(f"generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return path
+
+
+@contextlib.contextmanager
+def postgres_copy(db: Path) -> Iterator[str]:
+    """A throw-away PostgreSQL server holding a copy of the store at `db`: its URL."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.helpers.postgres import postgres_server
+
+    with postgres_server() as server:
+        url = server.new_database()
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "recorder", "--db", str(db), "db", "copy", "--to", url],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        print(f"copied the store into PostgreSQL in {time.perf_counter() - started:.0f} s")
+        yield url
 
 
 def main() -> None:

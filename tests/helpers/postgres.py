@@ -88,6 +88,27 @@ class Server:
         self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _open_to_others(path: Path) -> bool:
+    """Whether every folder down to `path` lets other users through (o+x)."""
+    return all(folder.stat().st_mode & 0o001 for folder in [path, *path.parents])
+
+
+def _programs_for(user: dict[str, object], folder: Path) -> Path:
+    """Programs `nobody` can run: where they are, or a copy of their installation (the
+    pgserver wheel's, in a checkout under a private folder) in a folder of its own."""
+    if not user or _open_to_others(folder):
+        return folder
+    copy = Path(tempfile.mkdtemp(prefix="recorder-pg-programs-"))
+    copy.chmod(0o755)
+    # The wheel's programs find their libraries beside the package (pgserver.libs, by
+    # a relative RPATH): copy both, as they lie.
+    package = folder.parent.parent
+    for item in (package, package.with_name(package.name + ".libs")):
+        if item.is_dir():
+            shutil.copytree(item, copy / item.name, symlinks=True)
+    return copy / package.name / folder.parent.name / folder.name
+
+
 def _as_unprivileged() -> dict[str, object]:
     """subprocess arguments that run a program as `nobody` when we are root."""
     if os.geteuid() != 0:
@@ -107,6 +128,7 @@ def postgres_server() -> Iterator[Server]:
     password_file = folder / "password"
     password_file.write_text(PASSWORD + "\n")
     user = _as_unprivileged()
+    found, bin_dir = bin_dir, _programs_for(user, bin_dir)
     if user:
         folder.chmod(0o755)
         for item in (data, password_file):
@@ -155,3 +177,5 @@ def postgres_server() -> Iterator[Server]:
             capture_output=True, cwd=folder, **user,  # type: ignore[call-overload]
         )  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
+        if bin_dir != found:  # the copy of the programs
+            shutil.rmtree(bin_dir.parents[2], ignore_errors=True)
