@@ -121,10 +121,24 @@ def _snapshot(source: Store) -> Iterator[Connection]:
 def _copy_rows(source: Connection, target: Connection, table: sa.Table) -> int:
     order = list(table.primary_key.columns) or list(table.columns)
     result = source.execute(sa.select(table).order_by(*order).execution_options(yield_per=BATCH))
+    # A row may refer to a later row of its own table (a case merged into a newer
+    # one): such references are set once every row is in, as PostgreSQL checks each
+    # foreign key at once.
+    later = [key.parent.name for key in table.foreign_keys if key.column.table is table]
+    pending: list[dict[str, object]] = []
     copied = 0
     for batch in result.mappings().partitions(BATCH):
-        target.execute(table.insert(), [dict(row) for row in batch])
-        copied += len(batch)
+        rows = [dict(row) for row in batch]
+        for row in rows:
+            refers = {name: row[name] for name in later if row[name] is not None}
+            if refers:
+                pending.append({"id": row["id"], **refers})
+                row.update(dict.fromkeys(refers))
+        target.execute(table.insert(), rows)
+        copied += len(rows)
+    for refers in pending:
+        row_id = refers.pop("id")
+        target.execute(table.update().where(table.c.id == row_id).values(**refers))
     return copied
 
 

@@ -280,6 +280,10 @@ class Store:
                     f"{MEMBER_ENV} is {len(named)} characters long; expected a name of up "
                     f"to {MEMBER_LENGTH}"
                 )
+            if not named.isprintable():
+                raise InputError(
+                    f"{MEMBER_ENV} holds a control character; expected a name as you would write it"
+                )
             if named:
                 self._member = named
             elif self.engine.dialect.name == "sqlite":

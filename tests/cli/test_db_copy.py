@@ -23,6 +23,10 @@ def _fill(db: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> st
        "--attach", str(shot))  # fmt: skip
     ok(db, "log", "--case", case, "--channel", "email", "--direction", "inbound",
        "--at", "2026-11-20 12:00", "--text", "Your request (777) has been received")  # fmt: skip
+    # A case merged into a newer one: its row refers to a row after it.
+    older = ok(db, "case", "new", "--platform", "Gemini", "--title", "Frozen again").strip()
+    newer = ok(db, "case", "new", "--platform", "Gemini", "--title", "Still frozen").strip()
+    ok(db, "case", "merge", older, newer)
     ok(db, "anchor")
     monkeypatch.delenv("RECORDER_MEMBER")
     return case
@@ -43,7 +47,7 @@ def test_a_store_goes_to_a_server_and_back_whole(
     url = postgres.new_database()
 
     said = ok(source, "db", "copy", "--to", url)
-    assert "1 cases, 2 contacts, 1 attachment files" in said
+    assert "3 cases, 2 contacts, 1 attachment files" in said
     assert "the copy verifies" in said and "***@127.0.0.1" in said
     assert _record(url, case) == before
     assert "OK: audit chain of" in ok(url, "db", "verify")

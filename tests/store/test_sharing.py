@@ -114,7 +114,7 @@ def test_each_change_names_who_made_it_and_the_chain_holds_the_name(
     assert "its hash does not match its content" in result.output
 
 
-def test_a_member_name_too_long_is_refused_before_anything_is_written(
+def test_a_member_name_too_long_or_with_controls_is_refused_before_anything_is_written(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(MEMBER_ENV, "x" * 101)
@@ -122,4 +122,9 @@ def test_a_member_name_too_long_is_refused_before_anything_is_written(
     monkeypatch.delenv(MEMBER_ENV)
     assert result.exit_code != 0
     assert "RECORDER_MEMBER is 101 characters long; expected a name of up to 100" in (result.stderr)
+    assert json.loads(ok(store_url, "list", "--json")) == []
+    monkeypatch.setenv(MEMBER_ENV, "Li\x1b[2JWei")
+    result = run(store_url, "case", "new", "--platform", "Gemini", "--title", "Frozen")
+    monkeypatch.delenv(MEMBER_ENV)
+    assert "RECORDER_MEMBER holds a control character" in result.stderr
     assert json.loads(ok(store_url, "list", "--json")) == []
