@@ -159,6 +159,16 @@ class Store:
         self.upgraded_from: str | None = None
         """The revision an existing store was migrated from when it was opened."""
         self._writer = db.write_engine(engine)
+        # What is read in one session is one moment of the store, whoever writes
+        # meanwhile (an export's records and its chain agree): SQLite's read transaction
+        # is that already; PostgreSQL's default (READ COMMITTED) is not. Writers stay at
+        # READ COMMITTED, so that after waiting for the write lock they read the chain's
+        # head as the writer before them left it.
+        self._snapshots = (
+            engine
+            if engine.dialect.name == "sqlite"
+            else engine.execution_options(isolation_level="REPEATABLE READ")
+        )
         self._member: object = _UNKNOWN
 
     @classmethod
@@ -237,8 +247,8 @@ class Store:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; it writes nothing."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        """A session for reading, on one snapshot of the store; it writes nothing."""
+        with Session(self._snapshots, expire_on_commit=False) as session:
             yield session
 
     @contextlib.contextmanager
@@ -324,7 +334,7 @@ class Store:
     @contextlib.contextmanager
     def reader(self) -> Iterator[AlchemyReader]:
         """A reader for the read side's queries, on one snapshot of the store."""
-        with self.engine.connect() as conn, conn.begin():
+        with self._snapshots.connect() as conn, conn.begin():
             yield AlchemyReader(conn)
 
     def scrub(self) -> None:

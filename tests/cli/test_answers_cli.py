@@ -17,6 +17,8 @@ from click.testing import Result
 from recorder.domain.clock import FixedClock
 from tests.helpers import cli
 
+pytestmark = pytest.mark.backends
+
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # Tuesday 10:00 in New York
 
 
@@ -25,9 +27,9 @@ CLOCK = FixedClock(NOW, step=timedelta(seconds=1))
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(store_url: str) -> str:
     CLOCK.at = NOW
-    return tmp_path / "s.sqlite3"
+    return store_url
 
 
 def run(db: Path, *args: str) -> Result:

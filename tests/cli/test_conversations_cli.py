@@ -14,6 +14,8 @@ import pytest
 from recorder.domain.clock import FixedClock
 from tests.helpers import cli
 
+pytestmark = pytest.mark.backends
+
 CLOCK = FixedClock(datetime(2026, 11, 2, 16, 0, tzinfo=UTC), step=timedelta(seconds=1))
 
 LIVE = """[10:32] Anna: Hello, this is Anna from Gemini support. How can I help?
@@ -23,10 +25,10 @@ LIVE = """[10:32] Anna: Hello, this is Anna from Gemini support. How can I help?
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def db(store_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("RECORDER_TZ", "UTC")
     CLOCK.at = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
-    return tmp_path / "s.sqlite3"
+    return store_url
 
 
 def ok(db: Path, *args: str) -> str:

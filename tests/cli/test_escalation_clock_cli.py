@@ -15,13 +15,15 @@ from click.testing import Result
 from recorder.domain.clock import FixedClock
 from tests.helpers import cli
 
+pytestmark = pytest.mark.backends
+
 CLOCK = FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), step=timedelta(seconds=1))
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def db(store_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("RECORDER_TZ", "UTC")  # times typed and shown in UTC
-    return tmp_path / "s.sqlite3"
+    return store_url
 
 
 def at(when: str) -> None:

@@ -13,13 +13,16 @@ from icalendar import Calendar
 from recorder.domain.clock import FixedClock
 from tests.helpers import cli
 
+pytestmark = pytest.mark.backends
+
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 10:00 in New York
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """Where the store is; `ok` and `run` below run every command at NOW."""
-    return tmp_path / "s.sqlite3"
+def db(store_url: str) -> str:
+    """Where the store is (a SQLite file, or a PostgreSQL database); `ok` and `run`
+    below run every command at NOW."""
+    return store_url
 
 
 def run(db: Path, *args: str, input: str | None = None) -> Result:

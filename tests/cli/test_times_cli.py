@@ -12,12 +12,14 @@ import pytest
 from recorder.domain.clock import FixedClock
 from tests.helpers import cli
 
+pytestmark = pytest.mark.backends
+
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 10:00 in New York
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "s.sqlite3"
+def db(store_url: str) -> str:
+    path = store_url
     cli.ok(path, "case", "new", "--platform", "Gemini", "--title", "Frozen account",
            setup=cli.at(FixedClock(NOW)))  # fmt: skip
     return path

@@ -128,3 +128,29 @@ def test_a_member_name_too_long_or_with_controls_is_refused_before_anything_is_w
     monkeypatch.delenv(MEMBER_ENV)
     assert "RECORDER_MEMBER holds a control character" in result.stderr
     assert json.loads(ok(store_url, "list", "--json")) == []
+
+
+def test_what_one_reading_sees_is_one_moment_whoever_writes_meanwhile(
+    store: Store, store_url: str
+) -> None:
+    """An export reads the records, then the chain: a contact another member logs in
+    between must be in both or in neither."""
+    with store.write() as tx:
+        case = open_case(tx, platform="Gemini", title="Frozen")
+    assert case.id is not None
+    other = open_store(store_url, clock=FixedClock(AT + timedelta(days=30)))
+    with store.read() as session:
+        before = count_rows(session)
+        with other.write() as tx:
+            log_contact(tx, case_id=case.id, channel="chat", direction="outbound",
+                        occurred_at=AT, text="logged while the other reads")  # fmt: skip
+        assert count_rows(session) == before
+    with store.read() as session:
+        assert count_rows(session)["contacts"] == before["contacts"] + 1
+    with store.reader() as reader:
+        seen = reader.rows("SELECT count(*) FROM audit_events")
+        with other.write() as tx:
+            log_contact(tx, case_id=case.id, channel="chat", direction="outbound",
+                        occurred_at=AT, text="and another")  # fmt: skip
+        assert reader.rows("SELECT count(*) FROM audit_events") == seen
+    other.close()
