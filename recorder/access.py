@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 from recorder.domain.clock import Clock, SystemClock
 from recorder.store.locations import Locations, resolve
-from recorder.store.readers import Reader, open_sqlite_reader
+from recorder.store.readers import Reader, SqliteReader, open_sqlite_reader
 
 if TYPE_CHECKING:
+    from recorder.store.server_reader import PostgresReader
     from recorder.store.session import Store
 
 
@@ -58,7 +59,7 @@ class StoreAccess:
     def light_reader(self) -> Iterator[Reader | None]:
         """The light reader of a SQLite store at head, or None where there is none
         (another database, a store to create or upgrade): never opens the full store."""
-        light = None if self._store is not None else open_sqlite_reader(self.where)
+        light = None if self._store is not None else _light_reader(self.where)
         try:
             yield light
         finally:
@@ -71,3 +72,15 @@ class StoreAccess:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+
+
+def _light_reader(where: Locations) -> SqliteReader | PostgresReader | None:
+    """The reader of the standard library for a SQLite store, of psycopg alone for one on
+    a PostgreSQL server; None where neither can be used."""
+    if where.database is not None:
+        return open_sqlite_reader(where)
+    if where.url.startswith("postgresql"):
+        from recorder.store.server_reader import open_postgres_reader
+
+        return open_postgres_reader(where.url)
+    return None

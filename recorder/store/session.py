@@ -159,11 +159,9 @@ class Store:
         self.upgraded_from: str | None = None
         """The revision an existing store was migrated from when it was opened."""
         self._writer = db.write_engine(engine)
-        # What is read in one session is one moment of the store, whoever writes
-        # meanwhile (an export's records and its chain agree): SQLite's read transaction
-        # is that already; PostgreSQL's default (READ COMMITTED) is not. Writers stay at
-        # READ COMMITTED, so that after waiting for the write lock they read the chain's
-        # head as the writer before them left it.
+        # A reading session sees one moment (an export's records and chain agree), as
+        # SQLite's read transaction does. Writers stay READ COMMITTED: past the write
+        # lock, they read the chain's head as the writer before them left it.
         self._snapshots = (
             engine
             if engine.dialect.name == "sqlite"
@@ -280,9 +278,8 @@ class Store:
         )  # fmt: skip
 
     def member(self) -> str | None:
-        """Who writes: the name in RECORDER_MEMBER; else, on a server, the database role
-        the store's URL logs in as (its session user: recorder acts as the database's
-        owner, recorder.store.db); else (a SQLite store of one person) nobody named."""
+        """Who writes: RECORDER_MEMBER; else, on a server, the role the store's URL logs
+        in as (the session's user); else (one person's SQLite store) nobody named."""
         if self._member is _UNKNOWN:
             named = " ".join(os.environ.get(MEMBER_ENV, "").split())
             if len(named) > MEMBER_LENGTH:

@@ -211,3 +211,33 @@ def test_search_on_a_server_is_served_by_its_trigram_indexes(postgres: Server) -
             assert f"search_{table}_trgm" in plan, plan
     store.close()
     postgres.drop_database(url)
+
+
+def test_reading_a_store_on_a_server_never_imports_sqlalchemy(postgres: Server) -> None:
+    """As on SQLite, `list`, `show`, `due` and `search` read through the driver alone:
+    importing SQLAlchemy would be most of their time (bench/bench_cli.py --postgres)."""
+    import subprocess
+    import sys
+
+    url = postgres.new_database()
+    case = ok(url, "case", "new", "--platform", "Gemini", "--title", "提现一直审核中").strip()
+    ok(url, "log", "--case", case, "--channel", "chat", "--direction", "outbound",
+       "--at", "2026-11-20 10:00", "--text", "Still pending, TxID 0x9f3e")  # fmt: skip
+    for command in (["list", "--json"], ["show", case, "--json"], ["due", "--json"],
+                    ["search", "pending"], ["search", "审核"]):  # fmt: skip
+        probe = (
+            "import sys\nfrom recorder.cli import cli\ntry:\n"
+            f"    cli.main(['--db', {url!r}, *{command!r}])\n"
+            "except SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+            "print('LOADED', ' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout
+        said, _, loaded = out.rpartition("LOADED ")
+        assert "psycopg" in loaded.split(), command  # the probe did read the server
+        assert not set(loaded.split()) & {"sqlalchemy", "sqlmodel", "alembic"}, command
+        if command[0] == "search":
+            assert "**" in said, command  # found, as the full store finds it
+    assert json.loads(ok(url, "list", "--json"))[0]["title"] == "提现一直审核中"
+    postgres.drop_database(url)
