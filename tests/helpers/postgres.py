@@ -27,8 +27,15 @@ PASSWORD = "a household's secret"
 _SEQUENCE = count(1)
 
 
+PROGRAMS_ENV = "RECORDER_TEST_PG_BIN"
+"""Names the folder of the server's programs to use (to try the pgserver wheel's where
+the system has its own)."""
+
+
 def programs() -> Path | None:
     """The folder of `initdb`, `pg_ctl` and `postgres`, or None where there is none."""
+    if os.environ.get(PROGRAMS_ENV):
+        return Path(os.environ[PROGRAMS_ENV])
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)
     on_path = shutil.which("initdb")
     candidates = [p.parent for p in found]
