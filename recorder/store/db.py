@@ -229,22 +229,9 @@ other."""
 
 
 def _configure_postgresql(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, record: Any) -> None:
-        # A store several people keep belongs to one role that all of them are members
-        # of (the database's owner): act as it, so that whoever creates or migrates the
-        # tables, every member may use them. The member stays the session's user.
-        autocommit = dbapi_connection.autocommit
-        dbapi_connection.autocommit = True
-        try:
-            row = dbapi_connection.execute(
-                "SELECT pg_get_userbyid(datdba), pg_has_role(session_user, datdba, 'MEMBER')"
-                " FROM pg_database WHERE datname = current_database()"
-            ).fetchone()
-            if row is not None and row[1] and row[0] != dbapi_connection.info.user:
-                dbapi_connection.execute('SET ROLE "' + str(row[0]).replace('"', '""') + '"')
-        finally:
-            dbapi_connection.autocommit = autocommit
+    from recorder.store.server_reader import act_as_owner
+
+    event.listen(engine, "connect", lambda dbapi_connection, record: act_as_owner(dbapi_connection))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

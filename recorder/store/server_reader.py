@@ -39,6 +39,24 @@ class PostgresReader:
         self.connection.close()
 
 
+def act_as_owner(connection: Any) -> None:
+    """On a new psycopg connection: act as the database's owner role where the member
+    who logs in belongs to it. A store several people keep belongs to one role they are
+    all members of, so whoever creates or migrates the tables, every member may use
+    them; the member stays the session's user (recorder.store.session.Store.member)."""
+    autocommit = connection.autocommit
+    connection.autocommit = True
+    try:
+        owner = connection.execute(
+            "SELECT pg_get_userbyid(datdba), pg_has_role(session_user, datdba, 'MEMBER')"
+            " FROM pg_database WHERE datname = current_database()"
+        ).fetchone()
+        if owner is not None and owner[1] and owner[0] != connection.info.user:
+            connection.execute('SET ROLE "' + str(owner[0]).replace('"', '""') + '"')
+    finally:
+        connection.autocommit = autocommit
+
+
 def open_postgres_reader(url: str) -> PostgresReader | None:
     """A reader for a store on a PostgreSQL server at head; None when it takes the full
     path (no driver, no server, no store yet, a store to upgrade): `Store.open` then
@@ -55,16 +73,7 @@ def open_postgres_reader(url: str) -> PostgresReader | None:
     except psycopg.Error:
         return None
     try:
-        # As the full store does (recorder.store.db): act as the database's owner role
-        # where the member belongs to it.
-        connection.autocommit = True
-        owner = connection.execute(
-            "SELECT pg_get_userbyid(datdba), pg_has_role(session_user, datdba, 'MEMBER')"
-            " FROM pg_database WHERE datname = current_database()"
-        ).fetchone()
-        if owner is not None and owner[1] and owner[0] != connection.info.user:
-            connection.execute('SET ROLE "' + str(owner[0]).replace('"', '""') + '"')
-        connection.autocommit = False
+        act_as_owner(connection)
         connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except psycopg.Error:

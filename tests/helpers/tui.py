@@ -130,3 +130,16 @@ async def form_in_first_case(pilot: Pilot[object]) -> LogContactScreen:
     form = pilot.app.screen
     assert isinstance(form, LogContactScreen)
     return form
+
+
+def notifications(app: RecorderApp) -> list[str]:
+    """The messages the app notifies from now on, in order (it still shows them)."""
+    said: list[str] = []
+    shown = app.notify
+
+    def notify(message: str, **options: Any) -> None:
+        said.append(message)
+        shown(message, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return said

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,7 +13,7 @@ from recorder.domain.clock import FixedClock
 from recorder.tui.screens.contact import ContactScreen
 from recorder.write.cases import open_case
 from recorder.write.contacts import log_contact
-from tests.helpers.tui import NOW, SIZE, make_app, settle
+from tests.helpers.tui import NOW, SIZE, make_app, notifications, settle
 
 
 def case_with_a_file(path: Path, tmp_path: Path) -> bytes:
@@ -32,14 +31,7 @@ def case_with_a_file(path: Path, tmp_path: Path) -> bytes:
 
 async def _open_in_reader(path: Path) -> list[str]:
     app = make_app(path)
-    said: list[str] = []
-    shown = app.notify
-
-    def notify(message: str, **options: Any) -> None:
-        said.append(message)
-        shown(message, **options)
-
-    app.notify = notify  # type: ignore[method-assign]
+    said = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter")

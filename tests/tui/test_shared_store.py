@@ -4,7 +4,6 @@ and an attachment another member logged opens, wherever the store is kept."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Static
@@ -17,7 +16,7 @@ from recorder.tui.screens.case import CaseScreen
 from recorder.tui.screens.contact import ContactScreen
 from recorder.write.cases import open_case
 from recorder.write.contacts import log_contact
-from tests.helpers.tui import NOW, SIZE, settle
+from tests.helpers.tui import NOW, SIZE, notifications, settle
 
 pytestmark = pytest.mark.backends
 
@@ -42,14 +41,7 @@ async def test_the_case_view_names_who_logged_each_contact_and_opens_their_files
     monkeypatch.setenv("RECORDER_DATA_DIR", str(tmp_path / "ben"))
     monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))  # no system opener
     app = RecorderApp(StoreAccess(store_url, clock=FixedClock(NOW)), subtitle="shared")
-    said: list[str] = []
-    shown = app.notify
-
-    def notify(message: str, **options: Any) -> None:
-        said.append(message)
-        shown(message, **options)
-
-    app.notify = notify  # type: ignore[method-assign]
+    said = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter")
