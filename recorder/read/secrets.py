@@ -48,7 +48,10 @@ def stored_secrets(
     """
     where = "AND case_id = :case" if case_id is not None else ""
     if not every:
-        where += " AND secret_kinds != '[]'"
+        # As SQLite's partial index ix_contacts_secrets says it, so that it serves the
+        # query; PostgreSQL compares a json value as text.
+        kinds = "secret_kinds" if reader.dialect == "sqlite" else "CAST(secret_kinds AS TEXT)"
+        where += f" AND {kinds} != '[]'"
     last = 0
     while True:
         rows = reader.rows(

@@ -42,6 +42,14 @@ def test_the_flow_of_a_case_is_the_same_on_every_back_end(store_url: str, tmp_pa
     bag = tmp_path / "evidence"
     ok(store_url, "export", str(bag))
     assert "OK:" in ok(store_url, "verify", str(bag))
+    # A seed phrase pasted by mistake: found, and masked in the record.
+    seed = " ".join(["abandon"] * 11 + ["about"])
+    ok(store_url, "log", "--case", case, "--channel", "chat", "--direction", "outbound",
+       "--at", "2026-11-20 12:00", "--text", f"support asked for my words: {seed}")  # fmt: skip
+    assert "seed phrase" in ok(store_url, "scan")
+    assert "removed 1 seed phrase" in ok(store_url, "redact", "--case", case)
+    assert "no secrets found" in ok(store_url, "scan")
+    assert "OK: audit chain of" in ok(store_url, "db", "verify")
 
 
 def _said(result_output: str) -> str:
