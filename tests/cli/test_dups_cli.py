@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.cli import ok, run
+
+pytestmark = pytest.mark.backends
 
 
 def _case(db: Path, title: str, *more: str) -> str:
@@ -19,8 +23,8 @@ def _log(db: Path, case: str, *more: str) -> tuple[str, str]:
     return result.stdout.strip(), result.stderr
 
 
-def test_case_new_warns_on_stderr_and_still_opens_the_case(tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_case_new_warns_on_stderr_and_still_opens_the_case(store_url: str) -> None:
+    db = store_url
     first = _case(db, "ETH withdrawal pending for 48 hours", "--txid", "0xABC")
     result = run(
         db, "case", "new", "--platform", "gemini", "--title", "Card declined",
@@ -34,8 +38,8 @@ def test_case_new_warns_on_stderr_and_still_opens_the_case(tmp_path: Path) -> No
     ]
 
 
-def test_case_new_json_lists_the_flags(tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_case_new_json_lists_the_flags(store_url: str) -> None:
+    db = store_url
     _case(db, "Staking rewards not paid for October")
     document = json.loads(
         ok(db, "case", "new", "--platform", "Gemini", "--json", "--title",
@@ -47,8 +51,8 @@ def test_case_new_json_lists_the_flags(tmp_path: Path) -> None:
     assert "reads like open case #1" in flag["message"]
 
 
-def test_log_warns_and_json_carries_the_flags(tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_log_warns_and_json_carries_the_flags(store_url: str) -> None:
+    db = store_url
     first, second = _case(db, "Withdrawal pending"), _case(db, "Card declined")
     _log(db, first, "--ref", "4815162", "--text", "Where is my money?", "--at", "2026-11-20 10:00")
     result = run(
@@ -63,8 +67,8 @@ def test_log_warns_and_json_carries_the_flags(tmp_path: Path) -> None:
     assert "reference 4815162 is already in case #1 (Withdrawal pending)" in result.stderr
 
 
-def test_the_same_contact_logged_twice_is_stored_once(tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_the_same_contact_logged_twice_is_stored_once(store_url: str) -> None:
+    db = store_url
     case = _case(db, "Withdrawal pending")
     first, _ = _log(db, case, "--text", "Where is my money?", "--at", "2026-11-20 10:00")
     again, err = _log(db, case, "--text", "Where is my money?", "--at", "2026-11-20 10:00")
@@ -77,8 +81,8 @@ def test_the_same_contact_logged_twice_is_stored_once(tmp_path: Path) -> None:
     assert len(json.loads(ok(db, "show", case, "--json"))["contacts"]) == 1
 
 
-def test_dups_lists_decides_and_shows_decisions_with_all(tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_dups_lists_decides_and_shows_decisions_with_all(store_url: str) -> None:
+    db = store_url
     _case(db, "Phone number change request")
     _case(db, "I need to change the phone number on my account")
     assert json.loads(ok(db, "list", "--json"))[0]["open_flags"] == 1
@@ -96,8 +100,8 @@ def test_dups_lists_decides_and_shows_decisions_with_all(tmp_path: Path) -> None
     assert bad.stderr == "recorder: no duplicate flag #7; `recorder dups --all` lists them\n"
 
 
-def test_merge_and_unmerge(tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_merge_and_unmerge(store_url: str) -> None:
+    db = store_url
     into = _case(db, "ETH withdrawal pending for 48 hours")
     source = _case(db, "My ether withdrawal is still pending after two days")
     _log(db, into, "--text", "first", "--at", "2026-11-20 10:00")
@@ -125,8 +129,8 @@ def test_merge_and_unmerge(tmp_path: Path) -> None:
     assert ok(db, "db", "verify").startswith("OK")
 
 
-def test_merge_refusals_are_one_line_and_change_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_merge_refusals_are_one_line_and_change_nothing(store_url: str) -> None:
+    db = store_url
     a = _case(db, "one")
     before = ok(db, "show", a, "--json")
     for args, message in [

@@ -29,10 +29,12 @@ SECRETS = ("482913", SEED, "S3cure#Pass1", KEY)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "s.sqlite3"
-    ok(path, "case", "new", "--platform", "Gemini", "--title", "Withdrawal pending")
-    return path
+def db(store_url: str, backend: str) -> Path | str:
+    """A store with one case: a SQLite file (whose files some tests read), or a
+    PostgreSQL database for the tests marked `backends`."""
+    where = Path(store_url) if backend == "sqlite" else store_url
+    ok(where, "case", "new", "--platform", "Gemini", "--title", "Withdrawal pending")
+    return where
 
 
 def _log(db: Path, text: str = TRANSCRIPT, *more: str) -> tuple[int, str, str]:
@@ -50,6 +52,7 @@ def _files_hold(db: Path, secret: str) -> list[str]:
     ]
 
 
+@pytest.mark.backends
 def test_log_warns_of_each_kind_and_says_what_to_do(db: Path) -> None:
     contact, _, stderr = _log(db)
     assert "holds a valid BIP-39 seed phrase: anyone who has it controls the wallet" in stderr
@@ -63,6 +66,7 @@ def test_log_warns_of_each_kind_and_says_what_to_do(db: Path) -> None:
     assert stderr.count("a private key") == 1
 
 
+@pytest.mark.backends
 def test_log_json_names_the_secrets_by_place_not_by_value(db: Path) -> None:
     result = run(db, "log", "--case", "1", "--channel", "chat", "--direction", "out",
                  "--text", TRANSCRIPT, "--json")  # fmt: skip
@@ -78,6 +82,7 @@ def test_log_json_names_the_secrets_by_place_not_by_value(db: Path) -> None:
         assert set(secret) == {"field", "kind", "start", "end", "warning"}
 
 
+@pytest.mark.backends
 def test_a_text_without_secrets_logs_without_a_word(db: Path) -> None:
     _, _, stderr = _log(db, "I asked again about withdrawal 7001234; TxID 0x" + "cd" * 32)
     assert stderr == ""
@@ -144,6 +149,7 @@ def test_the_chain_keeps_the_digest_of_the_text_as_it_was(db: Path) -> None:
     assert value_digest(TRANSCRIPT) == created[1]["after"]["text"]["$sha256"]
 
 
+@pytest.mark.backends
 def test_redact_refuses_in_one_line(db: Path) -> None:
     nothing = run(db, "redact")
     assert nothing.exit_code != 0
@@ -156,6 +162,7 @@ def test_redact_refuses_in_one_line(db: Path) -> None:
     assert "no contact #99" in missing.stderr
 
 
+@pytest.mark.backends
 def test_redacting_a_whole_case_and_a_contact_without_secrets(db: Path) -> None:
     contact, _, _ = _log(db)
     plain, _, _ = _log(db, "Nothing secret.")
@@ -185,6 +192,7 @@ def test_editing_a_secret_out_clears_the_mark_and_the_history(db: Path) -> None:
     assert ok(db, "db", "verify").startswith("OK")
 
 
+@pytest.mark.backends
 def test_a_redacted_export_carries_no_secret_and_says_what_it_masked(
     db: Path, tmp_path: Path
 ) -> None:
