@@ -106,6 +106,10 @@ def redact(
         if sys.stderr.isatty():  # it takes a while on a large record: say why
             warn("redacted; now clearing every earlier copy from the store's files...")
         store.scrub()
+        if store.engine.dialect.name != "sqlite" and any(d.removed for d in done):
+            from recorder.store.server_errors import SCRUB_ON_A_SERVER
+
+            warn(SCRUB_ON_A_SERVER)
     if as_json:
         print_json(
             {

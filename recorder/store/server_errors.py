@@ -50,3 +50,12 @@ def server_problem(exc: BaseException) -> str | None:
             "host and port in the store's URL right? nothing was changed"
         )
     return None
+
+
+SCRUB_ON_A_SERVER = (
+    "on a server, the text as it was may stay in the server's own files (its write-ahead "
+    "log, and space that VACUUM freed) until they are reused: change what the secret "
+    "protects, and ask whoever runs the server for VACUUM FULL of contacts, stored_texts "
+    "and audit_events"
+)
+"""What a redaction on a server cannot promise (recorder.store.session.Store.scrub)."""

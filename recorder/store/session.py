@@ -25,6 +25,7 @@ from recorder.store.blobs import Blobs
 from recorder.store.locations import MEMBER_ENV, Locations, resolve
 from recorder.store.models import Attachment, Contact, DuplicateFlag
 from recorder.store.search_index import index_names
+from recorder.store.sqlite_files import file_bytes, vacuum
 
 if TYPE_CHECKING:
     from recorder.domain.secrets import SecretFinding
@@ -336,7 +337,9 @@ class Store:
 
     def scrub(self) -> None:
         """Copy the WAL into the store and empty it, so that pages as they were before
-        the last writes (a text before its redaction) are in no file any more."""
+        the last writes (a text before its redaction) are in no file any more. On a
+        server, take out the row versions the writes left (the server's WAL and free
+        space are its own: server_errors.SCRUB_ON_A_SERVER)."""
         if self.engine.dialect.name == "sqlite":
             with self.engine.begin() as conn:
                 # The search indexes keep a deleted text's tokens in their older segments
@@ -346,6 +349,9 @@ class Store:
                     conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('optimize')")
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:  # a server: the row versions a change left go at VACUUM
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM contacts, stored_texts, audit_events")
 
     def compact(self) -> tuple[int, int]:
         """Give the store's free pages back to the disk (SQLite's VACUUM, after merging
@@ -359,7 +365,7 @@ class Store:
                 "itself (PostgreSQL's autovacuum)"
             )
         with self.engine.connect() as conn:
-            before = _pages(conn)
+            before = file_bytes(conn)
         try:
             self.scrub()
             self.engine.dispose()  # no other connection of ours: the journal mode changes
@@ -369,11 +375,11 @@ class Store:
             try:
                 driver = raw.driver_connection
                 assert driver is not None
-                _vacuum(driver)
+                vacuum(driver)
             finally:
                 raw.close()
             with self.engine.connect() as conn:
-                after = _pages(conn)
+                after = file_bytes(conn)
         except (sa.exc.OperationalError, sqlite3.OperationalError) as exc:
             said = str(getattr(exc, "orig", exc))
             if "locked" not in said and "busy" not in said:
@@ -389,39 +395,11 @@ class Store:
         self.engine.dispose()
 
 
-def _vacuum(driver: Any) -> None:
-    """VACUUM a SQLite store, into pages of db.PAGE_SIZE bytes: SQLite changes the size
-    of a file's pages only in a VACUUM outside WAL mode, so the file leaves WAL for it
-    and goes back (a process killed between finds it back in WAL on its next open)."""
-    resize = driver.execute("PRAGMA page_size").fetchone()[0] != db.PAGE_SIZE
-    if resize:
-        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        try:
-            driver.execute("PRAGMA journal_mode = DELETE")
-        except sqlite3.OperationalError:
-            resize = False  # another process has the store open: its pages stay as they are
-        else:
-            driver.execute(f"PRAGMA page_size = {db.PAGE_SIZE}")
-    try:
-        driver.execute("VACUUM")
-    finally:
-        if resize:
-            driver.execute("PRAGMA journal_mode = WAL")
-    driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
 def _rewrote_texts(store: Store) -> bool:
     """Whether opening the store ran migration 0012, which left the pages of the texts
     it took out of the audit events free (given back to the disk by compacting)."""
     upgraded = store.upgraded_from
     return upgraded is not None and upgraded.isdigit() and int(upgraded) < 12
-
-
-def _pages(conn: Connection) -> int:
-    """The bytes of a SQLite store's pages."""
-    count = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
-    size = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
-    return int(count) * int(size)
 
 
 def _unused_name(beside: Path, name: str) -> Path:

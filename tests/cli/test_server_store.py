@@ -47,7 +47,10 @@ def test_the_flow_of_a_case_is_the_same_on_every_back_end(store_url: str, tmp_pa
     ok(store_url, "log", "--case", case, "--channel", "chat", "--direction", "outbound",
        "--at", "2026-11-20 12:00", "--text", f"support asked for my words: {seed}")  # fmt: skip
     assert "seed phrase" in ok(store_url, "scan")
-    assert "removed 1 seed phrase" in ok(store_url, "redact", "--case", case)
+    redacted = run(store_url, "redact", "--case", case)
+    assert "removed 1 seed phrase" in redacted.stdout
+    # What a server keeps of the text as it was is said, not promised away.
+    assert ("VACUUM FULL" in redacted.stderr) == store_url.startswith("postgresql")
     assert "no secrets found" in ok(store_url, "scan")
     assert "OK: audit chain of" in ok(store_url, "db", "verify")
 

@@ -243,6 +243,11 @@ class CaseScreen(RecorderScreen[None]):
                     self.notify, "Clearing every earlier copy from the store's files…"
                 )
                 store.scrub()
+                if store.engine.dialect.name != "sqlite":
+                    from recorder.store.server_errors import SCRUB_ON_A_SERVER
+
+                    said = SCRUB_ON_A_SERVER[0].upper() + SCRUB_ON_A_SERVER[1:]
+                    self.app.call_from_thread(self.notify, said, severity="warning", timeout=12)
         except RecorderError as exc:
             self.post_message(self.Written(done, str(exc)))
             return
