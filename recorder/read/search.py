@@ -114,13 +114,13 @@ def search(
     given, else newest first)."""
     terms = terms_of(query)
     filters = filters or Filters()
-    indexed = has_index(reader)
+    indexed, trigrams = has_index(reader), has_trigrams(reader)
     platform = None if filters.platform is None else platform_named(reader, filters.platform).id
     scopes = (
         None if filters.about_contacts else _filter_sql(filters, platform, contacts=False),
         _filter_sql(filters, platform, contacts=True),
     )
-    hits = _search(reader, terms, scopes, indexed, limit)
+    hits = _search(reader, terms, scopes, indexed, limit, trigrams=trigrams)
     if not hits and indexed and any(len(w) >= 3 for w in terms.words):
         # No whole word: look for the words as pieces of words ("compli", "escalat").
         pieces = tuple(w for w in terms.words if len(w) >= 3)
@@ -134,13 +134,19 @@ Scope = tuple[list[str], dict[str, Any]]
 
 
 def _search(
-    reader: Reader, terms: Terms, scopes: tuple[Scope | None, Scope], indexed: bool, limit: int
+    reader: Reader,
+    terms: Terms,
+    scopes: tuple[Scope | None, Scope],
+    indexed: bool,
+    limit: int,
+    *,
+    trigrams: bool = False,
 ) -> list[Hit]:
     """Cases (unless the filters are about contacts: None), then contacts."""
     cases, contacts = scopes
-    hits = [] if cases is None else _cases(reader, terms, cases, indexed, limit)
+    hits = [] if cases is None else _cases(reader, terms, cases, indexed, limit, trigrams)
     if len(hits) < limit:
-        hits += _contacts(reader, terms, contacts, indexed, limit - len(hits))
+        hits += _contacts(reader, terms, contacts, indexed, limit - len(hits), trigrams)
     return hits
 
 
@@ -173,6 +179,7 @@ def _term_sql(
     terms: Terms,
     indexed: bool,
     params: dict[str, Any],
+    trigrams: bool = False,
 ) -> tuple[str | None, list[str]]:
     """The index to drive the query from (None: a scan), and the conditions for the
     terms it does not cover."""
@@ -203,7 +210,6 @@ def _term_sql(
                 f"WHERE search_{table}_grams MATCH :grams)"
             )
     op = like(reader)
-    trigrams = not indexed and scanned and has_trigrams(reader)
     for n, term in enumerate(scanned):
         params[f"like{n}"] = contains(term)
         if trigrams:
@@ -304,9 +310,11 @@ def _in_order(rows: Sequence[Sequence[Any]], ids: list[int]) -> list[Sequence[An
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _cases(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int) -> list[Hit]:
+def _cases(
+    reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int, trigrams: bool
+) -> list[Hit]:
     where, params = list(scope[0]), dict(scope[1])
-    driver, conditions = _term_sql(reader, "cases", CASE_COLUMNS, terms, indexed, params)
+    driver, conditions = _term_sql(reader, "cases", CASE_COLUMNS, terms, indexed, params, trigrams)
     ids = _ranked_ids(reader, "cases", driver, "", where + conditions, params, limit)
     if not ids:
         return []
@@ -328,12 +336,16 @@ def _cases(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int
     return hits
 
 
-def _contacts(reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int) -> list[Hit]:
+def _contacts(
+    reader: Reader, terms: Terms, scope: Scope, indexed: bool, limit: int, trigrams: bool
+) -> list[Hit]:
     where, params = list(scope[0]), dict(scope[1])
-    driver, conditions = _term_sql(reader, "contacts", CONTACT_COLUMNS, terms, indexed, params)
+    driver, conditions = _term_sql(
+        reader, "contacts", CONTACT_COLUMNS, terms, indexed, params, trigrams
+    )
     joins = "JOIN cases ON cases.id = contacts.case_id" if where else ""
     ids = _ranked_ids(reader, "contacts", driver, joins, where + conditions, params, limit)
-    if (indexed or has_trigrams(reader)) and len(ids) < limit:
+    if (indexed or trigrams) and len(ids) < limit:
         # The indexes hold the texts, not the names of attached files: those are few
         # and short, and read here.
         named = _named_in_attachments(reader, terms, where, params, limit - len(ids))
@@ -411,14 +423,14 @@ def case_ids(reader: Reader, query: str) -> list[int]:
     """Every case that matches `query` (its title or identifiers, or any of its
     contacts), in id order: what `export --query` exports."""
     terms = terms_of(query)
-    indexed = has_index(reader)
+    indexed, trigrams = has_index(reader), has_trigrams(reader)
     found: set[int] = set()
     for table, columns, selected in (
         ("cases", CASE_COLUMNS, "cases.id"),
         ("contacts", CONTACT_COLUMNS, "contacts.case_id"),
     ):
         params: dict[str, Any] = {}
-        driver, where = _term_sql(reader, table, columns, terms, indexed, params)
+        driver, where = _term_sql(reader, table, columns, terms, indexed, params, trigrams)
         source = table
         if driver is not None:
             where.append(f"{driver} MATCH :{'words' if driver.endswith('words') else 'grams'}")

@@ -294,14 +294,19 @@ def make_trigram_indexes(conn: Connection) -> bool:
     return True
 
 
+UNDEFINED_TABLE = "42P01"
+"""PostgreSQL's SQLSTATE for a table that does not exist."""
+
+
 def current_revision(engine: Engine) -> str | None:
     """The store's schema revision, or None for an empty store. One query."""
     try:
         with engine.connect() as conn:
             return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-    except sa.exc.ProgrammingError:
-        # PostgreSQL: relation "alembic_version" does not exist.
-        return None
+    except sa.exc.ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) == UNDEFINED_TABLE:
+            return None  # PostgreSQL: relation "alembic_version" does not exist
+        raise StoreError(f"cannot read the store: {exc.orig}") from None
     except sa.exc.OperationalError as exc:
         if "no such table" in str(exc):
             return None

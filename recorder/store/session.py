@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import sqlite3
@@ -119,7 +120,6 @@ class Tx:
             raise
 
 
-_UNKNOWN = object()
 MEMBER_LENGTH = 100
 """The longest member name an audit event keeps (recorder.store.models.AuditEvent)."""
 
@@ -168,7 +168,6 @@ class Store:
             if engine.dialect.name == "sqlite"
             else engine.execution_options(isolation_level="REPEATABLE READ")
         )
-        self._member: object = _UNKNOWN
 
     @classmethod
     def open(
@@ -275,31 +274,27 @@ class Store:
     def _tx(self, session: Session) -> Tx:
         return Tx(
             session=session, now=self.clock.now(), files=self.files, blobs=self.blobs,
-            member=self.member(),
+            member=self.member,
         )  # fmt: skip
 
+    @functools.cached_property
     def member(self) -> str | None:
         """Who writes: RECORDER_MEMBER; else, on a server, the role the store's URL logs
         in as (the session's user); else (one person's SQLite store) nobody named."""
-        if self._member is _UNKNOWN:
-            named = " ".join(os.environ.get(MEMBER_ENV, "").split())
-            if len(named) > MEMBER_LENGTH:
-                raise InputError(
-                    f"{MEMBER_ENV} is {len(named)} characters long; expected a name of up "
-                    f"to {MEMBER_LENGTH}"
-                )
-            if not named.isprintable():
-                raise InputError(
-                    f"{MEMBER_ENV} holds a control character; expected a name as you would write it"
-                )
-            if named:
-                self._member = named
-            elif self.engine.dialect.name == "sqlite":
-                self._member = None
-            else:
-                with self.engine.connect() as conn:
-                    self._member = str(conn.execute(text("SELECT session_user")).scalar())
-        return self._member  # type: ignore[return-value]
+        named = " ".join(os.environ.get(MEMBER_ENV, "").split())
+        if len(named) > MEMBER_LENGTH:
+            raise InputError(
+                f"{MEMBER_ENV} is {len(named)} characters long; expected a name of up "
+                f"to {MEMBER_LENGTH}"
+            )
+        if not named.isprintable():
+            raise InputError(
+                f"{MEMBER_ENV} holds a control character; expected a name as you would write it"
+            )
+        if named or self.engine.dialect.name == "sqlite":
+            return named or None
+        with self.engine.connect() as conn:
+            return str(conn.execute(text("SELECT session_user")).scalar())
 
     def open_file(self, sha256: str) -> io.BufferedReader:
         """An attachment's content, to read (from its file, or from the database);

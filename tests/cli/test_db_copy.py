@@ -79,7 +79,7 @@ def test_a_store_that_is_not_empty_is_never_copied_into(
     result = run(source, "db", "copy", "--to", url)
     assert result.exit_code == 1
     assert "already holds tables; expected a new, empty database" in result.stderr
-    assert "hunter" not in result.stderr and "***" in result.stderr
+    assert "secret" not in result.stderr and "***" in result.stderr  # the URL's password
     result = run(url, "db", "copy", "--to", str(source))
     assert result.exit_code == 1
     assert f"{source} already exists; choose a new file name" in result.stderr
