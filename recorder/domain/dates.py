@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import ENGLISH, current
 
 TZ_ENV = "RECORDER_TZ"
 WHEN_FORMS = (
@@ -82,10 +83,40 @@ def wall_time(moment: datetime, local: tzinfo, form: str = "%Y-%m-%d %H:%M") -> 
     return shown
 
 
+_ENGLISH_FORMS = {
+    "day": "%d %b",
+    "day_time": "%d %b %H:%M",
+    "date": "%d %b %Y",
+    "full": "%a %d %b %Y %H:%M %Z",
+}
+_BABEL_SKELETONS = {"day": "MMMd", "day_time": "Md", "date": "yMd", "full": "yMMMEd"}
+
+
+def shown(moment: datetime, form: str) -> str:
+    """A time (already in the user's zone) as the language in use writes it.
+
+    `form` is `day` (24 Nov, 11月24日), `day_time` (24 Nov 14:05, 11/24 14:05), `date`
+    (24 Nov 2025, 2025/11/24) or `full` (Tue 24 Nov 2026 10:00 EST, 2026年11月24日周二
+    10:00 EST). English keeps the forms recorder has always written; other languages
+    take the locale's own pattern for the same fields from Babel (CLDR).
+    """
+    code = current()
+    if code == ENGLISH:
+        return moment.strftime(_ENGLISH_FORMS[form]).strip()
+    from babel.dates import format_skeleton
+
+    text = format_skeleton(_BABEL_SKELETONS[form], moment, locale=code)
+    if form in ("day_time", "full"):
+        text += moment.strftime(" %H:%M")
+    if form == "full":
+        text += moment.strftime(" %Z")
+    return text.strip()
+
+
 def preview(moment: datetime, local: tzinfo) -> str:
     """A time as the form shows what it read ('Tue 24 Nov 2026 10:00 EST'): in full,
     so that nothing is guessed, and readable back as the same instant."""
-    return f"{moment.astimezone(local):%a %d %b %Y %H:%M %Z}".strip()
+    return shown(moment.astimezone(local), "full")
 
 
 def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:

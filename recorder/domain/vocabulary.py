@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -47,6 +48,20 @@ class Channel(StrEnum):
     social = "social"
     complaint = "complaint"
     regulator = "regulator"
+
+
+CHANNEL_LABELS: dict[str, str] = {
+    Channel.help_center: N_("help_center"),
+    Channel.chat: N_("chat"),
+    Channel.ticket: N_("ticket"),
+    Channel.email: N_("email"),
+    Channel.phone: N_("phone"),
+    Channel.social: N_("social"),
+    Channel.complaint: N_("complaint"),
+    Channel.regulator: N_("regulator"),
+}
+"""A channel as the screens and the evidence name it: its value in English (which the
+command line takes too), a word in the language in use once translated."""
 
 
 class Direction(StrEnum):
@@ -118,11 +133,11 @@ IDENTIFIERS = ("txid", "order_number", "account_email", "asset", "amount")
 """The identifier fields of a case, in the order they are shown."""
 
 IDENTIFIER_LABELS = {
-    "txid": "TxID",
-    "order_number": "Order",
-    "account_email": "Account",
-    "asset": "Asset",
-    "amount": "Amount",
+    "txid": N_("TxID"),
+    "order_number": N_("Order"),
+    "account_email": N_("Account"),
+    "asset": N_("Asset"),
+    "amount": N_("Amount"),
 }
 """How each identifier field is named to people (screens, errors, the evidence)."""
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
+
+from recorder.domain.i18n import N_, _
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,29 @@ class UserAction:
 
 
 def bindings(actions: Iterable[UserAction]) -> list[Binding]:
-    """The bindings of a screen's actions."""
+    """The bindings of a screen's actions, their texts still in English: Textual makes
+    them when the class is defined, and `speak_bindings` translates them for each
+    screen made."""
     return [action.binding() for action in actions]
+
+
+def speak_bindings(node: DOMNode) -> None:
+    """Give a screen (or the app) its keys' labels and tooltips in the language in use.
+
+    Textual copies a class's bindings into each node it makes (`_bindings`); the copy
+    is translated here, so that the footer, the tooltips and the help speak the
+    language chosen when the screen is made, not when its module was imported.
+    """
+    table = node._bindings.key_to_bindings
+    for key, found in table.items():
+        table[key] = [
+            replace(
+                binding,
+                description=_(binding.description) if binding.description else "",
+                tooltip=_(binding.tooltip) if binding.tooltip else "",
+            )
+            for binding in found
+        ]
 
 
 def act(
@@ -65,78 +92,86 @@ def act(
     return UserAction(name, key, action or name, label, tooltip, palette, show, priority)
 
 
-HELP = act("help", "question_mark", "Help", "List every key", "App: show the keys")
+HELP = act("help", "question_mark", N_("Help"), N_("List every key"), N_("App: show the keys"))
 THEME = act(
     "theme",
     "ctrl+t",
-    "Theme",
-    "Switch between dark and light",
-    "App: dark or light",
+    N_("Theme"),
+    N_("Switch between dark and light"),
+    N_("App: dark or light"),
     action="toggle_dark",
     show=False,
 )
-QUIT = act("quit", "ctrl+q", "Quit", "Leave recorder", "App: quit", show=False, priority=True)
+QUIT = act(
+    "quit", "ctrl+q", N_("Quit"), N_("Leave recorder"), N_("App: quit"), show=False, priority=True
+)
 APP_ACTIONS = (HELP, THEME, QUIT)
 
 LOG = act(
     "log_contact",
     "n",
-    "Log",
-    "Log a contact: a chat, a ticket, an email",
-    "Tickets: log a contact",
+    N_("Log"),
+    N_("Log a contact: a chat, a ticket, an email"),
+    N_("Tickets: log a contact"),
 )
-OPEN_CASE = act("open_case", "enter", "Open", "Read the case's whole history", "Tickets: open case")
+OPEN_CASE = act(
+    "open_case", "enter", N_("Open"), N_("Read the case's whole history"), N_("Tickets: open case")
+)
 FILTER = act(
     "filter",
     "slash",
-    "Filter",
-    "Type to filter by title, platform or reference",
-    "Tickets: filter",
+    N_("Filter"),
+    N_("Type to filter by title, platform or reference"),
+    N_("Tickets: filter"),
 )
-SORT = act("sort", "s", "Sort", "Sort by the next column", "Tickets: sort by the next column")
+SORT = act(
+    "sort", "s", N_("Sort"), N_("Sort by the next column"), N_("Tickets: sort by the next column")
+)
 SHOW_ALL = act(
     "show_all",
     "a",
-    "All/open",
-    "Show resolved and closed cases too, or not",
-    "Tickets: show all or open cases",
+    N_("All/open"),
+    N_("Show resolved and closed cases too, or not"),
+    N_("Tickets: show all or open cases"),
 )
 DUE = act(
     "due",
     "u",
-    "Due",
-    "What is overdue or due within a week, and what to do next",
-    "Tickets: what is due",
+    N_("Due"),
+    N_("What is overdue or due within a week, and what to do next"),
+    N_("Tickets: what is due"),
 )
-REFRESH = act("refresh", "r", "Refresh", "Read the store again", "Tickets: refresh", show=False)
+REFRESH = act(
+    "refresh", "r", N_("Refresh"), N_("Read the store again"), N_("Tickets: refresh"), show=False
+)
 EXPORT = act(
     "export",
     "e",
-    "Export",
-    "Export the history as evidence (a bag anyone can verify)",
-    "Tickets: export evidence",
+    N_("Export"),
+    N_("Export the history as evidence (a bag anyone can verify)"),
+    N_("Tickets: export evidence"),
 )
 VERIFY = act(
     "verify",
     "v",
-    "Verify",
-    "Check that an exported bag is exactly what was exported",
-    "Tickets: verify a bag",
+    N_("Verify"),
+    N_("Check that an exported bag is exactly what was exported"),
+    N_("Tickets: verify a bag"),
     show=False,
 )
 IMPORT = act(
     "import_mail",
     "i",
-    "Import",
-    "Import emails and mailboxes, or fetch new mail",
-    "Tickets: import emails",
+    N_("Import"),
+    N_("Import emails and mailboxes, or fetch new mail"),
+    N_("Tickets: import emails"),
 )
 SEARCH = act(
     "search",
     "f",
-    "Find",
-    "Search every case and contact: words, Chinese, part of a TxID or ticket number",
-    "Tickets: search everything",
+    N_("Find"),
+    N_("Search every case and contact: words, Chinese, part of a TxID or ticket number"),
+    N_("Tickets: search everything"),
 )
 TICKETS_ACTIONS = (
     LOG,
@@ -152,118 +187,129 @@ TICKETS_ACTIONS = (
     REFRESH,
 )
 SEARCH_ACTIONS = (
-    act("back", "escape", "Back", "Back to the list", "Search: back to the list"),
+    act("back", "escape", N_("Back"), N_("Back to the list"), N_("Search: back to the list")),
     act(
         "open_result",
         "enter",
-        "Open",
-        "Open the case at the contact found",
-        "Search: open the result",
+        N_("Open"),
+        N_("Open the case at the contact found"),
+        N_("Search: open the result"),
         priority=True,
     ),
-    act("to_results", "down", "Results", "Move to the results", "Search: results", show=False),
+    act(
+        "to_results",
+        "down",
+        N_("Results"),
+        N_("Move to the results"),
+        N_("Search: results"),
+        show=False,
+    ),
 )
 DUE_ACTIONS = (
-    act("back", "escape", "Back", "Back to the list", "Due: back to the list"),
-    act("open_case", "enter", "Open", "Open the case", "Due: open case", priority=True),
+    act("back", "escape", N_("Back"), N_("Back to the list"), N_("Due: back to the list")),
+    act("open_case", "enter", N_("Open"), N_("Open the case"), N_("Due: open case"), priority=True),
 )
 
-BACK = act("back", "escape", "Back", "Back to the list", "Case: back to the list")
-ADD_CONTACT = act("add_contact", "n", "Log", "Log a contact in this case", "Case: log a contact")
+BACK = act("back", "escape", N_("Back"), N_("Back to the list"), N_("Case: back to the list"))
+ADD_CONTACT = act(
+    "add_contact", "n", N_("Log"), N_("Log a contact in this case"), N_("Case: log a contact")
+)
 READ = act(
     "read_contact",
     "enter",
-    "Read",
-    "Read the contact's full text",
-    "Case: read contact",
+    N_("Read"),
+    N_("Read the contact's full text"),
+    N_("Case: read contact"),
     show=False,
 )
 WAIT_SUPPORT = act(
     "waiting_on_support",
     "w",
-    "Waits: them",
-    "Mark the case as waiting on support",
-    "Case: waiting on support",
+    N_("Waits: them"),
+    N_("Mark the case as waiting on support"),
+    N_("Case: waiting on support"),
     action="status('waiting_on_support')",
 )
 WAIT_ME = act(
     "waiting_on_me",
     "m",
-    "Waits: me",
-    "Mark the case as waiting on you",
-    "Case: waiting on me",
+    N_("Waits: me"),
+    N_("Mark the case as waiting on you"),
+    N_("Case: waiting on me"),
     action="status('waiting_on_me')",
 )
 RESOLVE = act(
     "resolve",
     "x",
-    "Resolve",
-    "Mark the case resolved",
-    "Case: resolve",
+    N_("Resolve"),
+    N_("Mark the case resolved"),
+    N_("Case: resolve"),
     action="status('resolved')",
 )
 REOPEN = act(
     "reopen",
     "o",
-    "Reopen",
-    "Open the case again",
-    "Case: reopen",
+    N_("Reopen"),
+    N_("Open the case again"),
+    N_("Case: reopen"),
     action="status('open')",
     show=False,
 )
-EDIT_CASE = act("edit_case", "e", "Edit", "Edit the case's title and identifiers", "Case: edit")
+EDIT_CASE = act(
+    "edit_case", "e", N_("Edit"), N_("Edit the case's title and identifiers"), N_("Case: edit")
+)
 DELETE_CONTACT = act(
     "delete_contact",
     "d",
-    "Delete",
-    "Delete the selected contact",
-    "Case: delete contact",
+    N_("Delete"),
+    N_("Delete the selected contact"),
+    N_("Case: delete contact"),
     show=False,
 )
 NOT_DUPLICATE = act(
     "not_duplicate",
     "f",
-    "Not a dup",
-    "Dismiss the duplicate warnings of this case: it is not a repeat",
-    "Case: not a duplicate",
+    N_("Not a dup"),
+    N_("Dismiss the duplicate warnings of this case: it is not a repeat"),
+    N_("Case: not a duplicate"),
     show=False,
 )
 MERGE = act(
     "merge",
     "M",
-    "Merge",
-    "Merge this case into the earlier case its duplicate warning names (U undoes it)",
-    "Case: merge into the earlier case",
+    N_("Merge"),
+    N_("Merge this case into the earlier case its duplicate warning names (U undoes it)"),
+    N_("Case: merge into the earlier case"),
 )
 UNMERGE = act(
     "unmerge",
     "U",
-    "Unmerge",
-    "Undo the merge of this case: its contacts come back",
-    "Case: undo the merge",
+    N_("Unmerge"),
+    N_("Undo the merge of this case: its contacts come back"),
+    N_("Case: undo the merge"),
 )
 TRUST_SENDER = act(
     "trust_sender",
     "t",
-    "Trust sender",
-    "Trust the sender of the selected message although its address is not the platform's",
-    "Case: trust the sender",
+    N_("Trust sender"),
+    N_("Trust the sender of the selected message although its address is not the platform's"),
+    N_("Case: trust the sender"),
     show=False,
 )
 EXPORT_CASE = act(
     "export_case",
     "ctrl+e",
-    "Export",
-    "Export this case as evidence",
-    "Case: export as evidence",
+    N_("Export"),
+    N_("Export this case as evidence"),
+    N_("Case: export as evidence"),
     show=False,
 )
 REDACT_CONTACT = act(
     "redact_contact",
     "R",
-    "Redact",
-    "Mask the secrets the selected contact holds, in the record itself",
-    "Case: redact secrets",
+    N_("Redact"),
+    N_("Mask the secrets the selected contact holds, in the record itself"),
+    N_("Case: redact secrets"),
     show=False,
 )
 CASE_ACTIONS = (
@@ -284,43 +330,55 @@ CASE_ACTIONS = (
     EXPORT_CASE,
 )
 
-SAVE = act("save", "ctrl+s", "Save", "Save, once every field is valid", "Form: save", priority=True)
+SAVE = act(
+    "save",
+    "ctrl+s",
+    N_("Save"),
+    N_("Save, once every field is valid"),
+    N_("Form: save"),
+    priority=True,
+)
 CANCEL = act(
-    "cancel", "escape", "Cancel", "Leave without saving anything", "Form: cancel", priority=True
+    "cancel",
+    "escape",
+    N_("Cancel"),
+    N_("Leave without saving anything"),
+    N_("Form: cancel"),
+    priority=True,
 )
 EARLIER_CASE = act(
     "earlier_case",
     "ctrl+o",
-    "Earlier case",
-    "Open the case a duplicate warning names",
-    "Form: open the earlier case",
+    N_("Earlier case"),
+    N_("Open the case a duplicate warning names"),
+    N_("Form: open the earlier case"),
     priority=True,
 )
 REDACT_DRAFT = act(
     "redact_draft",
     "ctrl+r",
-    "Redact",
-    "Mask the secrets the warnings name, before saving",
-    "Form: redact secrets",
+    N_("Redact"),
+    N_("Mask the secrets the warnings name, before saving"),
+    N_("Form: redact secrets"),
     priority=True,
     show=False,
 )
 INTO_EARLIER_CASE = act(
     "into_earlier_case",
     "ctrl+g",
-    "Into that case",
-    "Log this contact into the case a duplicate warning names, instead",
-    "Form: log into the earlier case",
+    N_("Into that case"),
+    N_("Log this contact into the case a duplicate warning names, instead"),
+    N_("Form: log into the earlier case"),
     priority=True,
     show=False,
 )
 FORM_ACTIONS = (SAVE, CANCEL, EARLIER_CASE, INTO_EARLIER_CASE, REDACT_DRAFT)
 
-CLOSE = act("close", "escape", "Close", "Close", "Close", priority=True)
+CLOSE = act("close", "escape", N_("Close"), N_("Close"), N_("Close"), priority=True)
 OPEN_ATTACHMENT = act(
     "open_attachment",
     "o",
-    "Open file",
-    "Open the highlighted attachment with the system's program for it",
-    "Contact: open attachment",
+    N_("Open file"),
+    N_("Open the highlighted attachment with the system's program for it"),
+    N_("Contact: open attachment"),
 )

@@ -14,8 +14,9 @@ from textual.screen import Screen
 
 from recorder.access import StoreAccess
 from recorder.domain.dates import local_zone, zone_name
+from recorder.domain.i18n import N_, _
 from recorder.process import long_running
-from recorder.tui.actions import APP_ACTIONS, UserAction, bindings
+from recorder.tui.actions import APP_ACTIONS, UserAction, bindings, speak_bindings
 from recorder.tui.context import Context, HasContext
 from recorder.tui.filters import DropControls
 from recorder.tui.messages import (
@@ -34,6 +35,24 @@ if TYPE_CHECKING:
     from recorder.tui.screens.case import CaseScreen
 
 
+TEXTUAL_COMMANDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
+"""The titles and help of the palette's commands that Textual offers, for the catalog."""
+
+
 class RecorderApp(HasContext, App[None]):
     """recorder's terminal UI. It is given its store; it never finds one by itself.
 
@@ -48,11 +67,12 @@ class RecorderApp(HasContext, App[None]):
 
     def __init__(self, access: StoreAccess, *, subtitle: str = "") -> None:
         super().__init__()
+        speak_bindings(self)
         zone = local_zone()
         self.context = Context(access, zone)
         # The one place the TUI names the zone its times are in (the rows leave it out).
         where = subtitle or access.where.shown
-        self.sub_title = f"{where} · times in {zone_name(zone)}"
+        self.sub_title = _("{where} · times in {zone}").format(where=where, zone=zone_name(zone))
         self._store_requested = False
         self._case_screen: CaseScreen | None = None
         """The case view, kept once made: making its widgets again took more than half
@@ -148,14 +168,15 @@ class RecorderApp(HasContext, App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action of the screen below it, and the app's."""
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's, in English
+            yield command._replace(title=_(command.title), help=_(command.help))
         for action in getattr(screen, "ACTIONS", ()):
             yield SystemCommand(
-                action.palette, action.tooltip, partial(screen.run_action, action.action)
+                _(action.palette), _(action.tooltip), partial(screen.run_action, action.action)
             )
         for action in APP_ACTIONS:
             yield SystemCommand(
-                action.palette, action.tooltip, partial(self.run_action, action.action)
+                _(action.palette), _(action.tooltip), partial(self.run_action, action.action)
             )
 
     def action_help(self) -> None:

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
 from recorder.access import StoreAccess
-from recorder.tui.actions import HELP
+from recorder.tui.actions import HELP, speak_bindings
 
 ResultT = TypeVar("ResultT")
 
@@ -67,6 +67,10 @@ class RecorderScreen(Screen[ResultT]):
     # and was the first cut on a narrow terminal: every screen names it first instead.
     BINDINGS: ClassVar[list[BindingType]] = [HELP_FIRST]
 
+    def __init__(self, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        speak_bindings(self)
+
     @property
     def context(self) -> Context:
         """The store and the user's zone."""
@@ -82,6 +86,10 @@ class RecorderScreen(Screen[ResultT]):
 
 class RecorderDialog(ModalScreen[ResultT]):
     """A dialog of recorder's: it reads and writes through `self.context`."""
+
+    def __init__(self, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        speak_bindings(self)
 
     @property
     def context(self) -> Context:

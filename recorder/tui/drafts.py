@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from recorder.domain.duplicates import Finding
 from recorder.domain.errors import RecorderError
+from recorder.domain.i18n import _, ngettext
 from recorder.domain.secrets import NAMES, SecretKind, kinds_of, redact, scan
 from recorder.domain.transcripts import CONVERSATION_CHANNELS, conversation_turns
 from recorder.domain.vocabulary import Direction
@@ -57,14 +58,19 @@ def draft_notes(store: Store, about: dict[str, Any], fields: dict[str, Any]) -> 
 
         turns = conversation_turns(fields["channel"], fields["text"], fields["me"])
         notes.conversation = (
-            f"Reads as {summary(turns)}."
+            _("Reads as {summary}.").format(summary=summary(turns))
             if turns
-            else "Not a transcript of turns: kept whole, as written by "
-            + ("you." if fields["direction"] is Direction.outbound else "support.")
+            else _("Not a transcript of turns: kept whole, as written by you.")
+            if fields["direction"] is Direction.outbound
+            else _("Not a transcript of turns: kept whole, as written by support.")
         )
     notes.secrets = sorted(
         {
-            f"The {name} holds {finding.description}."
+            (
+                _("The subject holds {secret}.")
+                if name == "subject"
+                else _("The text holds {secret}.")
+            ).format(secret=_(finding.description))
             for name in ("subject", "text")
             for finding in scan(fields[name] or "")
         }
@@ -80,31 +86,39 @@ def redact_draft(subject: str, text: str) -> tuple[str, str, str] | None:
         return None
     kinds = kinds_of([*in_subject, *in_text])
     count = len(in_subject) + len(in_text)
-    said = f"Masked {count} secret{'' if count == 1 else 's'}: " + ", ".join(
-        NAMES[SecretKind(kind)] for kind in kinds
-    )
+    said = ngettext(
+        "Masked {count} secret: {kinds}", "Masked {count} secrets: {kinds}", count
+    ).format(count=count, kinds=_(", ").join(_(NAMES[SecretKind(kind)]) for kind in kinds))
     return redact(subject, in_subject), redact(text, in_text), said
 
 
 def warning_lines(notes: DraftNotes, zone: tzinfo) -> list[str]:
     """The notes as the form shows them below its fields (Rich markup), with the keys
     that act on them."""
-    lines = [] if notes.sender is None else ["⚠ The sender is " + escape(notes.sender)]
+    lines = (
+        []
+        if notes.sender is None
+        else [_("⚠ The sender is {sender}").format(sender=escape(notes.sender))]
+    )
     if notes.conversation is not None:
         lines.append("ⓘ " + escape(notes.conversation))
     if notes.automatic is not None:
         lines.append(
-            "ⓘ Taken for an automatic acknowledgement, which answers nothing: "
-            f"{escape(notes.automatic)}. If it is an answer, say so in Their reply."
+            _(
+                "ⓘ Taken for an automatic acknowledgement, which answers nothing: "
+                "{reason}. If it is an answer, say so in Their reply."
+            ).format(reason=escape(notes.automatic))
         )
     lines += ["[b $error]⚠[/] " + escape(line) for line in notes.secrets]
     if notes.secrets:
-        lines.append("[dim]ctrl+r masks them before saving[/]")
+        lines.append(_("[dim]ctrl+r masks them before saving[/]"))
     lines += ["⚠ " + escape(f.message(zone)) for f in notes.findings]
     if notes.findings:
         earlier = notes.findings[0].earlier_case_id
         lines.append(
-            f"[dim]ctrl+g logs it into case #{earlier} instead; ctrl+o opens case #{earlier}; "
-            "saving still works: these are warnings[/]"
+            _(
+                "[dim]ctrl+g logs it into case #{earlier} instead; ctrl+o opens case "
+                "#{earlier}; saving still works: these are warnings[/]"
+            ).format(earlier=earlier)
         )
     return lines

@@ -13,6 +13,7 @@ from textual.widgets import Input, Select, TextArea
 
 from recorder.domain.dates import OLD_YEAR, check_contact_time, parse_when, zone
 from recorder.domain.errors import RecorderError
+from recorder.domain.i18n import _
 from recorder.domain.vocabulary import IDENTIFIERS, Direction
 from recorder.store.attachments import check_source
 from recorder.tui.widgets.contact_fields import AUTO_ACK, NEW
@@ -53,12 +54,12 @@ def collect(
     platform = str(choose.value)
     new_tz: str | None = None
     if choose.is_blank():
-        problems["platform"] = "Choose a platform, or + New platform."
+        problems["platform"] = _("Choose a platform, or + New platform.")
     elif platform == NEW:
         platform = value("new-platform")
         new_tz = value("new-tz") or "UTC"
         if not platform:
-            problems["new-platform"] = "The new platform needs a name."
+            problems["new-platform"] = _("The new platform needs a name.")
         else:
             try:
                 zone(new_tz)
@@ -67,7 +68,7 @@ def collect(
     case_value = chosen("case")
     title = value("title")
     if case_value == NEW and not title:
-        problems["title"] = "A new case needs a title: the problem in a few words."
+        problems["title"] = _("A new case needs a title: the problem in a few words.")
     moment = None
     try:
         moment = parse_when(value("when"), now=now, local=local)
@@ -78,17 +79,19 @@ def collect(
     unconfirmed = moment is not None and moment.year < OLD_YEAR and moment != old_confirmed
     if unconfirmed and "when" not in problems:
         asked = moment
-        problems["when"] = f"Before {OLD_YEAR}: if that is right, press ctrl+s again."
+        problems["when"] = _("Before {OLD_YEAR}: if that is right, press ctrl+s again.").format(
+            OLD_YEAR=OLD_YEAR
+        )
     for path in attachments:
         try:
             check_source(path)
         except RecorderError as exc:
             problems["attach"] = str(exc)
     if value("attach"):
-        problems["attach"] = "Press enter to attach the file named here, or clear it."
+        problems["attach"] = _("Press enter to attach the file named here, or clear it.")
     text = form.query_one("#text", TextArea).text
     if not text.strip() and not attachments and not value("reference"):
-        problems["text"] = (
+        problems["text"] = _(
             "A contact needs something to keep: its text, a reference or an attachment."
         )
     if problems or moment is None:

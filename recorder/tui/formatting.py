@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from recorder.domain.vocabulary import CaseStatus
+from recorder.domain.dates import shown
+from recorder.domain.i18n import N_, _
+from recorder.domain.vocabulary import CHANNEL_LABELS, CaseStatus
 
 STATUS_LABELS = {
-    CaseStatus.open: "open",
-    CaseStatus.waiting_on_support: "wait support",
-    CaseStatus.waiting_on_me: "wait me",
-    CaseStatus.escalated: "escalated",
-    CaseStatus.resolved: "resolved",
-    CaseStatus.closed: "closed",
+    CaseStatus.open: N_("open"),
+    CaseStatus.waiting_on_support: N_("wait support"),
+    CaseStatus.waiting_on_me: N_("wait me"),
+    CaseStatus.escalated: N_("escalated"),
+    CaseStatus.resolved: N_("resolved"),
+    CaseStatus.closed: N_("closed"),
 }
-"""A case's status, short enough for a table column."""
+"""A case's status, short enough for a table column (translated where shown)."""
+
+
+def channel_label(channel: str) -> str:
+    """A channel as people call it, in the language in use (`email`, `邮件`)."""
+    label = CHANNEL_LABELS.get(channel)
+    return _(label) if label is not None else channel
 
 
 def short_time(value: datetime | None, zone: tzinfo, now: datetime | None = None) -> str:
@@ -24,8 +32,8 @@ def short_time(value: datetime | None, zone: tzinfo, now: datetime | None = None
         return "-"
     here = value.astimezone(zone)
     if now is not None and here.year != now.astimezone(zone).year:
-        return here.strftime("%d %b %Y")
-    return here.strftime("%d %b %H:%M")
+        return shown(here, "date")
+    return shown(here, "day_time")
 
 
 def short_day(value: datetime, zone: tzinfo, now: datetime) -> str:
@@ -35,7 +43,7 @@ def short_day(value: datetime, zone: tzinfo, now: datetime) -> str:
     here = value.astimezone(zone)
     if here.year != now.astimezone(zone).year:
         return str(here.year)
-    return here.strftime("%d %b")
+    return shown(here, "day")
 
 
 def first_line(text: str, width: int = 60) -> str:

@@ -7,11 +7,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from recorder.domain.i18n import N_, _
+from recorder.tui.context import RecorderDialog
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(RecorderDialog[bool]):
     """Asks a question; answers True for y, False for n or escape."""
 
     DEFAULT_CSS = """
@@ -21,8 +23,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("y", "answer(True)", "Yes", id="confirm_yes", tooltip="Yes, do it"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_no", tooltip="No, leave it"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm_yes", tooltip=N_("Yes, do it")),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm_no", tooltip=N_("No, leave it")),
     ]
 
     def __init__(self, question: str) -> None:
@@ -33,7 +35,7 @@ class ConfirmScreen(ModalScreen[bool]):
         """The question and the keys that answer it."""
         with Vertical():
             yield Static(self.question)
-            yield Static("\n[b]y[/b] yes   [b]n[/b] no", classes="hint")
+            yield Static("\n" + _("[b]y[/b] yes   [b]n[/b] no"), classes="hint")
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from recorder.domain.errors import RecorderError
+from recorder.domain.i18n import _
 from recorder.domain.vocabulary import IDENTIFIER_LABELS, IDENTIFIERS
 from recorder.read.cases import CaseDetail
 from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
@@ -47,14 +48,14 @@ class EditCaseScreen(RecorderDialog[bool]):
     def compose(self) -> ComposeResult:
         """One line per field, then the place for an error."""
         with Vertical():
-            yield Static(f"[b]Edit case #{self.detail.id}[/b]")
+            yield Static(_("[b]Edit case #{id}[/b]").format(id=self.detail.id))
             with Horizontal():
-                yield Label("Title")
+                yield Label(_("Title"))
                 yield Input(self.detail.title, id="title", compact=True)
             with Horizontal():
-                yield Label("Priority")
+                yield Label(_("Priority"))
                 yield Select[str](
-                    [("Normal", "normal"), ("Urgent", "urgent")],
+                    [(_("Normal"), "normal"), (_("Urgent"), "urgent")],
                     value=self.detail.priority,
                     allow_blank=False,
                     id="priority",
@@ -65,7 +66,7 @@ class EditCaseScreen(RecorderDialog[bool]):
                     yield Label(label)
                     yield Input(self.detail.identifiers.get(key) or "", id=key, compact=True)
             yield Static("", id="error", classes="error hidden")
-            yield Static("ctrl+s saves · esc leaves it as it was", classes="hint")
+            yield Static(_("ctrl+s saves · esc leaves it as it was"), classes="hint")
 
     def action_save(self) -> None:
         """Save the changes."""
@@ -100,7 +101,7 @@ class EditCaseScreen(RecorderDialog[bool]):
             self.dismiss(True)
             return
         error = self.query_one("#error", Static)
-        error.update(f"Nothing was saved: {message.error}")
+        error.update(_("Nothing was saved: {error}").format(error=message.error))
         error.remove_class("hidden")
 
     def action_cancel(self) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Checkbox, Input, Label, ProgressBar, Select, Static
 
 from recorder.domain.dates import parse_when
 from recorder.domain.errors import InputError, RecorderError
+from recorder.domain.i18n import N_, _
 from recorder.tui.context import Context
 from recorder.tui.dialogs.forms import FormDialog
 from recorder.tui.workers import WorkerResult
@@ -39,7 +40,9 @@ def default_destination(context: Context) -> str:
 def _ids(text: str) -> tuple[int, ...]:
     cleaned = text.replace(",", " ").replace("#", " ").split()
     if not all(part.isdigit() for part in cleaned):
-        raise InputError(f"cannot read cases {text!r}; expected case ids such as 3, 7")
+        raise InputError(
+            _("cannot read cases {text!r}; expected case ids such as 3, 7").format(text=text)
+        )
     return tuple(int(part) for part in cleaned)
 
 
@@ -47,8 +50,8 @@ class ExportScreen(FormDialog):
     """Which cases, which filters, redact or not, zip or not, and where to."""
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+s", "run", "Export", id="export_run", tooltip="Start the export"),
-        Binding("escape", "close", "Close", id="export_close", tooltip="Close"),
+        Binding("ctrl+s", "run", N_("Export"), id="export_run", tooltip=N_("Start the export")),
+        Binding("escape", "close", N_("Close"), id="export_close", tooltip=N_("Close")),
     ]
 
     @dataclass
@@ -77,34 +80,36 @@ class ExportScreen(FormDialog):
     def compose(self) -> ComposeResult:
         """The choices, the progress bar, and the outcome."""
         with Vertical():
-            yield Static("[b]Export the history as evidence[/b] (a BagIt bag)")
+            yield Static(_("[b]Export the history as evidence[/b] (a BagIt bag)"))
             with Horizontal(classes="row"):
-                yield Label("Cases", classes="label")
+                yield Label(_("Cases"), classes="label")
                 yield Input(
                     "" if self.case_id is None else str(self.case_id),
-                    placeholder="all; or ids, e.g. 3, 7",
+                    placeholder=_("all; or ids, e.g. 3, 7"),
                     id="cases",
                     compact=True,
                 )
             with Horizontal(classes="row"):
-                yield Label("Platform", classes="label")
-                yield Select[str]([], prompt="Any platform", id="platform", compact=True)
+                yield Label(_("Platform"), classes="label")
+                yield Select[str]([], prompt=_("Any platform"), id="platform", compact=True)
             with Horizontal(classes="row"):
-                yield Label("Contacts", classes="label")
-                yield Input(placeholder="since (any)", id="since", compact=True)
-                yield Input(placeholder="until (any)", id="until", compact=True)
+                yield Label(_("Contacts"), classes="label")
+                yield Input(placeholder=_("since (any)"), id="since", compact=True)
+                yield Input(placeholder=_("until (any)"), id="until", compact=True)
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
                 with Vertical(classes="choices"):
                     yield Checkbox(
-                        "Redact secrets, emails, card and bank numbers", id="redact", compact=True
+                        _("Redact secrets, emails, card and bank numbers"),
+                        id="redact",
+                        compact=True,
                     )
-                    yield Checkbox("One zip file", id="zip", compact=True)
+                    yield Checkbox(_("One zip file"), id="zip", compact=True)
             with Horizontal(classes="row"):
-                yield Label("Save to", classes="label")
+                yield Label(_("Save to"), classes="label")
                 yield Input(default_destination(self.context), id="dest", compact=True)
             yield ProgressBar(total=1, show_eta=False, id="progress")
-            yield Static("ctrl+s exports · escape closes", id="result")
+            yield Static(_("ctrl+s exports · escape closes"), id="result")
 
     def _choices(self) -> tuple[Filters, Path] | list[str]:
         """The filters and the destination, or every problem with them at once."""
@@ -116,7 +121,7 @@ class ExportScreen(FormDialog):
         try:
             cases = _ids(self.query_one("#cases", Input).value)
         except RecorderError:
-            problems.append("Cases: expected case ids such as 3, 7, or nothing for all.")
+            problems.append(_("Cases: expected case ids such as 3, 7, or nothing for all."))
         times: dict[str, datetime | None] = {}
         for name in ("since", "until"):
             text = self.query_one(f"#{name}", Input).value.strip()
@@ -126,10 +131,10 @@ class ExportScreen(FormDialog):
                 problems.append(f"{name.capitalize()}: {exc}.")
         since, until = times.get("since"), times.get("until")
         if since is not None and until is not None and since > until:
-            problems.append("Since is after until: expected the earlier time first.")
+            problems.append(_("Since is after until: expected the earlier time first."))
         dest = self.query_one("#dest", Input).value.strip()
         if not dest:
-            problems.append("Save to is empty: expected a new folder or file.")
+            problems.append(_("Save to is empty: expected a new folder or file."))
         if problems:
             return problems
         choose = self.query_one("#platform", Select)
@@ -148,11 +153,11 @@ class ExportScreen(FormDialog):
         choices = self._choices()
         if isinstance(choices, list):
             said = "\n".join(escape(p) for p in choices)
-            self._say(f"Nothing was exported:\n{said}", error=True)
+            self._say(_("Nothing was exported:\n{said}").format(said=said), error=True)
             return
         filters, dest = choices
         self.running = True
-        self._say("Exporting…")
+        self._say(_("Exporting…"))
         self._export(
             filters,
             dest,
@@ -192,30 +197,36 @@ class ExportScreen(FormDialog):
     def _exported(self, message: Exported) -> None:
         self.running = False
         if message.error is not None:
-            self._say(f"Nothing was exported: {escape(message.error)}", error=True)
+            self._say(
+                _("Nothing was exported: {error}").format(error=escape(message.error)), error=True
+            )
             return
         path, fingerprint = message.path, message.fingerprint
         bar = self.query_one(ProgressBar)
         bar.update(progress=bar.total or 1)
         anchored = (
-            f"\nThe store's audit chain is anchored at [b]{message.anchor}[/b]: keep it too."
+            _("\nThe store's audit chain is anchored at [b]{anchor}[/b]: keep it too.").format(
+                anchor=message.anchor
+            )
             if message.anchor
             else ""
         )
         self._say(
-            f"[b]Exported[/b] to {escape(path)}\n"
-            f"Fingerprint (keep it, or send it separately):\n[b]{fingerprint}[/b]{anchored}"
+            _(
+                "[b]Exported[/b] to {path}\nFingerprint (keep it, or send it "
+                "separately):\n[b]{fingerprint}[/b]{anchored}"
+            ).format(path=escape(path), fingerprint=fingerprint, anchored=anchored)
         )
         self.context.remembered.last_export = (path, fingerprint)
-        self.notify(f"Exported to {path}", timeout=5)
+        self.notify(_("Exported to {path}").format(path=path), timeout=5)
 
 
 class VerifyScreen(FormDialog):
     """Check a bag (or its zip): what, if anything, was changed since it was made."""
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+s", "run", "Verify", id="verify_run", tooltip="Verify the bag"),
-        Binding("escape", "close", "Close", id="verify_close", tooltip="Close"),
+        Binding("ctrl+s", "run", N_("Verify"), id="verify_run", tooltip=N_("Verify the bag")),
+        Binding("escape", "close", N_("Close"), id="verify_close", tooltip=N_("Close")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -223,14 +234,14 @@ class VerifyScreen(FormDialog):
         begin with."""
         last = self.context.remembered.last_export or ("", "")
         with Vertical():
-            yield Static("[b]Verify an exported bag[/b]")
+            yield Static(_("[b]Verify an exported bag[/b]"))
             with Horizontal(classes="row"):
-                yield Label("Bag", classes="label")
-                yield Input(last[0], placeholder="folder or zip", id="path", compact=True)
+                yield Label(_("Bag"), classes="label")
+                yield Input(last[0], placeholder=_("folder or zip"), id="path", compact=True)
             with Horizontal(classes="row"):
-                yield Label("Fingerprint", classes="label")
+                yield Label(_("Fingerprint"), classes="label")
                 yield Input(last[1], placeholder="optional", id="fingerprint", compact=True)
-            yield Static("ctrl+s verifies · escape closes", id="result")
+            yield Static(_("ctrl+s verifies · escape closes"), id="result")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -240,10 +251,10 @@ class VerifyScreen(FormDialog):
         """Verify in a worker."""
         path = self.query_one("#path", Input).value.strip()
         if not path:
-            self._say("Name the bag: its folder or its zip file.", error=True)
+            self._say(_("Name the bag: its folder or its zip file."), error=True)
             return
         fingerprint = self.query_one("#fingerprint", Input).value.strip() or None
-        self._say("Verifying…")
+        self._say(_("Verifying…"))
         self._verify(Path(path).expanduser(), fingerprint)
 
     @work(thread=True, exclusive=True, group="verify")
@@ -256,10 +267,18 @@ class VerifyScreen(FormDialog):
             self.post_message(self.Said(escape(str(exc)), error=True))
             return
         if report.ok:
-            notes = "".join(f"\nNote: {escape(note)}" for note in report.notes)
-            self.post_message(self.Said(f"[b]OK[/b]: {escape(report.summary()[4:])}{notes}"))
+            notes = "".join(_("\nNote: {note}").format(note=escape(note)) for note in report.notes)
+            self.post_message(
+                self.Said(
+                    _("[b]OK[/b]: {value}{notes}").format(
+                        value=escape(report.summary()[4:]), notes=notes
+                    )
+                )
+            )
         else:
             shown = report.problems[:6]
             more = len(report.problems) - len(shown)
-            text = "\n".join(escape(p) for p in shown) + (f"\n… and {more} more" if more else "")
+            text = "\n".join(escape(p) for p in shown) + (
+                _("\n… and {more} more").format(more=more) if more else ""
+            )
             self.post_message(self.Said(text, error=True))

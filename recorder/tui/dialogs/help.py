@@ -8,12 +8,13 @@ from typing import ClassVar
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from recorder.domain.i18n import N_, _
 from recorder.tui.actions import APP_ACTIONS, CLOSE, UserAction, bindings
+from recorder.tui.context import RecorderDialog
 
-MARKS = (
+MARKS = N_(
     "Marks: [b magenta]![/] urgent (sorted first among equal follow-up times) · "
     "[b yellow]⚑[/] possible duplicate · [b red]late[/] overdue"
 )
@@ -26,7 +27,7 @@ def key_label(key: str) -> str:
     return KEY_NAMES.get(key, key.replace("ctrl+", "^"))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(RecorderDialog[None]):
     """The keys, with what they do; the command palette (^p) offers the same."""
 
     DEFAULT_CSS = """
@@ -46,19 +47,19 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """The table of keys."""
         with Vertical():
-            yield Static("[b]Keys[/b]  (every action is also in the command palette: ^p)")
+            yield Static(_("[b]Keys[/b]  (every action is also in the command palette: ^p)"))
             yield Static(self.table(), id="keys")
-            yield Static(MARKS)
-            yield Static("esc closes this", classes="hint")
+            yield Static(_(MARKS))
+            yield Static(_("esc closes this"), classes="hint")
 
     def table(self) -> Table:
         """The keys and what they do: what they do wraps to the width there is, so that
         nothing is cut on a narrow terminal (the dialog scrolls instead)."""
         table = Table(box=None, expand=True, show_edge=False, padding=(0, 1))
-        table.add_column("Key", style="bold", no_wrap=True)
-        table.add_column("Does", ratio=1, overflow="fold")
+        table.add_column(_("Key"), style="bold", no_wrap=True)
+        table.add_column(_("Does"), ratio=1, overflow="fold")
         for action in self.actions:
-            table.add_row(key_label(action.key), action.tooltip)
+            table.add_row(key_label(action.key), _(action.tooltip))
         return table
 
     def action_close(self) -> None:

@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Select, Static
 
 from recorder.domain.errors import InputError, RecorderError
+from recorder.domain.i18n import N_, _
 from recorder.tui.dialogs.forms import FormDialog
 from recorder.tui.workers import WorkerResult
 
@@ -37,7 +38,9 @@ def paths_of(text: str) -> list[Path]:
     try:
         parts = shlex.split(text)
     except ValueError as error:
-        raise InputError(f"cannot read the paths ({error}); quote a path with spaces") from None
+        raise InputError(
+            _("cannot read the paths ({error}); quote a path with spaces").format(error=error)
+        ) from None
     return [Path(part).expanduser() for part in parts]
 
 
@@ -46,21 +49,28 @@ def summary(outcomes: list[Outcome]) -> tuple[str, bool]:
     (a sender warning, or nothing imported at all)."""
     counts = {s: sum(o.status == s for o in outcomes) for s in ("imported", "present", "refused")}
     if not outcomes:
-        return "Nothing new to import.", False
+        return _("Nothing new to import."), False
     lines = [
-        f"[b]{counts['imported']} imported[/b], {counts['present']} already present, "
-        f"{counts['refused']} refused"
+        _("[b]{imported} imported[/b], {present} already present, {refused} refused").format(
+            imported=counts["imported"], present=counts["present"], refused=counts["refused"]
+        )
     ]
     warned = [o for o in outcomes if o.warnings]
     for outcome in warned[:SHOWN]:
-        lines.append(f"[b $error]⚠ {escape(outcome.subject or outcome.origin)}[/]")
+        lines.append("[b $error]⚠ " + escape(outcome.subject or outcome.origin) + "[/]")
         lines.append(f"  {escape(outcome.warnings[0])}")
     refused = [o for o in outcomes if o.status == "refused"]
     for outcome in refused[: max(0, SHOWN - len(warned))]:
-        lines.append(f"refused {escape(Path(outcome.origin).name)}: {escape(outcome.reason or '')}")
+        lines.append(
+            _("refused {name}: {reason}").format(
+                name=escape(Path(outcome.origin).name), reason=escape(outcome.reason or "")
+            )
+        )
     more = len(warned) + len(refused) - SHOWN
     if more > 0:
-        lines.append(f"… and {more} more (recorder import --json lists them all)")
+        lines.append(
+            _("… and {more} more (recorder import --json lists them all)").format(more=more)
+        )
     return "\n".join(lines), bool(warned) or counts["imported"] == 0
 
 
@@ -73,8 +83,8 @@ class ImportScreen(FormDialog):
     """
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+s", "run", "Import", id="import_run", tooltip="Start the import"),
-        Binding("escape", "close", "Close", id="import_close", tooltip="Close"),
+        Binding("ctrl+s", "run", N_("Import"), id="import_run", tooltip=N_("Start the import")),
+        Binding("escape", "close", N_("Close"), id="import_close", tooltip=N_("Close")),
     ]
 
     @dataclass
@@ -98,23 +108,23 @@ class ImportScreen(FormDialog):
     def compose(self) -> ComposeResult:
         """The paths or the mailbox, the platform, the progress and the outcome."""
         with Vertical():
-            yield Static("[b]Import emails[/b] (.eml files, mbox files, Maildir folders)")
+            yield Static(_("[b]Import emails[/b] (.eml files, mbox files, Maildir folders)"))
             with Horizontal(classes="row"):
-                yield Label("Files", classes="label")
-                yield Input(placeholder="paths, separated by spaces", id="paths", compact=True)
+                yield Label(_("Files"), classes="label")
+                yield Input(placeholder=_("paths, separated by spaces"), id="paths", compact=True)
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
                 with Vertical(classes="choices"):
                     yield Checkbox(
-                        "Fetch from my mailbox now (as set by recorder fetch)",
+                        _("Fetch from my mailbox now (as set by recorder fetch)"),
                         id="fetch",
                         compact=True,
                     )
             with Horizontal(classes="row"):
-                yield Label("Platform", classes="label")
-                yield Select[str]([], prompt="From the sender", id="platform", compact=True)
+                yield Label(_("Platform"), classes="label")
+                yield Select[str]([], prompt=_("From the sender"), id="platform", compact=True)
             yield ProgressBar(total=1, show_eta=False, id="progress")
-            yield Static("ctrl+s imports · escape closes", id="result")
+            yield Static(_("ctrl+s imports · escape closes"), id="result")
 
     def action_run(self) -> None:
         """Check the choices and start the import in a worker."""
@@ -126,16 +136,16 @@ class ImportScreen(FormDialog):
         try:
             paths = paths_of(self.query_one("#paths", Input).value)
             if not paths and not fetch:
-                raise InputError("name the files to import, or tick the mailbox")
+                raise InputError(_("name the files to import, or tick the mailbox"))
         except RecorderError as exc:
-            self._say(f"Nothing was imported: {escape(str(exc))}", error=True)
+            self._say(_("Nothing was imported: {error}").format(error=escape(str(exc))), error=True)
             return
         choose = self.query_one("#platform", Select)
         options = Options(
             platform=None if choose.is_blank() else str(choose.value), local=self.context.zone
         )
         self.running = True
-        self._say("Importing…")
+        self._say(_("Importing…"))
         self._import(paths, fetch, options)
 
     @work(thread=True, exclusive=True, group="import")
@@ -169,15 +179,24 @@ class ImportScreen(FormDialog):
     def _done(self, message: Done) -> None:
         self.running = False
         if message.error is not None:
-            before = f" ({len(message.outcomes)} done before)" if message.outcomes else ""
-            self._say(f"Import stopped{before}: {escape(message.error)}", error=True)
+            before = (
+                _(" ({count} done before)").format(count=len(message.outcomes))
+                if message.outcomes
+                else ""
+            )
+            self._say(
+                _("Import stopped{before}: {error}").format(
+                    before=before, error=escape(message.error)
+                ),
+                error=True,
+            )
             return
         bar = self.query_one(ProgressBar)
         bar.update(progress=bar.total or 1)
         text, attention = summary(message.outcomes)
         self._say(text, error=attention and any(o.warnings for o in message.outcomes))
         imported = sum(o.status == "imported" for o in message.outcomes)
-        self.notify(f"{imported} imported", timeout=5)
+        self.notify(_("{imported} imported").format(imported=imported), timeout=5)
 
 
 def _fetch(store: Store, options: Options, tell: Callable[[int, int], None]) -> list[Outcome]:

@@ -13,6 +13,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from recorder.domain.errors import RecorderError
+from recorder.domain.i18n import _, ngettext
 from recorder.domain.vocabulary import CaseStatus
 from recorder.read.cases import CaseDetail, case_detail
 from recorder.read.contacts import ContactView
@@ -78,13 +79,13 @@ class CaseScreen(RecorderScreen[None]):
         was shown goes, and the case is read when the screen is shown again."""
         self.case_id, self.at_contact = case_id, at_contact
         self.detail, self.shown, self.by_id = None, PAGE, {}
-        self.query_one("#summary", Static).update("Reading the case…")
+        self.query_one("#summary", Static).update(_("Reading the case…"))
         self.query_one(DataTable).clear()
 
     def compose(self) -> ComposeResult:
         """The case's summary, then its contacts."""
         yield Header()
-        yield Static("Reading the case…", id="summary")
+        yield Static(_("Reading the case…"), id="summary")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="timeline")
         yield Footer(compact=True)
 
@@ -150,8 +151,11 @@ class CaseScreen(RecorderScreen[None]):
         if hidden:
             more = min(hidden, PAGE)
             note = Text(
-                f"↑ {hidden:,} earlier contact{'s' if hidden > 1 else ''}: move here to show "
-                f"{more:,} more",
+                ngettext(
+                    "↑ {hidden:,} earlier contact: move here to show {more:,} more",
+                    "↑ {hidden:,} earlier contacts: move here to show {more:,} more",
+                    hidden,
+                ).format(hidden=hidden, more=more),
                 style="italic",
             )
             table.add_row(
@@ -226,7 +230,9 @@ class CaseScreen(RecorderScreen[None]):
         new = CaseStatus(status)
         self._write(
             lambda tx: set_status(tx, self.case_id, new),
-            f"Case #{self.case_id} is now {STATUS_LABELS[new]}",
+            _("Case #{case_id} is now {value}").format(
+                case_id=self.case_id, value=_(STATUS_LABELS[new])
+            ),
         )
 
     @work(thread=True, group="write")
@@ -240,7 +246,7 @@ class CaseScreen(RecorderScreen[None]):
             if scrub:
                 # Rewriting the search indexes takes a while on a large record.
                 self.app.call_from_thread(
-                    self.notify, "Clearing every earlier copy from the store's files…"
+                    self.notify, _("Clearing every earlier copy from the store's files…")
                 )
                 store.scrub()
                 if store.engine.dialect.name != "sqlite":
@@ -292,7 +298,7 @@ class CaseScreen(RecorderScreen[None]):
             f"{first_line(contact.text, 40) or 'no text'})?\n"
             "The audit log keeps a copy of it.",
             lambda tx: delete_contact(tx, contact.id),
-            f"Contact #{contact.id} deleted",
+            _("Contact #{id} deleted").format(id=contact.id),
         )
 
     def action_trust_sender(self) -> None:
@@ -301,13 +307,14 @@ class CaseScreen(RecorderScreen[None]):
 
         contact = self._selected()
         if contact is None or not contact.distrusted:
-            self.notify("The selected message's sender needs no trust", timeout=3)
+            self.notify(_("The selected message's sender needs no trust"), timeout=3)
             return
         self._write_if_confirmed(
-            f"Trust the sender of contact #{contact.id} ({contact.address})?\n"
-            f"It is {contact.sender_warning()}.",
+            _("Trust the sender of contact #{id} ({address})?\nIt is {warning}.").format(
+                id=contact.id, address=contact.address, warning=contact.sender_warning()
+            ),
             lambda tx: edit_contact(tx, contact.id, {"sender_trusted": True}),
-            f"Contact #{contact.id} now answers as the platform's",
+            _("Contact #{id} now answers as the platform's").format(id=contact.id),
         )
 
     def action_redact_contact(self) -> None:
@@ -316,18 +323,20 @@ class CaseScreen(RecorderScreen[None]):
 
         contact = self._selected()
         if contact is None or not contact.secret_kinds:
-            self.notify("The selected contact holds no secret to redact", timeout=3)
+            self.notify(_("The selected contact holds no secret to redact"), timeout=3)
             return
 
         def change(tx: Tx) -> object:
             return redact_contact(tx, contact.id)
 
         self._write_if_confirmed(
-            f"Redact contact #{contact.id}?\n{contact.secret_warning()}.\n"
-            "Each secret becomes a mask; the audit log keeps only a digest of the text.",
+            _(
+                "Redact contact #{id}?\n{secrets}.\nEach secret becomes a mask; the audit "
+                "log keeps only a digest of the text."
+            ).format(id=contact.id, secrets=contact.secret_warning()),
             change,
-            f"Contact #{contact.id} redacted"
-            + ("; its files are kept as they are" if contact.attachments else ""),
+            _("Contact #{id} redacted").format(id=contact.id)
+            + (_("; its files are kept as they are") if contact.attachments else ""),
             scrub=True,
         )
 
@@ -351,10 +360,14 @@ class CaseScreen(RecorderScreen[None]):
                 for flag_id in flags:
                     decide(tx, flag_id, "dismissed")
 
-            said = "duplicate warning" if len(flags) == 1 else "duplicate warnings"
-            self._write(dismiss, f"{len(flags)} {said} dismissed")
+            said = ngettext(
+                "{count} duplicate warning dismissed",
+                "{count} duplicate warnings dismissed",
+                len(flags),
+            )
+            self._write(dismiss, said.format(count=len(flags)))
         else:
-            self.notify("No open duplicate warnings on this case", timeout=3)
+            self.notify(_("No open duplicate warnings on this case"), timeout=3)
 
     def _merge_target(self) -> FlagView | None:
         """The open duplicate warning on this case that names the case to merge into."""
@@ -378,28 +391,41 @@ class CaseScreen(RecorderScreen[None]):
         flag = self._merge_target()
         if flag is None or self.detail is None:
             self.notify(
-                "No open duplicate warning names an earlier case; "
-                "recorder case merge FROM INTO merges any two",
+                _(
+                    "No open duplicate warning names an earlier case; "
+                    "recorder case merge FROM INTO merges any two"
+                ),
                 timeout=5,
             )
             return
         into, count = flag.earlier_case_id, len(self.detail.contacts)
         self._write_if_confirmed(
-            f"Merge case #{self.case_id} into #{into} ({first_line(flag.earlier_title, 30)})?\n"
-            f"Its {count} contact{'' if count == 1 else 's'} move there; this case is closed "
-            "and points to it. U undoes the merge.",
+            ngettext(
+                "Merge case #{case_id} into #{into} ({title})?\nIts {count} contact moves "
+                "there; this case is closed and points to it. U undoes the merge.",
+                "Merge case #{case_id} into #{into} ({title})?\nIts {count} contacts move "
+                "there; this case is closed and points to it. U undoes the merge.",
+                count,
+            ).format(
+                case_id=self.case_id,
+                into=into,
+                title=first_line(flag.earlier_title, 30),
+                count=count,
+            ),
             lambda tx: merge_cases(tx, self.case_id, into),
-            f"Case #{self.case_id} merged into #{into}; U undoes it",
+            _("Case #{case_id} merged into #{into}; U undoes it").format(
+                case_id=self.case_id, into=into
+            ),
         )
 
     def action_unmerge(self) -> None:
         """Undo this case's merge: its contacts come back to it."""
         if self.detail is None or self.detail.merged_into is None:
-            self.notify("This case is not merged into another", timeout=3)
+            self.notify(_("This case is not merged into another"), timeout=3)
             return
         from recorder.write.decisions import unmerge_case
 
         self._write(
             lambda tx: unmerge_case(tx, self.case_id),
-            f"Case #{self.case_id} has its contacts back",
+            _("Case #{case_id} has its contacts back").format(case_id=self.case_id),
         )

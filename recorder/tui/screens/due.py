@@ -12,10 +12,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
+from recorder.domain.i18n import _
 from recorder.read.reports import DueItem, DueKind, due_follow_ups
 from recorder.tui.actions import DUE_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
-from recorder.tui.formatting import short_time
+from recorder.tui.formatting import channel_label, short_time
 from recorder.tui.messages import OpenCase
 from recorder.tui.workers import WorkerResult
 
@@ -28,11 +29,15 @@ def due_cells(item: DueItem, zone: tzinfo, now: datetime) -> tuple[Text, Text, T
     case, cut with an ellipsis where the terminal is narrow."""
     when = short_time(item.at, zone, now)
     if item.kind is DueKind.follow_up:
-        cell = Text(f"late {when}", "bold red") if item.overdue else Text(f"by {when}")
+        cell = (
+            Text(_("late {day}").format(day=when), "bold red")
+            if item.overdue
+            else Text(_("by {day}").format(day=when))
+        )
     elif item.kind is DueKind.may_escalate:
-        cell = Text(f"escalate {when}")
+        cell = Text(_("escalate {day}").format(day=when))
     else:
-        cell = Text(f"last day {when}", "bold red" if item.overdue else "bold")
+        cell = Text(_("last day {day}").format(day=when), "bold red" if item.overdue else "bold")
     case = Text(overflow="ellipsis", no_wrap=True)
     if item.urgent:
         case.append("!", style="bold yellow").append(" ")
@@ -65,15 +70,15 @@ class DueScreen(RecorderScreen[None]):
         """The table, then the selected follow-up's next step."""
         yield Header()
         yield DataTable(cursor_type="row", zebra_stripes=True, id="due")
-        yield Static("Reading what is due…", id="step")
+        yield Static(_("Reading what is due…"), id="step")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Set up the columns."""
         table = self.query_one(DataTable)
-        table.add_column("Due", key="due", width=17)
-        table.add_column("Platform", key="platform", width=8)
-        table.add_column("Case", key="case", width=max(20, self.size.width - 35))
+        table.add_column(_("Due"), key="due", width=17)
+        table.add_column(_("Platform"), key="platform", width=8)
+        table.add_column(_("Case"), key="case", width=max(20, self.size.width - 35))
 
     def on_screen_resume(self) -> None:
         """Read what is due when shown."""
@@ -100,20 +105,24 @@ class DueScreen(RecorderScreen[None]):
             table.add_row(*due_cells(item, zone, self.context.now()), key=key)
         if not items:
             self.query_one("#step", Static).update(
-                "Nothing is overdue or due within a week. Support owes you no answer yet."
+                _("Nothing is overdue or due within a week. Support owes you no answer yet.")
             )
         else:
             self._describe(0)
 
     def _describe(self, row: int) -> None:
         item = self.items[row]
-        urgent = " ([b]urgent[/b])" if item.urgent else ""
+        urgent = _(" ([b]urgent[/b])") if item.urgent else ""
         if item.kind is DueKind.follow_up:
-            ref = f" ref {item.reference}" if item.reference else ""
+            ref = _(" ref {ref}").format(ref=item.reference) if item.reference else ""
             basis = f" ({item.basis})" if item.basis else ""
-            what = f"waits on {item.channel}{ref}{basis}"
+            what = _("waits on {channel}{ref}{basis}").format(
+                channel=channel_label(item.channel or ""), ref=ref, basis=basis
+            )
+        elif item.kind is DueKind.may_escalate:
+            what = _("may go further")
         else:
-            what = "may go further" if item.kind is DueKind.may_escalate else "has a last day"
+            what = _("has a last day")
         self.query_one("#step", Static).update(
             f"[b]{escape(item.title)}[/b]{urgent} {escape(what)}\n→ {escape(item.next_step)}"
         )

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input, Select, Static, TextArea
 from recorder.domain.dates import check_contact_time, parse_when, preview
 from recorder.domain.duplicates import Finding
 from recorder.domain.errors import RecorderError
+from recorder.domain.i18n import _, ngettext
 from recorder.domain.transcripts import CONVERSATION_CHANNELS
 from recorder.domain.vocabulary import OPEN_STATUSES, Channel, Direction
 from recorder.read.cases import list_cases
@@ -131,7 +132,7 @@ class LogContactScreen(RecorderScreen[int | None]):
         platforms, usual = message.platforms, message.usual
         self.cases_by_platform = message.cases
         choose = self.query_one("#platform", Select)
-        choose.set_options([(name, name) for name in platforms] + [("+ New platform", NEW)])
+        choose.set_options([(name, name) for name in platforms] + [(_("+ New platform"), NEW)])
         if usual in platforms:
             choose.value = usual
         elif platforms:
@@ -146,7 +147,7 @@ class LogContactScreen(RecorderScreen[int | None]):
         options = self.cases_by_platform.get(str(platform), [])
         case = self.query_one("#case", Select)
         case.set_options(
-            [(label, str(case_id)) for label, case_id in options] + [("+ New case", NEW)]
+            [(label, str(case_id)) for label, case_id in options] + [(_("+ New case"), NEW)]
         )
         # The case the form was opened in, if it is this platform's; else a new case:
         # from the list, `n` is for a new problem (a case's own `n` names its case).
@@ -292,22 +293,24 @@ class LogContactScreen(RecorderScreen[int | None]):
     def action_into_earlier_case(self) -> None:
         """Log this contact into the case the first duplicate warning names instead."""
         if not self.findings:
-            self.notify("No duplicate warnings: no earlier case to log into", timeout=3)
+            self.notify(_("No duplicate warnings: no earlier case to log into"), timeout=3)
             return
         target = str(self.findings[0].earlier_case_id)
         platform = str(self.query_one("#platform", Select).value)
         if not any(str(i) == target for _, i in self.cases_by_platform.get(platform, [])):
-            self.notify(f"Case #{target} is not open: ctrl+o opens it", timeout=4)
+            self.notify(
+                _("Case #{target} is not open: ctrl+o opens it").format(target=target), timeout=4
+            )
             return
         self.query_one("#case", Select).value = target
-        self.notify(f"This contact now goes into case #{target}", timeout=3)
+        self.notify(_("This contact now goes into case #{target}").format(target=target), timeout=3)
 
     def action_earlier_case(self) -> None:
         """Open the case the first duplicate warning names (escape comes back here)."""
         if self.findings:
             self.post_message(OpenCase(self.findings[0].earlier_case_id))
         else:
-            self.notify("No duplicate warnings: nothing earlier to open", timeout=3)
+            self.notify(_("No duplicate warnings: nothing earlier to open"), timeout=3)
 
     def action_redact_draft(self) -> None:
         """Mask the secrets in the subject and text, before anything is saved."""
@@ -315,7 +318,7 @@ class LogContactScreen(RecorderScreen[int | None]):
         subject = self.query_one("#subject", Input)
         masked = redact_draft(subject.value, text.text)
         if masked is None:
-            self.notify("No secrets to redact in the subject or text", timeout=3)
+            self.notify(_("No secrets to redact in the subject or text"), timeout=3)
             return
         subject.value, new_text, said = masked
         text.load_text(new_text)
@@ -367,7 +370,7 @@ class LogContactScreen(RecorderScreen[int | None]):
             return
         entry = self._collect()
         if entry is None:
-            self._form_error("Nothing was saved: correct the fields marked above.")
+            self._form_error(_("Nothing was saved: correct the fields marked above."))
             return
         self.saving = True
         self._form_error(None)
@@ -397,20 +400,32 @@ class LogContactScreen(RecorderScreen[int | None]):
         logged = message.logged
         if logged is None:
             self.saving = False
-            self._form_error(f"Nothing was saved: {message.error}")
+            self._form_error(_("Nothing was saved: {error}").format(error=message.error))
             return
         if logged.already_recorded:
             self.notify(
-                f"Already recorded as contact #{logged.contact_id} in case #{logged.case_id} "
-                "(same text, same time): not stored again",
+                _(
+                    "Already recorded as contact #{contact_id} in case #{case_id} (same "
+                    "text, same time): not stored again"
+                ).format(contact_id=logged.contact_id, case_id=logged.case_id),
                 timeout=6,
             )
         else:
             flagged = len(logged.flag_ids)
-            plural = "possible duplicate" if flagged == 1 else "possible duplicates"
-            more = f"; {flagged} {plural} flagged" if flagged else ""
+            more = (
+                ngettext(
+                    "; {count} possible duplicate flagged",
+                    "; {count} possible duplicates flagged",
+                    flagged,
+                ).format(count=flagged)
+                if flagged
+                else ""
+            )
             self.notify(
-                f"Logged contact #{logged.contact_id} in case #{logged.case_id}{more}", timeout=4
+                _("Logged contact #{contact_id} in case #{case_id}{more}").format(
+                    contact_id=logged.contact_id, case_id=logged.case_id, more=more
+                ),
+                timeout=4,
             )
         self.dismiss(logged.case_id)
 
@@ -432,7 +447,8 @@ class LogContactScreen(RecorderScreen[int | None]):
                 self.dismiss(None)
 
         self.app.push_screen(
-            ConfirmScreen("Leave without saving?\nWhat you typed in this form is lost."), answered
+            ConfirmScreen(_("Leave without saving?\nWhat you typed in this form is lost.")),
+            answered,
         )
 
     def _typed(self) -> bool:

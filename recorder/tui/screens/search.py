@@ -14,11 +14,12 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from recorder.domain.errors import RecorderError
+from recorder.domain.i18n import N_, _
 from recorder.read.search import LIMIT, Hit, search
 from recorder.read.search_terms import MARK
 from recorder.tui.actions import SEARCH_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
-from recorder.tui.formatting import short_time
+from recorder.tui.formatting import channel_label, short_time
 from recorder.tui.messages import OpenCase
 from recorder.tui.widgets.columns import Column, fit_columns
 from recorder.tui.workers import WorkerResult
@@ -27,12 +28,21 @@ PAUSE = 0.15
 """How long the typing must stop before the search runs (seconds)."""
 
 COLUMNS = (
-    Column("when", "When", 12),
-    Column("case", "Case", 22),
-    Column("where", "In", 9, from_width=70),
-    Column("snippet", "Found", None),
+    Column("when", N_("When"), 12),
+    Column("case", N_("Case"), 22),
+    Column("where", N_("In"), 9, from_width=70),
+    Column("snippet", N_("Found"), None),
 )
 
+
+FOUND_IN = {
+    "title": N_("title"),
+    "txid": N_("txid"),
+    "order_number": N_("order number"),
+    "account_email": N_("account email"),
+    "amount": N_("amount"),
+}
+"""Where in a case a word was found, as the In column says it."""
 
 LEAD = 10
 """Characters kept before the first match: a narrow column still shows the match."""
@@ -52,9 +62,12 @@ def marked(snippet: str) -> Text:
 
 def result_cells(hit: Hit, now: datetime, zone: tzinfo) -> dict[str, Text]:
     """A result's row, cell by cell."""
-    where = hit.found_in.replace("_", " ") if hit.contact_id is None else hit.channel or ""
+    if hit.contact_id is None:
+        where = _(FOUND_IN.get(hit.found_in, hit.found_in.replace("_", " ")))
+    else:
+        where = channel_label(hit.channel) if hit.channel else ""
     return {
-        "when": Text(short_time(hit.occurred_at, zone, now) if hit.occurred_at else "case"),
+        "when": Text(short_time(hit.occurred_at, zone, now) if hit.occurred_at else _("case")),
         "case": Text(f"#{hit.case_id} {hit.title}", overflow="ellipsis", no_wrap=True),
         "where": Text(where, overflow="ellipsis", no_wrap=True),
         "snippet": marked(hit.snippet),
@@ -94,9 +107,11 @@ class SearchScreen(RecorderScreen[None]):
         """The query, what it found, and the results."""
         yield Header()
         yield Input(
-            placeholder="words, 中文, part of a TxID or ticket number", id="query", compact=True
+            placeholder=_("words, 中文, part of a TxID or ticket number"), id="query", compact=True
         )
-        yield Static("Type to search every case and contact; enter opens the one found.", id="said")
+        yield Static(
+            _("Type to search every case and contact; enter opens the one found."), id="said"
+        )
         yield DataTable(cursor_type="row", zebra_stripes=True, id="results")
         yield Footer(compact=True)
 
@@ -151,11 +166,15 @@ class SearchScreen(RecorderScreen[None]):
         if message.error:
             said.update(message.error)
         elif not message.query.strip():
-            said.update("Type to search every case and contact; enter opens the one found.")
+            said.update(_("Type to search every case and contact; enter opens the one found."))
         else:
             count = len(self.hits)
-            first = " (the first 50)" if count >= LIMIT else ""
-            said.update(f"{count} found{first}" if count else "Nothing found.")
+            if not count:
+                said.update(_("Nothing found."))
+            elif count >= LIMIT:
+                said.update(_("{count} found (the first {limit})").format(count=count, limit=LIMIT))
+            else:
+                said.update(_("{count} found").format(count=count))
         self._fill()
 
     def _fill(self) -> None:

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
+from recorder.domain.i18n import N_, _
 from recorder.domain.vocabulary import OPEN_STATUSES, CaseStatus
 from recorder.read.cases import CaseSummary, list_cases
 from recorder.read.platforms import list_platforms
@@ -57,19 +58,19 @@ ALL_OPEN = "open"
 EVERYTHING = "all"
 
 
-MARKS = (
+MARKS = N_(
     "[b magenta]![/] urgent, first among equal follow-ups   "
     "[b yellow]⚑[/] possible duplicate   [b red]late[/] overdue"
 )
 """The legend of the marks in the case list, shown under it when a mark is."""
 
 COLUMNS = (
-    Column("platform", "Platform", 8),
-    Column("title", "Title", None),
-    Column("status", "Status", 12),
-    Column("ref", "Ref", 8, from_width=70),
-    Column("next", "Follow up", 12),
-    Column("last", "Last contact", 12, wide_only=True),
+    Column("platform", N_("Platform"), 8),
+    Column("title", N_("Title"), None),
+    Column("status", N_("Status"), 12),
+    Column("ref", N_("Ref"), 8, from_width=70),
+    Column("next", N_("Follow up"), 12),
+    Column("last", N_("Last contact"), 12, wide_only=True),
 )
 
 
@@ -79,7 +80,10 @@ def follow_up_cell(case: CaseSummary, now: datetime, zone: tzinfo) -> Text:
         return Text("-")
     when = short_time(case.next_follow_up_at, zone, now)
     if case.overdue(now):
-        return Text(f"late {short_day(case.next_follow_up_at, zone, now)}", style="bold red")
+        return Text(
+            _("late {day}").format(day=short_day(case.next_follow_up_at, zone, now)),
+            style="bold red",
+        )
     return Text(when)
 
 
@@ -93,7 +97,7 @@ def case_cells(case: CaseSummary, now: datetime, zone: tzinfo) -> dict[str, Text
     if case.open_flags:
         title.append("⚑", style="bold yellow").append(" ")
     title.append(case.title, style="bold red" if case.overdue(now) else "")
-    status = Text(STATUS_LABELS[case.status])
+    status = Text(_(STATUS_LABELS[case.status]))
     return {
         "platform": Text(case.platform),
         "title": title,
@@ -149,11 +153,11 @@ class TicketsScreen(RecorderScreen[None]):
         """A filter line, the table, and a welcome for an empty store."""
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="/ to filter: title, platform, ref", id="text", compact=True)
-            yield Select[str]([], prompt="Any platform", id="platform", compact=True)
+            yield Input(placeholder=_("/ to filter: title, platform, ref"), id="text", compact=True)
+            yield Select[str]([], prompt=_("Any platform"), id="platform", compact=True)
             yield Select[str](
-                [("Open cases", ALL_OPEN), ("All cases", EVERYTHING)]
-                + [(STATUS_LABELS[s].capitalize(), s.value) for s in CaseStatus],
+                [(_("Open cases"), ALL_OPEN), (_("All cases"), EVERYTHING)]
+                + [(_(STATUS_LABELS[s]).capitalize(), s.value) for s in CaseStatus],
                 value=ALL_OPEN,
                 allow_blank=False,
                 id="status",
@@ -171,11 +175,13 @@ class TicketsScreen(RecorderScreen[None]):
             classes="hidden" if new else "",
         )
         yield Static("", id="more", classes="hidden")
-        yield Static(MARKS, id="legend", classes="hidden")
+        yield Static(_(MARKS), id="legend", classes="hidden")
         yield Static(
-            "No cases yet.\n\nPress [b]n[/b] to log your first contact with support: "
-            "a chat, a ticket, an email. recorder keeps the ticket numbers, the "
-            "transcripts and the screenshots, and tells you what waits on whom.",
+            _(
+                "No cases yet.\n\nPress [b]n[/b] to log your first contact with support: "
+                "a chat, a ticket, an email. recorder keeps the ticket numbers, the "
+                "transcripts and the screenshots, and tells you what waits on whom."
+            ),
             id="welcome",
             classes="" if new else "hidden",
         )
@@ -263,7 +269,9 @@ class TicketsScreen(RecorderScreen[None]):
             self.cases = cases[:PAGE]
             self._fill()
         note = self.query_one("#more", Static)
-        note.update(f"Showing the {PAGE} most recent cases; type to narrow them down.")
+        note.update(
+            _("Showing the {count} most recent cases; type to narrow them down.").format(count=PAGE)
+        )
         note.set_class(not more, "hidden")
         marked = any(c.priority == "urgent" or c.open_flags for c in self.cases)
         self.query_one("#legend").set_class(not marked, "hidden")
@@ -388,8 +396,11 @@ class TicketsScreen(RecorderScreen[None]):
         """Sort by the next column (after the last one: the store's order again)."""
         columns = self.columns_shown
         self.sort_column = self.sort_column + 1 if self.sort_column + 1 < len(columns) else -1
-        name = "newest activity" if self.sort_column < 0 else columns[self.sort_column].label
-        self.notify(f"Sorted by {name.lower()}", timeout=2)
+        if self.sort_column < 0:
+            name = _("newest activity")
+        else:
+            name = _(columns[self.sort_column].label).lower()
+        self.notify(_("Sorted by {column}").format(column=name), timeout=2)
         self.load()
 
     def action_show_all(self) -> None:

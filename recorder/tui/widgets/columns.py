@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from textual.widgets import DataTable
 
+from recorder.domain.i18n import _
+
 WIDE = 100
 """From this many columns of terminal on, the wide-only table columns show too."""
 
@@ -45,7 +47,7 @@ def fit_columns(
     if shown != tuple(c.key for c in wanted):
         table.clear(columns=True)
         for column in wanted:
-            table.add_column(column.label, key=column.key, width=column.width or 20)
+            table.add_column(_(column.label), key=column.key, width=column.width or 20)
     for column in wanted:
         if column.width is None:
             table.columns[column.key].width = rest_width(wanted, width)  # type: ignore[index]

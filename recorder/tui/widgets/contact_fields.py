@@ -16,7 +16,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from recorder.domain.vocabulary import Channel, Direction
+from recorder.domain.i18n import _
+from recorder.domain.vocabulary import CHANNEL_LABELS, Channel, Direction
 
 NEW = "__new__"
 """The choice that makes a new platform or case."""
@@ -73,36 +74,36 @@ class ContactFields(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         """The fields, top to bottom."""
-        yield from row("Platform", Select[str]([], id="platform", compact=True), name="platform")
+        yield from row(_("Platform"), Select[str]([], id="platform", compact=True), name="platform")
         yield from row(
-            "New platform",
-            OneLineInput(placeholder="Name, e.g. Kraken", id="new-platform", compact=True),
-            OneLineInput("UTC", placeholder="Time zone", id="new-tz", compact=True),
+            _("New platform"),
+            OneLineInput(placeholder=_("Name, e.g. Kraken"), id="new-platform", compact=True),
+            OneLineInput("UTC", placeholder=_("Time zone"), id="new-tz", compact=True),
             name="new-platform",
         )
-        yield from row("Case", Select[str]([], id="case", compact=True), name="case")
+        yield from row(_("Case"), Select[str]([], id="case", compact=True), name="case")
         yield from row(
-            "Title",
-            OneLineInput(placeholder="The problem in a few words", id="title", compact=True),
+            _("Title"),
+            OneLineInput(placeholder=_("The problem in a few words"), id="title", compact=True),
             name="title",
         )
         yield from row(
-            "TxID",
-            OneLineInput(placeholder="Transaction id", id="txid", compact=True),
-            OneLineInput(placeholder="Order number", id="order_number", compact=True),
+            _("TxID"),
+            OneLineInput(placeholder=_("Transaction id"), id="txid", compact=True),
+            OneLineInput(placeholder=_("Order number"), id="order_number", compact=True),
             name="ids",
         )
         yield from row(
-            "Account",
-            OneLineInput(placeholder="Account email", id="account_email", compact=True),
-            OneLineInput(placeholder="Asset", id="asset", compact=True),
-            OneLineInput(placeholder="Amount", id="amount", compact=True),
+            _("Account"),
+            OneLineInput(placeholder=_("Account email"), id="account_email", compact=True),
+            OneLineInput(placeholder=_("Asset"), id="asset", compact=True),
+            OneLineInput(placeholder=_("Amount"), id="amount", compact=True),
             name="account",
         )
         yield from row(
-            "Priority",
+            _("Priority"),
             Select[str](
-                [("Normal", "normal"), ("Urgent", "urgent")],
+                [(_("Normal"), "normal"), (_("Urgent"), "urgent")],
                 value="normal",
                 allow_blank=False,
                 id="priority",
@@ -113,7 +114,7 @@ class ContactFields(VerticalScroll):
         yield from row(
             "Channel",
             Select[str](
-                [(c.value.replace("_", " "), c.value) for c in Channel],
+                [(_(CHANNEL_LABELS[c]).replace("_", " "), c.value) for c in Channel],
                 value=Channel.chat.value,
                 allow_blank=False,
                 id="channel",
@@ -121,8 +122,8 @@ class ContactFields(VerticalScroll):
             ),
             Select[str](
                 [
-                    ("I wrote", Direction.outbound.value),
-                    ("Support wrote", Direction.inbound.value),
+                    (_("I wrote"), Direction.outbound.value),
+                    (_("Support wrote"), Direction.inbound.value),
                 ],
                 value=Direction.outbound.value,
                 allow_blank=False,
@@ -132,12 +133,12 @@ class ContactFields(VerticalScroll):
             name="channel",
         )
         yield from row(
-            "Their reply",
+            _("Their reply"),
             Select[str](
                 [
-                    ("recorder tells an automatic reply from an answer", AUTO_DETECT),
-                    ("automatic acknowledgement: answers nothing", AUTO_YES),
-                    ("a real answer", AUTO_NO),
+                    (_("recorder tells an automatic reply from an answer"), AUTO_DETECT),
+                    (_("automatic acknowledgement: answers nothing"), AUTO_YES),
+                    (_("a real answer"), AUTO_NO),
                 ],
                 value=AUTO_DETECT,
                 allow_blank=False,
@@ -146,8 +147,8 @@ class ContactFields(VerticalScroll):
             ),
             Select[str](
                 [
-                    ("sender checked against the platform", "check"),
-                    ("I trust this sender", "trust"),
+                    (_("sender checked against the platform"), "check"),
+                    (_("I trust this sender"), "trust"),
                 ],
                 value="check",
                 allow_blank=False,
@@ -157,49 +158,49 @@ class ContactFields(VerticalScroll):
             name="auto-ack",
         )
         yield from row(
-            "When",
+            _("When"),
             OneLineInput("now", id="when", compact=True),
             Static("", id="when-parsed"),
             name="when",
         )
         yield from row(
-            "Follow up",
+            _("Follow up"),
             OneLineInput(
-                placeholder="the platform's promise; or in 3 business days, tomorrow 9am",
+                placeholder=_("the platform's promise; or in 3 business days, tomorrow 9am"),
                 id="follow-up",
                 compact=True,
             ),
             name="follow-up",
         )
         yield from row(
-            "Reference",
+            _("Reference"),
             OneLineInput(
-                placeholder="Ticket or case number they gave", id="reference", compact=True
+                placeholder=_("Ticket or case number they gave"), id="reference", compact=True
             ),
             name="reference",
         )
         yield from row(
-            "Agent",
-            OneLineInput(placeholder="Agent's name", id="agent", compact=True),
-            OneLineInput(placeholder="Their address", id="address", compact=True),
+            _("Agent"),
+            OneLineInput(placeholder=_("Agent's name"), id="agent", compact=True),
+            OneLineInput(placeholder=_("Their address"), id="address", compact=True),
             name="agent",
         )
-        yield from row("Subject", OneLineInput(id="subject", compact=True), name="subject")
+        yield from row(_("Subject"), OneLineInput(id="subject", compact=True), name="subject")
         yield from row(
-            "You are",
+            _("You are"),
             OneLineInput(
-                placeholder="your name in a pasted chat (You, Me and 我 are known)",
+                placeholder=_("your name in a pasted chat (You, Me and 我 are known)"),
                 id="me",
                 compact=True,
             ),
             name="me",
         )
-        yield Label("Text or transcript (paste it here)", classes="label wide")
+        yield Label(_("Text or transcript (paste it here)"), classes="label wide")
         yield TextArea(id="text", soft_wrap=True, tab_behavior="focus")
         yield Static("", classes="error hidden", id="text-error")
         yield from row(
-            "Attach",
-            OneLineInput(placeholder="Path of a file, then enter", id="attach", compact=True),
+            _("Attach"),
+            OneLineInput(placeholder=_("Path of a file, then enter"), id="attach", compact=True),
             name="attach",
         )
         yield Static("", id="attached", classes="hint")
@@ -210,8 +211,7 @@ class ContactFields(VerticalScroll):
         """Several lines pasted into a one-line field go into the text, whole."""
         text = self.query_one("#text", TextArea)
         text.insert(message.text.strip("\n") + "\n", text.document.end)
-        label = str(message.field.id or "that field").replace("-", " ")
         self.notify(
-            f"Several lines cannot go into {label}: they were added to the text instead",
+            _("Several lines cannot go into one field: they were added to the text instead"),
             timeout=5,
         )
