@@ -3,17 +3,36 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test soak bench clean
+.PHONY: run test soak bench clean catalogs messages
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed catalogs
 	$(BIN)/recorder
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test catalogs
 	$(BIN)/ruff check recorder tests bench schema
 	$(BIN)/ruff format --check recorder tests bench schema
 	$(BIN)/mypy recorder
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n auto --dist loadgroup
+
+# The translations (Babel): `make messages` extracts every marked string into the
+# template and merges it into each language's catalog, for a translator to complete;
+# `make catalogs` compiles the catalogs recorder reads (building a wheel does too).
+LOCALE := recorder/locale
+POT := $(LOCALE)/recorder.pot
+PO := $(wildcard $(LOCALE)/*/LC_MESSAGES/recorder.po)
+
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
+		--project recorder --copyright-holder "recorder's authors" \
+		--msgid-bugs-address "https://github.com/recorder/recorder/issues" \
+		-o $(POT) .
+	$(BIN)/pybabel update --quiet -i $(POT) -d $(LOCALE) -D recorder --no-wrap
+
+catalogs: $(PO:.po=.mo)
+
+$(LOCALE)/%/LC_MESSAGES/recorder.mo: $(LOCALE)/%/LC_MESSAGES/recorder.po $(VENV)/.installed
+	$(BIN)/pybabel compile --quiet -i $< -o $@
 
 # The crash and concurrency tests at ten times the kills and trials of `make test`.
 soak: $(VENV)/.installed-test

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from recorder.domain.clock import FixedClock
+from recorder.domain.i18n import ENGLISH, use
 from recorder.store.session import Store
 from recorder.write.opening import open_store
 from tests.helpers.postgres import Server, postgres_server, programs
@@ -22,6 +23,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RECORDER_DB", raising=False)
     monkeypatch.setenv("RECORDER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("RECORDER_TZ", "America/New_York")
+    monkeypatch.setenv("RECORDER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("RECORDER_LANG", "en")
+    use(ENGLISH)
 
 
 @pytest.fixture

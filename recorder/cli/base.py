@@ -18,6 +18,7 @@ import click
 from recorder.access import StoreAccess
 from recorder.domain.clock import Clock
 from recorder.domain.errors import InputError, RecorderError
+from recorder.domain.i18n import N_, _
 
 if TYPE_CHECKING:
     from recorder.domain.secrets import SecretFinding
@@ -100,14 +101,21 @@ class RecorderGroup(click.Group):
         real = sys.stdout
         sys.stdout = VisibleStream(real)
         try:
-            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            words = list(sys.argv[1:] if args is None else args)
+            speak(json_wanted=any(word in ("--json",) for word in words))
+            speak_command(self)
+            result = super().main(words, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
-            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            where = (
+                _(" (see '{command_path} --help')").format(command_path=exc.ctx.command_path)
+                if exc.ctx
+                else ""
+            )
             _fail(f"{exc.format_message()}{where}", 2)
         except click.ClickException as exc:
             _fail(exc.format_message(), exc.exit_code)
         except click.Abort:
-            _fail("aborted; nothing was changed", 1)
+            _fail(_("aborted; nothing was changed"), 1)
         except RecorderError as exc:
             _fail(str(exc), 1)
         except BrokenPipeError:
@@ -130,7 +138,45 @@ class RecorderGroup(click.Group):
         module = COMMAND_MODULES.get(cmd_name)
         if module is not None and cmd_name not in self.commands:
             importlib.import_module(f"recorder.cli.{module}")
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            speak_command(command)
+        return command
+
+
+def speak(*, json_wanted: bool = False) -> None:
+    """Choose the language of this run (`recorder.domain.i18n.chosen_language`, with
+    the one saved in the TUI). With `--json`, English throughout: the document is an
+    interface, and the warnings beside it stay as stable as it is."""
+    from recorder.domain.i18n import ENGLISH, chosen_language, use
+    from recorder.store.locations import saved_language
+
+    use(ENGLISH if json_wanted else chosen_language(saved_language()))
+
+
+_HELP_IN_ENGLISH: dict[int, tuple[str | None, str | None]] = {}
+"""Each command's and option's help as written (by id), so that a run translates from
+English whatever the last run in this process spoke."""
+
+
+def speak_command(command: click.Command) -> None:
+    """Give a command's help, its options' help and (for a group) its commands' help in
+    the language in use. Click reads `help` when it writes the help page; the English
+    is kept to translate from again."""
+    import inspect
+
+    items: list[Any] = [command, *command.params]
+    for item in items:
+        english = _HELP_IN_ENGLISH.setdefault(
+            id(item), (item.help, getattr(item, "short_help", None))
+        )
+        help_text, short = english
+        item.help = _(inspect.cleandoc(help_text)) if help_text else help_text
+        if isinstance(item, click.Command):
+            item.short_help = _(short) if short else short
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            speak_command(sub)
 
 
 COMMAND_MODULES = {
@@ -175,12 +221,14 @@ def _unexpected(exc: Exception) -> str:
     if problem is not None:
         return problem
     if isinstance(exc, OperationalError):
-        return f"the store could not be used: {exc.orig}; nothing was changed"
+        return _("the store could not be used: {orig}; nothing was changed").format(orig=exc.orig)
     if isinstance(exc, sqlite3.Error):
-        return f"the store could not be read: {exc}"
+        return _("the store could not be read: {exc}").format(exc=exc)
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
-    return f"internal error: {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for details)"
+    return _("internal error: {kind}: {exc} (set {variable}=1 for details)").format(
+        kind=type(exc).__name__, exc=exc, variable=DEBUG_ENV
+    )
 
 
 def access(ctx: click.Context) -> StoreAccess:
@@ -227,7 +275,7 @@ class CopyBar:
             )
             self.bar.start()
         if self.task is None:
-            self.task = self.bar.add_task(f"attaching {name}", total=total)
+            self.task = self.bar.add_task(_("attaching {name}").format(name=name), total=total)
         self.bar.update(self.task, completed=done, total=total)
         if done >= total:
             self.task = None
@@ -268,7 +316,11 @@ def warn_flags(store: Store, flag_ids: Sequence[int | None]) -> list[dict[str, A
     with store.reader() as reader:
         flags = list_flags(reader, every=True, ids=[i for i in flag_ids if i is not None])
     for flag in reversed(flags):
-        warn(f"warning: possible duplicate (flag #{flag.id}): {flag.message(zone)}")
+        warn(
+            _("warning: possible duplicate (flag #{id}): {message}").format(
+                id=flag.id, message=flag.message(zone)
+            )
+        )
     return [f.to_json(zone) for f in reversed(flags)]
 
 
@@ -280,11 +332,18 @@ def warn_secrets(contact_id: int, secrets: Sequence[tuple[str, SecretFinding]]) 
         if (name, finding.kind) in said:
             continue
         said.add((name, finding.kind))
-        warn(f"warning: the {name} of contact #{contact_id} holds {finding.description}")
+        said_of = (
+            _("warning: the subject of contact #{id} holds {secret}")
+            if name == "subject"
+            else _("warning: the text of contact #{id} holds {secret}")
+        )
+        warn(said_of.format(id=contact_id, secret=_(finding.description)))
     if secrets:
         warn(
-            f"'recorder redact {contact_id}' masks them in the record "
-            "(the audit chain keeps only a digest of what was there)"
+            _(
+                "'recorder redact {contact_id}' masks them in the record (the audit "
+                "chain keeps only a digest of what was there)"
+            ).format(contact_id=contact_id)
         )
 
 
@@ -315,33 +374,39 @@ def times_in() -> str:
     """The line that names the zone of a listing's times, once."""
     from recorder.domain.dates import zone_name
 
-    return f"(times in {zone_name(local())})"
+    return _("(times in {zone})").format(zone=zone_name(local()))
 
 
 def read_text(path: str) -> str:
     """Read a text file (or standard input for `-`) that must be UTF-8."""
     from recorder.write.fields import MAX_TEXT_BYTES
 
-    name = "standard input" if path == "-" else path
+    name = _("standard input") if path == "-" else path
     if path == "-":
         # Read no more than a text may hold: an endless stream is refused, not stored.
         data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
     else:
         source = Path(path)
         if not source.is_file():
-            raise InputError(f"text file {path!r} does not exist or is not a file")
+            raise InputError(
+                _("text file {path!r} does not exist or is not a file").format(path=path)
+            )
         with source.open("rb") as handle:
             data = handle.read(MAX_TEXT_BYTES + 1)
     if len(data) > MAX_TEXT_BYTES:
         raise InputError(
-            f"{name} holds more than {MAX_TEXT_BYTES // 1_000_000} MB; recorder keeps texts "
-            "of up to that: attach the file instead (--attach)"
+            _(
+                "{name} holds more than {size} MB; recorder keeps texts of up to "
+                "that: attach the file instead (--attach)"
+            ).format(name=name, size=MAX_TEXT_BYTES // 1_000_000)
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{name} is not valid UTF-8 (byte offset {exc.start}); expected UTF-8 text"
+            _("{name} is not valid UTF-8 (byte offset {start}); expected UTF-8 text").format(
+                name=name, start=exc.start
+            )
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -359,16 +424,24 @@ def id_of(value: str, what: str) -> int:
     """An id as typed ("12" or "#12"): ASCII digits, within what a store can hold."""
     cleaned = value.strip().lstrip("#")
     if not (cleaned.isascii() and cleaned.isdigit()):
-        raise InputError(f"{what} id {value!r} is not a number; expected e.g. 12 or #12")
+        raise InputError(
+            _("{what} id {value!r} is not a number; expected e.g. 12 or #12").format(
+                what=_(what), value=value
+            )
+        )
     number = int(cleaned)
     if not 1 <= number <= MAX_ID:
-        raise InputError(f"{what} id {value!r} is out of range; expected an id recorder gave")
+        raise InputError(
+            _("{what} id {value!r} is out of range; expected an id recorder gave").format(
+                what=_(what), value=value
+            )
+        )
     return number
 
 
 def case_id_of(value: str) -> int:
     """A case id as typed."""
-    return id_of(value, "case")
+    return id_of(value, N_("case"))
 
 
 class RecordId(click.ParamType):  # type: ignore[type-arg]
@@ -390,8 +463,10 @@ class RecordId(click.ParamType):  # type: ignore[type-arg]
 @click.option(
     "--db",
     metavar="PATH|URL",
-    help="The store: a SQLite file or a SQLAlchemy URL (default: RECORDER_DB, "
-    "else the data directory).",
+    help=N_(
+        "The store: a SQLite file or a SQLAlchemy URL (default: RECORDER_DB, "
+        "else the data directory)."
+    ),
 )
 @click.version_option(package_name="recorder")
 @click.pass_context

@@ -23,6 +23,7 @@ from recorder.cli.base import (
     warn_secrets,
 )
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from recorder.read.contacts import ContactView
@@ -36,11 +37,11 @@ def case() -> None:
 def _identifier_options(func: Any) -> Any:
     for option in reversed(
         [
-            click.option("--txid", help="Transaction id (TxID)."),
-            click.option("--order", "order_number", help="Order number."),
-            click.option("--account-email", help="The account's email address."),
-            click.option("--asset", help="Asset, e.g. BTC."),
-            click.option("--amount", help="Amount, as written, e.g. 0.25."),
+            click.option("--txid", help=N_("Transaction id (TxID).")),
+            click.option("--order", "order_number", help=N_("Order number.")),
+            click.option("--account-email", help=N_("The account's email address.")),
+            click.option("--asset", help=N_("Asset, e.g. BTC.")),
+            click.option("--amount", help=N_("Amount, as written, e.g. 0.25.")),
         ]
     ):
         func = option(func)
@@ -48,11 +49,11 @@ def _identifier_options(func: Any) -> Any:
 
 
 @case.command("new")
-@click.option("--platform", "platform_name", required=True, help="The platform's name.")
-@click.option("--title", required=True, help="The problem in a few words.")
-@click.option("--priority", default="normal", show_default=True, help="normal or urgent.")
+@click.option("--platform", "platform_name", required=True, help=N_("The platform's name."))
+@click.option("--title", required=True, help=N_("The problem in a few words."))
+@click.option("--priority", default="normal", show_default=True, help=N_("normal or urgent."))
 @_identifier_options
-@click.option("--json", "as_json", is_flag=True, help="Print the new case as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the new case as JSON."))
 @click.pass_context
 def case_new(
     ctx: click.Context,
@@ -93,14 +94,14 @@ def case_status(ctx: click.Context, case_id: str, status: str) -> None:
 
     with open_store_for(ctx) as store, store.write() as tx:
         changed = set_status(tx, case_id_of(case_id), status.strip().replace("-", "_"))
-    click.echo(f"case #{changed.id} is {changed.status.value}")
+    click.echo(_("case #{id} is {status}").format(id=changed.id, status=changed.status.value))
 
 
 @case.command("edit")
 @click.argument("case_id")
-@click.option("--title", help="A new title.")
-@click.option("--priority", help="normal or urgent.")
-@click.option("--platform", "platform_name", help="Move the case to another platform.")
+@click.option("--title", help=N_("A new title."))
+@click.option("--priority", help=N_("normal or urgent."))
+@click.option("--platform", "platform_name", help=N_("Move the case to another platform."))
 @_identifier_options
 @click.pass_context
 def case_edit(
@@ -119,13 +120,13 @@ def case_edit(
         CaseEdit, given(title=title, priority=priority, platform=platform_name, **identifiers)
     )
     if not changes:
-        raise click.UsageError("nothing to change; give at least one option")
+        raise click.UsageError(_("nothing to change; give at least one option"))
     with open_store_for(ctx) as store:
         with store.write() as tx:
             edited = edit_case(tx, case_id_of(case_id), changes)
             raised = [f.id for f in tx.flags]
         warn_flags(store, raised)
-    click.echo(f"case #{edited.id} updated")
+    click.echo(_("case #{id} updated").format(id=edited.id))
 
 
 @case.command("merge")
@@ -140,8 +141,12 @@ def case_merge(ctx: click.Context, from_id: str, into_id: str) -> None:
     with open_store_for(ctx) as store, store.write() as tx:
         merged = merge_cases(tx, source, target)
         moved = merged.contact_count
-    there = f"{moved} contact{'' if moved == 1 else 's'}"
-    click.echo(f"case #{source} merged into #{target} ({there} there now)")
+    said = ngettext(
+        "case #{source} merged into #{target} ({count} contact there now)",
+        "case #{source} merged into #{target} ({count} contacts there now)",
+        moved,
+    )
+    click.echo(said.format(source=source, target=target, count=moved))
 
 
 @case.command("unmerge")
@@ -154,7 +159,7 @@ def case_unmerge(ctx: click.Context, case_id: str) -> None:
     with open_store_for(ctx) as store, store.write() as tx:
         back = unmerge_case(tx, case_id_of(case_id))
         status = back.status.value
-    click.echo(f"case #{back.id} unmerged; it is {status} again")
+    click.echo(_("case #{id} unmerged; it is {status} again").format(id=back.id, status=status))
 
 
 _DIRECTIONS = {"out": "outbound", "in": "inbound", "outbound": "outbound", "inbound": "inbound"}
@@ -163,7 +168,11 @@ _DIRECTIONS = {"out": "outbound", "in": "inbound", "outbound": "outbound", "inbo
 def _direction(value: str) -> str:
     found = _DIRECTIONS.get(value.strip().lower())
     if found is None:
-        raise InputError(f"unknown direction {value!r}; expected out (you wrote) or in (support)")
+        raise InputError(
+            _("unknown direction {value!r}; expected out (you wrote) or in (support)").format(
+                value=value
+            )
+        )
     return found
 
 
@@ -172,62 +181,72 @@ def warn_contact(contact: ContactView) -> None:
     acknowledgement, or a sender it cannot trust."""
     if contact.auto_ack_reason:
         warn(
-            f"contact #{contact.id} is taken for an automatic acknowledgement "
-            f"({contact.auto_ack_reason}): it answers nothing; "
-            f"'recorder contact edit {contact.id} --no-auto-ack' if it is a real answer"
+            _(
+                "contact #{id} is taken for an automatic acknowledgement "
+                "({auto_ack_reason}): it answers nothing; 'recorder contact edit {id} "
+                "--no-auto-ack' if it is a real answer"
+            ).format(id=contact.id, auto_ack_reason=contact.auto_ack_reason)
         )
     if contact.sender_findings and not contact.sender_trusted:
         warn(
-            f"warning: contact #{contact.id} is {contact.sender_warning()}; "
-            f"'recorder contact edit {contact.id} --trust-sender' if you are sure"
+            _(
+                "warning: contact #{id} is {warning}; 'recorder contact edit {id} "
+                "--trust-sender' if you are sure"
+            ).format(id=contact.id, warning=contact.sender_warning())
         )
 
 
 def _contact_text(text: str | None, text_file: str | None) -> str | None:
     if text is not None and text_file is not None:
-        raise click.UsageError("give --text or --text-file, not both")
+        raise click.UsageError(_("give --text or --text-file, not both"))
     return read_text(text_file) if text_file is not None else text
 
 
 @cli.command()
-@click.option("--case", "case_id", required=True, help="The case's id.")
-@click.option("--channel", required=True, help="help_center, chat, ticket, email, phone, ...")
-@click.option("--direction", required=True, help="out (you wrote) or in (support answered).")
-@click.option("--at", "when", help="When it happened (default: now), in your time zone.")
-@click.option("--ref", "reference", help="The ticket or case number the platform gave.")
-@click.option("--agent", help="The support agent's name.")
-@click.option("--address", help="The counterpart's address (email, handle, phone).")
-@click.option("--subject", help="The subject line.")
-@click.option("--text", help="The message or transcript.")
-@click.option("--text-file", metavar="PATH|-", help="Read the text from a UTF-8 file, or stdin.")
-@click.option("--attach", "attach", multiple=True, help="Attach a file (repeatable).")
+@click.option("--case", "case_id", required=True, help=N_("The case's id."))
+@click.option("--channel", required=True, help=N_("help_center, chat, ticket, email, phone, ..."))
+@click.option("--direction", required=True, help=N_("out (you wrote) or in (support answered)."))
+@click.option("--at", "when", help=N_("When it happened (default: now), in your time zone."))
+@click.option("--ref", "reference", help=N_("The ticket or case number the platform gave."))
+@click.option("--agent", help=N_("The support agent's name."))
+@click.option("--address", help=N_("The counterpart's address (email, handle, phone)."))
+@click.option("--subject", help=N_("The subject line."))
+@click.option("--text", help=N_("The message or transcript."))
+@click.option(
+    "--text-file", metavar="PATH|-", help=N_("Read the text from a UTF-8 file, or stdin.")
+)
+@click.option("--attach", "attach", multiple=True, help=N_("Attach a file (repeatable)."))
 @click.option(
     "--auto-ack/--no-auto-ack",
     default=None,
-    help="An automatic acknowledgement, or a real answer (default: its wording and sender decide).",
+    help=N_(
+        "An automatic acknowledgement, or a real answer (default: its wording and sender decide)."
+    ),
 )
 @click.option(
     "--trust-sender",
     is_flag=True,
-    help="Let this message answer although its address is not the platform's.",
+    help=N_("Let this message answer although its address is not the platform's."),
 )
 @click.option(
     "--follow-up",
     metavar="WHEN",
-    help="Follow up then if no answer came: 'in 3 business days', '+2d', 'tomorrow 9am', "
-    "'next monday', or a date (default: the platform's window for the channel).",
+    help=N_(
+        "Follow up then if no answer came: 'in 3 business days', '+2d', 'tomorrow 9am', "
+        "'next monday', or a date (default: the platform's window for the channel)."
+    ),
 )
 @click.option(
     "--me",
     "me",
     multiple=True,
     metavar="NAME",
-    help="Your name in a chat transcript (repeatable); You, Me and 我 are known already.",
+    help=N_("Your name in a chat transcript (repeatable); You, Me and 我 are known already."),
 )
 @click.option(
-    "--old-date", "old_ok", is_flag=True, help="Take an --at before 2000: it is no typing slip."
+    "--old-date", "old_ok", is_flag=True, help=N_("Take an --at before 2000: it is no typing slip.")
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the new contact as JSON."))
 @click.pass_context
 def log(
     ctx: click.Context,
@@ -280,8 +299,10 @@ def log(
             logged = log_entry(tx, entry)
         if logged.already_recorded:
             warn(
-                f"already recorded as contact #{logged.contact_id} in case "
-                f"#{logged.case_id} (same text, same time); not stored again"
+                _(
+                    "already recorded as contact #{contact_id} in case #{case_id} (same "
+                    "text, same time); not stored again"
+                ).format(contact_id=logged.contact_id, case_id=logged.case_id)
             )
         flags = warn_flags(store, logged.flag_ids)
         warn_secrets(logged.contact_id, logged.secrets)
@@ -314,33 +335,35 @@ def contact() -> None:
 
 @contact.command("edit")
 @click.argument("contact_id", type=RecordId("contact"))
-@click.option("--channel", help="A new channel.")
-@click.option("--direction", help="out or in.")
-@click.option("--at", "when", help="When it happened, in your time zone.")
-@click.option("--ref", "reference", help="The reference number ('' clears it).")
-@click.option("--agent", help="The agent's name.")
-@click.option("--address", help="The counterpart's address.")
-@click.option("--subject", help="The subject line.")
-@click.option("--text", help="The message or transcript.")
-@click.option("--text-file", metavar="PATH|-", help="Read the text from a UTF-8 file, or stdin.")
+@click.option("--channel", help=N_("A new channel."))
+@click.option("--direction", help=N_("out or in."))
+@click.option("--at", "when", help=N_("When it happened, in your time zone."))
+@click.option("--ref", "reference", help=N_("The reference number ('' clears it)."))
+@click.option("--agent", help=N_("The agent's name."))
+@click.option("--address", help=N_("The counterpart's address."))
+@click.option("--subject", help=N_("The subject line."))
+@click.option("--text", help=N_("The message or transcript."))
+@click.option(
+    "--text-file", metavar="PATH|-", help=N_("Read the text from a UTF-8 file, or stdin.")
+)
 @click.option(
     "--auto-ack/--no-auto-ack",
     "auto_ack",
     default=None,
-    help="It is an automatic acknowledgement (it answers nothing), or a real answer.",
+    help=N_("It is an automatic acknowledgement (it answers nothing), or a real answer."),
 )
 @click.option(
     "--trust-sender/--distrust-sender",
     "sender_trusted",
     default=None,
-    help="Whether this message may answer although its address is not the platform's.",
+    help=N_("Whether this message may answer although its address is not the platform's."),
 )
 @click.option(
     "--me",
     "me",
     multiple=True,
     metavar="NAME",
-    help="Your name in the chat transcript (repeatable): its turns are split again.",
+    help=N_("Your name in the chat transcript (repeatable): its turns are split again."),
 )
 @click.pass_context
 def contact_edit(
@@ -364,15 +387,15 @@ def contact_edit(
         if when is not None:
             changes["occurred_at"] = parse_time(when, store.clock.now())
         if not changes and not me:
-            raise click.UsageError("nothing to change; give at least one option")
+            raise click.UsageError(_("nothing to change; give at least one option"))
         with store.write() as tx:
             edit_contact(tx, contact_id, changes, me=me)
-    click.echo(f"contact #{contact_id} updated")
+    click.echo(_("contact #{contact_id} updated").format(contact_id=contact_id))
 
 
 @contact.command("delete")
 @click.argument("contact_id", type=RecordId("contact"))
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @click.pass_context
 def contact_delete(ctx: click.Context, contact_id: int, yes: bool) -> None:
     """Delete a contact (the audit log keeps a copy of it)."""
@@ -382,4 +405,4 @@ def contact_delete(ctx: click.Context, contact_id: int, yes: bool) -> None:
         click.confirm(f"Delete contact #{contact_id}?", abort=True)
     with open_store_for(ctx) as store, store.write() as tx:
         delete_contact(tx, contact_id)
-    click.echo(f"contact #{contact_id} deleted")
+    click.echo(_("contact #{contact_id} deleted").format(contact_id=contact_id))

@@ -13,11 +13,12 @@ from recorder.cli.base import (
     print_json,
     reader_for,
 )
+from recorder.domain.i18n import N_, _
 
 
 @cli.group(invoke_without_command=True)
-@click.option("--all", "every", is_flag=True, help="Decided flags too, not only open ones.")
-@click.option("--json", "as_json", is_flag=True, help="Print the flags as JSON.")
+@click.option("--all", "every", is_flag=True, help=N_("Decided flags too, not only open ones."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the flags as JSON."))
 @click.pass_context
 def dups(ctx: click.Context, every: bool, as_json: bool) -> None:
     """List duplicate flags, newest first (open ones unless --all)."""
@@ -32,12 +33,14 @@ def dups(ctx: click.Context, every: bool, as_json: bool) -> None:
         print_json([f.to_json(zone, now) for f in flags])
         return
     if not flags:
-        click.echo("No open duplicate flags." if not every else "No duplicate flags.")
+        click.echo(_("No open duplicate flags.") if not every else _("No duplicate flags."))
         return
     for flag in flags:
-        what = f"contact #{flag.contact_id} in case #{flag.case_id}"
+        what = _("contact #{contact_id} in case #{case_id}").format(
+            contact_id=flag.contact_id, case_id=flag.case_id
+        )
         if flag.contact_id is None:
-            what = f"case #{flag.case_id}"
+            what = _("case #{case_id}").format(case_id=flag.case_id)
         status = "" if every is False else f" [{flag.status.value}]"
         click.echo(f"#{flag.id}{status} {flag.kind.value.replace('_', ' ')}: {what}")
         click.echo(f"    {flag.message(zone, now)}")
@@ -48,7 +51,7 @@ def _decide(ctx: click.Context, flag_id: int, status: str) -> None:
 
     with open_store_for(ctx) as store, store.write() as tx:
         flag = decide(tx, flag_id, status)
-    click.echo(f"flag #{flag.id} {flag.status.value}")
+    click.echo(_("flag #{id} {status}").format(id=flag.id, status=flag.status.value))
 
 
 @dups.command("dismiss")

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from recorder.cli.base import case_id_of, cli, open_store_for, parse_time, reader_for
+from recorder.domain.i18n import N_, _
 from recorder.export.formats import FORMATS
 from recorder.process import long_running
 
@@ -43,30 +44,32 @@ def _progress() -> Iterator[object]:
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--case", "cases", multiple=True, help="Only this case (repeatable).")
-@click.option("--platform", "platform_name", help="Only the cases of this platform.")
+@click.option("--case", "cases", multiple=True, help=N_("Only this case (repeatable)."))
+@click.option("--platform", "platform_name", help=N_("Only the cases of this platform."))
 @click.option(
     "--query",
-    help="Only the cases that match this search (as `recorder search` finds them).",
+    help=N_("Only the cases that match this search (as `recorder search` finds them)."),
 )
-@click.option("--since", help="Only contacts at or after this time (your time zone).")
-@click.option("--until", help="Only contacts at or before this time (your time zone).")
+@click.option("--since", help=N_("Only contacts at or after this time (your time zone)."))
+@click.option("--until", help=N_("Only contacts at or before this time (your time zone)."))
 @click.option(
     "--redact",
     is_flag=True,
-    help="Mask secrets, emails, card and bank numbers in the copy; leave imported emails out.",
+    help=N_("Mask secrets, emails, card and bank numbers in the copy; leave imported emails out."),
 )
-@click.option("--zip", "as_zip", is_flag=True, help="Write one zip file of the bag.")
+@click.option("--zip", "as_zip", is_flag=True, help=N_("Write one zip file of the bag."))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    help="Write this one file alone instead of a bag.",
+    help=N_("Write this one file alone instead of a bag."),
 )
 @click.option(
     "--source-organization",
     metavar="NAME",
-    help=f"Who you are, for the bag's Source-Organization (default: ${SOURCE_ENV}).",
+    help=N_(
+        "Who you are, for the bag's Source-Organization (default: $RECORDER_SOURCE_ORGANIZATION)."
+    ),
 )
 @click.pass_context
 def export(
@@ -92,7 +95,7 @@ def export(
 
     long_running()
     if fmt is not None and as_zip:
-        raise click.UsageError("--zip makes a bag; --format writes one file alone; not both")
+        raise click.UsageError(_("--zip makes a bag; --format writes one file alone; not both"))
     chosen = tuple(case_id_of(c) for c in cases)
     if query is not None:
         chosen = _matching(ctx, query, chosen)
@@ -117,13 +120,19 @@ def export(
                 progress=tell,  # type: ignore[arg-type]
                 parallel=True,
             )
-    click.echo(f"exported to {written.path}")
+    click.echo(_("exported to {path}").format(path=written.path))
     if written.fingerprint is not None:
-        click.echo(f"fingerprint (SHA-256 of its tag manifest): {written.fingerprint}")
+        click.echo(
+            _("fingerprint (SHA-256 of its tag manifest): {fingerprint}").format(
+                fingerprint=written.fingerprint
+            )
+        )
     if written.anchor is not None:
         click.echo(
-            f"audit chain anchored at {written.anchor}: keep both outside the store "
-            "('recorder db verify --anchor' checks the store still holds it)"
+            _(
+                "audit chain anchored at {anchor}: keep both outside the store "
+                "('recorder db verify --anchor' checks the store still holds it)"
+            ).format(anchor=written.anchor)
         )
 
 
@@ -137,17 +146,19 @@ def _matching(ctx: click.Context, query: str, chosen: tuple[int, ...]) -> tuple[
     if chosen:
         found = [c for c in found if c in chosen]
     if not found:
-        raise InputError(f"no case matches {query!r}; expected a search that finds one")
+        raise InputError(
+            _("no case matches {query!r}; expected a search that finds one").format(query=query)
+        )
     return tuple(found)
 
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--fingerprint", help="The fingerprint printed when the bag was exported.")
+@click.option("--fingerprint", help=N_("The fingerprint printed when the bag was exported."))
 @click.option(
     "--tsa-ca",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A CA certificate (PEM) you trust, to check the bag's timestamps with.",
+    help=N_("A CA certificate (PEM) you trust, to check the bag's timestamps with."),
 )
 def verify(path: Path, fingerprint: str | None, tsa_ca: Path | None) -> None:
     """Check that the bag (or zip) at PATH is exactly what recorder exported.
@@ -163,7 +174,7 @@ def verify(path: Path, fingerprint: str | None, tsa_ca: Path | None) -> None:
     if report.ok:
         click.echo(report.summary())
         for note in report.notes:
-            click.echo(f"note: {note}")
+            click.echo(_("note: {note}").format(note=note))
         return
     for problem in report.problems:
         click.echo(problem)

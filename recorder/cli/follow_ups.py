@@ -9,6 +9,7 @@ import click
 
 from recorder.cli.base import access, cli, print_json, reader_for, show_time, times_in
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_, _
 
 
 def _within(text: str) -> timedelta:
@@ -16,13 +17,15 @@ def _within(text: str) -> timedelta:
 
     window = parse_window(text)
     if window.unit is Unit.business_days or window.elapsed is None:
-        raise InputError(f"--within {text!r}: expected elapsed time such as 7d or 48h")
+        raise InputError(
+            _("--within {text!r}: expected elapsed time such as 7d or 48h").format(text=text)
+        )
     return window.elapsed
 
 
 @cli.command()
-@click.option("--within", default="7d", show_default=True, help="How far ahead: 7d, 48h.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--within", default="7d", show_default=True, help=N_("How far ahead: 7d, 48h."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def due(ctx: click.Context, within: str, as_json: bool) -> None:
     """Follow-ups overdue or due soon, and escalation dates (from when a complaint may go
@@ -38,19 +41,19 @@ def due(ctx: click.Context, within: str, as_json: bool) -> None:
         print_json([item.to_json() for item in items])
         return
     if not items:
-        click.echo(f"Nothing is due within {within}.")
+        click.echo(_("Nothing is due within {within}.").format(within=within))
         return
     for item in items:
         urgent = "! " if item.urgent else ""
         click.echo(f"{urgent}#{item.case_id} {item.platform}: {item.title}")
         when = show_time(item.at)
         if item.kind is DueKind.follow_up:
-            state = "OVERDUE since" if item.overdue else "due"
-            ref = f" ref {item.reference}" if item.reference else ""
+            state = _("OVERDUE since") if item.overdue else _("due")
+            ref = _(" ref {reference}").format(reference=item.reference) if item.reference else ""
             basis = f"; {item.basis}" if item.basis else ""
             click.echo(f"    {state} {when} ({item.channel}{ref}{basis})")
         elif item.kind is DueKind.may_escalate:
-            click.echo(f"    may escalate from {when}")
+            click.echo(_("    may escalate from {when}").format(when=when))
         else:
             click.echo(f"    {'LAST DAY PASSED' if item.overdue else 'last day'} {when}")
         click.echo(f"    → {item.next_step}")
@@ -58,8 +61,8 @@ def due(ctx: click.Context, within: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--platform", "platform_name", help="Only this platform.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--platform", "platform_name", help=N_("Only this platform."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def stats(ctx: click.Context, platform_name: str | None, as_json: bool) -> None:
     """How fast each platform actually answered, per channel, against its promise."""
@@ -71,7 +74,7 @@ def stats(ctx: click.Context, platform_name: str | None, as_json: bool) -> None:
         print_json([item.to_json() for item in found])
         return
     if not found:
-        click.echo("No messages to support yet.")
+        click.echo(_("No messages to support yet."))
         return
     click.echo(
         f"{'platform':<12} {'channel':<12} {'sent':>5} {'answered':>8} "
@@ -105,6 +108,10 @@ def calendar(ctx: click.Context, path: Path) -> None:
     with reader_for(ctx) as reader:
         items = due_follow_ups(reader, now=now, until=datetime.max.replace(tzinfo=now.tzinfo))
     if not path.parent.is_dir():
-        raise InputError(f"{path.parent} is not a directory")
+        raise InputError(_("{parent} is not a directory").format(parent=path.parent))
     write_calendar(path, follow_up_calendar(items, now=now))
-    click.echo(f"wrote {len(items)} follow-up and escalation dates to {path}")
+    click.echo(
+        _("wrote {count} follow-up and escalation dates to {path}").format(
+            count=len(items), path=path
+        )
+    )

@@ -8,6 +8,7 @@ import click
 
 from recorder.access import StoreAccess
 from recorder.cli.base import cli, setup_of
+from recorder.domain.i18n import _
 
 
 @cli.command()
@@ -24,13 +25,13 @@ def demo(ctx: click.Context) -> None:
 
     run_tui = setup_of(ctx).run_tui
     if run_tui is None:
-        raise click.UsageError("this recorder was started without its terminal UI")
+        raise click.UsageError(_("this recorder was started without its terminal UI"))
     folder = Path(tempfile.mkdtemp(prefix="recorder-demo-"))
     try:
         store = StoreAccess(str(folder / "demo.sqlite3"))
         fill(store.store())
-        run_tui(store, subtitle="demo: sample cases in a throw-away store")
+        run_tui(store, subtitle=_("demo: sample cases in a throw-away store"))
         store.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    click.echo("The demo store was deleted; your own store was not touched.")
+    click.echo(_("The demo store was deleted; your own store was not touched."))

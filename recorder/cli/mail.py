@@ -22,17 +22,20 @@ from recorder.cli.base import (
     warn,
 )
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_, _, ngettext
 
 
 @cli.command("import")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--chat", "chat", type=click.Path(path_type=Path), help="A saved chat transcript.")
-@click.option("--case", "case_id", type=RecordId("case"), help="Put everything into this case.")
-@click.option("--platform", "platform", help="The platform the messages are with.")
-@click.option("--me", "me", multiple=True, help="Your name in a chat transcript (repeatable).")
-@click.option("--at", "at", help="When the chat took place (default: the file's time).")
-@click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option(
+    "--chat", "chat", type=click.Path(path_type=Path), help=N_("A saved chat transcript.")
+)
+@click.option("--case", "case_id", type=RecordId("case"), help=N_("Put everything into this case."))
+@click.option("--platform", "platform", help=N_("The platform the messages are with."))
+@click.option("--me", "me", multiple=True, help=N_("Your name in a chat transcript (repeatable)."))
+@click.option("--at", "at", help=N_("When the chat took place (default: the file's time)."))
+@click.option("--dry-run", is_flag=True, help=N_("Show what would be imported; write nothing."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def import_(
     ctx: click.Context,
@@ -59,11 +62,11 @@ def import_(
     )
     if chat is not None:
         if paths:
-            raise InputError("give either --chat FILE or email paths, not both")
+            raise InputError(_("give either --chat FILE or email paths, not both"))
         _import_chat(ctx, chat, options, at, as_json)
         return
     if not paths:
-        raise InputError("nothing to import: expected .eml files, mbox files or Maildir folders")
+        raise InputError(_("nothing to import: expected .eml files, mbox files or Maildir folders"))
     _import_emails(ctx, paths, options, as_json)
 
 
@@ -136,15 +139,19 @@ def _report(ctx: click.Context, outcomes: Sequence[Any], dry_run: bool, as_json:
         for outcome in outcomes:
             _say(outcome, each=each)
         if not outcomes:
-            click.echo("Nothing new to import.")
+            click.echo(_("Nothing new to import."))
             return
         if not each:
             _per_case(outcomes)
-        would = "would be " if dry_run else ""
-        click.echo(
-            f"{counts['imported']} {would}imported, {counts['present']} already present, "
-            f"{counts['refused']} refused" + (" (dry run: nothing was written)" if dry_run else "")
+        said = (
+            _(
+                "{imported} would be imported, {present} already present, {refused} refused"
+                " (dry run: nothing was written)"
+            )
+            if dry_run
+            else _("{imported} imported, {present} already present, {refused} refused")
         )
+        click.echo(said.format(**counts))
     if counts["refused"] and not counts["imported"] and not counts["present"]:
         ctx.exit(1)
 
@@ -159,13 +166,25 @@ def _per_case(outcomes: Sequence[Any]) -> None:
             if outcome.opened_case:
                 opened.add(outcome.case_id)
     for case_id, count in added.items():
-        new = " (new case)" if case_id in opened else ""
-        click.echo(f"case #{case_id}{new}: {count} contact{'s' if count != 1 else ''} imported")
+        said = (
+            ngettext(
+                "case #{case_id} (new case): {count} contact imported",
+                "case #{case_id} (new case): {count} contacts imported",
+                count,
+            )
+            if case_id in opened
+            else ngettext(
+                "case #{case_id}: {count} contact imported",
+                "case #{case_id}: {count} contacts imported",
+                count,
+            )
+        )
+        click.echo(said.format(case_id=case_id, count=count))
 
 
 def _say(outcome: Any, *, each: bool = True) -> None:
     if outcome.status == "refused":
-        warn(f"refused {outcome.origin}: {outcome.reason}")
+        warn(_("refused {origin}: {reason}").format(origin=outcome.origin, reason=outcome.reason))
         return
     if outcome.status == "present":
         return
@@ -173,14 +192,20 @@ def _say(outcome: Any, *, each: bool = True) -> None:
         warn(f"{outcome.origin}: {warning}")
     if not each:
         return
-    where = f"case #{outcome.case_id}" if outcome.case_id else "a new case"
+    where = _("case #{id}").format(id=outcome.case_id) if outcome.case_id else _("a new case")
     how = (
-        " (new case)"
+        _(" (new case)")
         if outcome.opened_case
         else (f" ({outcome.threaded_by})" if outcome.threaded_by else "")
     )
-    contact = f"contact #{outcome.contact_id}" if outcome.contact_id else "a contact"
-    click.echo(f"{contact} in {where}{how}: {outcome.subject or outcome.origin}")
+    contact = (
+        _("contact #{id}").format(id=outcome.contact_id) if outcome.contact_id else _("a contact")
+    )
+    click.echo(
+        _("{contact} in {case}{how}: {subject}").format(
+            contact=contact, case=where, how=how, subject=outcome.subject or outcome.origin
+        )
+    )
 
 
 @cli.group()
@@ -189,7 +214,7 @@ def settings() -> None:
 
 
 @settings.command("show")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def settings_show(ctx: click.Context, as_json: bool) -> None:
     """Every setting, its value and what it means."""
@@ -201,13 +226,13 @@ def settings_show(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(values)
         return
-    for name, (_, meaning) in SETTINGS.items():
+    for name, (_kind, meaning) in SETTINGS.items():
         value = values[name]
         if isinstance(value, dict):
             shown = ", ".join(f"{k} {v}" for k, v in value.items())
         else:
-            shown = ", ".join(value) if value else "(not set)"
-        click.echo(f"{name}: {shown}\n    {meaning}")
+            shown = ", ".join(value) if value else _("(not set)")
+        click.echo(f"{name}: {shown}\n    {_(meaning)}")
 
 
 @settings.command("set")
@@ -224,14 +249,14 @@ def settings_set(ctx: click.Context, name: str, value: str) -> None:
 
 
 @cli.command()
-@click.option("--host", help="The IMAP server (remembered for the next run).")
-@click.option("--port", type=int, help="Its port (default 993, or 143 on this machine).")
-@click.option("--user", help="The login name.")
-@click.option("--folder", "folders", multiple=True, help="A folder to read (repeatable).")
-@click.option("--password-command", help="A command that prints the password.")
-@click.option("--platform", "platform", help="Import everything fetched as this platform's.")
-@click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--host", help=N_("The IMAP server (remembered for the next run)."))
+@click.option("--port", type=int, help=N_("Its port (default 993, or 143 on this machine)."))
+@click.option("--user", help=N_("The login name."))
+@click.option("--folder", "folders", multiple=True, help=N_("A folder to read (repeatable)."))
+@click.option("--password-command", help=N_("A command that prints the password."))
+@click.option("--platform", "platform", help=N_("Import everything fetched as this platform's."))
+@click.option("--dry-run", is_flag=True, help=N_("Show what would be imported; write nothing."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def fetch(
     ctx: click.Context,

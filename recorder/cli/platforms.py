@@ -15,8 +15,13 @@ from recorder.cli.base import (
     reader_for,
 )
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_, _
+from recorder.domain.printable import cells, fit
+from recorder.domain.vocabulary import channel_label
 
-JURISDICTION_HELP = "Whose complaint rules apply: US, US-NY (chartered in New York), UK, EU or AU."
+JURISDICTION_HELP = N_(
+    "Whose complaint rules apply: US, US-NY (chartered in New York), UK, EU or AU."
+)
 
 
 @cli.group()
@@ -25,7 +30,7 @@ def platform() -> None:
 
 
 @platform.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def platform_list(ctx: click.Context, as_json: bool) -> None:
     """List the platforms."""
@@ -37,13 +42,13 @@ def platform_list(ctx: click.Context, as_json: bool) -> None:
         print_json(platforms)
         return
     for p in platforms:
-        windows = ", ".join(f"{k} {v}" for k, v in p["windows"].items()) or "no windows"
+        windows = ", ".join(f"{k} {v}" for k, v in p["windows"].items()) or _("no windows")
         click.echo(f"{p['name']:<16} {p['timezone']:<20} {windows}")
 
 
 @platform.command("show")
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def platform_show(ctx: click.Context, name: str, as_json: bool) -> None:
     """Show one platform."""
@@ -55,18 +60,30 @@ def platform_show(ctx: click.Context, name: str, as_json: bool) -> None:
         print_json(doc)
         return
     click.echo(doc["name"])
-    click.echo(f"  domains     {', '.join(doc['domains']) or '-'}")
-    click.echo(f"  addresses   {', '.join(doc['addresses']) or '-'}")
+    rows = [
+        (_("domains"), ", ".join(doc["domains"]) or "-"),
+        (_("addresses"), ", ".join(doc["addresses"]) or "-"),
+    ]
     if doc["ticket_patterns"]:
-        click.echo(f"  tickets     {', '.join(doc['ticket_patterns'])}")
-    click.echo(f"  time zone   {doc['timezone']}")
-    click.echo(f"  holidays    {doc['holidays'] or '-'}")
-    click.echo(f"  closed      {', '.join(doc['closed_dates']) or '-'}")
-    click.echo(f"  complaints  {doc['jurisdiction'] or '-'} rules")
-    for channel, window in doc["windows"].items():
-        click.echo(f"  {channel:<11} answers within {window}")
+        rows.append((_("tickets"), ", ".join(doc["ticket_patterns"])))
+    rows += [
+        (_("time zone"), doc["timezone"]),
+        (_("holidays"), doc["holidays"] or "-"),
+        (_("closed"), ", ".join(doc["closed_dates"]) or "-"),
+        (
+            _("complaints"),
+            _("{jurisdiction} rules").format(jurisdiction=doc["jurisdiction"] or "-"),
+        ),
+    ]
+    rows += [
+        (channel_label(channel), _("answers within {window}").format(window=window))
+        for channel, window in doc["windows"].items()
+    ]
     if doc["notes"]:
-        click.echo(f"  notes       {doc['notes']}")
+        rows.append((_("notes"), doc["notes"]))
+    width = max(11, *(cells(label) for label, _value in rows))
+    for label, value in rows:
+        click.echo(f"  {fit(label, width)} {value}")
 
 
 def _windows(values: Sequence[str]) -> dict[str, str]:
@@ -75,7 +92,9 @@ def _windows(values: Sequence[str]) -> dict[str, str]:
         channel, sep, duration = value.partition("=")
         if not sep or not channel.strip() or not duration.strip():
             raise InputError(
-                f"cannot read window {value!r}; expected CHANNEL=DURATION, e.g. email=72h"
+                _("cannot read window {value!r}; expected CHANNEL=DURATION, e.g. email=72h").format(
+                    value=value
+                )
             )
         out[channel.strip()] = duration.strip()
     return out
@@ -83,26 +102,29 @@ def _windows(values: Sequence[str]) -> dict[str, str]:
 
 @platform.command("add")
 @click.argument("name")
-@click.option("--domain", "domains", multiple=True, help="An official domain (repeatable).")
-@click.option("--address", "addresses", multiple=True, help="An official address (repeatable).")
-@click.option("--tz", "timezone", default="UTC", show_default=True, help="IANA time zone.")
-@click.option("--holidays", help="Public holidays: COUNTRY or COUNTRY-SUBDIVISION, e.g. US-NY.")
+@click.option("--domain", "domains", multiple=True, help=N_("An official domain (repeatable)."))
+@click.option("--address", "addresses", multiple=True, help=N_("An official address (repeatable)."))
+@click.option("--tz", "timezone", default="UTC", show_default=True, help=N_("IANA time zone."))
+@click.option("--holidays", help=N_("Public holidays: COUNTRY or COUNTRY-SUBDIVISION, e.g. US-NY."))
 @click.option(
     "--window",
     "windows",
     multiple=True,
     metavar="CHANNEL=DURATION",
-    help="A promised response window, e.g. email=72h or ticket='5 business days' (repeatable).",
+    help=N_("A promised response window, e.g. email=72h or ticket='5 business days' (repeatable)."),
 )
 @click.option(
     "--jurisdiction",
-    help="Whose complaint rules apply: US, US-NY (chartered in New York), UK, EU or AU.",
+    help=N_("Whose complaint rules apply: US, US-NY (chartered in New York), UK, EU or AU."),
 )
 @click.option(
-    "--closed", multiple=True, metavar="DATE", help="A day it is closed, YYYY-MM-DD (repeatable)."
+    "--closed",
+    multiple=True,
+    metavar="DATE",
+    help=N_("A day it is closed, YYYY-MM-DD (repeatable)."),
 )
-@click.option("--notes", default="", help="Free notes.")
-@click.option("--json", "as_json", is_flag=True, help="Print the new platform as JSON.")
+@click.option("--notes", default="", help=N_("Free notes."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the new platform as JSON."))
 @click.pass_context
 def platform_add(
     ctx: click.Context,
@@ -140,7 +162,7 @@ def platform_add(
             with store.reader() as reader:
                 print_json(platform_named(reader, added.name).to_json())
             return
-    click.echo(f"added platform {added.name}")
+    click.echo(_("added platform {name}").format(name=added.name))
 
 
 @platform.command("edit")
@@ -150,26 +172,31 @@ def platform_add(
     "windows",
     multiple=True,
     metavar="CHANNEL=DURATION",
-    help="Set a window, e.g. email=72h; CHANNEL=none removes one (repeatable).",
+    help=N_("Set a window, e.g. email=72h; CHANNEL=none removes one (repeatable)."),
 )
-@click.option("--tz", "timezone", help="IANA time zone.")
-@click.option("--holidays", help="Public holidays: COUNTRY or COUNTRY-SUBDIVISION; '' for none.")
+@click.option("--tz", "timezone", help=N_("IANA time zone."))
+@click.option(
+    "--holidays", help=N_("Public holidays: COUNTRY or COUNTRY-SUBDIVISION; '' for none.")
+)
 @click.option(
     "--jurisdiction",
-    help="Whose complaint rules apply: US, US-NY (chartered in New York), UK, EU or AU.",
+    help=N_("Whose complaint rules apply: US, US-NY (chartered in New York), UK, EU or AU."),
 )
 @click.option(
-    "--closed", multiple=True, metavar="DATE", help="Your closed days (replaces them; repeatable)."
+    "--closed",
+    multiple=True,
+    metavar="DATE",
+    help=N_("Your closed days (replaces them; repeatable)."),
 )
-@click.option("--domain", "domains", multiple=True, help="Official domains (replaces them).")
+@click.option("--domain", "domains", multiple=True, help=N_("Official domains (replaces them)."))
 @click.option(
     "--ticket-pattern",
     "ticket_patterns",
     multiple=True,
     metavar="REGEX",
-    help="The platform's own ticket numbers, group 1 the number (replaces them).",
+    help=N_("The platform's own ticket numbers, group 1 the number (replaces them)."),
 )
-@click.option("--notes", help="Free notes.")
+@click.option("--notes", help=N_("Free notes."))
 @click.pass_context
 def platform_edit(
     ctx: click.Context,
@@ -200,7 +227,7 @@ def platform_edit(
         ),
     )
     if not changes:
-        raise click.UsageError("nothing to change; give at least one option")
+        raise click.UsageError(_("nothing to change; give at least one option"))
     with open_store_for(ctx) as store, store.write() as tx:
         edited = edit_platform(tx, name, changes)
-    click.echo(f"platform {edited.name} updated")
+    click.echo(_("platform {name} updated").format(name=edited.name))

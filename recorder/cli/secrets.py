@@ -19,20 +19,21 @@ from recorder.cli.base import (
     warn,
 )
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_, _, ngettext
 from recorder.domain.secrets import NAMES, SecretKind
 
 KINDS = click.Choice([kind.value for kind in SecretKind])
 
 
 @cli.command()
-@click.option("--case", "case_id", type=RecordId("case"), help="Only this case's contacts.")
+@click.option("--case", "case_id", type=RecordId("case"), help=N_("Only this case's contacts."))
 @click.option(
     "--all",
     "every",
     is_flag=True,
-    help="Read every text again, not only those noted as holding one.",
+    help=N_("Read every text again, not only those noted as holding one."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the findings as JSON."))
 @click.pass_context
 def scan(ctx: click.Context, case_id: int | None, every: bool, as_json: bool) -> None:
     """List the seed phrases, private keys, API secrets, 2FA codes and passwords that
@@ -46,31 +47,45 @@ def scan(ctx: click.Context, case_id: int | None, every: bool, as_json: bool) ->
         print_json({"secrets": [s.to_json() for s in found]})
         return
     if not found:
-        click.echo("no secrets found" + ("" if case_id is None else f" in case #{case_id}"))
+        click.echo(
+            _("no secrets found")
+            + ("" if case_id is None else _(" in case #{case_id}").format(case_id=case_id))
+        )
         return
     for secret in found:
         when = show_time(secret.occurred_at)
         click.echo(
-            f"contact #{secret.contact_id} (case #{secret.case_id}, {secret.channel}, {when}), "
-            f"{secret.field}: {secret.finding.warning}"
+            _(
+                "contact #{contact_id} (case #{case_id}, {channel}, {when}), {field}: {warning}"
+            ).format(
+                contact_id=secret.contact_id,
+                case_id=secret.case_id,
+                channel=secret.channel,
+                when=when,
+                field=secret.field,
+                warning=secret.finding.warning,
+            )
         )
     contacts = sorted({s.contact_id for s in found})
     click.echo(
-        f"{_count(len(found), 'secret')} in {_count(len(contacts), 'contact')}; "
-        f"'recorder redact {' '.join(map(str, contacts[:5]))}' masks them in the record"
+        _("{secrets} in {contacts}; 'recorder redact {ids}' masks them in the record").format(
+            secrets=ngettext("{count} secret", "{count} secrets", len(found)).format(
+                count=len(found)
+            ),
+            contacts=ngettext("{count} contact", "{count} contacts", len(contacts)).format(
+                count=len(contacts)
+            ),
+            ids=" ".join(map(str, contacts[:5])),
+        )
     )
     click.echo(times_in())
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 @cli.command()
 @click.argument("contact_ids", nargs=-1, type=RecordId("contact"))
-@click.option("--case", "case_id", type=RecordId("case"), help="Every contact of this case.")
-@click.option("--kind", "kinds", multiple=True, type=KINDS, help="Only this kind (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was redacted as JSON.")
+@click.option("--case", "case_id", type=RecordId("case"), help=N_("Every contact of this case."))
+@click.option("--kind", "kinds", multiple=True, type=KINDS, help=N_("Only this kind (repeatable)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print what was redacted as JSON."))
 @click.pass_context
 def redact(
     ctx: click.Context,
@@ -91,7 +106,7 @@ def redact(
     from recorder.write.redaction import redact_contact
 
     if not contact_ids and case_id is None:
-        raise InputError("name the contacts to redact, or a case with --case")
+        raise InputError(_("name the contacts to redact, or a case with --case"))
     wanted = list(dict.fromkeys(contact_ids))
     with open_store_for(ctx) as store:
         if case_id is not None:
@@ -104,7 +119,7 @@ def redact(
         with store.write() as tx:
             done = [redact_contact(tx, contact_id, kinds or None) for contact_id in wanted]
         if sys.stderr.isatty():  # it takes a while on a large record: say why
-            warn("redacted; now clearing every earlier copy from the store's files...")
+            warn(_("redacted; now clearing every earlier copy from the store's files..."))
         store.scrub()
         if store.engine.dialect.name != "sqlite" and any(d.removed for d in done):
             from recorder.store.server_errors import SCRUB_ON_A_SERVER
@@ -126,15 +141,26 @@ def redact(
         return
     for d in done:
         if not d.removed:
-            click.echo(f"contact #{d.contact_id}: no secrets to redact")
+            click.echo(
+                _("contact #{contact_id}: no secrets to redact").format(contact_id=d.contact_id)
+            )
             continue
-        removed = ", ".join(_count(n, NAMES[SecretKind(k)]) for k, n in sorted(d.counts().items()))
+        removed = _(", ").join(
+            ngettext("{count} {kind}", "{count} {kind}s", n).format(
+                count=n, kind=_(NAMES[SecretKind(k)])
+            )
+            for k, n in sorted(d.counts().items())
+        )
         click.echo(
-            f"contact #{d.contact_id}: removed {removed}; "
-            "its history keeps only digests of what was there"
+            _(
+                "contact #{contact_id}: removed {removed}; its history keeps only "
+                "digests of what was there"
+            ).format(contact_id=d.contact_id, removed=removed)
         )
         if d.files:
             warn(
-                f"contact #{d.contact_id}'s files are kept as they are and may hold the same: "
+                _(
+                    "contact #{contact_id}'s files are kept as they are and may hold the same: "
+                ).format(contact_id=d.contact_id)
                 + ", ".join(d.files)
             )

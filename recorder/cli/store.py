@@ -14,11 +14,12 @@ from recorder.cli.base import (
     open_store_for,
     print_json,
 )
+from recorder.domain.i18n import N_, _
 from recorder.process import long_running
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def locate(ctx: click.Context, as_json: bool) -> None:
     """Print where recorder keeps the store and its attachments."""
@@ -26,7 +27,7 @@ def locate(ctx: click.Context, as_json: bool) -> None:
     doc = {
         "data_dir": str(where.data_dir),
         "store": where.shown,
-        "attachments": str(where.attachments) if where.database else "in the store's database",
+        "attachments": str(where.attachments) if where.database else _("in the store's database"),
     }
     if as_json:
         print_json(doc)
@@ -48,11 +49,11 @@ def db_upgrade(ctx: click.Context) -> None:
 
     with open_store_for(ctx):
         pass
-    click.echo(f"the store is at schema revision {SCHEMA_HEAD}")
+    click.echo(_("the store is at schema revision {SCHEMA_HEAD}").format(SCHEMA_HEAD=SCHEMA_HEAD))
 
 
 @db_group.command("compact")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def db_compact(ctx: click.Context, as_json: bool) -> None:
     """Give the store's free space back to the disk (SQLite). The store is rewritten
@@ -65,7 +66,11 @@ def db_compact(ctx: click.Context, as_json: bool) -> None:
         print_json({"bytes_before": before, "bytes_after": after})
         return
     mb = 1024 * 1024
-    click.echo(f"compacted: {before / mb:,.1f} MB -> {after / mb:,.1f} MB")
+    click.echo(
+        _("compacted: {before:,.1f} MB -> {after:,.1f} MB").format(
+            before=before / mb, after=after / mb
+        )
+    )
 
 
 @db_group.command("backup")
@@ -90,18 +95,18 @@ def db_backup(ctx: click.Context, path: Path) -> None:
                 fingerprint=digest,
                 target=str(path.expanduser().absolute()),
             )
-    click.echo(f"backed up to {path} (SHA-256 {digest})")
+    click.echo(_("backed up to {path} (SHA-256 {digest})").format(path=path, digest=digest))
     click.echo(anchor_words(anchor))
 
 
 @cli.command()
-@click.option("--tsa", "tsa_url", metavar="URL", help="Have a time-stamping authority sign it.")
+@click.option("--tsa", "tsa_url", metavar="URL", help=N_("Have a time-stamping authority sign it."))
 @click.option(
     "--tsa-ca",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The authority's CA certificate (PEM), to check its signature.",
+    help=N_("The authority's CA certificate (PEM), to check its signature."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def anchor(ctx: click.Context, tsa_url: str | None, tsa_ca: Path | None, as_json: bool) -> None:
     """Record the audit chain's head now and print its fingerprint, to keep outside the
@@ -115,7 +120,7 @@ def anchor(ctx: click.Context, tsa_url: str | None, tsa_ca: Path | None, as_json
     from recorder.write.anchors import Timestamp, anchor_words, chain_head, record_anchor
 
     if tsa_ca is not None and tsa_url is None:
-        raise click.UsageError("--tsa-ca checks a timestamp: give --tsa URL too")
+        raise click.UsageError(_("--tsa-ca checks a timestamp: give --tsa URL too"))
     with open_store_for(ctx) as store:
         with store.write() as tx:
             head = chain_head(tx)
@@ -149,14 +154,14 @@ def anchor(ctx: click.Context, tsa_url: str | None, tsa_ca: Path | None, as_json
     "--anchor",
     "fingerprint",
     metavar="FINGERPRINT",
-    help="A fingerprint kept outside the store (from an export, a backup or 'anchor').",
+    help=N_("A fingerprint kept outside the store (from an export, a backup or 'anchor')."),
 )
 @click.option(
     "--tsa-ca",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A CA certificate (PEM) you trust, to check the anchors' timestamps with.",
+    help=N_("A CA certificate (PEM) you trust, to check the anchors' timestamps with."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def db_verify(
     ctx: click.Context, fingerprint: str | None, tsa_ca: Path | None, as_json: bool
@@ -189,7 +194,7 @@ def db_verify(
         if report.ok:
             click.echo(report.summary())
             for note in report.notes:
-                click.echo(f"note: {note}")
+                click.echo(_("note: {note}").format(note=note))
     if not report.ok:
         sys.exit(1)
 
@@ -200,10 +205,12 @@ def db_verify(
     "to",
     required=True,
     metavar="PATH|URL",
-    help="The new store: a SQLite file, or an empty database on a server "
-    "(postgresql+psycopg://user:password@host/name).",
+    help=N_(
+        "The new store: a SQLite file, or an empty database on a server "
+        "(postgresql+psycopg://user:password@host/name)."
+    ),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def db_copy(ctx: click.Context, to: str, as_json: bool) -> None:
     """Copy the whole store, attachments and audit chain, into a new store, then verify
@@ -228,8 +235,12 @@ def db_copy(ctx: click.Context, to: str, as_json: bool) -> None:
         finally:
             copy.close()
         if not report.ok or (report.head, report.events) != (copied.head, copied.events):
-            problems = "; ".join(report.problems[:3]) or "its audit chain is not the source's"
-            raise StoreError(f"the copy at {target.shown} does not verify: {problems}")
+            problems = "; ".join(report.problems[:3]) or _("its audit chain is not the source's")
+            raise StoreError(
+                _("the copy at {shown} does not verify: {problems}").format(
+                    shown=target.shown, problems=problems
+                )
+            )
         with store.write() as tx:
             anchor = record_anchor(
                 tx,
@@ -249,9 +260,16 @@ def db_copy(ctx: click.Context, to: str, as_json: bool) -> None:
         )
         return
     click.echo(
-        f"copied to {target.shown}: {copied.rows.get('cases', 0)} cases, "
-        f"{copied.rows.get('contacts', 0)} contacts, {copied.files} attachment files, "
-        f"an audit chain of {copied.events} events to head {short_fingerprint(copied.head)}; "
-        "the copy verifies"
+        _(
+            "copied to {target}: {cases} cases, {contacts} contacts, {files} attachment files, "
+            "an audit chain of {events} events to head {head}; the copy verifies"
+        ).format(
+            target=target.shown,
+            cases=copied.rows.get("cases", 0),
+            contacts=copied.rows.get("contacts", 0),
+            files=copied.files,
+            events=copied.events,
+            head=short_fingerprint(copied.head),
+        )
     )
     click.echo(anchor_words(anchor))

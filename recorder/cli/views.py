@@ -16,13 +16,14 @@ from recorder.cli.base import (
     show_time,
     times_in,
 )
+from recorder.domain.i18n import N_, _, ngettext
 
 
 @cli.command("list")
-@click.option("--status", "statuses", multiple=True, help="Only cases with this status.")
-@click.option("--platform", "platform_name", help="Only cases with this platform.")
-@click.option("--all", "show_all", is_flag=True, help="Resolved and closed cases too.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--status", "statuses", multiple=True, help=N_("Only cases with this status."))
+@click.option("--platform", "platform_name", help=N_("Only cases with this platform."))
+@click.option("--all", "show_all", is_flag=True, help=N_("Resolved and closed cases too."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def list_command(
     ctx: click.Context,
@@ -49,32 +50,38 @@ def list_command(
         return
     if not cases:
         if statuses or show_all or platform_name:
-            click.echo("No cases match.")
+            click.echo(_("No cases match."))
         else:
-            click.echo("No open cases ('recorder list --all' shows resolved and closed ones).")
+            click.echo(_("No open cases ('recorder list --all' shows resolved and closed ones)."))
         return
     for c in cases:
         refs = ",".join(c.references) or "-"
         due = ""
         if c.next_follow_up_at is not None:
-            late = "OVERDUE since" if c.overdue(now) else "follow up"
+            late = _("OVERDUE since") if c.overdue(now) else _("follow up")
             due = f"  {late} {show_time(c.next_follow_up_at)}"
         click.echo(
             f"#{c.id:<5} {c.status.value:<18} {fit(c.platform, 10)} {fit(c.title, 36)} "
-            f"ref {fit(refs, 12)} last {show_time(c.last_contact_at)}{due}"
+            + _("ref {ref} last {when}").format(
+                ref=fit(refs, 12), when=show_time(c.last_contact_at)
+            )
+            + due
             + (
-                f"  {c.open_flags} possible duplicate{'' if c.open_flags == 1 else 's'}"
+                "  "
+                + ngettext(
+                    "{count} possible duplicate", "{count} possible duplicates", c.open_flags
+                ).format(count=c.open_flags)
                 if c.open_flags
                 else ""
             )
-            + ("  URGENT" if c.priority == "urgent" else "")
+            + (_("  URGENT") if c.priority == "urgent" else "")
         )
     click.echo(times_in())
 
 
 @cli.command()
 @click.argument("case_id")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 @click.pass_context
 def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
     """Show a case and its whole history in time order."""
@@ -92,52 +99,88 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
     click.echo(f"  {detail.platform} · {detail.status.value} · {detail.priority}")
     click.echo(f"  {times_in()}")
     if detail.merged_into is not None:
-        click.echo(f"  merged into #{detail.merged_into}: its contacts are there now")
+        click.echo(
+            _("  merged into #{merged_into}: its contacts are there now").format(
+                merged_into=detail.merged_into
+            )
+        )
     if detail.merged_cases:
         merged = ", ".join(f"#{i}" for i in detail.merged_cases)
-        click.echo(f"  cases merged into this one: {merged}")
+        click.echo(_("  cases merged into this one: {merged}").format(merged=merged))
     for flag in detail.warnings():
-        click.echo(f"  possible duplicate (flag #{flag.id}): {flag.message(zone, now)}")
+        click.echo(
+            _("  possible duplicate (flag #{id}): {message}").format(
+                id=flag.id, message=flag.message(zone, now)
+            )
+        )
     if detail.next_follow_up_at is not None:
-        late = "overdue since" if detail.next_follow_up_at <= now else "due"
+        late = _("overdue since") if detail.next_follow_up_at <= now else _("due")
         waits_on = detail.waits_on
         basis = f" ({waits_on.due_label()})" if waits_on and waits_on.due_label() else ""
-        click.echo(f"  next follow-up {late} {show_time(detail.next_follow_up_at)}{basis}")
+        click.echo(
+            _("  next follow-up {late} {when}{basis}").format(
+                late=late, when=show_time(detail.next_follow_up_at), basis=basis
+            )
+        )
     step = detail.next_step(now)
     if step is not None:
-        click.echo(f"  next step: {step}")
+        click.echo(_("  next step: {step}").format(step=step))
     if detail.escalation is not None:
         esc = detail.escalation
-        click.echo(f"  escalation: {esc.rung} since {show_time(esc.since)}")
+        click.echo(
+            _("  escalation: {rung} since {when}").format(
+                rung=_(esc.rung), when=show_time(esc.since)
+            )
+        )
         if esc.earliest:
-            click.echo(f"    may go to {esc.next} from {show_time(esc.earliest)}")
+            click.echo(
+                _("    may go to {next} from {when}").format(
+                    next=_(esc.next), when=show_time(esc.earliest)
+                )
+            )
         if esc.latest:
-            click.echo(f"    must go there by {show_time(esc.latest)}")
-        click.echo(f"    source: {esc.source}")
+            click.echo(_("    must go there by {when}").format(when=show_time(esc.latest)))
+        click.echo(_("    source: {source}").format(source=esc.source))
     for key, value in detail.identifiers.items():
         if value:
             click.echo(f"  {key.replace('_', ' ')}: {value}")
     for c in detail.contacts:
         arrow = "⇄" if c.turns else "→" if c.direction == "outbound" else "←"
         head = [show_time(c.occurred_at), arrow, c.channel]
-        head += [f"ref {c.reference}"] if c.reference else []
+        head += [_("ref {reference}").format(reference=c.reference)] if c.reference else []
         head += [c.agent] if c.agent else []
-        head += [f"logged by {c.logged_by}"] if c.logged_by else []
-        head += ["(automatic)"] if c.auto_ack else []
-        head += [f"(from case #{c.merged_from})"] if c.merged_from else []
+        head += [_("logged by {logged_by}").format(logged_by=c.logged_by)] if c.logged_by else []
+        head += [_("(automatic)")] if c.auto_ack else []
+        head += (
+            [_("(from case #{merged_from})").format(merged_from=c.merged_from)]
+            if c.merged_from
+            else []
+        )
         if c.answered_by == c.id:
-            head += ["answered in the conversation"]
+            head += [_("answered in the conversation")]
         elif c.direction == "outbound" and c.due is not None and c.due_basis != "promise":
-            answer = f"answered by [{c.answered_by}]" if c.answered_by else "unanswered"
-            head += [f"expected by {show_time(c.due)} ({c.due_label()}), {answer}"]
+            answer = (
+                _("answered by [{answered_by}]").format(answered_by=c.answered_by)
+                if c.answered_by
+                else _("unanswered")
+            )
+            head += [
+                _("expected by {when} ({basis}), {answer}").format(
+                    when=show_time(c.due), basis=c.due_label(), answer=answer
+                )
+            ]
         if c.due is not None and c.due_basis == "promise":
-            head += [f"support promised an answer by {show_time(c.due)}"]
+            head += [_("support promised an answer by {when}").format(when=show_time(c.due))]
         click.echo("")
         click.echo(f"  [{c.id}] " + "  ".join(head))
         if c.distrusted:
             click.echo(f"      ⚠ {c.sender_warning()}")
         if c.auto_ack_reason:
-            click.echo(f"      taken for an automatic acknowledgement: {c.auto_ack_reason}")
+            click.echo(
+                _("      taken for an automatic acknowledgement: {auto_ack_reason}").format(
+                    auto_ack_reason=c.auto_ack_reason
+                )
+            )
         if c.subject:
             click.echo(f"      {c.subject}")
         if c.turns:
@@ -145,4 +188,8 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         for line in (describe_turns(c.turns) if c.turns else c.text).splitlines():
             click.echo(f"      {line}")
         for a in c.attachments:
-            click.echo(f"      📎 {a.name} ({a.size} bytes, sha256 {a.sha256[:12]}…)")
+            click.echo(
+                _("      📎 {name} ({size} bytes, sha256 {digest}…)").format(
+                    name=a.name, size=a.size, digest=a.sha256[:12]
+                )
+            )

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from recorder.domain.errors import InputError
-from recorder.domain.i18n import N_
+from recorder.domain.i18n import N_, _
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -62,6 +62,12 @@ CHANNEL_LABELS: dict[str, str] = {
 }
 """A channel as the screens and the evidence name it: its value in English (which the
 command line takes too), a word in the language in use once translated."""
+
+
+def channel_label(channel: str) -> str:
+    """A channel as people call it, in the language in use (`email`, `邮件`)."""
+    label = CHANNEL_LABELS.get(channel)
+    return _(label) if label is not None else channel
 
 
 class Direction(StrEnum):

@@ -26,6 +26,40 @@ def default_data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
+CONFIG_ENV = "RECORDER_CONFIG_DIR"
+LANGUAGE_FILE = "language"
+
+
+def config_dir() -> Path:
+    """The user's configuration directory for recorder (`RECORDER_CONFIG_DIR` when set):
+    what is the person's, not the store's (a store may be a household's)."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def saved_language() -> str | None:
+    """The language chosen in the TUI, or None when none was (or it cannot be read)."""
+    try:
+        text = (config_dir() / LANGUAGE_FILE).read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text or None
+
+
+def save_language(code: str) -> None:
+    """Keep the language chosen in the TUI for the next runs (written whole, then
+    renamed over the old choice)."""
+    folder = config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / (LANGUAGE_FILE + ".partial")
+    partial.write_text(code + "\n", "utf-8")
+    partial.replace(folder / LANGUAGE_FILE)
+
+
 @dataclass(frozen=True)
 class Locations:
     """The places one store uses.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from recorder.domain.dates import shown
-from recorder.domain.i18n import N_, _
-from recorder.domain.vocabulary import CHANNEL_LABELS, CaseStatus
+from recorder.domain.i18n import N_
+from recorder.domain.vocabulary import CaseStatus
 
 STATUS_LABELS = {
     CaseStatus.open: N_("open"),
@@ -17,12 +17,6 @@ STATUS_LABELS = {
     CaseStatus.closed: N_("closed"),
 }
 """A case's status, short enough for a table column (translated where shown)."""
-
-
-def channel_label(channel: str) -> str:
-    """A channel as people call it, in the language in use (`email`, `邮件`)."""
-    label = CHANNEL_LABELS.get(channel)
-    return _(label) if label is not None else channel
 
 
 def short_time(value: datetime | None, zone: tzinfo, now: datetime | None = None) -> str:

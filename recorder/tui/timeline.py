@@ -9,10 +9,10 @@ from rich.markup import escape
 from rich.text import Text
 
 from recorder.domain.i18n import N_, _, ngettext
-from recorder.domain.vocabulary import IDENTIFIER_LABELS
+from recorder.domain.vocabulary import IDENTIFIER_LABELS, channel_label
 from recorder.read.cases import CaseDetail
 from recorder.read.contacts import ContactView
-from recorder.tui.formatting import STATUS_LABELS, channel_label, first_line, short_day, short_time
+from recorder.tui.formatting import STATUS_LABELS, first_line, short_day, short_time
 from recorder.tui.widgets.columns import Column
 
 TIMELINE = (

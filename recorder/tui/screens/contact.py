@@ -13,10 +13,10 @@ from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from recorder.domain.dates import shown
 from recorder.domain.i18n import _
 from recorder.domain.transcripts import describe_turns, summary
+from recorder.domain.vocabulary import channel_label
 from recorder.read.contacts import ContactView
 from recorder.tui.actions import CLOSE, OPEN_ATTACHMENT, UserAction, bindings
 from recorder.tui.context import RecorderScreen
-from recorder.tui.formatting import channel_label
 
 
 def describe(contact: ContactView, zone: tzinfo, now: datetime | None = None) -> str:

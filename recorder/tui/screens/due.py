@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from recorder.domain.i18n import _
+from recorder.domain.vocabulary import channel_label
 from recorder.read.reports import DueItem, DueKind, due_follow_ups
 from recorder.tui.actions import DUE_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
-from recorder.tui.formatting import channel_label, short_time
+from recorder.tui.formatting import short_time
 from recorder.tui.messages import OpenCase
 from recorder.tui.workers import WorkerResult
 

@@ -15,11 +15,12 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from recorder.domain.errors import RecorderError
 from recorder.domain.i18n import N_, _
+from recorder.domain.vocabulary import channel_label
 from recorder.read.search import LIMIT, Hit, search
 from recorder.read.search_terms import MARK
 from recorder.tui.actions import SEARCH_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
-from recorder.tui.formatting import channel_label, short_time
+from recorder.tui.formatting import short_time
 from recorder.tui.messages import OpenCase
 from recorder.tui.widgets.columns import Column, fit_columns
 from recorder.tui.workers import WorkerResult
