@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 import click
 
 from recorder.access import StoreAccess
+from recorder.cli.language import speak, speak_command
+from recorder.cli.progress import CopyBar
 from recorder.domain.clock import Clock
 from recorder.domain.errors import InputError, RecorderError
 from recorder.domain.i18n import N_, _
@@ -144,41 +146,6 @@ class RecorderGroup(click.Group):
         return command
 
 
-def speak(*, json_wanted: bool = False) -> None:
-    """Choose the language of this run (`recorder.domain.i18n.chosen_language`, with
-    the one saved in the TUI). With `--json`, English throughout: the document is an
-    interface, and the warnings beside it stay as stable as it is."""
-    from recorder.domain.i18n import ENGLISH, chosen_language, use
-    from recorder.store.locations import saved_language
-
-    use(ENGLISH if json_wanted else chosen_language(saved_language()))
-
-
-_HELP_IN_ENGLISH: dict[int, tuple[str | None, str | None]] = {}
-"""Each command's and option's help as written (by id), so that a run translates from
-English whatever the last run in this process spoke."""
-
-
-def speak_command(command: click.Command) -> None:
-    """Give a command's help, its options' help and (for a group) its commands' help in
-    the language in use. Click reads `help` when it writes the help page; the English
-    is kept to translate from again."""
-    import inspect
-
-    items: list[Any] = [command, *command.params]
-    for item in items:
-        english = _HELP_IN_ENGLISH.setdefault(
-            id(item), (item.help, getattr(item, "short_help", None))
-        )
-        help_text, short = english
-        item.help = _(inspect.cleandoc(help_text)) if help_text else help_text
-        if isinstance(item, click.Command):
-            item.short_help = _(short) if short else short
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            speak_command(sub)
-
-
 COMMAND_MODULES = {
     "case": "cases",
     "log": "cases",
@@ -253,39 +220,6 @@ def open_store_for(ctx: click.Context) -> Iterator[Store]:
             bar.close()
 
 
-class CopyBar:
-    """A progress bar on stderr for files of more than 50 MB (Rich, imported then)."""
-
-    LARGE = 50 * 1000 * 1000
-
-    def __init__(self) -> None:
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __call__(self, name: str, done: int, total: int) -> None:
-        """Told how the copy goes."""
-        if total < self.LARGE:
-            return
-        if self.bar is None:
-            from rich.console import Console
-            from rich.progress import DownloadColumn, Progress
-
-            self.bar = Progress(
-                *Progress.get_default_columns(), DownloadColumn(), console=Console(stderr=True)
-            )
-            self.bar.start()
-        if self.task is None:
-            self.task = self.bar.add_task(_("attaching {name}").format(name=name), total=total)
-        self.bar.update(self.task, completed=done, total=total)
-        if done >= total:
-            self.task = None
-
-    def close(self) -> None:
-        """Take the bar off the terminal."""
-        if self.bar is not None:
-            self.bar.stop()
-
-
 @contextmanager
 def reader_for(ctx: click.Context) -> Iterator[Reader]:
     """A reader of the store: the light one when the store allows, else the full store."""
@@ -337,7 +271,7 @@ def warn_secrets(contact_id: int, secrets: Sequence[tuple[str, SecretFinding]]) 
             if name == "subject"
             else _("warning: the text of contact #{id} holds {secret}")
         )
-        warn(said_of.format(id=contact_id, secret=_(finding.description)))
+        warn(said_of.format(id=contact_id, secret=finding.description))
     if secrets:
         warn(
             _(

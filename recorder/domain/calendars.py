@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 from recorder.domain.windows import Calendar, calendar_for
 
 HOLIDAY_YEARS = range(2015, 2046)
@@ -27,11 +28,15 @@ def holiday_dates(country: str, subdivision: str | None, years: Iterable[int]) -
         found = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
     except NotImplementedError:
         raise InputError(
-            f"unknown holiday country {country!r}; expected a code such as US, GB, DE or AU"
+            _(
+                "unknown holiday country {country!r}; expected a code such as US, GB, DE or AU"
+            ).format(country=country)
         ) from None
     except Exception as exc:  # the package's error for an unknown subdivision
         raise InputError(
-            f"unknown subdivision {subdivision!r} of {country}; expected e.g. US-NY ({exc})"
+            _(
+                "unknown subdivision {subdivision!r} of {country}; expected e.g. US-NY ({exc})"
+            ).format(subdivision=subdivision, country=country, exc=exc)
         ) from None
     return sorted(day.isoformat() for day in found)
 
@@ -96,5 +101,7 @@ def closed_dates(values: Iterable[str]) -> list[str]:
         try:
             out.add(date.fromisoformat(value.strip()).isoformat())
         except ValueError:
-            raise InputError(f"cannot read the date {value!r}; expected YYYY-MM-DD") from None
+            raise InputError(
+                _("cannot read the date {value!r}; expected YYYY-MM-DD").format(value=value)
+            ) from None
     return sorted(out)

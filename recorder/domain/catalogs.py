@@ -43,7 +43,7 @@ def _shown(value: Any, key: str = "") -> Iterator[str]:
 
 def extract_commands(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
-) -> Iterator[tuple[int, str | None, str, list[str]]]:
+) -> Iterator[tuple[Any, ...]]:
     """Babel's Python extraction, and the docstring of every function decorated as a
     click command or group (`@cli.command()`, `@case.command("edit")`, `@click.group`)."""
     from io import BytesIO

@@ -25,6 +25,8 @@ from hashlib import sha256 as _sha256
 from json.encoder import encode_basestring as _encode_string
 from typing import Any, Protocol
 
+from recorder.domain.i18n import _
+
 
 class ChainedEvent(Protocol):
     """What the chain's rules read of an audit event (the stored row has these)."""
@@ -192,11 +194,17 @@ def verify_chain(events: Iterable[ChainedEvent]) -> ChainReport:
     for row in events:
         report.events += 1
         if row.prev_hash != prev:
-            report.problems.append(f"audit event {row.id}: does not follow the event before it")
+            report.problems.append(
+                _("audit event {id}: does not follow the event before it").format(id=row.id)
+            )
         if canonical_json(json.loads(row.change)) != row.change:
-            report.problems.append(f"audit event {row.id}: its change is not canonical JSON")
+            report.problems.append(
+                _("audit event {id}: its change is not canonical JSON").format(id=row.id)
+            )
         if event_hash(row.prev_hash, event_body(row)) != row.hash:
-            report.problems.append(f"audit event {row.id}: its hash does not match its content")
+            report.problems.append(
+                _("audit event {id}: its hash does not match its content").format(id=row.id)
+            )
         prev = row.hash
     report.head = prev
     return report
@@ -261,7 +269,9 @@ def compare_records(
         seen.add(record["id"])
         past = replayed.get(record["id"])
         if past is None:
-            problems.append(f"{name(record['id'])}: has no history in the audit chain")
+            problems.append(
+                _("{record}: has no history in the audit chain").format(record=name(record["id"]))
+            )
             continue
         for key, value in record.items():
             if key in past:
@@ -269,11 +279,21 @@ def compare_records(
                 if kept == value:  # nearly always: compared without a call
                     continue
                 if not same_value(value, kept) and not masked(record["id"], key):
-                    problems.append(f"{name(record['id'])}: {key} differs from its audit history")
+                    problems.append(
+                        _("{record}: {key} differs from its audit history").format(
+                            record=name(record["id"]), key=key
+                        )
+                    )
             elif value not in EMPTY:
-                problems.append(f"{name(record['id'])}: {key} was never set in its audit history")
+                problems.append(
+                    _("{record}: {key} was never set in its audit history").format(
+                        record=name(record["id"]), key=key
+                    )
+                )
     for record_id in sorted(set(replayed) - seen):
-        problems.append(f"{name(record_id)}: is in the audit history but missing")
+        problems.append(
+            _("{record}: is in the audit history but missing").format(record=name(record_id))
+        )
     return problems
 
 

@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from recorder.domain.errors import InputError
-from recorder.domain.i18n import ENGLISH, current
+from recorder.domain.i18n import ENGLISH, N_, _, current
 
 TZ_ENV = "RECORDER_TZ"
-WHEN_FORMS = (
+WHEN_FORMS = N_(
     "'2026-11-20 14:05', '20 Nov 2026 2:05pm', 'yesterday 3pm', 'last friday 10:00', "
     "'2026年11月20日 14:05', ISO 8601 with offset, or 'now'"
 )
@@ -25,7 +25,9 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InputError(
-            f"unknown time zone {name!r}; expected an IANA name such as 'America/New_York'"
+            _(
+                "unknown time zone {name!r}; expected an IANA name such as 'America/New_York'"
+            ).format(name=name)
         ) from None
 
 
@@ -69,7 +71,7 @@ def zone_name(local: tzinfo) -> str:
     """How a zone is named to the user once per page or listing: its IANA name where
     it has one ('America/New_York'), else its abbreviation now."""
     key = getattr(local, "key", None)
-    return str(key) if key else (datetime.now(local).tzname() or "local time")
+    return str(key) if key else (datetime.now(local).tzname() or _("local time"))
 
 
 def wall_time(moment: datetime, local: tzinfo, form: str = "%Y-%m-%d %H:%M") -> str:
@@ -132,7 +134,7 @@ def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:
     if cleaned.lower() == "now":
         return now.astimezone(UTC)
     if not cleaned:
-        raise InputError(f"empty time; expected {WHEN_FORMS}")
+        raise InputError(_("empty time; expected {forms}").format(forms=_(WHEN_FORMS)))
     here = now.astimezone(local)
     weekday, dated = _weekday_of_a_date(cleaned)
     day, rest = (None, cleaned) if dated else named_day(cleaned, here.date(), past=True)
@@ -152,21 +154,31 @@ def parse_when(text: str, *, now: datetime, local: tzinfo) -> datetime:
             raise _unreadable(text) from None
     if any(issubclass(w.category, dateparser.UnknownTimezoneWarning) for w in said):
         raise InputError(
-            f"the time {text!r} names a time zone recorder does not know; expected an "
-            "offset such as +08:00 or UTC, or no zone (your own is used)"
+            _(
+                "the time {text!r} names a time zone recorder does not know; expected "
+                "an offset such as +08:00 or UTC, or no zone (your own is used)"
+            ).format(text=text)
         )
     check_date_written(dated or cleaned, parsed, today, text)
     if weekday is not None and parsed.weekday() != weekday:
         raise InputError(
-            f"the time {text!r} names a {WEEKDAYS[weekday].capitalize()}, but "
-            f"{parsed:%d %b %Y} is a {WEEKDAYS[parsed.weekday()].capitalize()}; expected "
-            "the date's own weekday, or none"
+            _(
+                "the time {text!r} names a {named}, but {parsed:%d %b %Y} is a "
+                "{weekday}; expected the date's own weekday, or none"
+            ).format(
+                text=text,
+                named=WEEKDAYS[weekday].capitalize(),
+                parsed=parsed,
+                weekday=WEEKDAYS[parsed.weekday()].capitalize(),
+            )
         )
     return checked_moment(parsed, text, local)
 
 
 def _unreadable(text: str) -> InputError:
-    return InputError(f"cannot read the time {text!r}; expected {WHEN_FORMS}")
+    return InputError(
+        _("cannot read the time {text!r}; expected {forms}").format(text=text, forms=_(WHEN_FORMS))
+    )
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -247,8 +259,10 @@ def _time_on(day: date, rest: str, text: str) -> datetime:
         raise _unreadable(text) from None
     if parsed.date() != day:
         raise InputError(
-            f"the time {text!r} names a day twice; expected a day and a time of day, "
-            "such as 'yesterday 15:00'"
+            _(
+                "the time {text!r} names a day twice; expected a day and a time of "
+                "day, such as 'yesterday 15:00'"
+            ).format(text=text)
         )
     return parsed
 
@@ -272,8 +286,9 @@ def check_date_written(cleaned: str, parsed: datetime, default: datetime, text: 
     years = {int(n) for n in tokens if len(n) >= 3} | {2000 + int(n) for n in tokens if len(n) <= 2}
     if parsed.day not in numbers or (parsed.year != default.year and parsed.year not in years):
         raise InputError(
-            f"cannot read the date in {text!r}: no such day, or a part missing; expected "
-            f"{WHEN_FORMS}"
+            _(
+                "cannot read the date in {text!r}: no such day, or a part missing; expected {forms}"
+            ).format(text=text, forms=_(WHEN_FORMS))
         )
 
 
@@ -317,16 +332,20 @@ def checked_moment(parsed: datetime, text: str, local: tzinfo) -> datetime:
     clocks move forward)."""
     if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
         raise InputError(
-            f"the time {text!r} is in the year {parsed.year}; expected a year between "
-            f"{EARLIEST_YEAR} and {LATEST_YEAR}"
+            _(
+                "the time {text!r} is in the year {year}; expected a year between "
+                "{earliest} and {latest}"
+            ).format(text=text, year=parsed.year, earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
         )
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         wall = parsed.replace(tzinfo=None)
         parsed = wall.replace(tzinfo=local)
         if parsed.astimezone(UTC).astimezone(local).replace(tzinfo=None) != wall:
             raise InputError(
-                f"{wall:%Y-%m-%d %H:%M} does not exist in {local} (the clocks moved forward "
-                "then); expected a time before or after the change"
+                _(
+                    "{wall:%Y-%m-%d %H:%M} does not exist in {local} (the clocks moved "
+                    "forward then); expected a time before or after the change"
+                ).format(wall=wall, local=local)
             )
     return parsed.astimezone(UTC)
 
@@ -342,11 +361,16 @@ def check_contact_time(moment: datetime, *, now: datetime, old_ok: bool = False)
     unless `old_ok` (the user confirmed it): both are typing mistakes, mostly."""
     if moment > now + CLOCK_SKEW:
         raise InputError(
-            f"the contact's time {moment:%Y-%m-%d %H:%M} UTC is in the future; a contact "
-            "is logged once it has happened (expected a time up to now)"
+            _(
+                "the contact's time {moment:%Y-%m-%d %H:%M} UTC is in the future; a "
+                "contact is logged once it has happened (expected a time up to now)"
+            ).format(moment=moment)
         )
     if moment.year < OLD_YEAR and not old_ok:
         raise InputError(
-            f"the contact's time {moment:%Y-%m-%d} is before {OLD_YEAR}; if it is right, "
-            "confirm it (--old-date on the command line, ctrl+s again in the form)"
+            _(
+                "the contact's time {moment:%Y-%m-%d} is before {year}; if it is "
+                "right, confirm it (--old-date on the command line, ctrl+s again in "
+                "the form)"
+            ).format(moment=moment, year=OLD_YEAR)
         )

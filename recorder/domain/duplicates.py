@@ -26,6 +26,8 @@ from datetime import datetime, tzinfo
 from functools import lru_cache
 from typing import Protocol
 
+from recorder.domain.dates import shown
+from recorder.domain.i18n import ENGLISH, _, current
 from recorder.domain.support_terms import (
     ASSETS,
     CJK_STOP,
@@ -106,31 +108,54 @@ def describe(repeat: Repeat, local: tzinfo, now: datetime | None = None) -> str:
     then.
     """
     kind, matched, due_at = repeat.kind, repeat.matched, repeat.due_at
-    case = f"case #{repeat.earlier_case_id} ({repeat.earlier_title})"
+    case = _("case #{earlier_case_id} ({earlier_title})").format(
+        earlier_case_id=repeat.earlier_case_id, earlier_title=repeat.earlier_title
+    )
     if kind is DuplicateKind.same_reference:
-        return f"reference {matched} is already in {case}: add to that case instead"
-    if kind is DuplicateKind.same_identifier:
-        return f"{matched} is already in open {case}: add to that case instead"
-    if kind is DuplicateKind.same_message:
-        return f"the same message was already sent {matched} in {case}"
-    if kind is DuplicateKind.second_ticket:
-        return (
-            f"a new ticket number while {matched} of this case is unanswered: follow up on "
-            f"{matched} instead; a second ticket only joins the back of the queue"
+        return _("reference {matched} is already in {case}: add to that case instead").format(
+            matched=matched, case=case
         )
+    if kind is DuplicateKind.same_identifier:
+        return _("{matched} is already in open {case}: add to that case instead").format(
+            matched=matched, case=case
+        )
+    if kind is DuplicateKind.same_message:
+        return _("the same message was already sent {matched} in {case}").format(
+            matched=matched, case=case
+        )
+    if kind is DuplicateKind.second_ticket:
+        return _(
+            "a new ticket number while {matched} of this case is unanswered: "
+            "follow up on {matched} instead; a second ticket only joins the back "
+            "of the queue"
+        ).format(matched=matched)
     if kind is DuplicateKind.still_waiting:
         due = ""
         if due_at is not None:
             here = due_at.astimezone(local)
             this_year = now is None or now.astimezone(local).year == here.year
-            due = f"{here:%a %d %b %H:%M}" if this_year else f"{here:%a %d %b %Y %H:%M}"
+            if current() != ENGLISH:
+                due = shown(here, "day_time" if this_year else "full")
+            else:
+                due = f"{here:%a %d %b %H:%M}" if this_year else f"{here:%a %d %b %Y %H:%M}"
         if now is not None and due_at is not None and due_at <= now:
-            return f"written again while {matched} was still inside its window (due {due})"
+            return _(
+                "written again while {matched} was still inside its window (due {due})"
+            ).format(matched=matched, due=due)
         return (
-            f"{matched} is still inside its response window{', due ' + due if due else ''}: "
-            "add to it rather than opening a new one"
-        )
-    return f"reads like open {case} ({repeat.score:.0f}% alike): add to that case instead"
+            _(
+                "{matched} is still inside its response window, due {due}: add to it "
+                "rather than opening a new one"
+            )
+            if due
+            else _(
+                "{matched} is still inside its response window: add to it rather than "
+                "opening a new one"
+            )
+        ).format(matched=matched, due=due)
+    return _("reads like open {case} ({score:.0f}% alike): add to that case instead").format(
+        case=case, score=repeat.score
+    )
 
 
 # --- identifiers -------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from recorder.domain.i18n import _
+
 
 class RecorderError(Exception):
     """A problem the user can act on; its message is one line that says what was expected."""
@@ -22,11 +24,14 @@ class StoreError(RecorderError):
 def unknown_platform(name: str, known: list[str]) -> NotFoundError:
     """The error for a platform name that matches none."""
     return NotFoundError(
-        f"no platform called {name!r}; known: {', '.join(known) or 'none'} "
-        "(add one with 'recorder platform add')"
+        _(
+            "no platform called {name!r}; known: {known} (add one with 'recorder platform add')"
+        ).format(name=name, known=", ".join(known) or _("none"))
     )
 
 
 def unknown_case(case_id: int) -> NotFoundError:
     """The error for a case id that matches none."""
-    return NotFoundError(f"no case #{case_id}; 'recorder list --all' shows the cases")
+    return NotFoundError(
+        _("no case #{case_id}; 'recorder list --all' shows the cases").format(case_id=case_id)
+    )

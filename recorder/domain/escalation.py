@@ -11,7 +11,10 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from recorder.domain.dates import shown
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
+from recorder.domain.vocabulary import channel_label
 from recorder.domain.windows import Calendar, ContactTimes, expected_by, parse_window
 
 
@@ -63,7 +66,11 @@ def check_jurisdiction(value: str | None) -> str | None:
     key = value.strip().upper()
     if key not in ladders():
         known = ", ".join(sorted(ladders()))
-        raise InputError(f"unknown jurisdiction {value!r}; expected one of: {known}")
+        raise InputError(
+            _("unknown jurisdiction {value!r}; expected one of: {known}").format(
+                value=value, known=known
+            )
+        )
     return key
 
 
@@ -155,28 +162,39 @@ def next_step(
     second one; after follow-ups have gone unanswered, complain; after a complaint, the
     ladder says what is next. `promised`: the wait is for an answer support promised.
     """
-    ticket = f"ticket {reference}" if reference else f"the same {channel or 'thread'}"
+    if reference:
+        ticket = _("ticket {reference}").format(reference=reference)
+    else:
+        ticket = _("the same {channel}").format(
+            channel=channel_label(channel) if channel else _("thread")
+        )
     if rung is not None:
+        step_next = _(rung.next)
         if rung.earliest is not None and rung.earliest <= now:
-            step = f"You may now take it to {rung.next}"
+            step = _("You may now take it to {next}").format(next=step_next)
         elif rung.earliest is not None:
-            step = (
-                "Wait for the answer to your complaint; from "
-                f"{rung.earliest:%d %b %Y} you may take it to {rung.next}"
-            )
+            step = _(
+                "Wait for the answer to your complaint; from {day} you may take it to {next}"
+            ).format(day=shown(rung.earliest, "date"), next=step_next)
         else:
-            step = f"If the complaint is not resolved, take it to {rung.next}"
+            step = _("If the complaint is not resolved, take it to {next}").format(next=step_next)
         if rung.latest is not None:
-            step += f" (by {rung.latest:%d %b %Y} at the latest)"
+            step += _(" (by {day} at the latest)").format(day=shown(rung.latest, "date"))
         return step
     if not overdue:
         if promised:
-            return f"Wait: support promised an answer; add to {ticket} if you must write"
-        return (
-            f"Wait: {ticket} is inside its promised window; add to it rather than opening a new one"
-        )
+            return _("Wait: support promised an answer; add to {ticket} if you must write").format(
+                ticket=ticket
+            )
+        return _(
+            "Wait: {ticket} is inside its promised window; add to it rather than opening a new one"
+        ).format(ticket=ticket)
     if promised:
-        return f"Support's promised answer is late: follow up on {ticket}, quoting its promise"
+        return _(
+            "Support's promised answer is late: follow up on {ticket}, quoting its promise"
+        ).format(ticket=ticket)
     if unanswered <= 1:
-        return f"Follow up on {ticket}; do not open a new ticket"
-    return f"{unanswered} messages unanswered: file a formal complaint, quoting {ticket}"
+        return _("Follow up on {ticket}; do not open a new ticket").format(ticket=ticket)
+    return _("{count} messages unanswered: file a formal complaint, quoting {ticket}").format(
+        count=unanswered, ticket=ticket
+    )

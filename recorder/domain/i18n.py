@@ -20,8 +20,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from recorder.domain.errors import InputError
-
 LANG_ENV = "RECORDER_LANG"
 DOMAIN = "recorder"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -65,12 +63,13 @@ def system_language(environ: dict[str, str] | os._Environ[str] = os.environ) -> 
 
 def chosen_language(saved: str | None = None) -> str:
     """The language of this run: `RECORDER_LANG`, else the one chosen in the TUI
-    (`saved`), else the system's."""
+    (`saved`), else the system's. A `RECORDER_LANG` recorder does not speak is a
+    ValueError that says what was expected."""
     asked = os.environ.get(LANG_ENV, "").strip()
     if asked:
         found = language_of(asked)
-        if found is None:
-            raise InputError(
+        if found is None:  # a ValueError: recorder.domain.errors speaks through this module
+            raise ValueError(
                 f"{LANG_ENV}={asked!r} is not a language recorder speaks; "
                 f"expected one of: {', '.join(LANGUAGES)}"
             )

@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from recorder.domain.i18n import N_, _
 from recorder.domain.patterns import LazyPattern
 from recorder.domain.seed_phrases import seed_phrases
 
@@ -44,25 +45,34 @@ class SecretKind(StrEnum):
 
 
 NAMES = {
-    SecretKind.seed_phrase: "seed phrase",
-    SecretKind.private_key: "private key",
-    SecretKind.api_secret: "API secret",
-    SecretKind.one_time_code: "2FA code",
+    SecretKind.seed_phrase: N_("seed phrase"),
+    SecretKind.private_key: N_("private key"),
+    SecretKind.api_secret: N_("API secret"),
+    SecretKind.one_time_code: N_("2FA code"),
     SecretKind.password: "password",
 }
 """Each kind in a few words, as masks and counts say it."""
 
 ADVICE = {
-    SecretKind.seed_phrase: "a valid BIP-39 seed phrase: anyone who has it controls the "
-    "wallet; move the funds to a new wallet now",
-    SecretKind.private_key: "a private key: anyone who has it controls the funds or the "
-    "account it opens; move the funds to a new wallet, or revoke the key, now",
-    SecretKind.api_secret: "an API secret: anyone who has it can trade, and perhaps "
-    "withdraw, as you; delete that API key on the platform now and make a new one",
-    SecretKind.one_time_code: "a one-time (2FA) code: support never needs one; if anyone "
-    "else saw it, change your password and reset your 2FA now",
-    SecretKind.password: "a password: support never needs it; change it now, and "
-    "wherever else you use it",
+    SecretKind.seed_phrase: N_(
+        "a valid BIP-39 seed phrase: anyone who has it controls the "
+        "wallet; move the funds to a new wallet now"
+    ),
+    SecretKind.private_key: N_(
+        "a private key: anyone who has it controls the funds or the "
+        "account it opens; move the funds to a new wallet, or revoke the key, now"
+    ),
+    SecretKind.api_secret: N_(
+        "an API secret: anyone who has it can trade, and perhaps "
+        "withdraw, as you; delete that API key on the platform now and make a new one"
+    ),
+    SecretKind.one_time_code: N_(
+        "a one-time (2FA) code: support never needs one; if anyone "
+        "else saw it, change your password and reset your 2FA now"
+    ),
+    SecretKind.password: N_(
+        "a password: support never needs it; change it now, and wherever else you use it"
+    ),
 }
 """What each kind means and what to do: the warning the user reads."""
 
@@ -81,8 +91,10 @@ class SecretFinding:
     def description(self) -> str:
         """What it is and what to do, to follow "holds": "a valid BIP-39 seed phrase:
         anyone who has it controls the wallet; move the funds to a new wallet now"."""
-        advice = ADVICE[self.kind]
-        return advice.replace(":", f" ({self.note}):", 1) if self.note else advice
+        advice = _(ADVICE[self.kind])
+        if not self.note:
+            return advice
+        return advice.replace(_(":"), _(" ({note}):").format(note=_(self.note)), 1)
 
     @property
     def warning(self) -> str:

@@ -16,6 +16,7 @@ from functools import cache
 from hashlib import sha256
 from pathlib import Path
 
+from recorder.domain.i18n import N_
 from recorder.domain.patterns import LazyPattern
 
 Span = tuple[int, int, str]
@@ -85,7 +86,7 @@ def _phrases_in(run: Sequence[tuple[int, int, int]], text: str) -> Iterator[Span
         yield (start, run[-1][1], MISTYPED)
 
 
-MISTYPED = "its checksum does not match: a word may be mistyped, but treat it as real"
+MISTYPED = N_("its checksum does not match: a word may be mistyped, but treat it as real")
 
 
 def seed_phrases(text: str) -> Iterator[Span]:

@@ -20,6 +20,8 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from recorder.domain.i18n import _
+
 LOOKALIKE_DISTANCE = 2
 """Edits (insert, delete, change a character) within which another name reads as an
 official one: gemlni, gemini1, gimini."""
@@ -211,15 +213,14 @@ def describe(findings: Sequence[SenderFinding]) -> str:
     reasons = "; ".join(f.message for f in findings)
     headers_only = all(f.kind in (SenderKind.reply_to, SenderKind.authentication) for f in findings)
     what = (
-        "not to be trusted as the platform's"
+        _("not to be trusted as the platform's")
         if headers_only
-        else ("not from the platform's official domains")
+        else (_("not from the platform's official domains"))
     )
-    return (
-        f"{what} ({reasons}): it answers nothing until "
-        "you mark the sender trusted; support never asks for passwords, 2FA codes or "
-        "seed phrases"
-    )
+    return _(
+        "{what} ({reasons}): it answers nothing until you mark the sender "
+        "trusted; support never asks for passwords, 2FA codes or seed phrases"
+    ).format(what=what, reasons=reasons)
 
 
 FAILED_RESULTS = {"fail", "softfail", "permerror"}

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from recorder.domain.i18n import _
 from recorder.domain.identifiers import named_reference
 
 
@@ -95,4 +96,8 @@ def own_pattern(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except re.error as error:
-        raise ValueError(f"'{pattern}' is not a regular expression ({error})") from None
+        raise ValueError(
+            _("'{pattern}' is not a regular expression ({error})").format(
+                pattern=pattern, error=error
+            )
+        ) from None

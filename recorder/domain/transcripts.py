@@ -22,6 +22,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+from recorder.domain.i18n import _
+
 
 class Speaker(StrEnum):
     """Who said a turn."""
@@ -157,5 +159,7 @@ def describe_turns(turns: list[dict[str, Any]]) -> str:
 
 def summary(turns: list[dict[str, Any]]) -> str:
     """One line about a conversation: its turns, and whether support answered in it."""
-    answered = "support answered in it" if answered_in_session(turns) else "you spoke last"
-    return f"a conversation of {len(turns)} turns; {answered}"
+    answered = _("support answered in it") if answered_in_session(turns) else _("you spoke last")
+    return _("a conversation of {count} turns; {answered}").format(
+        count=len(turns), answered=answered
+    )

@@ -159,4 +159,8 @@ def parse_choice(enum: type[E], value: Any, what: str) -> E:
         return enum(value)
     except ValueError:
         allowed = ", ".join(m.value for m in enum)
-        raise InputError(f"unknown {what} {value!r}; expected one of: {allowed}") from None
+        raise InputError(
+            _("unknown {what} {value!r}; expected one of: {allowed}").format(
+                what=what, value=value, allowed=allowed
+            )
+        ) from None

@@ -32,6 +32,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_, _, ngettext
 from recorder.domain.vocabulary import CaseStatus
 
 
@@ -97,18 +98,33 @@ class DueBasis(StrEnum):
 def describe_basis(basis: str | None, window: str | None, *, user_set: bool = False) -> str:
     """How a due time was reached, for people: "set by you", "platform's window: 72h"."""
     if user_set:
-        return "set by you"
+        return _("set by you")
     if basis is None or window is None:
         return ""
-    return {
-        "window": f"the platform's window: {window}",
-        "rule": f"the rules' time to answer a complaint: {window}",
-        "default": f"default wait, the platform states none: {window}",
-        "promise": f"support promised an answer within {window}",
-    }.get(basis, window)
+    said = {
+        "window": N_("the platform's window: {window}"),
+        "rule": N_("the rules' time to answer a complaint: {window}"),
+        "default": N_("default wait, the platform states none: {window}"),
+        "promise": N_("support promised an answer within {window}"),
+    }.get(basis)
+    return _(said).format(window=window_words(window)) if said else window
 
 
-WINDOW_FORMS = "'10m', '72h', '3d' or '5 business days' ('5bd')"
+def window_words(text: str) -> str:
+    """A window as stored ("72h", "5 business days") in the language in use: business
+    days in words ("5 个工作日"), elapsed time as written."""
+    try:
+        window = parse_window(text)
+    except InputError:
+        return text
+    if window.unit is Unit.business_days:
+        return ngettext("{count} business day", "{count} business days", window.amount).format(
+            count=window.amount
+        )
+    return text
+
+
+WINDOW_FORMS = N_("'10m', '72h', '3d' or '5 business days' ('5bd')")
 
 
 @dataclass(frozen=True)
@@ -141,7 +157,11 @@ def parse_window(text: str) -> Window:
     match = _WINDOW.fullmatch(cleaned)
     unit = _UNIT_WORDS.get(match.group(2)) if match else None
     if match is None or unit is None or int(match.group(1)) == 0:
-        raise InputError(f"cannot read the window {text!r}; expected {WINDOW_FORMS}")
+        raise InputError(
+            _("cannot read the window {text!r}; expected {forms}").format(
+                text=text, forms=_(WINDOW_FORMS)
+            )
+        )
     return Window(int(match.group(1)), unit)
 
 
@@ -305,7 +325,7 @@ def next_follow_up(contacts: Sequence[ContactTimes], status: CaseStatus) -> Foll
     return None
 
 
-FOLLOW_UP_FORMS = (
+FOLLOW_UP_FORMS = N_(
     "'in 3 business days', '3bd', '+2d', '+4h', 'in 2 days', 'tomorrow 9am', "
     "'next monday', or a date such as '2026-12-01 10:00'"
 )
@@ -334,7 +354,7 @@ def parse_follow_up(text: str, *, now: datetime, local: tzinfo, calendar: Calend
     cleaned = normalise(text).lower()
     here = now.astimezone(local)
     if not cleaned:
-        raise InputError(f"empty follow-up; expected {FOLLOW_UP_FORMS}")
+        raise InputError(_("empty follow-up; expected {forms}").format(forms=_(FOLLOW_UP_FORMS)))
     match = _RELATIVE.fullmatch(cleaned)
     if match:
         amount, unit = int(match.group(1)), match.group(2)
@@ -357,7 +377,9 @@ def parse_follow_up(text: str, *, now: datetime, local: tzinfo, calendar: Calend
         parsed = dateparser.parse(typed, default=default)
     except (dateparser.ParserError, ValueError, OverflowError):
         raise InputError(
-            f"cannot read the follow-up {text!r}; expected {FOLLOW_UP_FORMS}"
+            _("cannot read the follow-up {text!r}; expected {forms}").format(
+                text=text, forms=_(FOLLOW_UP_FORMS)
+            )
         ) from None
     if day is not None and parsed.date() != day:
         raise _unreadable(text)
@@ -378,18 +400,26 @@ def check_follow_up(at: datetime, *, now: datetime, since: datetime) -> None:
     follow-up the user had set then, which shows as overdue."""
     if at <= since:
         raise InputError(
-            f"the follow-up {at:%Y-%m-%d %H:%M} UTC is not after the contact it follows "
-            f"({since:%Y-%m-%d %H:%M} UTC); expected a later time"
+            _(
+                "the follow-up {at:%Y-%m-%d %H:%M} UTC is not after the contact it "
+                "follows ({since:%Y-%m-%d %H:%M} UTC); expected a later time"
+            ).format(at=at, since=since)
         )
     if at > now + timedelta(days=365 * FOLLOW_UP_YEARS):
         raise InputError(
-            f"the follow-up {at:%Y-%m-%d} is more than {FOLLOW_UP_YEARS} years away; "
-            "expected a nearer time"
+            _(
+                "the follow-up {at:%Y-%m-%d} is more than {FOLLOW_UP_YEARS} years "
+                "away; expected a nearer time"
+            ).format(at=at, FOLLOW_UP_YEARS=FOLLOW_UP_YEARS)
         )
 
 
 def _unreadable(text: str) -> InputError:
-    return InputError(f"cannot read the follow-up {text!r}; expected {FOLLOW_UP_FORMS}")
+    return InputError(
+        _("cannot read the follow-up {text!r}; expected {forms}").format(
+            text=text, forms=_(FOLLOW_UP_FORMS)
+        )
+    )
 
 
 ESCALATING_CHANNELS = ("complaint", "regulator")
@@ -405,7 +435,7 @@ def status_of(contacts: Sequence[tuple[str, ContactTimes]]) -> CaseStatus:
     ordered = sorted(contacts, key=lambda pair: (pair[1].occurred_at, pair[1].id))
     escalated = any(channel in ESCALATING_CHANNELS for channel, _ in ordered)
     on_support = CaseStatus.escalated if escalated else CaseStatus.waiting_on_support
-    for _, contact in reversed(ordered):
+    for _channel, contact in reversed(ordered):
         if contact.waits or contact.promises:
             return on_support
         if contact.is_answer:

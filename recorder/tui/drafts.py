@@ -17,6 +17,7 @@ from recorder.domain.secrets import NAMES, SecretKind, kinds_of, redact, scan
 from recorder.domain.transcripts import CONVERSATION_CHANNELS, conversation_turns
 from recorder.domain.vocabulary import Direction
 from recorder.store.session import Store
+from recorder.write.entries import Logged
 
 
 @dataclass
@@ -70,7 +71,7 @@ def draft_notes(store: Store, about: dict[str, Any], fields: dict[str, Any]) -> 
                 _("The subject holds {secret}.")
                 if name == "subject"
                 else _("The text holds {secret}.")
-            ).format(secret=_(finding.description))
+            ).format(secret=finding.description)
             for name in ("subject", "text")
             for finding in scan(fields[name] or "")
         }
@@ -122,3 +123,26 @@ def warning_lines(notes: DraftNotes, zone: tzinfo) -> list[str]:
             ).format(earlier=earlier)
         )
     return lines
+
+
+def saved_notice(logged: Logged) -> str:
+    """What the form says once it has saved: the contact and its case, and how many
+    possible duplicates it raised (or that it was recorded already)."""
+    if logged.already_recorded:
+        return _(
+            "Already recorded as contact #{contact_id} in case #{case_id} (same "
+            "text, same time): not stored again"
+        ).format(contact_id=logged.contact_id, case_id=logged.case_id)
+    flagged = len(logged.flag_ids)
+    more = (
+        ngettext(
+            "; {count} possible duplicate flagged",
+            "; {count} possible duplicates flagged",
+            flagged,
+        ).format(count=flagged)
+        if flagged
+        else ""
+    )
+    return _("Logged contact #{contact_id} in case #{case_id}{more}").format(
+        contact_id=logged.contact_id, case_id=logged.case_id, more=more
+    )

@@ -94,7 +94,7 @@ def similar_findings(
     alike.sort(key=lambda a: (-a[0], -a[1]))
     names_ids = bool(problem(f"{title} {text[:TEXT_HEAD]}").ids)
     found: list[Finding] = []
-    for _, case_id, other in alike[:SIMILAR_CHECKED]:
+    for _score, case_id, other in alike[:SIMILAR_CHECKED]:
         first = _first_text(session, case_id) if names_ids else ""
         score = case_similarity((other, first), (title, text))
         if score >= SIMILAR_THRESHOLD:

@@ -42,7 +42,7 @@ class Redacted:
     def counts(self) -> dict[str, int]:
         """How many of each kind were removed, by kind."""
         out: dict[str, int] = {}
-        for _, finding in self.removed:
+        for _field, finding in self.removed:
             out[finding.kind.value] = out.get(finding.kind.value, 0) + 1
         return out
 

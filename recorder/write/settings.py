@@ -83,7 +83,7 @@ def set_setting(tx: Tx, name: str, value: Any) -> Any:
     if name not in SETTINGS:
         known = ", ".join(sorted(SETTINGS))
         raise InputError(f"no setting is called {name!r}; expected one of {known}")
-    check, _ = SETTINGS[name]
+    check, _meaning = SETTINGS[name]
     kept = check(value)
     row = tx.session.exec(select(Setting).where(Setting.name == name)).first()
     if row is None:

@@ -194,7 +194,7 @@ class CaseScreen(RecorderScreen[None]):
         table = self.query_one(DataTable)
         if row >= table.row_count:
             return None
-        key, _ = table.coordinate_to_cell_key(Coordinate(row, 0))
+        key, _column = table.coordinate_to_cell_key(Coordinate(row, 0))
         return str(key.value)
 
     def _selected(self) -> ContactView | None:

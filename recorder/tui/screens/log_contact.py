@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, Select, Static, TextArea
 from recorder.domain.dates import check_contact_time, parse_when, preview
 from recorder.domain.duplicates import Finding
 from recorder.domain.errors import RecorderError
-from recorder.domain.i18n import _, ngettext
+from recorder.domain.i18n import _
 from recorder.domain.transcripts import CONVERSATION_CHANNELS
 from recorder.domain.vocabulary import OPEN_STATUSES, Channel, Direction
 from recorder.read.cases import list_cases
@@ -22,7 +22,7 @@ from recorder.read.platforms import list_platforms
 from recorder.store.attachments import check_source
 from recorder.tui.actions import FORM_ACTIONS, UserAction, bindings
 from recorder.tui.context import RecorderScreen
-from recorder.tui.drafts import DraftNotes, draft_notes, redact_draft, warning_lines
+from recorder.tui.drafts import DraftNotes, draft_notes, redact_draft, saved_notice, warning_lines
 from recorder.tui.entry_form import FIELD_ORDER, collect
 from recorder.tui.messages import OpenCase
 from recorder.tui.widgets.contact_fields import AUTO_ACK, NEW, ContactFields
@@ -402,31 +402,7 @@ class LogContactScreen(RecorderScreen[int | None]):
             self.saving = False
             self._form_error(_("Nothing was saved: {error}").format(error=message.error))
             return
-        if logged.already_recorded:
-            self.notify(
-                _(
-                    "Already recorded as contact #{contact_id} in case #{case_id} (same "
-                    "text, same time): not stored again"
-                ).format(contact_id=logged.contact_id, case_id=logged.case_id),
-                timeout=6,
-            )
-        else:
-            flagged = len(logged.flag_ids)
-            more = (
-                ngettext(
-                    "; {count} possible duplicate flagged",
-                    "; {count} possible duplicates flagged",
-                    flagged,
-                ).format(count=flagged)
-                if flagged
-                else ""
-            )
-            self.notify(
-                _("Logged contact #{contact_id} in case #{case_id}{more}").format(
-                    contact_id=logged.contact_id, case_id=logged.case_id, more=more
-                ),
-                timeout=4,
-            )
+        self.notify(saved_notice(logged), timeout=6 if logged.already_recorded else 4)
         self.dismiss(logged.case_id)
 
     def action_cancel(self) -> None:

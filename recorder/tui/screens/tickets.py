@@ -319,7 +319,7 @@ class TicketsScreen(RecorderScreen[None]):
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        row_key, _column = table.coordinate_to_cell_key(table.cursor_coordinate)
         return int(str(row_key.value))
 
     @property
