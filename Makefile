@@ -27,12 +27,12 @@ messages: $(VENV)/.installed
 		--project recorder --copyright-holder "recorder's authors" \
 		--msgid-bugs-address "https://github.com/recorder/recorder/issues" \
 		-o $(POT) .
-	$(BIN)/pybabel update --quiet -i $(POT) -d $(LOCALE) -D recorder --no-wrap
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D recorder --no-wrap
 
 catalogs: $(PO:.po=.mo)
 
 $(LOCALE)/%/LC_MESSAGES/recorder.mo: $(LOCALE)/%/LC_MESSAGES/recorder.po $(VENV)/.installed
-	$(BIN)/pybabel compile --quiet -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 # The crash and concurrency tests at ten times the kills and trials of `make test`.
 soak: $(VENV)/.installed-test

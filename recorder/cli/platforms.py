@@ -69,7 +69,7 @@ def platform_show(ctx: click.Context, name: str, as_json: bool) -> None:
     rows += [
         (_("time zone"), doc["timezone"]),
         (_("holidays"), doc["holidays"] or "-"),
-        (_("closed"), ", ".join(doc["closed_dates"]) or "-"),
+        (_("closed on"), ", ".join(doc["closed_dates"]) or "-"),
         (
             _("complaints"),
             _("{jurisdiction} rules").format(jurisdiction=doc["jurisdiction"] or "-"),

@@ -49,7 +49,7 @@ def db_upgrade(ctx: click.Context) -> None:
 
     with open_store_for(ctx):
         pass
-    click.echo(_("the store is at schema revision {SCHEMA_HEAD}").format(SCHEMA_HEAD=SCHEMA_HEAD))
+    click.echo(_("the store is at schema revision {head}").format(head=SCHEMA_HEAD))
 
 
 @db_group.command("compact")
@@ -80,7 +80,7 @@ def db_backup(ctx: click.Context, path: Path) -> None:
     """Write a consistent copy of the store to a new file PATH (and anchor the audit
     chain at the head the copy holds)."""
     from recorder.domain.vocabulary import AnchorKind
-    from recorder.store.db import backup, chain_head_in
+    from recorder.store.sqlite_files import backup, chain_head_in
     from recorder.write.anchors import anchor_words, record_anchor
 
     with open_store_for(ctx) as store:

@@ -91,13 +91,13 @@ _ENGLISH_FORMS = {
     "date": "%d %b %Y",
     "full": "%a %d %b %Y %H:%M %Z",
 }
-_BABEL_SKELETONS = {"day": "MMMd", "day_time": "Md", "date": "yMd", "full": "yMMMEd"}
+_BABEL_SKELETONS = {"day": "Md", "day_time": "Md", "date": "yMd", "full": "yMMMEd"}
 
 
 def shown(moment: datetime, form: str) -> str:
     """A time (already in the user's zone) as the language in use writes it.
 
-    `form` is `day` (24 Nov, 11月24日), `day_time` (24 Nov 14:05, 11/24 14:05), `date`
+    `form` is `day` (24 Nov, 11/24), `day_time` (24 Nov 14:05, 11/24 14:05), `date`
     (24 Nov 2025, 2025/11/24) or `full` (Tue 24 Nov 2026 10:00 EST, 2026年11月24日周二
     10:00 EST). English keeps the forms recorder has always written; other languages
     take the locale's own pattern for the same fields from Babel (CLDR).

@@ -115,7 +115,7 @@ def escalation(
     """The rung a case is on, from its contacts as (channel, times) pairs."""
     if jurisdiction is None or jurisdiction not in ladders():
         return None
-    _, rungs = ladders()[jurisdiction]
+    _name, rungs = ladders()[jurisdiction]
     current: tuple[Rung, datetime] | None = None
     for rung in rungs:
         started = [c.occurred_at for channel, c in contacts if channel == rung.channel]

@@ -131,8 +131,9 @@ def speaking(code: str) -> Iterator[None]:
 
 
 def _(message: str) -> str:
-    """`message` in the language in use."""
-    return _speaker().catalog.gettext(message)
+    """`message` in the language in use (the empty string stays empty: gettext would
+    give the catalog's header for it)."""
+    return _speaker().catalog.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

@@ -148,7 +148,7 @@ def describe_turns(turns: list[dict[str, Any]]) -> str:
     """
     lines = []
     for turn in turns:
-        who = "you" if turn.get("speaker") == Speaker.me.value else "support"
+        who = _("you") if turn.get("speaker") == Speaker.me.value else _("support")
         at = turn.get("at")
         head = f"{at}  " if at else ""
         first, *rest = (turn.get("text") or "").splitlines() or [""]

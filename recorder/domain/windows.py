@@ -408,9 +408,9 @@ def check_follow_up(at: datetime, *, now: datetime, since: datetime) -> None:
     if at > now + timedelta(days=365 * FOLLOW_UP_YEARS):
         raise InputError(
             _(
-                "the follow-up {at:%Y-%m-%d} is more than {FOLLOW_UP_YEARS} years "
+                "the follow-up {at:%Y-%m-%d} is more than {years} years "
                 "away; expected a nearer time"
-            ).format(at=at, FOLLOW_UP_YEARS=FOLLOW_UP_YEARS)
+            ).format(at=at, years=FOLLOW_UP_YEARS)
         )
 
 

@@ -17,24 +17,25 @@ import re
 import shutil
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import ENGLISH, _, speaking
 from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
 from recorder.export.evidence import KINDS, Evidence
 from recorder.export.formats import FORMATS
+from recorder.export.table import CsvPage
 from recorder.export.timeline import (
-    CsvPage,
     HtmlPage,
     MarkdownPage,
     Page,
     pieces,
     render,
 )
+from recorder.export.unzip import zip_bag
 
 Progress = Callable[[str, int, int], None]
 """Told (what, done, total) as an export goes on."""
@@ -89,7 +90,11 @@ class Written:
 
 def refuse_existing(dest: Path) -> None:
     if dest.exists() or dest.is_symlink():
-        raise InputError(f"{dest} already exists; expected a new path (an export never overwrites)")
+        raise InputError(
+            _("{dest} already exists; expected a new path (an export never overwrites)").format(
+                dest=dest
+            )
+        )
 
 
 def partial_prefix(dest: Path) -> str:
@@ -103,11 +108,19 @@ def _sibling_dir(dest: Path) -> Iterator[Path]:
     """A private temporary directory beside `dest`, removed unless renamed away."""
     parent = dest.parent
     if not parent.is_dir():
-        raise InputError(f"{parent} is not a directory; expected an existing folder to export into")
+        raise InputError(
+            _("{parent} is not a directory; expected an existing folder to export into").format(
+                parent=parent
+            )
+        )
     try:
         tmp = Path(tempfile.mkdtemp(prefix=partial_prefix(dest), suffix=".partial", dir=parent))
     except OSError as exc:
-        raise InputError(f"cannot write to {parent}: {exc.strerror or exc}") from None
+        raise InputError(
+            _("cannot write to {parent}: {reason}").format(
+                parent=parent, reason=exc.strerror or exc
+            )
+        ) from None
     try:
         yield tmp
     finally:
@@ -248,20 +261,20 @@ def write_bag(
         pages = _pages_elsewhere(evidence, bag_dir, version) if parallel else None
         try:
             for done, (name, make) in enumerate(steps):
-                tell(f"writing {name}", done, total)
+                tell(_("writing {name}").format(name=name), done, total)
                 _write(bag_dir / name, make())
-            tell("writing the timeline", len(steps), total)
+            tell(_("writing the timeline"), len(steps), total)
             here = [n for n in READABLE if pages is None or not n.startswith("timeline.")]
             write_pages(evidence, version, bag_dir, here)
             _copy_attachments(evidence, attachments, bag_dir, tell, len(steps) + 1, total)
             _write_timestamps(evidence, bag_dir)
             if pages is not None:
-                tell("writing the timeline", total - 2, total)
+                tell(_("writing the timeline"), total - 2, total)
                 pages.result()
         finally:
             if pages is not None:
                 pages.close()
-        tell("hashing the bag", total - 1, total)
+        tell(_("hashing the bag"), total - 1, total)
         bagit.make_bag(
             str(bag_dir),
             bag_info=bag_info(evidence, version, source_organization),
@@ -272,7 +285,7 @@ def write_bag(
         fingerprint = fingerprint_of(bag_dir)
         if as_zip:
             partial = tmp / "bag.zip"
-            _zip(bag_dir, partial)
+            zip_bag(bag_dir, partial)
             make_private(partial)
             refuse_existing(dest)
             partial.rename(dest)
@@ -363,7 +376,7 @@ def _copy_attachments(
         )
         target.parent.mkdir(exist_ok=True)
         if n % 50 == 0:
-            tell("copying attachments", start + n, total)
+            tell(_("copying attachments"), start + n, total)
         if target.exists():
             continue
         sha = attachment["sha256"]
@@ -371,8 +384,10 @@ def _copy_attachments(
             source = store.open_file(sha)
         except FileNotFoundError:
             raise InputError(
-                f"attachment #{attachment['id']} ({attachment['name']}) is missing from the "
-                f"attachment store ({store.file_place(sha)}); nothing was exported"
+                _(
+                    "attachment #{id} ({name}) is missing from the attachment store "
+                    "({place}); nothing was exported"
+                ).format(id=attachment["id"], name=attachment["name"], place=store.file_place(sha))
             ) from None
         with source, target.open("xb") as out:
             shutil.copyfileobj(source, out, 1 << 20)
@@ -380,11 +395,12 @@ def _copy_attachments(
 
 def bag_info(evidence: Evidence, version: str, source: str | None) -> dict[str, str]:
     """bag-info.txt's claims about the export (verify derives them again and compares)."""
+    with speaking(ENGLISH):  # archival metadata: one language, whoever exports
+        described = evidence.filters.describe()
     info = {
         "Bagging-Date": evidence.generated_at.date().isoformat(),
         "External-Description": (
-            "Record of contacts with customer support, exported by recorder: "
-            + evidence.filters.describe()
+            "Record of contacts with customer support, exported by recorder: " + described
         ),
         "External-Identifier": f"recorder-export-{evidence.generated_at:%Y%m%dT%H%M%SZ}",
         "Recorder-Version": version,
@@ -401,19 +417,6 @@ def bag_info(evidence: Evidence, version: str, source: str | None) -> dict[str, 
     return info
 
 
-def _zip(bag_dir: Path, target: Path) -> None:
-    """Zip the bag under its own folder name; text deflated, attachments stored as is."""
-    with zipfile.ZipFile(target, "w") as archive:
-        for path in sorted(bag_dir.rglob("*")):
-            if path.is_dir():
-                continue
-            relative = path.relative_to(bag_dir.parent).as_posix()
-            stored = "/data/attachments/" in f"/{relative}" or "/data/emails/" in f"/{relative}"
-            archive.write(
-                path, relative, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            )
-
-
 def write_single(evidence: Evidence, dest: Path, fmt: str, *, version: str) -> Written:
     """Write one file of the export alone (json, csv, md or html) at `dest`."""
     makers: dict[str, Callable[[], Iterable[str]]] = {
@@ -423,7 +426,11 @@ def write_single(evidence: Evidence, dest: Path, fmt: str, *, version: str) -> W
         "html": lambda: pieces(HtmlPage(evidence, version)),
     }
     if fmt not in makers:
-        raise InputError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+        raise InputError(
+            _("unknown format {fmt!r}; expected one of: {known}").format(
+                fmt=fmt, known=", ".join(FORMATS)
+            )
+        )
     refuse_existing(dest)
     with _sibling_dir(dest) as tmp:
         partial = tmp / "export"

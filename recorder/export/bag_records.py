@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from recorder.domain.i18n import _
 from recorder.export.evidence import FORMAT, KINDS
 from recorder.export.staging import Staged
 
@@ -48,13 +49,15 @@ def load_records(path: Path, staged: Staged) -> Loaded:
             loaded.schema_problems.clear()
             header = _whole(path, staged, loaded)
     except FileNotFoundError:
-        loaded.problems.append("data/records.json: missing; expected recorder's records")
+        loaded.problems.append(_("data/records.json: missing; expected recorder's records"))
         return loaded
     except (ValueError, UnicodeDecodeError) as exc:
-        loaded.problems.append(f"data/records.json: not valid JSON ({exc})")
+        loaded.problems.append(_("data/records.json: not valid JSON ({exc})").format(exc=exc))
         return loaded
     if header is None or header.get("format") != FORMAT:
-        loaded.problems.append(f"data/records.json: not a {FORMAT} document")
+        loaded.problems.append(
+            _("data/records.json: not a {format} document").format(format=FORMAT)
+        )
         return loaded
     loaded.header = header
     _check_header(header, loaded)
@@ -78,7 +81,7 @@ def _lines(path: Path, staged: Staged, loaded: Loaded) -> dict[str, Any] | None:
                 return header
             if not line.startswith(' "') or ": " not in line:
                 raise _Layout
-            key_text, _, value = line.rstrip("\n").partition(": ")
+            key_text, _sep, value = line.rstrip("\n").partition(": ")
             key = json.loads(key_text)
             if value != "[":
                 header[key] = json.loads(value.removesuffix(","))
@@ -160,7 +163,12 @@ def _check_header(header: dict[str, Any], loaded: Loaded) -> None:
         validator = Draft7Validator(load_schema(), format_checker=Draft7Validator.FORMAT_CHECKER)
         for error in validator.iter_errors(document):
             where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-            _say(loaded, f"data/records.json: {where}: {error.message}")
+            _say(
+                loaded,
+                _("data/records.json: {where}: {message}").format(
+                    where=where, message=error.message
+                ),
+            )
 
 
 def _explain(kind: str, index: int, record: Any, loaded: Loaded) -> None:
@@ -170,14 +178,17 @@ def _explain(kind: str, index: int, record: Any, loaded: Loaded) -> None:
     validator = Draft7Validator(_record_schema(kind), format_checker=Draft7Validator.FORMAT_CHECKER)
     for error in validator.iter_errors(record):
         where = "/".join(str(p) for p in (kind, index, *error.absolute_path))
-        _say(loaded, f"data/records.json: {where}: {error.message}")
+        _say(
+            loaded,
+            _("data/records.json: {where}: {message}").format(where=where, message=error.message),
+        )
 
 
 def _say(loaded: Loaded, problem: str) -> None:
     if len(loaded.schema_problems) < MAX_SCHEMA_PROBLEMS:
         loaded.schema_problems.append(problem)
     elif len(loaded.schema_problems) == MAX_SCHEMA_PROBLEMS:
-        loaded.schema_problems.append("data/records.json: more schema problems not shown")
+        loaded.schema_problems.append(_("data/records.json: more schema problems not shown"))
 
 
 def _record_schema(kind: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from sqlmodel import Session, SQLModel
 
 from recorder.domain.chain import GENESIS_HASH, REF, canonical_json, is_ref
 from recorder.domain.errors import InputError, unknown_case
+from recorder.domain.i18n import ENGLISH, _, current
 from recorder.export.staging import BATCH, Staged
 from recorder.store.models import (
     KEY_COLUMNS,
@@ -69,15 +70,19 @@ class Filters:
         """In words, for the bag's External-Description."""
         parts = []
         if self.cases:
-            found = f" (those matching {self.query!r})" if self.query else ""
-            parts.append("cases " + ", ".join(f"#{c}" for c in self.cases) + found)
+            listed = ", ".join(f"#{c}" for c in self.cases)
+            parts.append(
+                _("cases {cases} (those matching {query!r})").format(cases=listed, query=self.query)
+                if self.query
+                else _("cases {cases}").format(cases=listed)
+            )
         if self.platform:
-            parts.append(f"platform {self.platform}")
+            parts.append(_("platform {name}").format(name=self.platform))
         if self.since:
-            parts.append(f"contacts since {self.since.isoformat()}")
+            parts.append(_("contacts since {when}").format(when=self.since.isoformat()))
         if self.until:
-            parts.append(f"contacts until {self.until.isoformat()}")
-        return "; ".join(parts) or "every case"
+            parts.append(_("contacts until {when}").format(when=self.until.isoformat()))
+        return _("; ").join(parts) or _("every case")
 
     @classmethod
     def from_json(cls, value: Any) -> Filters:
@@ -92,7 +97,7 @@ class Filters:
                 query=value.get("query"),
             )
         except (AttributeError, TypeError, ValueError):
-            raise InputError("data/records.json: its filters cannot be read") from None
+            raise InputError(_("data/records.json: its filters cannot be read")) from None
 
     def to_json(self) -> dict[str, Any]:
         """As recorded in records.json."""
@@ -134,6 +139,9 @@ class Evidence:
     logged_by: dict[int, str] = field(default_factory=dict)
     """The member who logged each exported contact, where a member is named (a store
     several people keep), as its audit event says."""
+    language: str = ENGLISH
+    """The language of the readable files (`en`, `zh_CN`): the exporter's. records.json
+    says it, so that verify makes them again in it, whoever verifies."""
 
     def count(self, kind: str) -> int:
         """How many records of a kind."""
@@ -152,6 +160,7 @@ class Evidence:
             "generated_at": self.generated_at.astimezone(UTC).isoformat(),
             "recorder_version": version,
             "time_zone": self.time_zone,
+            "language": self.language,
             "filters": self.filters.to_json(),
             "redacted": self.redacted,
             "redactions": self.redactions,
@@ -235,7 +244,7 @@ def collect(session: Session, filters: Filters, *, now: datetime, staged: Staged
 
         where.append(cases_t.c.platform_id == find_platform(session, filters.platform).id)
     if filters.since and filters.until and filters.since > filters.until:
-        raise InputError("--since is after --until; expected a time range forwards")
+        raise InputError(_("--since is after --until; expected a time range forwards"))
     timed: list[sa.ColumnElement[bool]] = []
     if filters.since is not None:
         timed.append(contacts_t.c.occurred_at >= filters.since)
@@ -282,6 +291,7 @@ def collect(session: Session, filters: Filters, *, now: datetime, staged: Staged
         generated_at=now,
         timestamps=_timestamps(session),
         logged_by=logged_by,
+        language=current(),
     )
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
+from recorder.domain.dates import shown
+from recorder.domain.i18n import _
 from recorder.read.reports import DueItem, DueKind
 
 PRODID = "-//recorder//follow-ups//EN"
@@ -22,24 +24,32 @@ def follow_up_calendar(items: list[DueItem], *, now: datetime) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "recorder: follow-ups")
+    calendar.add("x-wr-calname", _("recorder: follow-ups"))
     for item in items:
-        ref = f" (ref {item.reference})" if item.reference else ""
+        ref = _(" (ref {reference})").format(reference=item.reference) if item.reference else ""
         rung = item.escalation
         if item.kind is DueKind.follow_up:
             uid = f"follow-up-case-{item.case_id}@recorder"
-            summary = f"Follow up: {item.platform} {item.title}{ref}"
+            summary = _("Follow up: {platform} {title}{ref}").format(
+                platform=item.platform, title=item.title, ref=ref
+            )
             description = item.next_step + (f" ({item.basis})" if item.basis else "")
         else:
             assert rung is not None
             kind = "earliest" if item.kind is DueKind.may_escalate else "latest"
             uid = f"escalation-case-{item.case_id}-{kind}@recorder"
             summary = (
-                f"May take case #{item.case_id} to {rung.next}"
+                _("May take case #{case_id} to {next}").format(
+                    case_id=item.case_id, next=_(rung.next)
+                )
                 if item.kind is DueKind.may_escalate
-                else f"Last day to take case #{item.case_id} to {rung.next}"
+                else _("Last day to take case #{case_id} to {next}").format(
+                    case_id=item.case_id, next=_(rung.next)
+                )
             )
-            description = f"{rung.rung} since {rung.since:%d %b %Y}. {rung.source}"
+            description = _("{rung} since {since}. {source}").format(
+                rung=_(rung.rung), since=shown(rung.since, "date"), source=rung.source
+            )
         calendar.add_component(
             _event(uid=uid, at=item.at, summary=summary, description=description, now=now)
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from recorder.domain.chain import short_fingerprint
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 from recorder.domain.vocabulary import AnchorKind
 from recorder.export.bag import (
     Progress,
@@ -103,12 +104,18 @@ def _staging(dest: Path) -> Staged:
     refuse_existing(dest)
     if not dest.parent.is_dir():
         raise InputError(
-            f"{dest.parent} is not a directory; expected an existing folder to export into"
+            _("{parent} is not a directory; expected an existing folder to export into").format(
+                parent=dest.parent
+            )
         )
     try:
         return Staged.new(dest.parent, prefix=partial_prefix(dest))
     except OSError as exc:
-        raise InputError(f"cannot write to {dest.parent}: {exc.strerror or exc}") from None
+        raise InputError(
+            _("cannot write to {parent}: {reason}").format(
+                parent=dest.parent, reason=exc.strerror or exc
+            )
+        ) from None
 
 
 def _write(
@@ -126,7 +133,7 @@ def _write(
 ) -> Written:
     """Stage the records (redacted if asked) beside `dest`, then write them out."""
     if progress is not None:
-        progress("reading the store", 0, 1)
+        progress(_("reading the store"), 0, 1)
     with store.read() as session:
         evidence = collect(session, filters, now=store.clock.now(), staged=staged)
     evidence.time_zone = export_zone()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recorder.domain.chain import canonical_json, ref
+from recorder.domain.i18n import N_, _
 from recorder.domain.secrets import NAMES, SecretKind, mask, scan
 from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
 from recorder.export.evidence import KINDS, Evidence
@@ -95,22 +96,22 @@ class Redactor:
         domain = match.group(2).lower()
         if any(domain == d or domain.endswith("." + d) for d in self.keep_domains):
             return match.group(0)
-        self._count("email addresses")
+        self._count(N_("email addresses"))
         return f"{match.group(1)}***@{match.group(2)}"
 
     def _iban(self, match: re.Match[str]) -> str:
-        self._count("IBANs")
+        self._count(N_("IBANs"))
         return _keep_last(match.group(0))
 
     def _account(self, match: re.Match[str]) -> str:
-        self._count("bank account numbers")
+        self._count(N_("bank account numbers"))
         return match.group(1) + match.group(2) + _keep_last(match.group(3))
 
     def _card(self, match: re.Match[str]) -> str:
         digits = re.sub(r"\D", "", match.group(0))
         if not 13 <= len(digits) <= 19 or not luhn(digits):
             return match.group(0)
-        self._count("card numbers")
+        self._count(N_("card numbers"))
         return _keep_last(match.group(0))
 
     def value(self, value: Any) -> Any:
@@ -171,11 +172,15 @@ def redact_evidence(evidence: Evidence) -> None:
 
         staged.rewrite(kind, masked)
     staged.rewrite_events(lambda event: _masked_event(event, on_events))
-    said = on_records.summary() or ["nothing found to mask"]
+    said = on_records.summary() or [_("nothing found to mask")]
     withheld = [a["id"] for a in staged.each("attachments") if a["media_type"] == EMAIL_MEDIA_TYPE]
     if withheld:
-        said.append(f"{len(withheld)} emails withheld (their SHA-256 is in records.json)")
-    evidence.redacted = [*said, "other attachments are not redacted"]
+        said.append(
+            _("{count} emails withheld (their SHA-256 is in records.json)").format(
+                count=len(withheld)
+            )
+        )
+    evidence.redacted = [*said, _("other attachments are not redacted")]
     evidence.redactions = redactions
     evidence.withheld = withheld
 

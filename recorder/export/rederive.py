@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import ENGLISH, LANGUAGES, _
 from recorder.export.bag import READABLE, bag_info
 from recorder.export.evidence import Evidence, Filters
 from recorder.export.staging import Staged
@@ -41,9 +42,12 @@ def evidence_of(document: dict[str, Any], event_count: int, staged: Staged) -> E
             redacted=list(document.get("redacted", [])),
             redactions=list(document.get("redactions", [])),
             withheld=[int(i) for i in document.get("withheld", [])],
+            language=str(document.get("language", ENGLISH)),
         )
+        if evidence.language not in LANGUAGES:
+            raise ValueError(evidence.language)
     except (KeyError, TypeError, ValueError):
-        raise InputError("data/records.json: its header cannot be read") from None
+        raise InputError(_("data/records.json: its header cannot be read")) from None
     staged.event_count = event_count
     staged.finish()
     return evidence

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.sql.sqltypes import AutoString
 
+from recorder.domain.i18n import LANGUAGES
 from recorder.export.evidence import FORMAT, KINDS, VERSION, audited_columns
 from recorder.store.models import UTCDateTime
 
@@ -80,6 +81,11 @@ def export_schema() -> dict[str, Any]:
             "time_zone": {
                 "type": "string",
                 "description": "The IANA time zone the readable files show times in.",
+            },
+            "language": {
+                "type": "string",
+                "enum": list(LANGUAGES),
+                "description": "The language of the readable files (absent: en).",
             },
             "filters": {"type": "object"},
             "redacted": {"type": "array", "items": {"type": "string"}},

@@ -32,6 +32,7 @@ from recorder.domain.chain import (
     verify_chain,
 )
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 from recorder.export.evidence import KINDS, read_records
 from recorder.store.models import Anchor, AuditEvent
 from recorder.store.session import Store
@@ -68,20 +69,29 @@ class StoreReport:
         """The OK line."""
         rows = sum(self.rows.values())
         said = [
-            f"audit chain of {self.events} events to head {short_fingerprint(self.head)}",
-            f"{rows} rows replay from it",
-            f"{self.attachments} attachment files match",
-            f"{self.anchors} anchors hold",
+            _("audit chain of {events} events to head {head}").format(
+                events=self.events, head=short_fingerprint(self.head)
+            ),
+            _("{rows} rows replay from it").format(rows=rows),
+            _("{count} attachment files match").format(count=self.attachments),
+            _("{count} anchors hold").format(count=self.anchors),
         ]
         if self.timestamps:
             last = self.timestamps[-1]
             said.append(
-                f"{len(self.timestamps)} timestamps hold, the latest: the chain to event "
-                f"{last['event']} existed at {last['at']} ({last['signer']})"
+                _(
+                    "{count} timestamps hold, the latest: the chain to event {event} "
+                    "existed at {at} ({signer})"
+                ).format(
+                    count=len(self.timestamps),
+                    event=last["event"],
+                    at=last["at"],
+                    signer=last["signer"],
+                )
             )
         if self.found_at is not None:
-            said.append(f"the fingerprint given is event {self.found_at}'s")
-        return "OK: " + "; ".join(said)
+            said.append(_("the fingerprint given is event {event}'s").format(event=self.found_at))
+        return _("OK: {details}").format(details=_("; ").join(said))
 
 
 def check_store(
@@ -92,8 +102,10 @@ def check_store(
     digits = None if anchor is None else fingerprint_digits(anchor)
     if digits is not None and len(digits) < 16:
         raise InputError(
-            f"fingerprint {anchor!r} is too short; expected the 16 hex digits recorder "
-            "printed (like 3f2a-9c41-07be-d5e8), or more"
+            _(
+                "fingerprint {anchor!r} is too short; expected the 16 hex digits recorder "
+                "printed (like 3f2a-9c41-07be-d5e8), or more"
+            ).format(anchor=anchor)
         )
     report = StoreReport()
     hashes: list[str] = []
@@ -137,7 +149,9 @@ def check_store(
             report.problems += compare_records(
                 records[kind],
                 replayer.state.get(kind, {}),
-                lambda record_id, kind=kind: f"{kind} #{record_id} (row in the store)",  # type: ignore[misc]
+                lambda record_id, kind=kind: _("{kind} #{record_id} (row in the store)").format(
+                    kind=kind, record_id=record_id
+                ),  # type: ignore[misc]
             )
     report.problems += _attachment_files(store, records["attachments"], report)
     report.problems += _anchors(records["anchors"], hashes, report)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from recorder.domain.calendars import calendar_of
 from recorder.domain.dates import wall_time
 from recorder.domain.escalation import Escalation, escalation
+from recorder.domain.i18n import _
 from recorder.domain.windows import Calendar, answers
 from recorder.export.evidence import Evidence
 from recorder.store.times import contact_times
@@ -36,17 +37,21 @@ class ContactLine:
     def met(self, now: datetime, zone: ZoneInfo) -> str:
         """Whether the answer came by the time it was due, in words."""
         if self.answered_by == self.record["id"]:
-            return "met: answered in the conversation itself"
+            return _("met: answered in the conversation itself")
         if self.record["direction"] != "outbound" or self.due is None:
             return ""
         if self.record.get("due_basis") == "promise":
             return ""
         if self.answered_at is not None:
-            when = (
-                f"answered by contact #{self.answered_by} at {when_local(self.answered_at, zone)}"
+            when = _("answered by contact #{answered_by} at {when}").format(
+                answered_by=self.answered_by, when=when_local(self.answered_at, zone)
             )
-            return f"met: {when}" if self.answered_at <= self.due else f"late: {when}"
-        return "not met: no answer" if self.due <= now else "pending: no answer yet"
+            return (
+                _("met: {when}").format(when=when)
+                if self.answered_at <= self.due
+                else _("late: {when}").format(when=when)
+            )
+        return _("not met: no answer") if self.due <= now else _("pending: no answer yet")
 
 
 @dataclass

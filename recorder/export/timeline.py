@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from recorder.domain.dates import wall_time
+from recorder.domain.i18n import N_, _, speaking
 from recorder.domain.transcripts import describe_turns, summary
-from recorder.domain.vocabulary import IDENTIFIER_LABELS
+from recorder.domain.vocabulary import IDENTIFIER_LABELS, channel_label
 from recorder.domain.windows import describe_basis
 from recorder.export.evidence import Evidence
 from recorder.export.stories import CaseStory, ContactLine, stories, when_local
+
+TITLE = N_("Support history: evidence export")
 
 
 def shown_text(contact: dict[str, Any]) -> str:
@@ -33,37 +36,40 @@ def shown_text(contact: dict[str, Any]) -> str:
 
 
 FLAG_WORDS = {
-    "same_reference": "same reference as",
-    "same_identifier": "same TxID or order number as",
-    "same_message": "same message as in",
-    "still_waiting": "sent while an earlier message was inside its window, in",
-    "similar_case": "reads like",
-    "second_ticket": "a new ticket number while the first was unanswered, in",
+    "same_reference": N_("same reference as"),
+    "same_identifier": N_("same TxID or order number as"),
+    "same_message": N_("same message as in"),
+    "still_waiting": N_("sent while an earlier message was inside its window, in"),
+    "similar_case": N_("reads like"),
+    "second_ticket": N_("a new ticket number while the first was unanswered, in"),
 }
 
 
 def flag_line(flag: dict[str, Any]) -> str:
     """A duplicate flag in words."""
-    what = FLAG_WORDS.get(flag["kind"], flag["kind"])
-    on = f"contact #{flag['contact_id']}" if flag["contact_id"] else "the case"
+    what = _(FLAG_WORDS.get(flag["kind"], flag["kind"]))
+    on = _("contact #{id}").format(id=flag["contact_id"]) if flag["contact_id"] else _("the case")
     matched = f" ({flag['matched']})" if flag["matched"] else ""
-    return f"{on}: {what} case #{flag['earlier_case_id']}{matched}; {flag['status']}"
+    return _("{on}: {what} case #{case}{matched}; {status}").format(
+        on=on, what=what, case=flag["earlier_case_id"], matched=matched, status=flag["status"]
+    )
 
 
 def _header_facts(story: CaseStory, zone: ZoneInfo) -> list[tuple[str, str]]:
     case = story.case
     facts = [
-        ("Platform", story.platform["name"]),
-        ("Status", case["status"].replace("_", " ")),
-        ("Priority", case["priority"]),
-        ("Opened", when_local(datetime.fromisoformat(case["created_at"]), zone)),
+        (_("Platform"), story.platform["name"]),
+        (_("Status"), case["status"].replace("_", " ")),
+        (_("Priority"), case["priority"]),
+        (_("Opened"), when_local(datetime.fromisoformat(case["created_at"]), zone)),
     ]
-    facts += [(label, case[key]) for key, label in IDENTIFIER_LABELS.items() if case.get(key)]
+    facts += [(_(label), case[key]) for key, label in IDENTIFIER_LABELS.items() if case.get(key)]
     if case.get("merged_into_id"):
-        facts.append(("Merged into", f"case #{case['merged_into_id']}"))
+        facts.append((_("Merged into"), _("case #{id}").format(id=case["merged_into_id"])))
     if story.rung is not None:
+        since = when_local(story.rung.since, zone)
         facts.append(
-            ("Escalation", f"{story.rung.rung} since {when_local(story.rung.since, zone)}")
+            (_("Escalation"), _("{rung} since {day}").format(rung=_(story.rung.rung), day=since))
         )
     return facts
 
@@ -77,45 +83,53 @@ def _contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> list[tup
 def _make_contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> list[tuple[str, str]]:
     c = line.record
     facts = [
-        ("Time", when_local(datetime.fromisoformat(c["occurred_at"]), zone)),
-        ("Channel", c["channel"].replace("_", " ")),
-        ("Direction", "sent by me" if c["direction"] == "outbound" else "from support"),
+        (_("Time"), when_local(datetime.fromisoformat(c["occurred_at"]), zone)),
+        (_("Channel"), channel_label(c["channel"]).replace("_", " ")),
+        (_("Direction"), _("sent by me") if c["direction"] == "outbound" else _("from support")),
     ]
     for key, label in (
-        ("reference", "Reference"),
-        ("agent", "Agent"),
-        ("address", "Address"),
-        ("subject", "Subject"),
+        ("reference", N_("Reference")),
+        ("agent", N_("Agent")),
+        ("address", N_("Address")),
+        ("subject", N_("Subject")),
     ):
         if c.get(key):
-            facts.append((label, c[key]))
+            facts.append((_(label), c[key]))
     if line.logged_by:
-        facts.append(("Logged by", line.logged_by))
+        facts.append((_("Logged by"), line.logged_by))
     distrusted = bool(c.get("sender_findings")) and not c.get("sender_trusted")
     if c["direction"] != "outbound" and distrusted:
-        facts[2] = ("Direction", "received, not from the platform's official domains")
+        facts[2] = (_("Direction"), _("received, not from the platform's official domains"))
         reasons = "; ".join(f["message"] for f in c["sender_findings"])
-        facts.append(("Sender", f"not trusted: {reasons}; it answers nothing"))
+        said = _("not trusted: {reasons}; it answers nothing").format(reasons=reasons)
+        facts.append((_("Sender"), said))
     elif c.get("sender_findings"):
         reasons = "; ".join(f["message"] for f in c["sender_findings"])
-        facts.append(("Sender", f"trusted by me, although {reasons}"))
+        facts.append((_("Sender"), _("trusted by me, although {reasons}").format(reasons=reasons)))
     if c["auto_ack"]:
-        why = f" ({c['auto_ack_reason']})" if c.get("auto_ack_reason") else ""
-        facts.append(("Note", f"automatic acknowledgement{why}"))
+        why = c.get("auto_ack_reason")
+        note = (
+            _("automatic acknowledgement ({reason})").format(reason=why)
+            if why
+            else _("automatic acknowledgement")
+        )
+        facts.append((_("Note"), note))
     turns = c.get("turns") or []
     if turns:
-        facts[2] = ("Direction", summary(turns))
+        facts[2] = (_("Direction"), summary(turns))
     basis = describe_basis(
         c.get("due_basis"), c.get("due_window"), user_set=c.get("follow_up_at") is not None
     )
     if line.due is not None and c.get("due_basis") == "promise":
-        facts.append(("Promised", f"{basis}: by {when_local(line.due, zone)}"))
+        by = when_local(line.due, zone)
+        facts.append((_("Promised"), _("{basis}: by {day}").format(basis=basis, day=by)))
     elif line.due is not None and (c["direction"] == "outbound" or turns):
-        facts.append(("Expected by", when_local(line.due, zone) + (f" ({basis})" if basis else "")))
+        by = when_local(line.due, zone) + (f" ({basis})" if basis else "")
+        facts.append((_("Expected by"), by))
     if line.met(now, zone):
-        facts.append(("Answer", line.met(now, zone)))
+        facts.append((_("Answer"), line.met(now, zone)))
     if c.get("merged_from_id"):
-        facts.append(("Moved from", f"case #{c['merged_from_id']}"))
+        facts.append((_("Moved from"), _("case #{id}").format(id=c["merged_from_id"])))
     return facts
 
 
@@ -170,7 +184,20 @@ class Page:
 
 
 def render(evidence: Evidence, pages: Mapping[str, Page]) -> Iterator[tuple[str, str]]:
-    """Each page's text as (name, piece), piece by piece, in one pass over the stories."""
+    """Each page's text as (name, piece), piece by piece, in one pass over the stories,
+    in the language the export was made in (records.json says which), whoever makes
+    them again: each piece is made while speaking it, and nothing leaks to the reader
+    of the pieces between them."""
+    pieces = _render(evidence, pages)
+    while True:
+        with speaking(evidence.language):
+            piece = next(pieces, None)
+        if piece is None:
+            return
+        yield piece
+
+
+def _render(evidence: Evidence, pages: Mapping[str, Page]) -> Iterator[tuple[str, str]]:
     for name, page in pages.items():
         yield name, page.head()
     for story in stories(evidence):
@@ -209,11 +236,12 @@ class HtmlPage(Page):
         return "\n".join(
             [
                 "<!DOCTYPE html>",
-                '<html lang="en"><head><meta charset="utf-8">',
+                f'<html lang="{self.evidence.language.replace("_", "-")}"><head>'
+                '<meta charset="utf-8">',
                 '<meta name="viewport" content="width=device-width, initial-scale=1">',
-                "<title>Support history: evidence export</title>",
+                f"<title>{html.escape(_(TITLE))}</title>",
                 f"<style>{CSS}</style></head><body>",
-                "<h1>Support history: evidence export</h1>",
+                f"<h1>{html.escape(_(TITLE))}</h1>",
                 _facts_html(_export_facts(self.evidence, self.version)),
             ]
         )
@@ -221,20 +249,18 @@ class HtmlPage(Page):
     def story(self, story: CaseStory) -> str:
         out: list[str] = []
         case = story.case
-        out.append(
-            f'<section class="case" id="case-{case["id"]}">'
-            f"<h2>Case #{case['id']}: {html.escape(case['title'])}</h2>"
-        )
+        heading = _("Case #{id}: {title}").format(id=case["id"], title=case["title"])
+        out.append(f'<section class="case" id="case-{case["id"]}"><h2>{html.escape(heading)}</h2>')
         out.append(_facts_html(_header_facts(story, self.zone)))
         if story.flags:
-            out.append('<p>Duplicate flags:</p><ul class="flags">')
+            out.append(f'<p>{html.escape(_("Duplicate flags:"))}</p><ul class="flags">')
             out += [f"<li>{html.escape(flag_line(f))}</li>" for f in story.flags]
             out.append("</ul>")
         for line in story.contacts:
             c = line.record
             out.append(
                 f'<div class="contact {c["direction"]}" id="contact-{c["id"]}">'
-                f"<h3>Contact #{c['id']}</h3>"
+                f"<h3>{html.escape(_('Contact #{id}').format(id=c['id']))}</h3>"
             )
             out.append(_facts_html(_contact_facts(line, self.zone, self.now)))
             if c["text"]:
@@ -259,14 +285,16 @@ def _file_html(
     attachment: dict[str, Any], link: Callable[[dict[str, Any]], str] | None, withheld: set[int]
 ) -> str:
     name = html.escape(attachment["name"])
+    size = _("{size} bytes").format(size=attachment["size"])
     said = (
-        f" ({attachment['size']} bytes, {html.escape(attachment['media_type'])})"
+        f" ({html.escape(size)}, {html.escape(attachment['media_type'])})"
         f" SHA-256 <code>{attachment['sha256']}</code>"
     )
     if link is None:
         return f"<li>{name}{said}</li>"
     if attachment["id"] in withheld:
-        return f"<li>{name}{said}: withheld from this copy by redaction</li>"
+        withheld_here = html.escape(_("withheld from this copy by redaction"))
+        return f"<li>{name}{said}: {withheld_here}</li>"
     href = html.escape(quote(link(attachment)))
     image = (
         f'<br><img src="{href}" alt="{name}" class="shot">'
@@ -281,27 +309,27 @@ def times_stated(now: datetime, zone: ZoneInfo) -> str:
     here = now.astimezone(zone)
     offset = here.strftime("%z")
     if offset == "+0000" and here.tzname() == "UTC":
-        return "in UTC, the exporter's time zone"
-    return (
-        f"in {zone.key} ({here:%Z}, UTC{offset[:3]}:{offset[3:]} when exported), "
-        "the exporter's time zone; records.json holds each time in UTC"
-    )
+        return _("in UTC, the exporter's time zone")
+    return _(
+        "in {zone} ({abbreviation}, UTC{offset} when exported), the exporter's time zone; "
+        "records.json holds each time in UTC"
+    ).format(zone=zone.key, abbreviation=f"{here:%Z}", offset=f"{offset[:3]}:{offset[3:]}")
 
 
 def _export_facts(evidence: Evidence, version: str) -> list[tuple[str, str]]:
     zone = ZoneInfo(evidence.time_zone)
     facts = [
-        ("Exported", wall_time(evidence.generated_at, zone, "%Y-%m-%d %H:%M:%S")),
-        ("Times", times_stated(evidence.generated_at, zone)),
-        ("By", f"recorder {version}"),
-        ("What", evidence.filters.describe()),
-        ("Cases", str(evidence.count("cases"))),
-        ("Contacts", str(evidence.count("contacts"))),
-        ("Attachments", str(evidence.count("attachments"))),
-        ("Audit head", evidence.head),
+        (_("Exported"), wall_time(evidence.generated_at, zone, "%Y-%m-%d %H:%M:%S")),
+        (_("Times"), times_stated(evidence.generated_at, zone)),
+        (_("By"), f"recorder {version}"),
+        (_("What"), evidence.filters.describe()),
+        (_("Cases"), str(evidence.count("cases"))),
+        (_("Contacts"), str(evidence.count("contacts"))),
+        (_("Attachments"), str(evidence.count("attachments"))),
+        (_("Audit head"), evidence.head),
     ]
     if evidence.redacted:
-        facts.append(("Redacted", ", ".join(evidence.redacted)))
+        facts.append((_("Redacted"), _(", ").join(_(r) for r in evidence.redacted)))
     return facts
 
 
@@ -326,95 +354,33 @@ class MarkdownPage(Page):
 
     def head(self) -> str:
         facts = [f"- **{k}:** {_md(v)}" for k, v in _export_facts(self.evidence, self.version)]
-        return "\n".join(["# Support history: evidence export", "", *facts])
+        return "\n".join([f"# {_(TITLE)}", "", *facts])
 
     def story(self, story: CaseStory) -> str:
         out: list[str] = []
         case = story.case
-        out += ["", f"## Case #{case['id']}: {_md(case['title'])}", ""]
+        out += [
+            "",
+            "## " + _("Case #{id}: {title}").format(id=case["id"], title=_md(case["title"])),
+            "",
+        ]
         out += [f"- **{k}:** {_md(v)}" for k, v in _header_facts(story, self.zone)]
         if story.flags:
-            out += ["", "Duplicate flags:", ""]
+            out += ["", _("Duplicate flags:"), ""]
             out += [f"- {_md(flag_line(f))}" for f in story.flags]
         for line in story.contacts:
             c = line.record
             arrow = "→" if c["direction"] == "outbound" else "←"
-            out += ["", f"### {arrow} Contact #{c['id']}", ""]
+            out += ["", f"### {arrow} " + _("Contact #{id}").format(id=c["id"]), ""]
             out += [f"- **{k}:** {_md(v)}" for k, v in _contact_facts(line, self.zone, self.now)]
             if c["text"]:
                 out += ["", _fence(shown_text(c))]
             for a in line.attachments:
-                out.append(
-                    f"- Attachment: {_md(a['name'])} ({a['size']} bytes), SHA-256 `{a['sha256']}`"
+                said = _("Attachment: {name} ({size} bytes)").format(
+                    name=_md(a["name"]), size=a["size"]
                 )
+                out.append(f"- {said}, SHA-256 `{a['sha256']}`")
         return _lines(out)
 
     def tail(self) -> str:
         return "\n"
-
-
-CSV_COLUMNS = (
-    "case_id",
-    "case_title",
-    "platform",
-    "contact_id",
-    "occurred_at_utc",
-    "occurred_at_local",
-    "channel",
-    "direction",
-    "reference",
-    "agent",
-    "address",
-    "subject",
-    "text",
-    "auto_ack",
-    "expected_by_utc",
-    "answer",
-    "attachments",
-    "logged_by",
-)
-
-
-class CsvPage(Page):
-    """contacts.csv: one row per contact; UTF-8 with a BOM so that spreadsheets read
-    Chinese right."""
-
-    def head(self) -> str:
-        return "\ufeff" + _csv_row(CSV_COLUMNS)
-
-    def story(self, story: CaseStory) -> str:
-        out: list[str] = []
-        for line in story.contacts:
-            c = line.record
-            moment = datetime.fromisoformat(c["occurred_at"])
-            out.append(
-                _csv_row(
-                    [
-                        story.case["id"],
-                        story.case["title"],
-                        story.platform["name"],
-                        c["id"],
-                        moment.astimezone(UTC).isoformat(),
-                        moment.astimezone(self.zone).isoformat(),
-                        c["channel"],
-                        c["direction"],
-                        c["reference"] or "",
-                        c["agent"] or "",
-                        c["address"] or "",
-                        c["subject"] or "",
-                        c["text"],
-                        "yes" if c["auto_ack"] else "no",
-                        "" if line.due is None else line.due.astimezone(UTC).isoformat(),
-                        line.met(self.now, self.zone),
-                        "; ".join(f"{a['name']} sha256:{a['sha256']}" for a in line.attachments),
-                        line.logged_by or "",
-                    ]
-                )
-            )
-        return "".join(out)
-
-
-def _csv_row(values: Iterable[object]) -> str:
-    """One CSV record, every field quoted (RFC 4180): as the csv module writes with
-    QUOTE_ALL, several times faster on long texts."""
-    return ",".join('"' + str(v).replace('"', '""') + '"' for v in values) + "\r\n"

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 
 TIMEOUT = 30
 """Seconds to wait for the authority."""
@@ -60,7 +61,11 @@ def request_timestamp(
     from rfc3161_client import HashAlgorithm, TimestampRequestBuilder, decode_timestamp_response
 
     if not url.startswith(("http://", "https://")):
-        raise InputError(f"time-stamping authority {url!r}: expected an http:// or https:// URL")
+        raise InputError(
+            _("time-stamping authority {url!r}: expected an http:// or https:// URL").format(
+                url=url
+            )
+        )
     request = (
         TimestampRequestBuilder()
         .data(message_of(head))
@@ -80,20 +85,32 @@ def request_timestamp(
             reply: bytes = answer.read(MAX_REPLY)
     except urllib.error.HTTPError as exc:
         raise InputError(
-            f"time-stamping authority {url}: it answered {exc.code} {exc.reason}"
+            _("time-stamping authority {url}: it answered {code} {reason}").format(
+                url=url, code=exc.code, reason=exc.reason
+            )
         ) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise InputError(f"time-stamping authority {url}: cannot reach it ({reason})") from None
+        raise InputError(
+            _("time-stamping authority {url}: cannot reach it ({reason})").format(
+                url=url, reason=reason
+            )
+        ) from None
     try:
         response = decode_timestamp_response(reply)
     except ValueError:
-        raise InputError(f"time-stamping authority {url}: its answer is not a timestamp") from None
+        raise InputError(
+            _("time-stamping authority {url}: its answer is not a timestamp").format(url=url)
+        ) from None
     if response.tst_info.nonce != request.nonce:
-        raise InputError(f"time-stamping authority {url}: its answer is for another request")
+        raise InputError(
+            _("time-stamping authority {url}: its answer is for another request").format(url=url)
+        )
     checked = check_timestamp(reply, head, ca_pem=ca_pem)
     if checked.problem or checked.at is None:
-        raise InputError(f"time-stamping authority {url}: {checked.problem}")
+        raise InputError(
+            _("time-stamping authority {url}: {problem}").format(url=url, problem=checked.problem)
+        )
     return reply, checked.at
 
 
@@ -109,10 +126,10 @@ def check_timestamp(reply: bytes, head: str, *, ca_pem: bytes | None) -> Checked
         info = response.tst_info
         at = info.gen_time.astimezone(UTC)
     except ValueError:
-        return Checked(None, "", "it is not a timestamp reply", False)
+        return Checked(None, "", _("it is not a timestamp reply"), False)
     signer = _signer(response)
     if info.message_imprint.message != hashlib.sha256(message_of(head)).digest():
-        return Checked(at, signer, "it covers another chain head", False)
+        return Checked(at, signer, _("it covers another chain head"), False)
     if ca_pem is None:
         return Checked(at, signer, None, False)
     from cryptography import x509
@@ -124,7 +141,7 @@ def check_timestamp(reply: bytes, head: str, *, ca_pem: bytes | None) -> Checked
             builder = builder.add_root_certificate(root)
         builder.build().verify_message(response, message_of(head))
     except (ValueError, VerificationError) as exc:
-        return Checked(at, signer, f"its signature does not verify ({exc})", True)
+        return Checked(at, signer, _("its signature does not verify ({exc})").format(exc=exc), True)
     return Checked(at, signer, None, True)
 
 
@@ -173,7 +190,7 @@ def check_bag_timestamps(
         name = f"data/timestamps/{path.name}"
         named = _NAMED.fullmatch(path.name)
         if named is None:
-            problems.append(f"{name}: not a file recorder exports")
+            problems.append(_("{name}: not a file recorder exports").format(name=name))
             continue
         if named.group(2) != "tsr":
             continue
@@ -183,11 +200,11 @@ def check_bag_timestamps(
         try:
             imprint = decode_timestamp_response(reply).tst_info.message_imprint.message
         except ValueError:
-            problems.append(f"{name}: not a timestamp reply")
+            problems.append(_("{name}: not a timestamp reply").format(name=name))
             continue
         found = imprints.get(imprint)
         if found is None:
-            problems.append(f"{name}: covers no event of data/audit.jsonl")
+            problems.append(_("{name}: covers no event of data/audit.jsonl").format(name=name))
             continue
         event, head = found
         bundled = folder / f"anchor-{named.group(1)}.ca.pem"
@@ -197,15 +214,19 @@ def check_bag_timestamps(
             problems.append(f"{name}: {checked.problem}")
             continue
         trust = (
-            "signature checked against the CA certificate given"
+            _("signature checked against the CA certificate given")
             if tsa_ca is not None
-            else "signature checked against the CA certificate in the bag; give --tsa-ca "
-            "to check it against one you trust"
+            else _(
+                "signature checked against the CA certificate in the bag; give --tsa-ca "
+                "to check it against one you trust"
+            )
             if checked.signature
-            else "signature not checked: no CA certificate (give --tsa-ca)"
+            else _("signature not checked: no CA certificate (give --tsa-ca)")
         )
         notes.append(
-            f"the audit chain up to event {event} existed at {checked.at:%Y-%m-%d %H:%M:%S} "
-            f"UTC, timestamped by {checked.signer} ({trust})"
+            _(
+                "the audit chain up to event {event} existed at {at:%Y-%m-%d %H:%M:%S} "
+                "UTC, timestamped by {signer} ({trust})"
+            ).format(event=event, at=checked.at, signer=checked.signer, trust=trust)
         )
     return problems, notes

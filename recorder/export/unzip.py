@@ -1,5 +1,6 @@
-"""Reading a bag's zip for `recorder verify`: unpacked into a temporary folder, but
-never further than the bag declares, and never outside that folder."""
+"""A bag as one zip: written by the export (`zip_bag`), and read for `recorder verify`:
+unpacked into a temporary folder, but never further than the bag declares, and never
+outside that folder."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 
 TAG_FILE_LIMIT = 64 * 1000 * 1000
 """The most a bag's tag file (bagit.txt, bag-info.txt, the manifests) may unpack to."""
@@ -30,9 +32,15 @@ def opened(path: Path) -> Iterator[Path]:
         yield path
         return
     if not path.is_file():
-        raise InputError(f"{path} does not exist; expected a bag folder or its zip")
+        raise InputError(
+            _("{path} does not exist; expected a bag folder or its zip").format(path=path)
+        )
     if not zipfile.is_zipfile(path):
-        raise InputError(f"{path} is neither a folder nor a zip file; expected a bag or its zip")
+        raise InputError(
+            _("{path} is neither a folder nor a zip file; expected a bag or its zip").format(
+                path=path
+            )
+        )
     try:
         with (
             tempfile.TemporaryDirectory(prefix="recorder-verify-") as tmp,
@@ -44,10 +52,16 @@ def opened(path: Path) -> Iterator[Path]:
                 [root] if (root / "bagit.txt").exists() else []
             )
             if len(found) != 1:
-                raise InputError(f"{path}: no bag inside (expected one folder with bagit.txt)")
+                raise InputError(
+                    _("{path}: no bag inside (expected one folder with bagit.txt)").format(
+                        path=path
+                    )
+                )
             yield found[0]
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise InputError(f"{path}: the zip is damaged ({exc}); expected a whole zip") from None
+        raise InputError(
+            _("{path}: the zip is damaged ({exc}); expected a whole zip").format(path=path, exc=exc)
+        ) from None
 
 
 def _unpack(path: Path, archive: zipfile.ZipFile, into: Path) -> None:
@@ -56,31 +70,41 @@ def _unpack(path: Path, archive: zipfile.ZipFile, into: Path) -> None:
         parts = PurePosixPath(member.filename).parts
         if member.filename.startswith("/") or ".." in parts or "\\" in member.filename:
             raise InputError(
-                f"{path}: unsafe file name {member.filename!r} in the zip; refusing it"
+                _("{path}: unsafe file name {filename!r} in the zip; refusing it").format(
+                    path=path, filename=member.filename
+                )
             )
     tags = [m for m in members if "data" not in PurePosixPath(m.filename).parts]
     info = next((m for m in tags if PurePosixPath(m.filename).name == "bag-info.txt"), None)
     if info is None or info.file_size > TAG_FILE_LIMIT:
-        raise InputError(f"{path}: no bag-info.txt in the zip; expected a recorder bag")
+        raise InputError(
+            _("{path}: no bag-info.txt in the zip; expected a recorder bag").format(path=path)
+        )
     oxum = re.search(
         r"^Payload-Oxum:\s*(\d+)\.(\d+)\s*$",
         _read_capped(archive, info).decode("utf-8", "replace"),
         re.MULTILINE,
     )
     if oxum is None:
-        raise InputError(f"{path}: bag-info.txt has no Payload-Oxum; expected a recorder bag")
+        raise InputError(
+            _("{path}: bag-info.txt has no Payload-Oxum; expected a recorder bag").format(path=path)
+        )
     declared = int(oxum.group(1)) + sum(min(m.file_size, TAG_FILE_LIMIT) for m in tags)
     claimed = sum(m.file_size for m in members)
     if claimed > declared:
         raise InputError(
-            f"{path}: the zip would unpack to {claimed:,} bytes, more than the {declared:,} "
-            "its bag declares; refusing to unpack it"
+            _(
+                "{path}: the zip would unpack to {claimed:,} bytes, more than the "
+                "{declared:,} its bag declares; refusing to unpack it"
+            ).format(path=path, claimed=claimed, declared=declared)
         )
     free = shutil.disk_usage(into).free
     if claimed > free:
         raise InputError(
-            f"{path}: unpacking needs {claimed:,} bytes and {into} has {free:,} free; "
-            "verify the unzipped folder instead"
+            _(
+                "{path}: unpacking needs {claimed:,} bytes and {into} has {free:,} "
+                "free; verify the unzipped folder instead"
+            ).format(path=path, claimed=claimed, into=into, free=free)
         )
     for member in members:
         target = into / member.filename
@@ -91,8 +115,10 @@ def _unpack(path: Path, archive: zipfile.ZipFile, into: Path) -> None:
                 copied += len(chunk)
                 if copied > member.file_size:
                     raise InputError(
-                        f"{path}: {member.filename} holds more than its header says; "
-                        "refusing to unpack it"
+                        _(
+                            "{path}: {filename} holds more than its header says; refusing to "
+                            "unpack it"
+                        ).format(path=path, filename=member.filename)
                     )
                 sink.write(chunk)
 
@@ -100,3 +126,16 @@ def _unpack(path: Path, archive: zipfile.ZipFile, into: Path) -> None:
 def _read_capped(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
     with archive.open(member) as handle:
         return handle.read(TAG_FILE_LIMIT)
+
+
+def zip_bag(bag_dir: Path, target: Path) -> None:
+    """Zip the bag under its own folder name; text deflated, attachments stored as is."""
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in sorted(bag_dir.rglob("*")):
+            if path.is_dir():
+                continue
+            relative = path.relative_to(bag_dir.parent).as_posix()
+            stored = "/data/attachments/" in f"/{relative}" or "/data/emails/" in f"/{relative}"
+            archive.write(
+                path, relative, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            )

@@ -39,6 +39,7 @@ from recorder.domain.chain import (
     fingerprint_digits,
 )
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_, _
 from recorder.export.bag import READABLE, TAG_FILES, attachment_path, fingerprint_of
 from recorder.export.bag_records import Loaded, checked, load_records
 from recorder.export.evidence import KINDS, Evidence
@@ -49,7 +50,7 @@ from recorder.export.unzip import opened
 
 MAX_SCHEMA_PROBLEMS = 20
 
-CHANGED = "its contents changed (SHA-256 does not match the manifest)"
+CHANGED = N_("its contents changed (SHA-256 does not match the manifest)")
 
 
 @dataclass
@@ -80,18 +81,23 @@ class Report:
     def level(self) -> str:
         """What an OK proves, in words."""
         if self.identical:
-            return f"identical to the export with fingerprint {self.fingerprint}"
-        return (
-            f"consistent (fingerprint {self.fingerprint}; give the one printed at export "
+            return _("identical to the export with fingerprint {fingerprint}").format(
+                fingerprint=self.fingerprint
+            )
+        return _(
+            "consistent (fingerprint {fingerprint}; give the one printed at export "
             "with --fingerprint to prove the bag is that export)"
-        )
+        ).format(fingerprint=self.fingerprint)
 
     def summary(self) -> str:
         """The OK line."""
-        counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in self.counts.items())
-        return (
-            f"OK: {counts}; audit chain of {self.events} events to head {self.head[:16]}…; "
-            f"{self.level}"
+        return _("OK: {details}").format(details=self.details())
+
+    def details(self) -> str:
+        """What the OK line says was found right."""
+        counts = _(", ").join(f"{n} {_(kind.replace('_', ' '))}" for kind, n in self.counts.items())
+        return _("{counts}; audit chain of {events} events to head {head}…; {level}").format(
+            counts=counts, events=self.events, head=self.head[:16], level=self.level
         )
 
 
@@ -115,7 +121,9 @@ def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes |
     try:
         bag = bagit.Bag(str(root))
     except bagit.BagError as exc:
-        report.problems.append(f"{root.name}: not a valid BagIt bag: {exc}")
+        report.problems.append(
+            _("{name}: not a valid BagIt bag: {exc}").format(name=root.name, exc=exc)
+        )
         return report
     if "sha256" not in bag.algorithms:
         report.problems.append("manifest-sha256.txt: missing; recorder's bags list SHA-256")
@@ -154,7 +162,7 @@ def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes |
             if document is not None and chain is not None:
                 _check_records(root, document, chain, loaded, bag.info, report, evidence, staged)
             found = {p: future.result() for p, future in hashing.items()}
-        changed = [f"{p}: {CHANGED}" for p in present if found[p] != listed[p]]
+        changed = [f"{p}: {_(CHANGED)}" for p in present if found[p] != listed[p]]
         report.problems[len(missing) + len(extra) : len(missing) + len(extra)] = changed
         if fingerprint is not None and not report.identical:
             report.problems.append(
@@ -236,7 +244,7 @@ def _check_records(
     if report.problems:
         return
     if not isinstance(evidence, Evidence):
-        report.problems.append(evidence or "data/records.json: its header cannot be read")
+        report.problems.append(evidence or _("data/records.json: its header cannot be read"))
         return
     evidence.records.event_count = len(chain.hashes)
     version = str(document.get("recorder_version"))
@@ -291,14 +299,16 @@ def _read_chain(
                 chain.replay.done()
                 if unchecked:
                     chain.notes.append(
-                        f"{unchecked} audit events written before recorder hashed each field "
-                        "were redacted: their links are checked, their content cannot be"
+                        _(
+                            "{unchecked} audit events written before recorder hashed each field "
+                            "were redacted: their links are checked, their content cannot be"
+                        ).format(unchecked=unchecked)
                     )
                 return chain
     except FileNotFoundError:
         report.problems.append("data/audit.jsonl: missing; expected the audit chain")
     except UnicodeDecodeError:
-        report.problems.append("data/audit.jsonl: not UTF-8")
+        report.problems.append(_("data/audit.jsonl: not UTF-8"))
     chain.replay.close()
     return None
 

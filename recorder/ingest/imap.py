@@ -22,6 +22,7 @@ from email.utils import getaddresses
 from typing import Any
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 from recorder.ingest.importer import Options, Outcome
 from recorder.ingest.sources import Raw
 from recorder.ingest.threads import PlatformDomains, platform_of_address
@@ -61,7 +62,7 @@ def account_of(saved: dict[str, Any], given: dict[str, Any] | None = None) -> Ac
     chosen = {**saved, **{k: v for k, v in (given or {}).items() if v not in (None, [], ())}}
     if not chosen.get("host") or not chosen.get("user"):
         raise InputError(
-            "no mailbox is set: run `recorder fetch --host HOST --user USER` once (remembered)"
+            _("no mailbox is set: run `recorder fetch --host HOST --user USER` once (remembered)")
         )
     return Account(
         host=str(chosen["host"]),
@@ -103,15 +104,19 @@ def password_of(account: Account) -> str:
                 check=False,
             )
         except (OSError, ValueError, subprocess.TimeoutExpired) as error:
-            raise InputError(f"the password command could not be run ({error})") from None
+            raise InputError(
+                _("the password command could not be run ({error})").format(error=error)
+            ) from None
         if done.returncode != 0:
             raise InputError(
-                f"the password command failed (exit status {done.returncode}); expected it "
-                "to print the password"
+                _(
+                    "the password command failed (exit status {returncode}); expected it "
+                    "to print the password"
+                ).format(returncode=done.returncode)
             )
         lines = done.stdout.decode("utf-8", "replace").splitlines()
         if not lines or not lines[0]:
-            raise InputError("the password command printed nothing; expected the password")
+            raise InputError(_("the password command printed nothing; expected the password"))
         return lines[0]
     try:
         import keyring
@@ -119,14 +124,15 @@ def password_of(account: Account) -> str:
         secret = keyring.get_password(KEYRING_SERVICE, f"{account.user}@{account.host}")
     except Exception as error:
         secret = None
-        reason = f" (the keyring is not available: {error.__class__.__name__})"
+        reason = _(" (the keyring is not available: {kind})").format(kind=error.__class__.__name__)
     else:
         reason = ""
     if not secret:
         raise InputError(
-            f"no password for {account.user}@{account.host}{reason}: store it with "
-            f"`keyring set {KEYRING_SERVICE} {account.user}@{account.host}` or give "
-            "--password-command"
+            _(
+                "no password for {user}@{host}{reason}: store it with `keyring set "
+                "{service} {user}@{host}` or give --password-command"
+            ).format(user=account.user, host=account.host, reason=reason, service=KEYRING_SERVICE)
         )
     return str(secret)
 
@@ -161,8 +167,10 @@ class Mailbox:
                 self.client.starttls()
         except (OSError, IMAPClientError) as error:
             raise InputError(
-                f"cannot reach {account.host} over TLS: {getattr(error, 'strerror', None) or error}"
-                "; check the host and port (recorder sends a password only over TLS)"
+                _(
+                    "cannot reach {host} over TLS: {value}; check the host and port "
+                    "(recorder sends a password only over TLS)"
+                ).format(host=account.host, value=getattr(error, "strerror", None) or error)
             ) from None
         self.client.normalise_times = False  # INTERNALDATE with its offset
         try:
@@ -170,7 +178,9 @@ class Mailbox:
         except (LoginError, IMAPClientError) as error:
             self.client.shutdown()
             raise InputError(
-                f"{account.host} refused the login for {account.user}: {error}"
+                _("{host} refused the login for {user}: {error}").format(
+                    host=account.host, user=account.user, error=error
+                )
             ) from None
 
     def __enter__(self) -> Mailbox:
@@ -195,7 +205,9 @@ class Mailbox:
         try:
             selected = self.client.select_folder(folder, readonly=True)
         except IMAPClientError as error:
-            raise InputError(f"folder {folder!r} cannot be opened: {error}") from None
+            raise InputError(
+                _("folder {folder!r} cannot be opened: {error}").format(folder=folder, error=error)
+            ) from None
         uidvalidity = int(selected[b"UIDVALIDITY"])
         last = known[1] if known is not None and known[0] == uidvalidity else 0
         uids = sorted(u for u in self.client.search(["UID", f"{last + 1}:*"]) if u > last)
@@ -218,7 +230,7 @@ class Mailbox:
                 data = fields.get(b"BODY[]")
                 origin = f"imap {self.account.host} {news.folder} UID {uid}"
                 if data is None:
-                    yield Raw(origin, None, "the server sent no body for it")
+                    yield Raw(origin, None, _("the server sent no body for it"))
                     continue
                 delivered = fields.get(b"INTERNALDATE")
                 if not isinstance(delivered, datetime) or delivered.tzinfo is None:

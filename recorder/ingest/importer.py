@@ -24,6 +24,7 @@ from sqlmodel import select
 
 from recorder.domain.dates import checked_moment
 from recorder.domain.errors import InputError, RecorderError
+from recorder.domain.i18n import _
 from recorder.domain.senders import SenderFinding, describe
 from recorder.domain.vocabulary import Channel, Direction, Source
 from recorder.ingest.messages import Email, read_email
@@ -184,7 +185,7 @@ def _one(context: _Context, raw: Raw) -> Outcome:
         return Outcome(
             raw.origin,
             "present",
-            f"already imported as contact #{present}",
+            _("already imported as contact #{present}").format(present=present),
             contact_id=present,
             subject=email.subject,
         )
@@ -242,7 +243,9 @@ def _log(context: _Context, origin: str, email: Email, delivered: datetime | Non
         warnings.append(describe([SenderFinding.from_json(f) for f in contact.sender_findings]))
     if logged.flag_ids:
         warnings.append(
-            f"it may repeat an earlier contact: see `recorder dups` (flag #{logged.flag_ids[0]})"
+            _("it may repeat an earlier contact: see `recorder dups` (flag #{value})").format(
+                value=logged.flag_ids[0]
+            )
         )
     warnings += secret_warnings(logged)
     return Outcome(
@@ -261,7 +264,9 @@ def secret_warnings(logged: Logged) -> list[str]:
     """One line per kind of secret a logged message holds, with what to do."""
     said = dict.fromkeys(finding.description for _, finding in logged.secrets)
     return [
-        f"it holds {description}; 'recorder redact {logged.contact_id}' masks it in the record"
+        _("it holds {description}; 'recorder redact {contact_id}' masks it in the record").format(
+            description=description, contact_id=logged.contact_id
+        )
         for description in said
     ]
 
@@ -273,8 +278,9 @@ def _platform(context: _Context, email: Email) -> PlatformDomains:
             if platform.name.casefold() == wanted:
                 return platform
         raise InputError(
-            f"no platform is called {context.options.platform!r}; add it with "
-            "`recorder platform add` first"
+            _(
+                "no platform is called {platform!r}; add it with `recorder platform add` first"
+            ).format(platform=context.options.platform)
         )
     if context.options.case_id is not None:
         from recorder.store.lookups import get_case
@@ -292,8 +298,11 @@ def _platform(context: _Context, email: Email) -> PlatformDomains:
             return found
     sender = email.sender_address or "nobody"
     raise InputError(
-        f"it is from {sender}, not from any platform's official domains; give --platform "
-        "to import it anyway (it will be marked as from an unofficial sender)"
+        _(
+            "it is from {sender}, not from any platform's official domains; give "
+            "--platform to import it anyway (it will be marked as from an "
+            "unofficial sender)"
+        ).format(sender=sender)
     )
 
 
@@ -322,8 +331,10 @@ def _when(email: Email, local: tzinfo, delivered: datetime | None) -> datetime:
     if delivered is not None:
         return checked_moment(delivered, delivered.isoformat(), local)
     raise InputError(
-        "it has no readable Date or Received header; expected a date such as "
-        "'Mon, 30 Nov 2026 10:15:00 +0000' (log it by hand with `recorder log --at`)"
+        _(
+            "it has no readable Date or Received header; expected a date such as "
+            "'Mon, 30 Nov 2026 10:15:00 +0000' (log it by hand with `recorder log --at`)"
+        )
     )
 
 
@@ -331,7 +342,7 @@ def import_chat(store: Store, path: Path, text: str, options: Options, *, at: da
     """Import a saved chat transcript as one chat contact (split into turns by the
     write path), in `options.case_id` or a new case of `options.platform`."""
     if options.case_id is None and options.platform is None:
-        raise InputError("a chat goes into a case: give --case ID or --platform NAME")
+        raise InputError(_("a chat goes into a case: give --case ID or --platform NAME"))
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     entry = Entry(
         channel=Channel.chat,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 
 MAX_MESSAGE_BYTES = 50 * 1000 * 1000
 """The largest message imported (50 MB: above what mail servers accept)."""
@@ -58,11 +59,15 @@ class Source:
                 else:
                     data = box.get_bytes(key)
             except (OSError, KeyError) as error:
-                yield Raw(origin, None, f"cannot be read ({error.__class__.__name__})")
+                yield Raw(
+                    origin,
+                    None,
+                    _("cannot be read ({kind})").format(kind=error.__class__.__name__),
+                )
                 continue
             delivered = None
             if self.kind == "mbox" and data.startswith(b"From "):
-                line, _, data = data.partition(b"\n")
+                line, _sep, data = data.partition(b"\n")
                 delivered = _from_line_time(line)
             yield _sized(origin, data, delivered)
 
@@ -79,7 +84,9 @@ def _read_file(path: Path, origin: str) -> Raw:
             return Raw(origin, None, _too_large(size))
         return Raw(origin, path.read_bytes())
     except OSError as error:
-        return Raw(origin, None, f"cannot be read ({error.strerror or error})")
+        return Raw(
+            origin, None, _("cannot be read ({value})").format(value=error.strerror or error)
+        )
 
 
 def _sized(origin: str, data: bytes, delivered: datetime | None = None) -> Raw:
@@ -104,7 +111,9 @@ def _from_line_time(line: bytes) -> datetime | None:
 
 
 def _too_large(size: int) -> str:
-    return f"is {size / 1e6:.0f} MB; messages of up to {MAX_MESSAGE_BYTES // 10**6} MB are imported"
+    return _("is {value:.0f} MB; messages of up to {value2} MB are imported").format(
+        value=size / 1e6, value2=MAX_MESSAGE_BYTES // 10**6
+    )
 
 
 def sources_of(paths: Sequence[Path]) -> list[Source]:
@@ -116,15 +125,25 @@ def sources_of(paths: Sequence[Path]) -> list[Source]:
                 found.append(Source(path, "maildir"))
                 continue
             raise InputError(
-                f"{str(path)!r} is a folder but not a Maildir (no cur/ and new/ in it); "
-                "expected .eml files, mbox files or Maildir folders"
+                _(
+                    "{path!r} is a folder but not a Maildir (no cur/ and new/ in it); "
+                    "expected .eml files, mbox files or Maildir folders"
+                ).format(path=str(path))
             )
         if not path.is_file():
-            raise InputError(f"{str(path)!r} does not exist; expected an email file or mailbox")
+            raise InputError(
+                _("{path!r} does not exist; expected an email file or mailbox").format(
+                    path=str(path)
+                )
+            )
         try:
             with path.open("rb") as handle:
                 head = handle.read(5)
         except OSError as error:
-            raise InputError(f"{str(path)!r} cannot be read ({error.strerror})") from None
+            raise InputError(
+                _("{path!r} cannot be read ({strerror})").format(
+                    path=str(path), strerror=error.strerror
+                )
+            ) from None
         found.append(Source(path, "mbox" if head == b"From " else "eml"))
     return found

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from recorder.domain.i18n import _
 from recorder.domain.senders import registrable
 from recorder.domain.tickets import find_ticket
 from recorder.domain.vocabulary import Direction
@@ -144,7 +145,7 @@ class Threads:
                 .limit(1)
             ).scalar()
             if found is not None:
-                return found, f"ticket {ticket.number}"
+                return found, _("ticket {number}").format(number=ticket.number)
         named = [m for m in (email.in_reply_to, *email.references) if m]
         if named:
             emails = table_of(EmailRow)
@@ -156,12 +157,12 @@ class Threads:
                 .limit(1)
             ).scalar()
             if found is not None:
-                return found, "a reply to an imported message"
+                return found, _("a reply to an imported message")
         key = subject_key(email.subject)
         if key:
             found = self._by_subject(platform.id).get(key)
             if found is not None:
-                return found, "the same subject"
+                return found, _("the same subject")
         return None, ""
 
     def remember(self, platform_id: int, subject: str | None, case_id: int) -> None:

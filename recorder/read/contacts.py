@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from recorder.domain.i18n import _
 from recorder.store.readers import Reader
 from recorder.store.times import (
     TIMES_COLUMNS,
@@ -84,11 +85,12 @@ class ContactView:
         """One line: which secrets it holds, and what to do."""
         from recorder.domain.secrets import NAMES, SecretKind
 
-        names = [NAMES[SecretKind(kind)] for kind in self.secret_kinds]
-        return (
-            f"It holds {' and '.join(names) if len(names) < 3 else ', '.join(names)}, which "
-            "support never needs: change or move what it protects now, and redact it here"
-        )
+        names = [_(NAMES[SecretKind(kind)]) for kind in self.secret_kinds]
+        listed = _(" and ").join(names) if len(names) < 3 else _(", ").join(names)
+        return _(
+            "It holds {secrets}, which support never needs: change or move what it "
+            "protects now, and redact it here"
+        ).format(secrets=listed)
 
     @property
     def due(self) -> datetime | None:

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from recorder.domain.dates import shown
 from recorder.domain.escalation import Escalation, next_step
+from recorder.domain.i18n import _
 from recorder.domain.vocabulary import CaseStatus
 from recorder.domain.windows import ContactTimes, answers, describe_basis
 from recorder.read.cases import STATUS_BY_VALUE, CaseDetail, case_detail
@@ -141,9 +143,13 @@ def due_follow_ups(reader: Reader, *, now: datetime, until: datetime) -> list[Du
             if at is None or at > until:
                 continue
             if kind is DueKind.last_day:
-                step = f"Last day to take it to {rung.next} ({rung.source})"
+                step = _("Last day to take it to {next} ({source})").format(
+                    next=_(rung.next), source=rung.source
+                )
             else:
-                step = f"From {at:%d %b %Y} you may take it to {rung.next} ({rung.source})"
+                step = _("From {day} you may take it to {next} ({source})").format(
+                    day=shown(at, "date"), next=_(rung.next), source=rung.source
+                )
             items.append(
                 DueItem(
                     kind=kind,

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 
 MARK = ("**", "**")
 """How a snippet marks what matched."""
@@ -50,7 +51,7 @@ def terms_of(query: str) -> Terms:
         else:
             short.append(term)
     if not (words or grams or short):
-        raise InputError("nothing to search for; expected a word, a number or Chinese text")
+        raise InputError(_("nothing to search for; expected a word, a number or Chinese text"))
     return Terms(tuple(words), tuple(grams), tuple(short))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1 << 20
@@ -46,18 +47,24 @@ class StoredFile:
 def check_source(path: Path) -> Path:
     """Refuse, with one clear line, a path that is not a readable regular file."""
     if not path.exists():
-        raise InputError(f"attachment {str(path)!r} does not exist; expected a file")
+        raise InputError(
+            _("attachment {path!r} does not exist; expected a file").format(path=str(path))
+        )
     if path.is_dir():
-        raise InputError(f"attachment {str(path)!r} is a directory; expected a file")
+        raise InputError(
+            _("attachment {path!r} is a directory; expected a file").format(path=str(path))
+        )
     if not path.is_file():
-        raise InputError(f"attachment {str(path)!r} is not a regular file")
+        raise InputError(_("attachment {path!r} is not a regular file").format(path=str(path)))
     if not os.access(path, os.R_OK):
-        raise InputError(f"attachment {str(path)!r} cannot be read")
+        raise InputError(_("attachment {path!r} cannot be read").format(path=str(path)))
     size = path.stat().st_size
     if size > MAX_ATTACHMENT_BYTES:
         raise InputError(
-            f"attachment {str(path)!r} is {size / 1e9:.1f} GB; recorder attaches files of up "
-            f"to {MAX_ATTACHMENT_BYTES // 10**9} GB"
+            _(
+                "attachment {path!r} is {value:.1f} GB; recorder attaches files of up "
+                "to {value2} GB"
+            ).format(path=str(path), value=size / 1e9, value2=MAX_ATTACHMENT_BYTES // 10**9)
         )
     return path
 
@@ -95,8 +102,9 @@ class AttachmentStore:
         """Store `data` (an email, a file it carried) as `add` stores a file."""
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise InputError(
-                f"{name!r} is {len(data) / 1e9:.1f} GB; recorder attaches files of up to "
-                f"{MAX_ATTACHMENT_BYTES // 10**9} GB"
+                _(
+                    "{name!r} is {value:.1f} GB; recorder attaches files of up to {value2} GB"
+                ).format(name=name, value=len(data) / 1e9, value2=MAX_ATTACHMENT_BYTES // 10**9)
             )
         return self._copy(io.BytesIO(data), name, name, len(data), journal)
 
@@ -122,8 +130,9 @@ class AttachmentStore:
                     size += len(chunk)
                     if size > MAX_ATTACHMENT_BYTES:  # it grew while being copied
                         raise InputError(
-                            f"attachment {shown!r} grew past "
-                            f"{MAX_ATTACHMENT_BYTES // 10**9} GB while being copied"
+                            _(
+                                "attachment {shown!r} grew past {value} GB while being copied"
+                            ).format(shown=shown, value=MAX_ATTACHMENT_BYTES // 10**9)
                         )
                     dst.write(chunk)
                     tell(name, size, max(total, size))

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 from recorder.store.attachments import MAX_ATTACHMENT_BYTES, CopyProgress, StoredFile
 
 CHUNK = 1 << 20
@@ -68,8 +69,10 @@ class Blobs:
             size += len(chunk)
             if size > MAX_ATTACHMENT_BYTES:
                 raise InputError(
-                    f"attachment {shown or name!r} is larger than "
-                    f"{MAX_ATTACHMENT_BYTES // 10**9} GB; recorder attaches files of up to that"
+                    _(
+                        "attachment {value!r} is larger than {value2} GB; recorder attaches "
+                        "files of up to that"
+                    ).format(value=shown or name, value2=MAX_ATTACHMENT_BYTES // 10**9)
                 )
             conn.execute(blob_chunks.insert().values(sha256=temporary, n=n, data=chunk))
             n += 1
@@ -90,8 +93,9 @@ class Blobs:
         """Store `data` (an email, a file it carried) as `add` stores a file."""
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise InputError(
-                f"{name!r} is {len(data) / 1e9:.1f} GB; recorder attaches files of up to "
-                f"{MAX_ATTACHMENT_BYTES // 10**9} GB"
+                _(
+                    "{name!r} is {value:.1f} GB; recorder attaches files of up to {value2} GB"
+                ).format(name=name, value=len(data) / 1e9, value2=MAX_ATTACHMENT_BYTES // 10**9)
             )
         return self.add(conn, io.BytesIO(data), name, total=len(data))
 

@@ -20,6 +20,7 @@ from sqlmodel import SQLModel
 
 from recorder.domain.chain import GENESIS_HASH
 from recorder.domain.errors import StoreError
+from recorder.domain.i18n import _
 from recorder.store import db
 from recorder.store.attachments import AttachmentStore
 from recorder.store.blobs import Blobs
@@ -51,7 +52,9 @@ def copy_store(source: Store, to: str) -> Copied:
         with db.migration_connection(engine) as target:
             if sa.inspect(target).get_table_names():
                 raise StoreError(
-                    f"{where.shown} already holds tables; expected a new, empty database"
+                    _("{shown} already holds tables; expected a new, empty database").format(
+                        shown=where.shown
+                    )
                 )
             SQLModel.metadata.create_all(target)
             db.make_trigram_indexes(target)
@@ -79,10 +82,14 @@ def _refuse_used(where: Locations) -> bool:
     if where.database is None:
         return False
     if where.database.exists() and where.database.stat().st_size > 0:
-        raise StoreError(f"{where.database} already exists; choose a new file name")
+        raise StoreError(
+            _("{database} already exists; choose a new file name").format(database=where.database)
+        )
     if where.attachments.exists() and any(where.attachments.iterdir()):
         raise StoreError(
-            f"{where.attachments} already holds attachments; choose a file in another folder"
+            _("{attachments} already holds attachments; choose a file in another folder").format(
+                attachments=where.attachments
+            )
         )
     return True
 
@@ -153,8 +160,10 @@ def _copy_files(source: Store, snapshot: Connection, target: Connection, where: 
             content = source.open_file(sha)
         except FileNotFoundError:
             raise StoreError(
-                f"the attachment content {sha[:16]}… is missing from the source "
-                f"({source.file_place(sha)}); 'recorder db verify' says more; nothing was copied"
+                _(
+                    "the attachment content {value}… is missing from the source "
+                    "({value2}); 'recorder db verify' says more; nothing was copied"
+                ).format(value=sha[:16], value2=source.file_place(sha))
             ) from None
         with content:
             stored = (
@@ -164,8 +173,10 @@ def _copy_files(source: Store, snapshot: Connection, target: Connection, where: 
             )
         if stored.sha256 != sha:
             raise StoreError(
-                f"the attachment content {sha[:16]}… in the source does not match its "
-                "SHA-256; 'recorder db verify' says more; nothing was copied"
+                _(
+                    "the attachment content {value}… in the source does not match its "
+                    "SHA-256; 'recorder db verify' says more; nothing was copied"
+                ).format(value=sha[:16])
             )
     return len(digests)
 

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from recorder.domain.errors import StoreError
+from recorder.domain.i18n import N_, _
 from recorder.store.locations import sqlite_path, without_password
 from recorder.store.revision import SCHEMA_HEAD
 from recorder.store.server_errors import missing_driver, server_problem
@@ -21,7 +22,6 @@ from recorder.store.server_errors import missing_driver, server_problem
 __all__ = [
     "APPLICATION_ID",
     "SCHEMA_HEAD",
-    "backup",
     "check_sqlite_file",
     "current_revision",
     "make_engine",
@@ -50,7 +50,7 @@ so that recorder knows its own files and other programs' databases are refused."
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
-DAMAGED_WAY_OUT = (
+DAMAGED_WAY_OUT = N_(
     "nothing was written; 'recorder db backup NEW_FILE' saves what can still be read, "
     "or restore the store from a backup (the .bak files beside it)"
 )
@@ -69,24 +69,33 @@ def check_sqlite_file(path: Path) -> int | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from None
+        raise StoreError(
+            _("cannot read the store {path}: {value}").format(path=path, value=exc.strerror or exc)
+        ) from None
     if not header:
         return None
     if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
         raise StoreError(
-            f"{path} is not a SQLite database (its header is not SQLite's); expected a "
-            f"recorder store. If it is one that was damaged: {DAMAGED_WAY_OUT}"
+            _(
+                "{path} is not a SQLite database (its header is not SQLite's); "
+                "expected a recorder store. If it is one that was damaged: "
+                "{way_out}"
+            ).format(path=path, way_out=_(DAMAGED_WAY_OUT))
         )
     application_id = int.from_bytes(header[68:72], "big")
     if application_id not in (0, APPLICATION_ID):
         raise StoreError(
-            f"{path} is a database of another program (SQLite application id "
-            f"{application_id:#x}); expected a recorder store or a new file"
+            _(
+                "{path} is a database of another program (SQLite application id "
+                "{application_id:#x}); expected a recorder store or a new file"
+            ).format(path=path, application_id=application_id)
         )
     if application_id == 0 and _foreign_tables(path):
         raise StoreError(
-            f"{path} holds tables of another program and no recorder schema; expected a "
-            "recorder store or a new file"
+            _(
+                "{path} holds tables of another program and no recorder schema; "
+                "expected a recorder store or a new file"
+            ).format(path=path)
         )
     return application_id
 
@@ -108,7 +117,9 @@ def _foreign_tables(path: Path) -> bool:
         except sqlite3.OperationalError as exc:
             if mode == "ro" and "readonly" in str(exc):
                 continue
-            raise StoreError(f"cannot read the store {path}: {exc}") from None
+            raise StoreError(
+                _("cannot read the store {path}: {exc}").format(path=path, exc=exc)
+            ) from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: {damaged(exc)}") from None
         finally:
@@ -119,7 +130,9 @@ def _foreign_tables(path: Path) -> bool:
 
 def damaged(reason: object) -> str:
     """The one line for a store SQLite finds damaged, with the way out."""
-    return f"the store is damaged (SQLite: {reason}); {DAMAGED_WAY_OUT}"
+    return _("the store is damaged (SQLite: {reason}); {way_out}").format(
+        reason=reason, way_out=_(DAMAGED_WAY_OUT)
+    )
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -135,7 +148,7 @@ def opening_error(exc: sa.exc.DBAPIError) -> StoreError:
     problem = server_problem(exc)
     if problem is not None:
         return StoreError(problem)
-    return StoreError(f"cannot read the store: {exc.orig}")
+    return StoreError(_("cannot read the store: {orig}").format(orig=exc.orig))
 
 
 def create_private_file(path: Path) -> bool:
@@ -179,7 +192,9 @@ def make_engine(url: str) -> Engine:
     try:
         engine = sa.create_engine(url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
-        raise StoreError(f"cannot open store {without_password(url)!r}: {exc}") from None
+        raise StoreError(
+            _("cannot open store {value!r}: {exc}").format(value=without_password(url), exc=exc)
+        ) from None
     except ImportError as exc:
         raise StoreError(missing_driver(url, exc.name)) from None
     if engine.dialect.name == "sqlite":
@@ -306,7 +321,7 @@ def current_revision(engine: Engine) -> str | None:
     except sa.exc.ProgrammingError as exc:
         if getattr(exc.orig, "sqlstate", None) == UNDEFINED_TABLE:
             return None  # PostgreSQL: relation "alembic_version" does not exist
-        raise StoreError(f"cannot read the store: {exc.orig}") from None
+        raise StoreError(_("cannot read the store: {orig}").format(orig=exc.orig)) from None
     except sa.exc.OperationalError as exc:
         if "no such table" in str(exc):
             return None
@@ -371,7 +386,9 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
-                        raise StoreError(f"migration broke foreign keys: {broken[:3]}")
+                        raise StoreError(
+                            _("migration broke foreign keys: {rows}").format(rows=broken[:3])
+                        )
         finally:
             if sqlite:
                 _driver_pragma(conn, "PRAGMA foreign_keys = ON")
@@ -381,56 +398,3 @@ def _driver_pragma(conn: Connection, pragma: str) -> None:
     driver = conn.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     driver.execute(pragma)
-
-
-def backup(engine: Engine, destination: Path) -> None:
-    """Copy a SQLite store consistently (SQLite's backup API) to a new file, mode 0600.
-
-    Refuses to overwrite: the copy is written beside the destination and linked into
-    place only when complete, so a failure leaves nothing at `destination`.
-    """
-    if engine.dialect.name != "sqlite":
-        raise StoreError("backup copies SQLite stores; back up a server database with its tools")
-    destination = destination.expanduser().absolute()
-    if destination.exists() or destination.is_symlink():
-        raise StoreError(f"{destination} already exists; choose a new file name")
-    if not destination.parent.is_dir():
-        raise StoreError(f"{destination.parent} is not a directory")
-    partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
-    except OSError as exc:
-        raise StoreError(f"cannot write to {destination.parent}: {exc.strerror}") from None
-    try:
-        raw = engine.raw_connection()
-        try:
-            source = raw.driver_connection
-            assert isinstance(source, sqlite3.Connection)
-            target = sqlite3.connect(partial)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-        finally:
-            raw.close()
-        try:
-            os.link(partial, destination)
-        except FileExistsError:
-            raise StoreError(f"{destination} already exists; choose a new file name") from None
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def chain_head_in(path: Path) -> tuple[str, int]:
-    """The audit chain's head (hash and event count) in a SQLite store file: what a
-    backup holds."""
-    from recorder.store.locations import escape_path
-
-    conn = sqlite3.connect(f"file:{escape_path(path)}?mode=ro", uri=True)
-    try:
-        last = conn.execute("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()
-        count = conn.execute("SELECT count(*) FROM audit_events").fetchone()[0]
-    finally:
-        conn.close()
-    return ("0" * 64 if last is None else str(last[0])), int(count)

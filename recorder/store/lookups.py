@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from recorder.domain.errors import NotFoundError, unknown_case, unknown_platform
+from recorder.domain.i18n import _
 from recorder.domain.vocabulary import platform_key
 from recorder.store.models import (
     Attachment,
@@ -44,7 +45,7 @@ def get_contact(session: Session, contact_id: int) -> Contact:
     """The contact with this id; NotFoundError otherwise."""
     contact = session.get(Contact, contact_id)
     if contact is None:
-        raise NotFoundError(f"no contact #{contact_id}")
+        raise NotFoundError(_("no contact #{contact_id}").format(contact_id=contact_id))
     return contact
 
 
@@ -52,7 +53,11 @@ def get_flag(session: Session, flag_id: int) -> DuplicateFlag:
     """The flag with this id; NotFoundError otherwise."""
     flag = session.get(DuplicateFlag, flag_id)
     if flag is None:
-        raise NotFoundError(f"no duplicate flag #{flag_id}; `recorder dups --all` lists them")
+        raise NotFoundError(
+            _("no duplicate flag #{flag_id}; `recorder dups --all` lists them").format(
+                flag_id=flag_id
+            )
+        )
     return flag
 
 

@@ -3,19 +3,21 @@ that cannot be reached or refuses the login, a driver that is not installed."""
 
 from __future__ import annotations
 
+from recorder.domain.i18n import _
+
 
 def missing_driver(url: str, name: str | None) -> str:
     """The one line for a store URL whose database driver is not installed."""
     scheme = url.split(":", 1)[0]
     if scheme.startswith("postgres"):
-        return (
-            f"a PostgreSQL store needs its driver ({name or 'psycopg'}), which is not "
+        return _(
+            "a PostgreSQL store needs its driver ({value}), which is not "
             "installed: pip install 'recorder[postgres]'"
-        )
-    return (
-        f"a {scheme} store needs its database driver ({name}), which is not installed; "
-        "install it, or use a SQLite file"
-    )
+        ).format(value=name or "psycopg")
+    return _(
+        "a {scheme} store needs its database driver ({name}), which is not "
+        "installed; install it, or use a SQLite file"
+    ).format(scheme=scheme, name=name)
 
 
 def server_problem(exc: BaseException) -> str | None:
@@ -35,20 +37,21 @@ def server_problem(exc: BaseException) -> str | None:
         or ("role " in low and "does not exist" in low)
         or "no password supplied" in low
     ):
-        return (
-            f"the PostgreSQL server refused the login ({reason}): check the user and "
-            "password in the store's URL (--db or RECORDER_DB); nothing was changed"
-        )
+        return _(
+            "the PostgreSQL server refused the login ({reason}): check the user "
+            "and password in the store's URL (--db or RECORDER_DB); nothing was "
+            "changed"
+        ).format(reason=reason)
     if "database " in low and "does not exist" in low:
-        return (
-            f"the PostgreSQL server has no such database ({reason}): create it first "
-            "(README, 'Share a store'); nothing was changed"
-        )
+        return _(
+            "the PostgreSQL server has no such database ({reason}): create it "
+            "first (README, 'Share a store'); nothing was changed"
+        ).format(reason=reason)
     if "connection" in low or "resolve host" in low or "timeout" in low:
-        return (
-            f"cannot reach the PostgreSQL server ({reason}): is it running, and are the "
-            "host and port in the store's URL right? nothing was changed"
-        )
+        return _(
+            "cannot reach the PostgreSQL server ({reason}): is it running, and are "
+            "the host and port in the store's URL right? nothing was changed"
+        ).format(reason=reason)
     return None
 
 

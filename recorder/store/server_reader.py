@@ -65,7 +65,7 @@ def open_postgres_reader(url: str) -> PostgresReader | None:
         import psycopg
     except ImportError:
         return None
-    scheme, _, rest = url.partition("://")
+    scheme, _sep, rest = url.partition("://")
     if scheme not in ("postgresql", "postgresql+psycopg"):
         return None
     try:

@@ -20,7 +20,8 @@ from sqlmodel import Session, SQLModel, select
 
 from recorder.domain.clock import Clock, SystemClock
 from recorder.domain.errors import InputError, StoreError
-from recorder.store import db
+from recorder.domain.i18n import _
+from recorder.store import db, sqlite_files
 from recorder.store.attachments import AttachmentStore, StoredFile, check_source
 from recorder.store.blobs import Blobs
 from recorder.store.locations import MEMBER_ENV, Locations, resolve
@@ -199,7 +200,7 @@ class Store:
             stamp = store.clock.now().strftime("%Y%m%dT%H%M%SZ")
             name = f"{where.database.name}.before-{db.SCHEMA_HEAD}-{stamp}"
             free = _unused_name(where.database, name)
-            db.backup(engine, free)
+            sqlite_files.backup(engine, free)
         try:
             store.created, store.upgraded_from = store._migrate(prepare)
         except sa.exc.DBAPIError as exc:
@@ -220,8 +221,10 @@ class Store:
             revision = db.revision_in(conn)
             if revision is None and sa.inspect(conn).get_table_names():
                 raise StoreError(
-                    f"{self.engine.url.database} holds tables of another program and no "
-                    "recorder schema; expected a recorder store or a new file"
+                    _(
+                        "{database} holds tables of another program and no recorder schema; "
+                        "expected a recorder store or a new file"
+                    ).format(database=self.engine.url.database)
                 )
             if revision is None:
                 # A new store is made from the models and stamped, as Alembic's cookbook
@@ -284,12 +287,15 @@ class Store:
         named = " ".join(os.environ.get(MEMBER_ENV, "").split())
         if len(named) > MEMBER_LENGTH:
             raise InputError(
-                f"{MEMBER_ENV} is {len(named)} characters long; expected a name of up "
-                f"to {MEMBER_LENGTH}"
+                _("{variable} is {count} characters long; expected a name of up to {most}").format(
+                    variable=MEMBER_ENV, count=len(named), most=MEMBER_LENGTH
+                )
             )
         if not named.isprintable():
             raise InputError(
-                f"{MEMBER_ENV} holds a control character; expected a name as you would write it"
+                _(
+                    "{variable} holds a control character; expected a name as you would write it"
+                ).format(variable=MEMBER_ENV)
             )
         if named or self.engine.dialect.name == "sqlite":
             return named or None
@@ -306,7 +312,7 @@ class Store:
     def file_place(self, sha256: str) -> str:
         """Where an attachment's content is kept, as a message names it."""
         if self.blobs is not None:
-            return "in the store's database"
+            return _("in the store's database")
         return str(self.files.path_of(sha256))
 
     def _forget_files(self, tx: Tx) -> None:
@@ -356,8 +362,10 @@ class Store:
         it was."""
         if self.engine.dialect.name != "sqlite":
             raise InputError(
-                "compacting is for a SQLite store; a database server reclaims its space "
-                "itself (PostgreSQL's autovacuum)"
+                _(
+                    "compacting is for a SQLite store; a database server reclaims its space "
+                    "itself (PostgreSQL's autovacuum)"
+                )
             )
         with self.engine.connect() as conn:
             before = file_bytes(conn)
@@ -380,8 +388,10 @@ class Store:
             if "locked" not in said and "busy" not in said:
                 raise
             raise StoreError(
-                "the store is in use (the TUI or another command is writing to it): close "
-                "it and try again; nothing was changed"
+                _(
+                    "the store is in use (the TUI or another command is writing to it): close "
+                    "it and try again; nothing was changed"
+                )
             ) from exc
         return before, after
 
@@ -418,6 +428,9 @@ def _check_known(revision: str | None) -> None:
         known = False
     if not known:
         raise StoreError(
-            f"the store is at schema revision {revision!r}, which this recorder does not "
-            f"know (newest here: {db.SCHEMA_HEAD}); upgrade recorder to open it"
+            _(
+                "the store is at schema revision {revision!r}, which this recorder "
+                "does not know (newest here: {head}); upgrade recorder to open "
+                "it"
+            ).format(revision=revision, head=db.SCHEMA_HEAD)
         )

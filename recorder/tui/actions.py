@@ -58,6 +58,11 @@ def bindings(actions: Iterable[UserAction]) -> list[Binding]:
     return [action.binding() for action in actions]
 
 
+_ENGLISH: dict[int, dict[str, list[Binding]]] = {}
+"""Each node's bindings as its class wrote them (by id), to translate again when the
+language changes in a running app."""
+
+
 def speak_bindings(node: DOMNode) -> None:
     """Give a screen (or the app) its keys' labels and tooltips in the language in use.
 
@@ -66,7 +71,8 @@ def speak_bindings(node: DOMNode) -> None:
     language chosen when the screen is made, not when its module was imported.
     """
     table = node._bindings.key_to_bindings
-    for key, found in table.items():
+    english = _ENGLISH.setdefault(id(node), {key: list(found) for key, found in table.items()})
+    for key, found in english.items():
         table[key] = [
             replace(
                 binding,
@@ -105,7 +111,16 @@ THEME = act(
 QUIT = act(
     "quit", "ctrl+q", N_("Quit"), N_("Leave recorder"), N_("App: quit"), show=False, priority=True
 )
-APP_ACTIONS = (HELP, THEME, QUIT)
+LANGUAGE = act(
+    "language",
+    "ctrl+l",
+    N_("Language"),
+    N_("Choose the language recorder speaks (语言)"),
+    N_("App: language (语言)"),
+    action="choose_language",
+    show=False,
+)
+APP_ACTIONS = (HELP, THEME, LANGUAGE, QUIT)
 
 LOG = act(
     "log_contact",

@@ -14,7 +14,7 @@ from textual.screen import Screen
 
 from recorder.access import StoreAccess
 from recorder.domain.dates import local_zone, zone_name
-from recorder.domain.i18n import N_, _
+from recorder.domain.i18n import N_, _, current, use
 from recorder.process import long_running
 from recorder.tui.actions import APP_ACTIONS, UserAction, bindings, speak_bindings
 from recorder.tui.context import Context, HasContext
@@ -49,6 +49,8 @@ TEXTUAL_COMMANDS = (
     N_("Maximize the focused widget"),
     N_("Screenshot"),
     N_("Save an SVG 'screenshot' of the current screen"),
+    N_("palette"),
+    N_("Open the command palette"),
 )
 """The titles and help of the palette's commands that Textual offers, for the catalog."""
 
@@ -70,14 +72,19 @@ class RecorderApp(HasContext, App[None]):
         speak_bindings(self)
         zone = local_zone()
         self.context = Context(access, zone)
-        # The one place the TUI names the zone its times are in (the rows leave it out).
-        where = subtitle or access.where.shown
-        self.sub_title = _("{where} · times in {zone}").format(where=where, zone=zone_name(zone))
+        self._subtitle = subtitle
+        self._name_the_zone()
         self._store_requested = False
         self._case_screen: CaseScreen | None = None
         """The case view, kept once made: making its widgets again took more than half
         of opening a case."""
         self._drop_controls = DropControls()
+
+    def _name_the_zone(self) -> None:
+        """The one place the TUI names the zone its times are in (the rows leave it out)."""
+        where = self._subtitle or self.access.where.shown
+        zone = zone_name(self.context.zone)
+        self.sub_title = _("{where} · times in {zone}").format(where=where, zone=zone)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, and the one that drops stored control characters."""
@@ -179,6 +186,14 @@ class RecorderApp(HasContext, App[None]):
                 _(action.palette), _(action.tooltip), partial(self.run_action, action.action)
             )
 
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its prompt in the language in use."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and self.screen.id != "--command-palette":
+            prompt = _("Search for commands…")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=prompt))
+
     def action_help(self) -> None:
         """Show the keys of the current screen and of the app; a notice shown meanwhile
         would lie over them, so it goes (it was only a notice)."""
@@ -186,6 +201,45 @@ class RecorderApp(HasContext, App[None]):
 
         self.clear_notifications()
         self.push_screen(HelpScreen(getattr(self.screen, "ACTIONS", ())))
+
+    def action_choose_language(self) -> None:
+        """Choose the language recorder speaks; the choice is kept for the next runs."""
+        from recorder.tui.dialogs.language import LanguageScreen
+
+        self.push_screen(LanguageScreen(current()), self._speak)
+
+    def _speak(self, code: str | None) -> None:
+        """Speak `code` from now on: every screen is made again in it, from the open
+        tickets. A form with something typed in it is never thrown away for that."""
+        if code is None or code == current():
+            return
+        if any(getattr(screen, "_typed", lambda: False)() for screen in self.screen_stack):
+            self.notify(
+                _("Save or leave the form first: a new language makes every screen again"),
+                severity="warning",
+            )
+            return
+        from recorder.store.locations import save_language
+        from recorder.tui.screens.tickets import TicketsScreen
+
+        try:
+            save_language(code)
+        except OSError as exc:
+            self.notify(
+                _("The language could not be kept for next time: {error}").format(
+                    error=exc.strerror or exc
+                ),
+                severity="warning",
+            )
+        use(code)
+        speak_bindings(self)
+        self._name_the_zone()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if self._case_screen is not None and self._case_screen not in self.screen_stack:
+            self.uninstall_screen(self._case_screen)
+        self._case_screen = None
+        self.switch_screen(TicketsScreen())
 
     def action_toggle_dark(self) -> None:
         """Switch between the dark and the light theme."""

@@ -79,8 +79,8 @@ def collect(
     unconfirmed = moment is not None and moment.year < OLD_YEAR and moment != old_confirmed
     if unconfirmed and "when" not in problems:
         asked = moment
-        problems["when"] = _("Before {OLD_YEAR}: if that is right, press ctrl+s again.").format(
-            OLD_YEAR=OLD_YEAR
+        problems["when"] = _("Before {year}: if that is right, press ctrl+s again.").format(
+            year=OLD_YEAR
         )
     for path in attachments:
         try:

@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from recorder.domain.chain import GENESIS_HASH, short_fingerprint
+from recorder.domain.i18n import _
 from recorder.domain.vocabulary import AnchorKind
 from recorder.store.models import Anchor, AuditEvent, table_of
 from recorder.store.session import Tx
@@ -70,12 +71,14 @@ def record_anchor(
 def anchor_words(anchor: Anchor) -> str:
     """The line to show: the short fingerprint, and what to do with it."""
     stamped = (
-        f"; timestamped {anchor.tsa_time:%Y-%m-%d %H:%M:%S} UTC by {anchor.tsa_url}"
+        _("; timestamped {tsa_time:%Y-%m-%d %H:%M:%S} UTC by {tsa_url}").format(
+            tsa_time=anchor.tsa_time, tsa_url=anchor.tsa_url
+        )
         if anchor.tsa_time is not None
         else ""
     )
-    return (
-        f"audit chain anchored at {short_fingerprint(anchor.head)} ({anchor.events} events)"
-        f"{stamped}; keep it outside the store (send it to yourself, or quote it to "
-        "support): 'recorder db verify --anchor' checks the store still holds it"
-    )
+    return _(
+        "audit chain anchored at {value} ({events} events){stamped}; keep it "
+        "outside the store (send it to yourself, or quote it to support): "
+        "'recorder db verify --anchor' checks the store still holds it"
+    ).format(value=short_fingerprint(anchor.head), events=anchor.events, stamped=stamped)

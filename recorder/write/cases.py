@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 from sqlmodel import Session
 
 from recorder.domain.duplicates import identifier_key
+from recorder.domain.i18n import N_
 from recorder.domain.identifiers import case_identifiers
 from recorder.domain.vocabulary import IDENTIFIERS, CaseStatus, Priority, parse_choice
 from recorder.store.lookups import find_platform, get_case
@@ -37,13 +38,13 @@ def open_case(
     unknown = set(identifiers) - set(IDENTIFIERS)
     if unknown:
         raise TypeError(f"unknown identifiers: {sorted(unknown)}")
-    clean_title = short_text(title, "title", max_len=300, required=True)
+    clean_title = short_text(title, N_("title"), max_len=300, required=True)
     assert clean_title is not None and found.id is not None
     ids: dict[str, Any] = {name: identifier(name, identifiers.get(name)) for name in IDENTIFIERS}
     case = Case(
         platform_id=found.id,
         title=clean_title,
-        priority=parse_choice(Priority, priority, "priority"),
+        priority=parse_choice(Priority, priority, N_("priority")),
         status=CaseStatus.open,
         created_at=tx.now,
         updated_at=tx.now,
@@ -84,9 +85,9 @@ def _identifier_edit(name: str) -> Callable[[Session, Any], dict[str, Any]]:
 
 
 _CASE_EDITS: dict[str, Callable[[Session, Any], dict[str, Any]]] = {
-    "title": lambda _, v: {"title": short_text(v, "title", max_len=300, required=True)},
-    "priority": lambda _, v: {"priority": parse_choice(Priority, v, "priority")},
-    "status": lambda _, v: {"status": parse_choice(CaseStatus, v, "status")},
+    "title": lambda _, v: {"title": short_text(v, N_("title"), max_len=300, required=True)},
+    "priority": lambda _, v: {"priority": parse_choice(Priority, v, N_("priority"))},
+    "status": lambda _, v: {"status": parse_choice(CaseStatus, v, N_("status"))},
     "platform": lambda session, v: {"platform_id": find_platform(session, v).id},
     **{name: _identifier_edit(name) for name in IDENTIFIERS},
 }

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_, _
 from recorder.domain.vocabulary import CaseStatus, FlagStatus, parse_choice
 from recorder.store.lookups import get_case, get_flag
 from recorder.store.models import AuditEvent, Case, Contact, DuplicateFlag
@@ -21,7 +22,7 @@ def decide(tx: Tx, flag_id: int, status: FlagStatus | str) -> DuplicateFlag:
     """Record the user's decision on a flag: dismissed (not a duplicate), confirmed, or
     open again."""
     flag = get_flag(tx.session, flag_id)
-    chosen = parse_choice(FlagStatus, status, "decision")
+    chosen = parse_choice(FlagStatus, status, N_("decision"))
     update(
         tx,
         flag,
@@ -50,17 +51,21 @@ def merge_cases(tx: Tx, from_id: int, into_id: int) -> Case:
     """
     source, target = get_case(tx.session, from_id), get_case(tx.session, into_id)
     if from_id == into_id:
-        raise InputError(f"case #{from_id} cannot be merged into itself")
+        raise InputError(_("case #{from_id} cannot be merged into itself").format(from_id=from_id))
     for case in (source, target):
         if case.merged_into_id is not None:
             raise InputError(
-                f"case #{case.id} was merged into #{case.merged_into_id} already; "
-                f"expected a case that is not merged"
+                _(
+                    "case #{id} was merged into #{merged_into_id} already; expected a case "
+                    "that is not merged"
+                ).format(id=case.id, merged_into_id=case.merged_into_id)
             )
     if source.platform_id != target.platform_id:
         raise InputError(
-            f"cases #{from_id} and #{into_id} are with different platforms; "
-            "expected two cases of one platform"
+            _(
+                "cases #{from_id} and #{into_id} are with different platforms; "
+                "expected two cases of one platform"
+            ).format(from_id=from_id, into_id=into_id)
         )
     moved = tx.session.exec(select(Contact).where(Contact.case_id == from_id)).all()
     for contact in moved:
@@ -102,7 +107,9 @@ def unmerge_case(tx: Tx, case_id: int) -> Case:
     source = get_case(tx.session, case_id)
     into_id = source.merged_into_id
     if into_id is None:
-        raise InputError(f"case #{case_id} is not merged into another case")
+        raise InputError(
+            _("case #{case_id} is not merged into another case").format(case_id=case_id)
+        )
     merged = tx.session.exec(
         select(AuditEvent)
         .where(AuditEvent.entity == "cases", AuditEvent.entity_id == case_id)

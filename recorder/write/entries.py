@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 from recorder.domain.vocabulary import Channel, Direction, Priority, Source
 from recorder.store.session import Tx
 from recorder.write.cases import open_case
@@ -122,7 +123,7 @@ class Logged:
 def log_entry(tx: Tx, entry: Entry) -> Logged:
     """Write one entry in the transaction `tx`: all of it, or (on an error) none."""
     if (entry.case_id is None) == (entry.new_case is None):
-        raise InputError("a contact goes into one case: expected an existing case or a new one")
+        raise InputError(_("a contact goes into one case: expected an existing case or a new one"))
     raised_before = len(tx.flags)
     repeats_before = len(tx.repeats)
     secrets_before = len(tx.secrets)

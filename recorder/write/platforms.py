@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 from recorder.domain.calendars import HOLIDAY_YEARS, closed_dates, holiday_dates
 from recorder.domain.dates import zone
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_, _
 from recorder.domain.vocabulary import Channel, parse_choice, platform_key
 from recorder.store.lookups import find_platform, platform_by_name
 from recorder.store.models import Platform
@@ -38,10 +39,12 @@ def add_platform(
     notes: str = "",
 ) -> Platform:
     """Add a platform; its name must be new, whatever its case."""
-    clean_name = short_text(name, "platform name", max_len=100, required=True)
+    clean_name = short_text(name, N_("platform name"), max_len=100, required=True)
     assert clean_name is not None
     if platform_by_name(tx.session, clean_name) is not None:
-        raise InputError(f"a platform called {clean_name!r} already exists")
+        raise InputError(
+            _("a platform called {clean_name!r} already exists").format(clean_name=clean_name)
+        )
     platform = Platform(
         name=clean_name,
         name_key=platform_key(clean_name),
@@ -94,7 +97,7 @@ def _merged_windows(platform: Platform, given: Mapping[str, str]) -> dict[str, A
     merged = dict(platform.windows)
     for channel, text in given.items():
         if text.strip().lower() == "none":
-            merged.pop(parse_choice(Channel, channel, "channel").value, None)
+            merged.pop(parse_choice(Channel, channel, N_("channel")).value, None)
         else:
             merged.update(windows_of({channel: text}))
     return {"windows": merged}
@@ -123,7 +126,9 @@ def _ticket_patterns(values: Sequence[str]) -> list[str]:
         try:
             own_pattern(pattern)
         except ValueError as error:
-            raise InputError(f"ticket pattern {error}; expected e.g. 'GEM-(\\d{{6}})'") from None
+            raise InputError(
+                _("ticket pattern {error}; expected e.g. 'GEM-(\\d{{6}})'").format(error=error)
+            ) from None
     return kept
 
 

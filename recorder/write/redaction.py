@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from sqlmodel import select
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import _
 from recorder.domain.secrets import SecretFinding, SecretKind, redact
 from recorder.store.lookups import get_contact
 from recorder.store.models import Attachment
@@ -67,8 +68,10 @@ def redact_contact(
         subject = redact(contact.subject or "", [f for n, f in found if n == "subject"])
         if len(subject) > 500:
             raise InputError(
-                f"contact #{contact_id}: its subject would be too long with masks; shorten it "
-                f"first ('recorder contact edit {contact_id} --subject ...')"
+                _(
+                    "contact #{contact_id}: its subject would be too long with masks; "
+                    "shorten it first ('recorder contact edit {contact_id} --subject ...')"
+                ).format(contact_id=contact_id)
             )
         changes["subject"] = subject
     if any(name == "text" for name, _ in found):

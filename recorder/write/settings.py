@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from recorder.domain.errors import InputError
+from recorder.domain.i18n import N_, _
 from recorder.store.models import MailFolder, Setting
 from recorder.store.session import Tx
 from recorder.write.audit import create, update
@@ -24,7 +25,9 @@ def _addresses(value: Any) -> list[str]:
     items = _items(value)
     for item in items:
         if not _ADDRESS.fullmatch(item):
-            raise InputError(f"{item!r} is not an email address; expected name@example.com")
+            raise InputError(
+                _("{item!r} is not an email address; expected name@example.com").format(item=item)
+            )
     return sorted({item.casefold() for item in items})
 
 
@@ -32,7 +35,9 @@ def _hosts(value: Any) -> list[str]:
     items = _items(value)
     for item in items:
         if not _HOST.fullmatch(item):
-            raise InputError(f"{item!r} is not a host name; expected e.g. mx.google.com")
+            raise InputError(
+                _("{item!r} is not a host name; expected e.g. mx.google.com").format(item=item)
+            )
     return sorted({item.casefold() for item in items})
 
 
@@ -40,7 +45,7 @@ def _account(value: Any) -> dict[str, Any]:
     keys = {"host", "user", "port", "folders", "password_command"}
     if not isinstance(value, dict) or not {"host", "user"} <= set(value) <= keys:
         raise InputError(
-            "imap_account is set by `recorder fetch --host HOST --user USER`; expected those"
+            _("imap_account is set by `recorder fetch --host HOST --user USER`; expected those")
         )
     return {k: value[k] for k in sorted(keys) if value.get(k) not in (None, "", [])}
 
@@ -49,24 +54,28 @@ def _items(value: Any) -> list[str]:
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
-        raise InputError("expected a list of values separated by commas")
+        raise InputError(_("expected a list of values separated by commas"))
     return [v.strip() for v in value if v.strip()]
 
 
 SETTINGS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "my_addresses": (
         _addresses,
-        "the addresses you write from: mail from them is yours (outbound)",
+        N_("the addresses you write from: mail from them is yours (outbound)"),
     ),
     "trusted_authserv_ids": (
         _hosts,
-        "your own mail provider's name in Authentication-Results (e.g. mx.google.com): "
-        "only its DKIM/SPF/DMARC verdicts count",
+        N_(
+            "your own mail provider's name in Authentication-Results (e.g. mx.google.com): "
+            "only its DKIM/SPF/DMARC verdicts count"
+        ),
     ),
     "imap_account": (
         _account,
-        "the mailbox `recorder fetch` reads: host, user, folders, and the command that "
-        "prints the password (the password itself is never kept)",
+        N_(
+            "the mailbox `recorder fetch` reads: host, user, folders, and the command that "
+            "prints the password (the password itself is never kept)"
+        ),
     ),
 }
 """Each setting: how its value is checked (and normalised), and what it means."""
@@ -82,7 +91,11 @@ def set_setting(tx: Tx, name: str, value: Any) -> Any:
     """Set one setting (audited) and return its value as kept."""
     if name not in SETTINGS:
         known = ", ".join(sorted(SETTINGS))
-        raise InputError(f"no setting is called {name!r}; expected one of {known}")
+        raise InputError(
+            _("no setting is called {name!r}; expected one of {known}").format(
+                name=name, known=known
+            )
+        )
     check, _meaning = SETTINGS[name]
     kept = check(value)
     row = tx.session.exec(select(Setting).where(Setting.name == name)).first()

@@ -121,7 +121,7 @@ def sweep(store: Store) -> Swept:
 
 
 def _stale_backups(folder: Path, now: float) -> list[Leftover]:
-    """Partial backups (recorder.store.db.backup) whose process is gone."""
+    """Partial backups (recorder.store.sqlite_files.backup) whose process is gone."""
     found = []
     for path in folder.glob(".*.partial-*"):
         # The copy, and the journal SQLite keeps beside it while writing it.

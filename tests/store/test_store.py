@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from recorder.domain.clock import FixedClock
 from recorder.domain.errors import StoreError
-from recorder.store import db
+from recorder.store import db, sqlite_files
 from recorder.store.lookups import count_rows
 from recorder.store.session import Store
 from recorder.write.audit import verify_store_chain
@@ -152,21 +152,21 @@ def test_backup_is_a_consistent_private_copy_and_never_overwrites(
 ) -> None:
     _log(store, _case(store), text="keep me")
     target = tmp_path / "backup.sqlite3"
-    db.backup(store.engine, target)
+    sqlite_files.backup(store.engine, target)
     assert _mode(target) == 0o600
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT text FROM contacts").fetchall() == [("keep me",)]
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     before = target.read_bytes()
     with pytest.raises(StoreError, match="already exists"):
-        db.backup(store.engine, target)
+        sqlite_files.backup(store.engine, target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
 
 
 def test_backup_into_a_missing_directory_is_refused(store: Store, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="is not a directory"):
-        db.backup(store.engine, tmp_path / "nowhere" / "b.sqlite3")
+        sqlite_files.backup(store.engine, tmp_path / "nowhere" / "b.sqlite3")
 
 
 @pytest.mark.backends

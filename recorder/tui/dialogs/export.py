@@ -240,7 +240,7 @@ class VerifyScreen(FormDialog):
                 yield Input(last[0], placeholder=_("folder or zip"), id="path", compact=True)
             with Horizontal(classes="row"):
                 yield Label(_("Fingerprint"), classes="label")
-                yield Input(last[1], placeholder="optional", id="fingerprint", compact=True)
+                yield Input(last[1], placeholder=_("optional"), id="fingerprint", compact=True)
             yield Static(_("ctrl+s verifies · escape closes"), id="result")
 
     @on(Input.Submitted)
@@ -270,8 +270,8 @@ class VerifyScreen(FormDialog):
             notes = "".join(_("\nNote: {note}").format(note=escape(note)) for note in report.notes)
             self.post_message(
                 self.Said(
-                    _("[b]OK[/b]: {value}{notes}").format(
-                        value=escape(report.summary()[4:]), notes=notes
+                    _("[b]OK[/b]: {details}{notes}").format(
+                        details=escape(report.details()), notes=notes
                     )
                 )
             )

@@ -230,8 +230,8 @@ class CaseScreen(RecorderScreen[None]):
         new = CaseStatus(status)
         self._write(
             lambda tx: set_status(tx, self.case_id, new),
-            _("Case #{case_id} is now {value}").format(
-                case_id=self.case_id, value=_(STATUS_LABELS[new])
+            _("Case #{case_id} is now {status}").format(
+                case_id=self.case_id, status=_(STATUS_LABELS[new])
             ),
         )
 

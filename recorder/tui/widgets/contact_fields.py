@@ -112,7 +112,7 @@ class ContactFields(VerticalScroll):
             name="priority",
         )
         yield from row(
-            "Channel",
+            _("Channel"),
             Select[str](
                 [(_(CHANNEL_LABELS[c]).replace("_", " "), c.value) for c in Channel],
                 value=Channel.chat.value,
