@@ -117,7 +117,9 @@ def check_store(
             )
             found = [str(row[0]) for row in result]
             if found != ["ok"]:
-                report.problems += [f"the store's file is damaged: {line}" for line in found]
+                report.problems += [
+                    _("the store's file is damaged: {line}").format(line=line) for line in found
+                ]
 
         def events() -> Iterator[AuditEvent]:
             rows = session.exec(
@@ -160,8 +162,11 @@ def check_store(
         match = next((n for n, h in enumerate(hashes, 1) if h.startswith(digits)), None)
         if match is None:
             report.problems.append(
-                f"the audit chain holds no event with fingerprint {anchor}: it was rewritten "
-                "or cut after that fingerprint was taken, or the fingerprint is another store's"
+                _(
+                    "the audit chain holds no event with fingerprint {anchor}: it was "
+                    "rewritten or cut after that fingerprint was taken, or the fingerprint "
+                    "is another store's"
+                ).format(anchor=anchor)
             )
         report.found_at = match
     return report
@@ -172,22 +177,34 @@ def _attachment_files(
 ) -> list[str]:
     problems = []
     for attachment in attachments:
-        whose = f"attachment #{attachment['id']} of contact #{attachment['contact_id']}"
+        whose = _("attachment #{id} of contact #{contact}").format(
+            id=attachment["id"], contact=attachment["contact_id"]
+        )
         sha = str(attachment["sha256"])
         try:
             place = store.file_place(sha)
             with store.open_file(sha) as handle:
                 digest = hashlib.file_digest(handle, "sha256").hexdigest()
         except ValueError:
-            problems.append(f"{whose}: its SHA-256 {attachment['sha256']!r} is not one")
+            problems.append(
+                _("{whose}: its SHA-256 {digest!r} is not one").format(
+                    whose=whose, digest=attachment["sha256"]
+                )
+            )
             continue
         except FileNotFoundError:
-            problems.append(f"{whose} ({attachment['name']}): its file {place} is missing")
+            problems.append(
+                _("{whose} ({name}): its file {place} is missing").format(
+                    whose=whose, name=attachment["name"], place=place
+                )
+            )
             continue
         if digest != attachment["sha256"]:
             problems.append(
-                f"{whose} ({attachment['name']}): its file {place} was changed "
-                "(its SHA-256 is not the recorded one)"
+                _(
+                    "{whose} ({name}): its file {place} was changed (its SHA-256 is not "
+                    "the recorded one)"
+                ).format(whose=whose, name=attachment["name"], place=place)
             )
             continue
         report.attachments += 1
@@ -203,9 +220,17 @@ def _anchors(anchors: list[dict[str, Any]], hashes: list[str], report: StoreRepo
         )
         if held != anchor["head"]:
             problems.append(
-                f"anchor #{anchor['id']} ({anchor['kind']}, {anchor['at']}): the chain no "
-                f"longer holds its head {short_fingerprint(str(anchor['head']))} at event "
-                f"{events}: the audit log was rewritten or cut after it"
+                _(
+                    "anchor #{id} ({kind}, {at}): the chain no longer holds its "
+                    "head {head} at event {events}: the audit log was rewritten or cut "
+                    "after it"
+                ).format(
+                    id=anchor["id"],
+                    kind=anchor["kind"],
+                    at=anchor["at"],
+                    head=short_fingerprint(str(anchor["head"])),
+                    events=events,
+                )
             )
             continue
         report.anchors += 1
@@ -228,7 +253,11 @@ def _timestamps(
             from_text(str(anchor["tsa_token"])), str(anchor["head"]), ca_pem=ca
         )
         if checked.problem:
-            problems.append(f"anchor #{anchor['id']}: its timestamp {checked.problem}")
+            problems.append(
+                _("anchor #{id}: its timestamp {problem}").format(
+                    id=anchor["id"], problem=checked.problem
+                )
+            )
             continue
         unchecked += not checked.signature
         report.timestamps.append(
@@ -241,12 +270,16 @@ def _timestamps(
         )
     if unchecked:
         report.notes.append(
-            f"{unchecked} timestamps were kept without the authority's CA certificate: their "
-            "signatures were not checked (give --tsa-ca)"
+            _(
+                "{unchecked} timestamps were kept without the authority's CA "
+                "certificate: their signatures were not checked (give --tsa-ca)"
+            ).format(unchecked=unchecked)
         )
     elif report.timestamps and tsa_ca is None:
         report.notes.append(
-            "the timestamps' signatures were checked against the CA certificates kept with "
-            "them; give --tsa-ca to check them against one you trust"
+            _(
+                "the timestamps' signatures were checked against the CA certificates kept with "
+                "them; give --tsa-ca to check them against one you trust"
+            )
         )
     return problems

@@ -126,11 +126,15 @@ def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes |
         )
         return report
     if "sha256" not in bag.algorithms:
-        report.problems.append("manifest-sha256.txt: missing; recorder's bags list SHA-256")
+        report.problems.append(_("manifest-sha256.txt: missing; recorder's bags list SHA-256"))
         return report
     missing, extra = bag.compare_manifests_with_fs()
-    report.problems += [f"{p}: listed in the manifest but missing" for p in sorted(missing)]
-    report.problems += [f"{p}: not in the manifest (added after export)" for p in sorted(extra)]
+    report.problems += [
+        _("{p}: listed in the manifest but missing").format(p=p) for p in sorted(missing)
+    ]
+    report.problems += [
+        _("{p}: not in the manifest (added after export)").format(p=p) for p in sorted(extra)
+    ]
     listed = {p: h["sha256"].lower() for p, h in bag.entries.items() if "sha256" in h}
     present = [p for p in listed if p not in missing and (root / p).is_file()]
     if (root / "tagmanifest-sha256.txt").is_file():
@@ -166,15 +170,19 @@ def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes |
         report.problems[len(missing) + len(extra) : len(missing) + len(extra)] = changed
         if fingerprint is not None and not report.identical:
             report.problems.append(
-                "tagmanifest-sha256.txt: the fingerprint is not the one given; "
-                "the bag is not the one that was exported"
+                _(
+                    "tagmanifest-sha256.txt: the fingerprint is not the one given; "
+                    "the bag is not the one that was exported"
+                )
             )
         if document is None or chain is None:
             return report
         _check_attachments(document, staged, found, report)
         if rendering is not None and report.ok:  # only from records that passed all above
             report.problems += [
-                f"data/{name}: differs from what its records give (changed after export)"
+                _("data/{name}: differs from what its records give (changed after export)").format(
+                    name=name
+                )
                 for name, digest in rendering.result().items()
                 if listed.get(f"data/{name}") not in (None, digest)
             ]
@@ -235,10 +243,10 @@ def _check_records(
     report.events, report.head = len(chain.hashes), chain.head
     if document.get("audit_head") != chain.head:
         report.problems.append(
-            "data/records.json: audit_head is not the last hash of data/audit.jsonl"
+            _("data/records.json: audit_head is not the last hash of data/audit.jsonl")
         )
     if info.get("Audit-Head-Hash") != chain.head:
-        report.problems.append("bag-info.txt: Audit-Head-Hash is not the last hash of the chain")
+        report.problems.append(_("bag-info.txt: Audit-Head-Hash is not the last hash of the chain"))
     report.problems += replayed
     report.notes += noted
     if report.problems:
@@ -251,8 +259,10 @@ def _check_records(
     report.problems += claim_problems(evidence, version, info)
     if version != recorder_version():
         report.notes.append(
-            f"the readable files were made by recorder {version}, which this one "
-            f"({recorder_version()}) cannot make again: their manifest alone vouches for them"
+            _(
+                "the readable files were made by recorder {version}, which this one "
+                "({ours}) cannot make again: their manifest alone vouches for them"
+            ).format(version=version, ours=recorder_version())
         )
 
 
@@ -287,10 +297,14 @@ def _read_chain(
                 try:
                     event = json.loads(line)
                 except ValueError:
-                    report.problems.append(f"data/audit.jsonl: line {number} is not JSON")
+                    report.problems.append(
+                        _("data/audit.jsonl: line {number} is not JSON").format(number=number)
+                    )
                     break
                 if not isinstance(event, dict) or not {"hash", "prev_hash"} <= set(event):
-                    report.problems.append(f"data/audit.jsonl: line {number} is not an event")
+                    report.problems.append(
+                        _("data/audit.jsonl: line {number} is not an event").format(number=number)
+                    )
                     break
                 unchecked += _check_event(event, chain, document)
                 with contextlib.suppress(KeyError, TypeError, AttributeError, ValueError):
@@ -306,7 +320,7 @@ def _read_chain(
                     )
                 return chain
     except FileNotFoundError:
-        report.problems.append("data/audit.jsonl: missing; expected the audit chain")
+        report.problems.append(_("data/audit.jsonl: missing; expected the audit chain"))
     except UnicodeDecodeError:
         report.problems.append(_("data/audit.jsonl: not UTF-8"))
     chain.replay.close()
@@ -315,13 +329,15 @@ def _read_chain(
 
 def _check_event(event: dict[str, Any], chain: _Chain, document: dict[str, Any]) -> int:
     """Check one event's link and hash; 1 if its content cannot be checked, else 0."""
-    name = f"data/audit.jsonl: event {event.get('id')}"
+    name = _("data/audit.jsonl: event {id}").format(id=event.get("id"))
     if event["prev_hash"] != chain.head:
-        chain.problems.append(f"{name}: does not follow the event before it")
+        chain.problems.append(_("{name}: does not follow the event before it").format(name=name))
     scheme = event.get("v", 1)
     if event.get("redacted") and not document.get("redacted"):
         chain.problems.append(
-            f"{name}: marked redacted, but records.json says nothing was redacted"
+            _("{name}: marked redacted, but records.json says nothing was redacted").format(
+                name=name
+            )
         )
     unchecked = 0
     if event.get("elided"):
@@ -344,7 +360,11 @@ def _check_event(event: dict[str, Any], chain: _Chain, document: dict[str, Any])
             matches = False
         if not matches:
             what = f"{event.get('entity')} #{event.get('entity_id')}"
-            chain.problems.append(f"{name} ({what}): its hash does not match its content")
+            chain.problems.append(
+                _("{name} ({what}): its hash does not match its content").format(
+                    name=name, what=what
+                )
+            )
     chain.head = event["hash"]
     chain.hashes.append(event["hash"])
     return unchecked
@@ -354,14 +374,18 @@ def _check_layout(root: Path, staged: Staged, report: Report) -> None:
     """Only what recorder writes, even where the manifests were made to list more."""
     for path in sorted(root.iterdir()):
         if path.name != "data" and path.name not in TAG_FILES:
-            report.problems.append(f"{path.name}: not part of a recorder bag (added after export)")
+            report.problems.append(
+                _("{name}: not part of a recorder bag (added after export)").format(name=path.name)
+            )
     data = root / "data"
     if not data.is_dir():
         return
     payload = {"records.json", "audit.jsonl", "attachments", "emails", "timestamps", *READABLE}
     for path in sorted(data.iterdir()):
         if path.name not in payload:
-            report.problems.append(f"data/{path.name}: not a file recorder exports")
+            report.problems.append(
+                _("data/{name}: not a file recorder exports").format(name=path.name)
+            )
     expected = {
         attachment_path(str(a["sha256"]), str(a.get("name", "")), str(a.get("media_type", "")))
         for a in staged.each("attachments")
@@ -374,7 +398,9 @@ def _check_layout(root: Path, staged: Staged, report: Report) -> None:
             relative = path.relative_to(data).as_posix()
             if relative not in expected:
                 report.problems.append(
-                    f"data/{relative}: not an attachment of any exported contact"
+                    _("data/{relative}: not an attachment of any exported contact").format(
+                        relative=relative
+                    )
                 )
 
 
@@ -390,20 +416,27 @@ def _check_replay(
         if isinstance(r, dict)
     }
     if masked and not document.get("redacted"):
-        problems.append("data/records.json: lists masked fields, but says nothing was redacted")
+        problems.append(_("data/records.json: lists masked fields, but says nothing was redacted"))
     for kind in KINDS:
         problems += compare_records(
             checked(staged, kind, loaded),
             replayed.records(kind),
-            lambda record_id, kind=kind: f"data/records.json: {kind} #{record_id}",  # type: ignore[misc]
+            lambda record_id, kind=kind: _("data/records.json: {kind} #{record_id}").format(
+                kind=kind, record_id=record_id
+            ),  # type: ignore[misc]
             masked=lambda record_id, key, kind=kind: (kind, record_id, key) in masked,  # type: ignore[misc]
         )
     if masked:
         named = sorted(f"{kind} #{record_id} {key}" for kind, record_id, key in masked)
-        shown = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
+        shown = ", ".join(named[:5]) + (
+            _(" and {more} more").format(more=len(named) - 5) if len(named) > 5 else ""
+        )
         notes.append(
-            f"{len(named)} fields were masked by redaction ({shown}): the audit chain keeps "
-            "the digest of each original, but what they show now is not proven"
+            _(
+                "{count} fields were masked by redaction ({shown}): the audit chain "
+                "keeps the digest of each original, but what they show now is not "
+                "proven"
+            ).format(count=len(named), shown=shown)
         )
     return problems, notes
 
@@ -414,12 +447,14 @@ def _check_attachments(
     withheld = set(document.get("withheld") or [])
     if withheld and not document.get("redacted"):
         report.problems.append(
-            "data/records.json: lists withheld files, but says nothing was redacted"
+            _("data/records.json: lists withheld files, but says nothing was redacted")
         )
     elif withheld:
         report.notes.append(
-            f"{len(withheld)} emails were withheld by redaction: records.json keeps the "
-            "SHA-256 of each, so the one who made the bag can still produce them"
+            _(
+                "{count} emails were withheld by redaction: records.json keeps the "
+                "SHA-256 of each, so the one who made the bag can still produce them"
+            ).format(count=len(withheld))
         )
     for attachment in staged.each("attachments"):
         if "sha256" not in attachment:
@@ -431,9 +466,13 @@ def _check_attachments(
             str(attachment.get("name", "")),
             str(attachment.get("media_type", "")),
         )
-        whose = f"attachment #{attachment.get('id')} of contact #{attachment.get('contact_id')}"
+        whose = _("attachment #{id} of contact #{contact}").format(
+            id=attachment.get("id"), contact=attachment.get("contact_id")
+        )
         name = f"{where} ({whose})"
         if where not in found:
-            report.problems.append(f"{name}: missing")
+            report.problems.append(_("{name}: missing").format(name=name))
         elif found[where] != attachment["sha256"]:
-            report.problems.append(f"{name}: its SHA-256 is not the recorded one")
+            report.problems.append(
+                _("{name}: its SHA-256 is not the recorded one").format(name=name)
+            )

@@ -4,6 +4,7 @@ duplicate flag and a merge; and the command line to export and verify it."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -106,9 +107,10 @@ def bag(db: Path, dest: Path, *args: str) -> str:
     assert result.exit_code == 0, result.output + result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 3  # no progress bar when the output is not a terminal
-    assert lines[0] == f"exported to {dest}"
-    assert lines[2].startswith("audit chain anchored at ")
-    return lines[1].rsplit(" ", 1)[1]  # the fingerprint
+    assert lines[0].endswith(str(dest))  # "exported to DEST", in the language in use
+    found = re.search(r"\b[0-9a-f]{64}\b", lines[1])
+    assert found is not None, lines[1]
+    return found.group()  # the fingerprint
 
 
 def tampered(

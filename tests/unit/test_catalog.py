@@ -94,6 +94,7 @@ def test_the_compiled_catalog_is_the_current_one() -> None:
         compiled = read_mo(source)
     catalog = _chinese()
     expected = {m.id: m.string for m in catalog if m.id}
+
     def frozen(value: object) -> object:
         return tuple(value) if isinstance(value, list | tuple) else value
 
