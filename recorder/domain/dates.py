@@ -182,9 +182,9 @@ def _unreadable(text: str) -> InputError:
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1, "ereyesterday": -2, "overmorrow": 2}
 _NAMED_DAY = re.compile(
-    r"(today|yesterday|tomorrow|(?:(last|next|this)\s+)?("
+    r"(today|yesterday|tomorrow|ereyesterday|overmorrow|(?:(last|next|this)\s+)?("
     + "|".join(f"{d[:3]}(?:{d[3:]})?" for d in WEEKDAYS)
     + r"))\b[\s,]*(.*)",
     re.I,
@@ -296,14 +296,31 @@ _CHINESE_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*
 _CHINESE_TIME = re.compile(
     r"(上午|早上|中午|下午|晚上)?\s*(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分|\s*(半))?"
 )
-_CHINESE_DAYS = {"昨天": "yesterday", "今天": "today", "明天": "tomorrow"}
+_CHINESE_DAYS = {
+    "前天": "ereyesterday",
+    "昨天": "yesterday",
+    "今天": "today",
+    "明天": "tomorrow",
+    "后天": "overmorrow",
+}
+_CHINESE_WEEKDAY = re.compile(r"(上|下|这|本)?个?(?:周|星期|礼拜)([一二三四五六日天])")
+_CHINESE_WEEKDAY_NUMBERS = "一二三四五六日"
+_CHINESE_WHICH = {"上": "last", "下": "next", "这": "this", "本": "this"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def normalise_time_text(text: str) -> str:
     """A typed time with single spaces, and Chinese forms written as English ones:
-    2026年12月19日 → 19 dec 2026, 昨天 → yesterday, 下午3点 → 15:00."""
+    2026年12月19日 → 19 dec 2026, 昨天 → yesterday, 前天 → two days ago, 上周五 →
+    last friday, 下午3点 → 15:00."""
     cleaned = text.strip()
+
+    def weekday_of(match: re.Match[str]) -> str:
+        which, number = match.groups()
+        day = WEEKDAYS[_CHINESE_WEEKDAY_NUMBERS.index("日" if number == "天" else number)]
+        return f" {_CHINESE_WHICH[which]} {day} " if which else f" {day} "
+
+    cleaned = _CHINESE_WEEKDAY.sub(weekday_of, cleaned)
     for word, english in _CHINESE_DAYS.items():
         cleaned = cleaned.replace(word, f" {english} ")
 

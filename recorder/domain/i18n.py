@@ -86,11 +86,13 @@ def _catalog(code: str) -> gettext.NullTranslations:
 
 
 class _Speaker:
-    """The language in use and its catalog."""
+    """The language in use and its catalog (English needs none: its strings are the
+    catalog's keys, and are given back as they are)."""
 
     def __init__(self, code: str) -> None:
         self.code = code
         self.catalog = _catalog(code)
+        self.gettext = self.catalog.gettext
 
 
 _default: _Speaker | None = None
@@ -105,12 +107,15 @@ def use(code: str) -> None:
 
 
 def _speaker() -> _Speaker:
-    global _default
     here = _here.get()
     if here is not None:
         return here
-    if _default is None:
-        _default = _Speaker(chosen_language())
+    return _default or _start()
+
+
+def _start() -> _Speaker:
+    global _default
+    _default = _Speaker(chosen_language())
     return _default
 
 
@@ -133,7 +138,7 @@ def speaking(code: str) -> Iterator[None]:
 def _(message: str) -> str:
     """`message` in the language in use (the empty string stays empty: gettext would
     give the catalog's header for it)."""
-    return _speaker().catalog.gettext(message) if message else message
+    return _speaker().gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

@@ -24,6 +24,7 @@ Pure logic on plain values: no database, no UI. The rules (issue 4):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from recorder.domain.errors import InputError
-from recorder.domain.i18n import N_, _, ngettext
+from recorder.domain.i18n import N_, _, current, ngettext
 from recorder.domain.vocabulary import CaseStatus
 
 
@@ -113,6 +114,13 @@ def describe_basis(basis: str | None, window: str | None, *, user_set: bool = Fa
 def window_words(text: str) -> str:
     """A window as stored ("72h", "5 business days") in the language in use: business
     days in words ("5 个工作日"), elapsed time as written."""
+    return _window_words(text, current())
+
+
+@functools.lru_cache(maxsize=256)
+def _window_words(text: str, language: str) -> str:
+    """`window_words`, read once per window and language: a store has few windows,
+    and `recorder due` writes one per line."""
     try:
         window = parse_window(text)
     except InputError:

@@ -60,6 +60,28 @@ def test_the_wheel_carries_its_migrations(installed: Path) -> None:
     assert (installed / "recorder" / "_schema" / "export-v1.schema.json").is_file()
 
 
+def test_the_wheel_speaks_chinese(installed: Path, tmp_path: Path) -> None:
+    """The compiled catalog ships in the wheel (the build hook writes it), and the
+    installed program finds it."""
+    compiled = installed / "recorder" / "locale" / "zh_CN" / "LC_MESSAGES" / "recorder.mo"
+    assert compiled.is_file()
+    assert not list((installed / "recorder" / "locale").rglob("*.po"))  # the source stays out
+    done = subprocess.run(
+        [sys.executable, "-m", "recorder", "list"],
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(installed),
+            "RECORDER_LANG": "zh_CN",
+            "RECORDER_DATA_DIR": str(tmp_path / "data"),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("没有未结案件")
+
+
 def test_cli_flow_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
     def ok(*args: str) -> str:
         done = recorder(installed, tmp_path, *args)

@@ -40,6 +40,13 @@ def local(text: str) -> datetime:
         ("昨天 15:00", datetime(2026, 11, 23, 15, 0)),
         ("昨天下午3点半", datetime(2026, 11, 23, 15, 30)),
         ("今天", datetime(2026, 11, 24, 0, 0)),
+        ("前天 10:00", datetime(2026, 11, 22, 10, 0)),
+        ("上周五 上午10点", datetime(2026, 11, 20, 10, 0)),
+        ("周一 9:00", datetime(2026, 11, 23, 9, 0)),  # a bare weekday: the latest
+        ("星期天", datetime(2026, 11, 22, 0, 0)),
+        ("上个星期二 14:00", datetime(2026, 11, 17, 14, 0)),
+        # The form's own preview in Chinese reads back as the same instant.
+        ("2026年11月24日周二 10:00 EST", datetime(2026, 11, 24, 10, 0)),
         ("20/11/26", datetime(2026, 11, 20, 0, 0)),
         ("30 Nov 2025", datetime(2025, 11, 30, 0, 0)),
         # A weekday before a date, as emails and the form's own preview write it.
