@@ -61,6 +61,11 @@ def test_an_error_is_one_chinese_line(db: Path, monkeypatch: pytest.MonkeyPatch)
     result = run(db, "log", "--case", "1", "--direction", "out", "--channel", "chat", "--at", "x")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "无法读取时间 'x'\uff1b应为" in result.stderr
+    # click's own words too: its usage errors and its help page.
+    result = run(db, "log", "--case", "1")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("recorder: 缺少选项 '--")
+    assert ok(db, "--help").startswith("用法: recorder")
 
 
 def test_json_is_the_same_in_every_language(
