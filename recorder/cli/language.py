@@ -102,6 +102,8 @@ _LINE_IN_CHINESE = re.compile(
 
 def _joined(text: str) -> str:
     """A help text whose paragraphs click may wrap again: click joins a paragraph's
-    lines with a space, which Chinese puts nowhere, so a line break beside a Chinese
-    character goes (a blank line between paragraphs stays)."""
-    return _LINE_IN_CHINESE.sub("", text)
+    lines with a space, which Chinese puts nowhere, so in Chinese a line break beside
+    a Chinese character goes (a blank line between paragraphs stays)."""
+    from recorder.domain.i18n import ENGLISH, current
+
+    return text if current() == ENGLISH else _LINE_IN_CHINESE.sub("", text)

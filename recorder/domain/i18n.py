@@ -74,9 +74,8 @@ def chosen_language(saved: str | None = None) -> str:
                 f"expected one of: {', '.join(LANGUAGES)}"
             )
         return found
-    if saved and language_of(saved) is not None:
-        return language_of(saved) or ENGLISH
-    return system_language()
+    chosen = language_of(saved) if saved else None
+    return chosen or system_language()
 
 
 def _catalog(code: str) -> gettext.NullTranslations:
@@ -114,8 +113,15 @@ def _speaker() -> _Speaker:
 
 
 def _start() -> _Speaker:
+    """The language of a run that did not choose one (recorder used as a library):
+    the environment's, English where it names none recorder speaks. The command line
+    chooses first, and says so when RECORDER_LANG names a language it does not."""
     global _default
-    _default = _Speaker(chosen_language())
+    try:
+        code = chosen_language()
+    except ValueError:
+        code = ENGLISH
+    _default = _Speaker(code)
     return _default
 
 

@@ -18,10 +18,10 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from recorder.domain.dates import wall_time
+from recorder.domain.due_words import describe_basis
 from recorder.domain.i18n import N_, _, speaking
 from recorder.domain.transcripts import describe_turns, summary
 from recorder.domain.vocabulary import IDENTIFIER_LABELS, channel_label
-from recorder.domain.windows import describe_basis
 from recorder.export.evidence import Evidence
 from recorder.export.stories import CaseStory, ContactLine, stories, when_local
 

@@ -40,7 +40,8 @@ from recorder.domain.chain import (
 )
 from recorder.domain.errors import InputError
 from recorder.domain.i18n import N_, _
-from recorder.export.bag import READABLE, TAG_FILES, attachment_path, fingerprint_of
+from recorder.export.bag import fingerprint_of
+from recorder.export.bag_files import attachment_problems, layout_problems
 from recorder.export.bag_records import Loaded, checked, load_records
 from recorder.export.evidence import KINDS, Evidence
 from recorder.export.rederive import Rendering, claim_problems, evidence_of, logged_by_in
@@ -177,7 +178,7 @@ def _verify(root: Path, fingerprint: str | None, processes: int, tsa_ca: bytes |
             )
         if document is None or chain is None:
             return report
-        _check_attachments(document, staged, found, report)
+        report.problems += attachment_problems(document, staged, found, report.notes)
         if rendering is not None and report.ok:  # only from records that passed all above
             report.problems += [
                 _("data/{name}: differs from what its records give (changed after export)").format(
@@ -237,7 +238,7 @@ def _check_records(
     # One pass over the records checks them against the schema and their history.
     replayed, noted = _check_replay(chain.replay, document, staged, loaded)
     report.problems += loaded.schema_problems
-    _check_layout(root, staged, report)
+    report.problems += layout_problems(root, staged)
     report.problems += chain.problems
     report.notes += chain.notes
     report.events, report.head = len(chain.hashes), chain.head
@@ -370,40 +371,6 @@ def _check_event(event: dict[str, Any], chain: _Chain, document: dict[str, Any])
     return unchecked
 
 
-def _check_layout(root: Path, staged: Staged, report: Report) -> None:
-    """Only what recorder writes, even where the manifests were made to list more."""
-    for path in sorted(root.iterdir()):
-        if path.name != "data" and path.name not in TAG_FILES:
-            report.problems.append(
-                _("{name}: not part of a recorder bag (added after export)").format(name=path.name)
-            )
-    data = root / "data"
-    if not data.is_dir():
-        return
-    payload = {"records.json", "audit.jsonl", "attachments", "emails", "timestamps", *READABLE}
-    for path in sorted(data.iterdir()):
-        if path.name not in payload:
-            report.problems.append(
-                _("data/{name}: not a file recorder exports").format(name=path.name)
-            )
-    expected = {
-        attachment_path(str(a["sha256"]), str(a.get("name", "")), str(a.get("media_type", "")))
-        for a in staged.each("attachments")
-        if "sha256" in a
-    }
-    for folder in ("attachments", "emails"):
-        if not (data / folder).is_dir():
-            continue
-        for path in sorted((data / folder).rglob("*")):
-            relative = path.relative_to(data).as_posix()
-            if relative not in expected:
-                report.problems.append(
-                    _("data/{relative}: not an attachment of any exported contact").format(
-                        relative=relative
-                    )
-                )
-
-
 def _check_replay(
     replayed: Replay, document: dict[str, Any], staged: Staged, loaded: Loaded
 ) -> tuple[list[str], list[str]]:
@@ -439,40 +406,3 @@ def _check_replay(
             ).format(count=len(named), shown=shown)
         )
     return problems, notes
-
-
-def _check_attachments(
-    document: dict[str, Any], staged: Staged, found: dict[str, str], report: Report
-) -> None:
-    withheld = set(document.get("withheld") or [])
-    if withheld and not document.get("redacted"):
-        report.problems.append(
-            _("data/records.json: lists withheld files, but says nothing was redacted")
-        )
-    elif withheld:
-        report.notes.append(
-            _(
-                "{count} emails were withheld by redaction: records.json keeps the "
-                "SHA-256 of each, so the one who made the bag can still produce them"
-            ).format(count=len(withheld))
-        )
-    for attachment in staged.each("attachments"):
-        if "sha256" not in attachment:
-            continue
-        if attachment.get("id") in withheld:
-            continue
-        where = "data/" + attachment_path(
-            attachment["sha256"],
-            str(attachment.get("name", "")),
-            str(attachment.get("media_type", "")),
-        )
-        whose = _("attachment #{id} of contact #{contact}").format(
-            id=attachment.get("id"), contact=attachment.get("contact_id")
-        )
-        name = f"{where} ({whose})"
-        if where not in found:
-            report.problems.append(_("{name}: missing").format(name=name))
-        elif found[where] != attachment["sha256"]:
-            report.problems.append(
-                _("{name}: its SHA-256 is not the recorded one").format(name=name)
-            )

@@ -99,7 +99,7 @@ class ContactView:
 
     def due_label(self) -> str:
         """How its due time was reached: "set by you", "the platform's window: 72h"."""
-        from recorder.domain.windows import describe_basis
+        from recorder.domain.due_words import describe_basis
 
         return describe_basis(
             self.due_basis, self.due_window, user_set=self.follow_up_at is not None

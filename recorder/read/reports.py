@@ -9,10 +9,11 @@ from enum import StrEnum
 from typing import Any
 
 from recorder.domain.dates import shown
+from recorder.domain.due_words import describe_basis
 from recorder.domain.escalation import Escalation, next_step
 from recorder.domain.i18n import _
 from recorder.domain.vocabulary import CaseStatus
-from recorder.domain.windows import ContactTimes, answers, describe_basis
+from recorder.domain.windows import ContactTimes, answers
 from recorder.read.cases import STATUS_BY_VALUE, CaseDetail, case_detail
 from recorder.read.platforms import platform_named
 from recorder.store.readers import Reader

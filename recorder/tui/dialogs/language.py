@@ -3,6 +3,7 @@ next runs (RECORDER_LANG, when set, still decides at start)."""
 
 from __future__ import annotations
 
+import os
 from typing import ClassVar
 
 from textual import on
@@ -11,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from recorder.domain.i18n import LANGUAGES, _
+from recorder.domain.i18n import LANG_ENV, LANGUAGES, _
 from recorder.tui.actions import CLOSE, UserAction, bindings
 from recorder.tui.context import RecorderDialog
 
@@ -40,6 +41,15 @@ class LanguageScreen(RecorderDialog[str | None]):
             choices = [Option(name, id=code) for code, name in LANGUAGES.items()]
             yield OptionList(*choices, id="languages")
             yield Static(_("enter chooses · esc keeps this one"), classes="hint")
+            asked = os.environ.get(LANG_ENV)
+            if asked:
+                yield Static(
+                    _(
+                        "{variable}={value} is set: it decides when recorder starts; "
+                        "this choice is kept for when it is not"
+                    ).format(variable=LANG_ENV, value=asked),
+                    classes="hint",
+                )
 
     def on_mount(self) -> None:
         """Start on the language in use."""
