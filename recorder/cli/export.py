@@ -12,6 +12,7 @@ import click
 
 from recorder.cli.base import case_id_of, cli, open_store_for, parse_time, reader_for
 from recorder.domain.i18n import N_, _
+from recorder.domain.printable import fit
 from recorder.export.formats import FORMATS
 from recorder.process import long_running
 
@@ -28,7 +29,7 @@ def _progress() -> Iterator[object]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("{task.description:<22}"),
+        TextColumn("{task.description}"),
         BarColumn(),
         TimeElapsedColumn(),
         console=Console(stderr=True),
@@ -37,7 +38,7 @@ def _progress() -> Iterator[object]:
         task = bar.add_task("exporting", total=1)
 
         def tell(what: str, done: int, total: int) -> None:
-            bar.update(task, description=what, completed=done, total=total)
+            bar.update(task, description=fit(what, 22), completed=done, total=total)
 
         yield tell
 

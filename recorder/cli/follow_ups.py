@@ -10,6 +10,8 @@ import click
 from recorder.cli.base import access, cli, print_json, reader_for, show_time, times_in
 from recorder.domain.errors import InputError
 from recorder.domain.i18n import N_, _
+from recorder.domain.printable import fit, fit_right
+from recorder.domain.vocabulary import channel_label
 
 
 def _within(text: str) -> timedelta:
@@ -55,7 +57,8 @@ def due(ctx: click.Context, within: str, as_json: bool) -> None:
         elif item.kind is DueKind.may_escalate:
             click.echo(_("    may escalate from {when}").format(when=when))
         else:
-            click.echo(f"    {'LAST DAY PASSED' if item.overdue else 'last day'} {when}")
+            label = _("LAST DAY PASSED") if item.overdue else _("last day")
+            click.echo(f"    {label} {when}")
         click.echo(f"    → {item.next_step}")
     click.echo(times_in())
 
@@ -76,18 +79,25 @@ def stats(ctx: click.Context, platform_name: str | None, as_json: bool) -> None:
     if not found:
         click.echo(_("No messages to support yet."))
         return
+    heading = (N_("sent"), N_("answered"), N_("median"), N_("90%"), N_("in window"))
+    widths = (5, 8, 8, 8, 9)
     click.echo(
-        f"{'platform':<12} {'channel':<12} {'sent':>5} {'answered':>8} "
-        f"{'median':>8} {'90%':>8} {'in window':>9}"
+        " ".join(
+            [fit(_("platform"), 12), fit(_("channel"), 12)]
+            + [fit_right(_(word), width) for word, width in zip(heading, widths, strict=True)]
+        )
     )
     for s in found:
         row = s.to_json()
         median = "-" if row["median_hours"] is None else f"{row['median_hours']}h"
         p90 = "-" if row["p90_hours"] is None else f"{row['p90_hours']}h"
         kept = "-" if s.within_window is None else f"{s.within_window:.0%}"
+        values = (str(s.count), str(s.answered), median, p90, kept)
         click.echo(
-            f"{s.platform:<12.12} {s.channel:<12} {s.count:>5} {s.answered:>8} "
-            f"{median:>8} {p90:>8} {kept:>9}"
+            " ".join(
+                [fit(s.platform, 12), fit(channel_label(s.channel), 12)]
+                + [fit_right(value, width) for value, width in zip(values, widths, strict=True)]
+            )
         )
 
 

@@ -43,7 +43,7 @@ def platform_list(ctx: click.Context, as_json: bool) -> None:
         return
     for p in platforms:
         windows = ", ".join(f"{k} {v}" for k, v in p["windows"].items()) or _("no windows")
-        click.echo(f"{p['name']:<16} {p['timezone']:<20} {windows}")
+        click.echo(f"{fit(p['name'], 16)} {p['timezone']:<20} {windows}")
 
 
 @platform.command("show")

@@ -15,6 +15,7 @@ from recorder.cli.base import (
     print_json,
 )
 from recorder.domain.i18n import N_, _
+from recorder.domain.printable import cells, fit
 from recorder.process import long_running
 
 
@@ -32,8 +33,10 @@ def locate(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(doc)
         return
+    labels = {"data_dir": N_("data"), "store": N_("store"), "attachments": N_("attachments")}
+    width = max(12, *(cells(_(label)) + 1 for label in labels.values()))
     for key, value in doc.items():
-        click.echo(f"{key:<12} {value}")
+        click.echo(f"{fit(_(labels.get(key, key)), width)} {value}")
 
 
 @cli.group("db")

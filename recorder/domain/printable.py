@@ -57,6 +57,13 @@ def cells(text: str) -> int:
     return total
 
 
+def fit_right(text: str, width: int) -> str:
+    """The text padded on the left to `width` cells (a number's column), or cut like
+    `fit` when it is wider."""
+    used = cells(text)
+    return " " * (width - used) + text if used <= width else fit(text, width)
+
+
 def fit(text: str, width: int) -> str:
     """The text cut (with "…") or padded to exactly `width` cells, so that columns of
     Chinese and Latin text line up."""
