@@ -245,7 +245,7 @@ def settings_set(ctx: click.Context, name: str, value: str) -> None:
 
     with open_store_for(ctx) as store, store.write() as tx:
         kept = set_setting(tx, name, value)
-    click.echo(f"{name}: {', '.join(kept) if kept else '(not set)'}")
+    click.echo(f"{name}: {', '.join(kept) if kept else _('(not set)')}")
 
 
 @cli.command()

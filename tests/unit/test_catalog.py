@@ -128,18 +128,31 @@ SHOWN_KEYWORDS = {"placeholder", "prompt", "help", "tooltip", "description"}
 WORD = re.compile(r"[A-Za-z]{3,}")
 
 
+UNSHOWN_CALLS = {"_", "N_", "ngettext", "getattr", "encode", "decode", "get", "join", "split"}
+"""Calls whose string arguments are not shown as they are: already translated, or a
+name, an encoding, a separator."""
+
+
 def _literal_words(node: ast.expr) -> str:
-    """The text a literal (or an f-string's literal parts) writes, without what its
-    placeholders fill in."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(
-            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
-        )
-    if isinstance(node, ast.BinOp):
-        return _literal_words(node.left) + _literal_words(node.right)
-    return ""
+    """The text a shown argument writes itself: its string literals (an f-string's
+    literal parts, and literals in its placeholders, such as `'none' if ...`), but not
+    what is translated, compared, looked up or passed to a call that does not show it."""
+    hidden: set[int] = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Call):
+            called = inner.func
+            name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+            if name in UNSHOWN_CALLS:
+                hidden.update(id(n) for argument in inner.args for n in ast.walk(argument))
+        elif isinstance(inner, ast.Compare | ast.Subscript):
+            hidden.update(id(n) for n in ast.walk(inner))
+    return " ".join(
+        inner.value
+        for inner in ast.walk(node)
+        if isinstance(inner, ast.Constant)
+        and isinstance(inner.value, str)
+        and id(inner) not in hidden
+    )
 
 
 def _unmarked(path: Path) -> Iterator[str]:
