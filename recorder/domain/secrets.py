@@ -49,7 +49,7 @@ NAMES = {
     SecretKind.private_key: N_("private key"),
     SecretKind.api_secret: N_("API secret"),
     SecretKind.one_time_code: N_("2FA code"),
-    SecretKind.password: "password",
+    SecretKind.password: N_("password"),
 }
 """Each kind in a few words, as masks and counts say it."""
 

@@ -23,9 +23,18 @@ from typing import Any
 
 from recorder.domain.chain import canonical_json, ref
 from recorder.domain.i18n import N_, _
-from recorder.domain.secrets import NAMES, SecretKind, mask, scan
+from recorder.domain.secrets import SecretKind, mask, scan
 from recorder.domain.vocabulary import EMAIL_MEDIA_TYPE
 from recorder.export.evidence import KINDS, Evidence
+
+SECRETS_MASKED = {
+    SecretKind.seed_phrase: N_("seed phrases"),
+    SecretKind.private_key: N_("private keys"),
+    SecretKind.api_secret: N_("API secrets"),
+    SecretKind.one_time_code: N_("2FA codes"),
+    SecretKind.password: N_("passwords"),
+}
+"""Each kind of secret as the export's summary counts it."""
 
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
 _CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
@@ -89,7 +98,7 @@ class Redactor:
         """The secrets in some texts, each piece once, counted."""
         found = {text[f.start : f.end]: f.kind for text in texts if text for f in scan(text)}
         for kind in found.values():
-            self._count(NAMES[kind] + "s")
+            self._count(SECRETS_MASKED[kind])
         return found
 
     def _email(self, match: re.Match[str]) -> str:
@@ -121,8 +130,12 @@ class Redactor:
         return _walk(value, lambda text: self.text(text, secrets))
 
     def summary(self) -> list[str]:
-        """What was masked, e.g. ["3 email addresses", "1 card numbers"]."""
-        return [f"{n} {what}" for what, n in sorted(self.counts.items())]
+        """What was masked, in the language of the export: e.g. ["3 email addresses",
+        "1 card numbers"]."""
+        return [
+            _("{count} {what}").format(count=n, what=_(what))
+            for what, n in sorted(self.counts.items())
+        ]
 
 
 def _strings(value: Any) -> list[str]:

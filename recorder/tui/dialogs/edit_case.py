@@ -63,7 +63,7 @@ class EditCaseScreen(RecorderDialog[bool]):
                 )
             for key, label in IDENTIFIER_LABELS.items():
                 with Horizontal():
-                    yield Label(label)
+                    yield Label(_(label))
                     yield Input(self.detail.identifiers.get(key) or "", id=key, compact=True)
             yield Static("", id="error", classes="error hidden")
             yield Static(_("ctrl+s saves · esc leaves it as it was"), classes="hint")
