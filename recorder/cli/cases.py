@@ -24,6 +24,7 @@ from recorder.cli.base import (
 )
 from recorder.domain.errors import InputError
 from recorder.domain.i18n import N_, _, ngettext
+from recorder.domain.vocabulary import status_label
 
 if TYPE_CHECKING:
     from recorder.read.contacts import ContactView
@@ -94,7 +95,9 @@ def case_status(ctx: click.Context, case_id: str, status: str) -> None:
 
     with open_store_for(ctx) as store, store.write() as tx:
         changed = set_status(tx, case_id_of(case_id), status.strip().replace("-", "_"))
-    click.echo(_("case #{id} is {status}").format(id=changed.id, status=changed.status.value))
+    click.echo(
+        _("case #{id} is {status}").format(id=changed.id, status=status_label(changed.status.value))
+    )
 
 
 @case.command("edit")
@@ -158,7 +161,7 @@ def case_unmerge(ctx: click.Context, case_id: str) -> None:
 
     with open_store_for(ctx) as store, store.write() as tx:
         back = unmerge_case(tx, case_id_of(case_id))
-        status = back.status.value
+        status = status_label(back.status.value)
     click.echo(_("case #{id} unmerged; it is {status} again").format(id=back.id, status=status))
 
 

@@ -14,6 +14,7 @@ from recorder.cli.base import (
     reader_for,
 )
 from recorder.domain.i18n import N_, _
+from recorder.domain.vocabulary import status_label
 
 
 @cli.group(invoke_without_command=True)
@@ -41,7 +42,7 @@ def dups(ctx: click.Context, every: bool, as_json: bool) -> None:
         )
         if flag.contact_id is None:
             what = _("case #{case_id}").format(case_id=flag.case_id)
-        status = "" if every is False else f" [{flag.status.value}]"
+        status = "" if every is False else f" [{status_label(flag.status.value)}]"
         click.echo(f"#{flag.id}{status} {flag.kind.value.replace('_', ' ')}: {what}")
         click.echo(f"    {flag.message(zone, now)}")
 
@@ -51,7 +52,7 @@ def _decide(ctx: click.Context, flag_id: int, status: str) -> None:
 
     with open_store_for(ctx) as store, store.write() as tx:
         flag = decide(tx, flag_id, status)
-    click.echo(_("flag #{id} {status}").format(id=flag.id, status=flag.status.value))
+    click.echo(_("flag #{id} {status}").format(id=flag.id, status=status_label(flag.status.value)))
 
 
 @dups.command("dismiss")

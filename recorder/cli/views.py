@@ -17,6 +17,18 @@ from recorder.cli.base import (
     times_in,
 )
 from recorder.domain.i18n import N_, _, ngettext
+from recorder.domain.vocabulary import channel_label, status_label
+
+PRIORITIES = {"normal": N_("normal"), "urgent": N_("urgent")}
+"""A case's priority in words (the command line takes the English value)."""
+IDENTIFIER_KEYS = {
+    "txid": N_("txid"),
+    "order_number": N_("order number"),
+    "account_email": N_("account email"),
+    "asset": N_("asset"),
+    "amount": N_("amount"),
+}
+"""A case's identifiers, named as `case new` and `case edit` take them."""
 
 
 @cli.command("list")
@@ -61,7 +73,8 @@ def list_command(
             late = _("OVERDUE since") if c.overdue(now) else _("follow up")
             due = f"  {late} {show_time(c.next_follow_up_at)}"
         click.echo(
-            f"#{c.id:<5} {c.status.value:<18} {fit(c.platform, 10)} {fit(c.title, 36)} "
+            f"#{c.id:<5} {fit(status_label(c.status.value), 18)} "
+            f"{fit(c.platform, 10)} {fit(c.title, 36)} "
             + _("ref {ref} last {when}").format(
                 ref=fit(refs, 12), when=show_time(c.last_contact_at)
             )
@@ -96,7 +109,8 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         print_json(detail.to_json(now, zone))
         return
     click.echo(f"#{detail.id} {detail.title}")
-    click.echo(f"  {detail.platform} · {detail.status.value} · {detail.priority}")
+    priority = _(PRIORITIES.get(detail.priority, detail.priority))
+    click.echo(f"  {detail.platform} · {status_label(detail.status.value)} · {priority}")
     click.echo(f"  {times_in()}")
     if detail.merged_into is not None:
         click.echo(
@@ -143,10 +157,11 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         click.echo(_("    source: {source}").format(source=esc.source))
     for key, value in detail.identifiers.items():
         if value:
-            click.echo(f"  {key.replace('_', ' ')}: {value}")
+            name = _(IDENTIFIER_KEYS.get(key, key.replace("_", " ")))
+            click.echo(_("  {label}: {value}").format(label=name, value=value))
     for c in detail.contacts:
         arrow = "⇄" if c.turns else "→" if c.direction == "outbound" else "←"
-        head = [show_time(c.occurred_at), arrow, c.channel]
+        head = [show_time(c.occurred_at), arrow, channel_label(c.channel)]
         head += [_("ref {reference}").format(reference=c.reference)] if c.reference else []
         head += [c.agent] if c.agent else []
         head += [_("logged by {logged_by}").format(logged_by=c.logged_by)] if c.logged_by else []

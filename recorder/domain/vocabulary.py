@@ -64,6 +64,27 @@ CHANNEL_LABELS: dict[str, str] = {
 command line takes too), a word in the language in use once translated."""
 
 
+STATUS_LABELS: dict[str, str] = {
+    "open": N_("open"),
+    "waiting_on_support": N_("waiting_on_support"),
+    "waiting_on_me": N_("waiting_on_me"),
+    "escalated": N_("escalated"),
+    "resolved": N_("resolved"),
+    "closed": N_("closed"),
+    "dismissed": N_("dismissed"),
+    "confirmed": N_("confirmed"),
+}
+"""A case's or a duplicate flag's status as the command line and the evidence name it:
+its value in English (which the command line takes too), words once translated."""
+
+
+def status_label(status: str) -> str:
+    """A status as people read it, in the language in use (`waiting_on_support`,
+    `等客服答复`)."""
+    label = STATUS_LABELS.get(status)
+    return _(label) if label is not None else status
+
+
 def channel_label(channel: str) -> str:
     """A channel as people call it, in the language in use (`email`, `邮件`)."""
     label = CHANNEL_LABELS.get(channel)

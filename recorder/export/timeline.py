@@ -21,7 +21,7 @@ from recorder.domain.dates import wall_time
 from recorder.domain.due_words import describe_basis
 from recorder.domain.i18n import N_, _, speaking
 from recorder.domain.transcripts import describe_turns, summary
-from recorder.domain.vocabulary import IDENTIFIER_LABELS, channel_label
+from recorder.domain.vocabulary import IDENTIFIER_LABELS, channel_label, status_label
 from recorder.export.evidence import Evidence
 from recorder.export.stories import CaseStory, ContactLine, stories, when_local
 
@@ -51,7 +51,11 @@ def flag_line(flag: dict[str, Any]) -> str:
     on = _("contact #{id}").format(id=flag["contact_id"]) if flag["contact_id"] else _("the case")
     matched = f" ({flag['matched']})" if flag["matched"] else ""
     return _("{on}: {what} case #{case}{matched}; {status}").format(
-        on=on, what=what, case=flag["earlier_case_id"], matched=matched, status=flag["status"]
+        on=on,
+        what=what,
+        case=flag["earlier_case_id"],
+        matched=matched,
+        status=status_label(flag["status"]),
     )
 
 
@@ -59,7 +63,7 @@ def _header_facts(story: CaseStory, zone: ZoneInfo) -> list[tuple[str, str]]:
     case = story.case
     facts = [
         (_("Platform"), story.platform["name"]),
-        (_("Status"), case["status"].replace("_", " ")),
+        (_("Status"), status_label(case["status"]).replace("_", " ")),
         (_("Priority"), case["priority"]),
         (_("Opened"), when_local(datetime.fromisoformat(case["created_at"]), zone)),
     ]
