@@ -71,30 +71,9 @@ def test_an_error_is_one_chinese_line(db: Path, monkeypatch: pytest.MonkeyPatch)
 def test_json_is_the_same_in_every_language(
     db: Path, case_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ok(
-        db,
-        "log",
-        "--case",
-        case_id,
-        "--direction",
-        "out",
-        "--channel",
-        "email",
-        "--text",
-        "where is my withdrawal?",
-    )
-    ok(
-        db,
-        "log",
-        "--case",
-        case_id,
-        "--direction",
-        "out",
-        "--channel",
-        "email",
-        "--text",
-        "where is my withdrawal?",
-    )
+    asked = ("--direction", "out", "--channel", "email", "--text", "where is my withdrawal?")
+    ok(db, "log", "--case", case_id, *asked)
+    ok(db, "log", "--case", case_id, *asked)  # the same again: two duplicate flags
     documents = {}
     for language in ("en", "zh_CN"):
         monkeypatch.setenv("RECORDER_LANG", language)
