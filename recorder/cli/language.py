@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -60,12 +61,17 @@ def speak(*, json_wanted: bool = False) -> None:
     """Choose the language of this run (`recorder.domain.i18n.chosen_language`, with
     the one saved in the TUI). With `--json`, English throughout: the document is an
     interface, and the warnings beside it stay as stable as it is."""
-    from recorder.domain.i18n import ENGLISH, chosen_language, use
+    from recorder.domain.i18n import ENGLISH, LANG_ENV, chosen_language, use
     from recorder.store.locations import saved_language
 
     speak_click()
+    if json_wanted:
+        use(ENGLISH)
+        return
+    # The saved choice is read only when the environment leaves the choice open.
+    saved = None if os.environ.get(LANG_ENV, "").strip() else saved_language()
     try:
-        use(ENGLISH if json_wanted else chosen_language(saved_language()))
+        use(chosen_language(saved))
     except ValueError as exc:
         raise InputError(str(exc)) from None
 

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -235,8 +234,7 @@ def test_no_function_hides_the_translation_function() -> None:
     assert found == []
 
 
-@pytest.mark.parametrize("module", ["recorder.domain.i18n"])
-def test_the_catalogs_ship_in_the_package(module: str) -> None:
+def test_the_catalogs_ship_in_the_package() -> None:
     from recorder.domain.i18n import LOCALE_DIR
 
     assert LOCALE_DIR == LOCALE
