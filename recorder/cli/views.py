@@ -16,7 +16,7 @@ from recorder.cli.base import (
     show_time,
     times_in,
 )
-from recorder.domain.i18n import N_, _, ngettext
+from recorder.domain.i18n import N_, _, aside, ngettext
 from recorder.domain.vocabulary import channel_label, status_label
 
 PRIORITIES = {"normal": N_("normal"), "urgent": N_("urgent")}
@@ -130,7 +130,8 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
     if detail.next_follow_up_at is not None:
         late = _("overdue since") if detail.next_follow_up_at <= now else _("due")
         waits_on = detail.waits_on
-        basis = f" ({waits_on.due_label()})" if waits_on and waits_on.due_label() else ""
+        said = waits_on.due_label() if waits_on else ""
+        basis = " " + aside(said) if said else ""
         click.echo(
             _("  next follow-up {late} {when}{basis}").format(
                 late=late, when=show_time(detail.next_follow_up_at), basis=basis

@@ -152,6 +152,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _speaker().catalog.ngettext(singular, plural, count)
 
 
+def aside(text: str) -> str:
+    """`text` in parentheses as the language in use writes them: `(72h)`, `（72h）`."""
+    return _("({aside})").format(aside=text)
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog where it is defined; `_()` translates it where it
     is shown."""

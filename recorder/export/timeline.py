@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from recorder.domain.dates import wall_time
 from recorder.domain.due_words import describe_basis
-from recorder.domain.i18n import N_, _, speaking
+from recorder.domain.i18n import N_, _, aside, speaking
 from recorder.domain.transcripts import describe_turns, summary
 from recorder.domain.vocabulary import IDENTIFIER_LABELS, channel_label, status_label
 from recorder.export.evidence import Evidence
@@ -49,7 +49,7 @@ def flag_line(flag: dict[str, Any]) -> str:
     """A duplicate flag in words."""
     what = _(FLAG_WORDS.get(flag["kind"], flag["kind"]))
     on = _("contact #{id}").format(id=flag["contact_id"]) if flag["contact_id"] else _("the case")
-    matched = f" ({flag['matched']})" if flag["matched"] else ""
+    matched = " " + aside(flag["matched"]) if flag["matched"] else ""
     return _("{on}: {what} case #{case}{matched}; {status}").format(
         on=on,
         what=what,
@@ -128,7 +128,7 @@ def _make_contact_facts(line: ContactLine, zone: ZoneInfo, now: datetime) -> lis
         by = when_local(line.due, zone)
         facts.append((_("Promised"), _("{basis}: by {day}").format(basis=basis, day=by)))
     elif line.due is not None and (c["direction"] == "outbound" or turns):
-        by = when_local(line.due, zone) + (f" ({basis})" if basis else "")
+        by = when_local(line.due, zone) + (" " + aside(basis) if basis else "")
         facts.append((_("Expected by"), by))
     if line.met(now, zone):
         facts.append((_("Answer"), line.met(now, zone)))

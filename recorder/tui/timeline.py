@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from rich.markup import escape
 from rich.text import Text
 
-from recorder.domain.i18n import N_, _, ngettext
+from recorder.domain.i18n import N_, _, aside, ngettext
 from recorder.domain.vocabulary import IDENTIFIER_LABELS, channel_label
 from recorder.read.cases import CaseDetail
 from recorder.read.contacts import ContactView
@@ -137,6 +137,7 @@ def summary(detail: CaseDetail, now: datetime, zone: tzinfo) -> str:
             day=when
         )
         waits_on = detail.waits_on
-        basis = f" ({escape(waits_on.due_label())})" if waits_on and waits_on.due_label() else ""
+        said = waits_on.due_label() if waits_on else ""
+        basis = " " + aside(escape(said)) if said else ""
         lines.append(_("{head}{basis}: {step}").format(head=head, basis=basis, step=escape(step)))
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
-from recorder.domain.i18n import _
+from recorder.domain.i18n import _, aside
 from recorder.domain.vocabulary import channel_label
 from recorder.read.reports import DueItem, DueKind, due_follow_ups
 from recorder.tui.actions import DUE_ACTIONS, UserAction, bindings
@@ -116,7 +116,7 @@ class DueScreen(RecorderScreen[None]):
         urgent = _(" ([b]urgent[/b])") if item.urgent else ""
         if item.kind is DueKind.follow_up:
             ref = _(" ref {ref}").format(ref=item.reference) if item.reference else ""
-            basis = f" ({item.basis})" if item.basis else ""
+            basis = " " + aside(item.basis) if item.basis else ""
             what = _("waits on {channel}{ref}{basis}").format(
                 channel=channel_label(item.channel or ""), ref=ref, basis=basis
             )
