@@ -58,9 +58,10 @@ def bindings(actions: Iterable[UserAction]) -> list[Binding]:
     return [action.binding() for action in actions]
 
 
-_ENGLISH: dict[int, dict[str, list[Binding]]] = {}
-"""Each node's bindings as its class wrote them (by id), to translate again when the
-language changes in a running app."""
+ENGLISH_BINDINGS = "_recorder_english_bindings"
+"""The attribute that keeps a node's bindings as its class wrote them, to translate
+again when the language changes in a running app (the app's own, since screens are
+made again)."""
 
 
 def speak_bindings(node: DOMNode) -> None:
@@ -71,7 +72,10 @@ def speak_bindings(node: DOMNode) -> None:
     language chosen when the screen is made, not when its module was imported.
     """
     table = node._bindings.key_to_bindings
-    english = _ENGLISH.setdefault(id(node), {key: list(found) for key, found in table.items()})
+    english: dict[str, list[Binding]] | None = getattr(node, ENGLISH_BINDINGS, None)
+    if english is None:
+        english = {key: list(found) for key, found in table.items()}
+        setattr(node, ENGLISH_BINDINGS, english)
     for key, found in english.items():
         table[key] = [
             replace(
