@@ -89,18 +89,30 @@ _ENGLISH_FORMS = {
     "day": "%d %b",
     "day_time": "%d %b %H:%M",
     "date": "%d %b %Y",
+    "weekday_time": "%a %d %b %H:%M",
+    "weekday_date_time": "%a %d %b %Y %H:%M",
     "full": "%a %d %b %Y %H:%M %Z",
 }
-_BABEL_SKELETONS = {"day": "Md", "day_time": "Md", "date": "yMd", "full": "yMMMEd"}
+_BABEL_SKELETONS = {
+    "day": "Md",
+    "day_time": "Md",
+    "date": "yMd",
+    "weekday_time": "MEd",
+    "weekday_date_time": "yMMMEd",
+    "full": "yMMMEd",
+}
+_WITH_TIME = ("day_time", "weekday_time", "weekday_date_time", "full")
 
 
 def shown(moment: datetime, form: str) -> str:
     """A time (already in the user's zone) as the language in use writes it.
 
     `form` is `day` (24 Nov, 11/24), `day_time` (24 Nov 14:05, 11/24 14:05), `date`
-    (24 Nov 2025, 2025/11/24) or `full` (Tue 24 Nov 2026 10:00 EST, 2026年11月24日周二
-    10:00 EST). English keeps the forms recorder has always written; other languages
-    take the locale's own pattern for the same fields from Babel (CLDR).
+    (24 Nov 2025, 2025/11/24), `weekday_time` (Tue 24 Nov 14:05, 11/24周二 14:05),
+    `weekday_date_time` (the same with the year) or `full` (Tue 24 Nov 2026 10:00 EST,
+    2026年11月24日周二 10:00 EST). English keeps the forms recorder has always
+    written; other languages take the locale's own pattern for the same fields from
+    Babel (CLDR).
     """
     code = current()
     if code == ENGLISH:
@@ -108,7 +120,7 @@ def shown(moment: datetime, form: str) -> str:
     from babel.dates import format_skeleton
 
     text = format_skeleton(_BABEL_SKELETONS[form], moment, locale=code)
-    if form in ("day_time", "full"):
+    if form in _WITH_TIME:
         text += moment.strftime(" %H:%M")
     if form == "full":
         text += moment.strftime(" %Z")

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from recorder.domain.dates import shown
-from recorder.domain.i18n import ENGLISH, _, current
+from recorder.domain.i18n import _
 from recorder.domain.support_terms import (
     ASSETS,
     CJK_STOP,
@@ -134,10 +134,7 @@ def describe(repeat: Repeat, local: tzinfo, now: datetime | None = None) -> str:
         if due_at is not None:
             here = due_at.astimezone(local)
             this_year = now is None or now.astimezone(local).year == here.year
-            if current() != ENGLISH:
-                due = shown(here, "day_time" if this_year else "full")
-            else:
-                due = f"{here:%a %d %b %H:%M}" if this_year else f"{here:%a %d %b %Y %H:%M}"
+            due = shown(here, "weekday_time" if this_year else "weekday_date_time")
         if now is not None and due_at is not None and due_at <= now:
             return _(
                 "written again while {matched} was still inside its window (due {due})"

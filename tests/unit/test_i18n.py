@@ -98,3 +98,25 @@ def test_speaking_another_language_stays_in_its_thread() -> None:
     worker.join()
     assert seen == ["记录", "Log"]
     assert current() == ENGLISH
+
+
+def test_times_are_written_the_way_of_the_language_in_use() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from recorder.domain.dates import shown
+
+    moment = datetime(2026, 11, 24, 14, 5, tzinfo=ZoneInfo("America/New_York"))
+    use(ENGLISH)
+    english = {form: shown(moment, form) for form in ("day", "weekday_time", "full")}
+    assert english == {
+        "day": "24 Nov",
+        "weekday_time": "Tue 24 Nov 14:05",
+        "full": "Tue 24 Nov 2026 14:05 EST",
+    }
+    use(CHINESE)
+    assert shown(moment, "day") == "11/24"
+    assert shown(moment, "weekday_time") == "11/24周二 14:05"
+    assert shown(moment, "weekday_date_time") == "2026年11月24日周二 14:05"
+    assert shown(moment, "full") == "2026年11月24日周二 14:05 EST"
+    use(ENGLISH)
