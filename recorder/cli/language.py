@@ -76,9 +76,9 @@ def speak(*, json_wanted: bool = False) -> None:
         raise InputError(str(exc)) from None
 
 
-_HELP_IN_ENGLISH: dict[int, tuple[str | None, str | None]] = {}
-"""Each command's and option's help as written (by id), so that a run translates from
-English whatever the last run in this process spoke."""
+HELP_IN_ENGLISH = "_recorder_english_help"
+"""The attribute that keeps a command's or option's help as written, so that a run
+translates from English whatever the last run in this process spoke."""
 
 
 def speak_command(command: click.Command) -> None:
@@ -89,10 +89,9 @@ def speak_command(command: click.Command) -> None:
 
     items: list[Any] = [command, *command.params]
     for item in items:
-        english = _HELP_IN_ENGLISH.setdefault(
-            id(item), (item.help, getattr(item, "short_help", None))
-        )
-        help_text, short = english
+        if not hasattr(item, HELP_IN_ENGLISH):
+            setattr(item, HELP_IN_ENGLISH, (item.help, getattr(item, "short_help", None)))
+        help_text, short = getattr(item, HELP_IN_ENGLISH)
         item.help = _joined(_(inspect.cleandoc(help_text))) if help_text else help_text
         if isinstance(item, click.Command):
             item.short_help = _(short) if short else short
